@@ -1,0 +1,51 @@
+package io.mp4j.bench;
+
+import io.mp4j.ipc.JvmFlags;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * The entry point of {@code mp4j-bench.jar}: JMH's own command line (benchmark regex, {@code -prof gc},
+ * {@code -f}, {@code -wi}, {@code -i}, ...), with mp4j's required JVM flags added to every fork, since
+ * a forked JVM does not read this jar's manifest.
+ */
+public final class BenchMain
+{
+    private BenchMain()
+    {
+    }
+
+    /**
+     * Runs JMH.
+     *
+     * @param args JMH's command-line options.
+     * @throws java.io.IOException        if the help text cannot be written.
+     * @throws RunnerException             if a benchmark fails.
+     * @throws CommandLineOptionException if the options are malformed.
+     */
+    public static void main(final String[] args)
+        throws java.io.IOException, RunnerException, CommandLineOptionException
+    {
+        final CommandLineOptions commandLine = new CommandLineOptions(args);
+        if (commandLine.shouldHelp())
+        {
+            commandLine.showHelp();
+            return;
+        }
+
+        final ChainedOptionsBuilder options = new OptionsBuilder()
+            .parent(commandLine)
+            .jvmArgsPrepend(JvmFlags.required().toArray(new String[0]));
+        final Runner runner = new Runner(options.build());
+        if (commandLine.shouldList())
+        {
+            runner.list();
+            return;
+        }
+        runner.run();
+    }
+}

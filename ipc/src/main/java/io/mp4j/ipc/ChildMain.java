@@ -1,0 +1,94 @@
+package io.mp4j.ipc;
+
+import io.mp4j.core.JavaSerialization;
+import io.mp4j.core.RemoteException;
+import io.mp4j.core.Session;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The entry point of a child JVM that {@link ChildProcess} starts; not for direct use. It reads its
+ * spec from the session, runs the target, reports an escaping exception to the parent through the
+ * session, and exits. It keeps to the JDK and mp4j's core so that a child starts as fast as a JVM can.
+ */
+public final class ChildMain
+{
+    /** Exit code of a child that stopped because its parent died (nobody is left to read it). */
+    public static final int PARENT_DIED_EXIT_CODE = 121;
+
+    private ChildMain()
+    {
+    }
+
+    /**
+     * Runs the child whose spec the parent wrote to the session named by the {@code mp4j.session}
+     * system property.
+     *
+     * @param args one argument: the base name of the child's files in the session.
+     */
+    public static void main(final String[] args)
+    {
+        watchParent();
+
+        final String fileName = args[0];
+        final Session session = Session.current();
+        final Path failureFile = session.file(fileName + ChildProcess.FAILURE_SUFFIX);
+        int exitCode = 0;
+        try
+        {
+            final Path specFile = session.file(fileName + ChildProcess.SPEC_SUFFIX);
+            final ChildSpec spec = ChildSpec.decode(Files.readAllBytes(specFile));
+            Files.deleteIfExists(specFile);
+            Multiprocessing.becomeChild(spec);
+
+            final ProcessTarget target =
+                (ProcessTarget)JavaSerialization.deserialize(spec.target(), "target of " + spec.name());
+            target.run();
+        }
+        catch (final Throwable ex)
+        {
+            exitCode = ChildProcess.FAILED_EXIT_CODE;
+            // As Python does, the child prints its own traceback; the parent gets it too.
+            System.err.println("Exception in " + Multiprocessing.currentProcess().name() + ':');
+            ex.printStackTrace();
+            session.writeAtomically(failureFile.getFileName().toString(), RemoteException.encode(ex));
+        }
+
+        System.out.flush();
+        System.err.flush();
+        System.exit(exitCode);
+    }
+
+    /**
+     * The parent holds the write end of this JVM's standard input and never writes to it; the kernel
+     * closes it when the parent ends, however it ends, and then this JVM stops too. The target gets an
+     * empty standard input, as Python's children do.
+     */
+    private static void watchParent()
+    {
+        final InputStream lifeline = new FileInputStream(FileDescriptor.in);
+        System.setIn(InputStream.nullInputStream());
+        final Thread watcher = new Thread(() ->
+        {
+            try
+            {
+                while (lifeline.read() != -1)
+                {
+                    // Nothing is ever written; keep waiting for end-of-file.
+                }
+            }
+            catch (final IOException ex)
+            {
+                // A broken lifeline means the parent is gone, as end-of-file does.
+            }
+            Runtime.getRuntime().halt(PARENT_DIED_EXIT_CODE);
+        }, "mp4j-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+}

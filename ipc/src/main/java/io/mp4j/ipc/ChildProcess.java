@@ -1,0 +1,522 @@
+package io.mp4j.ipc;
+
+import io.mp4j.core.JavaSerialization;
+import io.mp4j.core.Mp4jException;
+import io.mp4j.core.RemoteException;
+import io.mp4j.core.Session;
+import io.mp4j.core.ShutdownSequence;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * A child JVM running a serializable target: Python's {@code multiprocessing.Process}.
+ * <pre>{@code
+ * ChildProcess child = new ChildProcess(() -> System.out.println("Hello from a separate process!"));
+ * child.start();
+ * child.join();
+ * }</pre>
+ * The target reaches the child through the session, the child runs with this JVM's classpath and JVM
+ * options, and its standard output and error are copied to this JVM's, line by line. An exception that
+ * escapes the target ends the child with exit code 1 and comes back as {@link #failure()}, with the
+ * child's stack trace. A child exits by itself within moments of its parent's death, however the
+ * parent died; at a normal exit of the parent, daemon children are stopped and the others joined.
+ * <p>
+ * Configure (name, daemon) before {@link #start()}; after it, any thread may query, join or stop the
+ * child.
+ */
+public final class ChildProcess
+{
+    static final String SPEC_SUFFIX = ".spec";
+    static final String FAILURE_SUFFIX = ".failure";
+
+    /** Exit code of a child that ended because an exception escaped its target. */
+    public static final int FAILED_EXIT_CODE = 1;
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final Set<ChildProcess> STARTED = ConcurrentHashMap.newKeySet();
+    private static final long OUTPUT_DRAIN_MILLIS = 2_000;
+    private static final long DAEMON_STOP_MILLIS = 1_000;
+
+    private final ProcessContext context;
+    private final ProcessTarget target;
+    private final String identity;
+    private String name;
+    private boolean daemon;
+    private final CompletableFuture<ChildProcess> exit = new CompletableFuture<>();
+    private volatile Process process;
+    private volatile RemoteException failure;
+    private volatile int exitCode;
+
+    static
+    {
+        ShutdownSequence.add(ShutdownSequence.CHILDREN, "stop daemon children, join the others",
+            ChildProcess::stopChildrenAtExit);
+    }
+
+    /**
+     * A child that will run the target with the default context.
+     *
+     * @param target what the child runs; serialized at {@link #start()}.
+     */
+    public ChildProcess(final ProcessTarget target)
+    {
+        this(ProcessContext.defaultContext(), target);
+    }
+
+    /**
+     * A child that will run a one-argument target: Python's {@code Process(target=f, args=(a,))}.
+     *
+     * @param target   what the child runs.
+     * @param argument the argument passed to it, copied by serialization.
+     * @param <A>      the argument's type.
+     */
+    public <A> ChildProcess(final ProcessTarget1<A> target, final A argument)
+    {
+        this(ProcessContext.defaultContext(), () -> target.run(argument));
+    }
+
+    /**
+     * A child that will run a two-argument target: Python's {@code Process(target=f, args=(a, b))}.
+     *
+     * @param target the target.
+     * @param first  the first argument, copied by serialization.
+     * @param second the second argument, copied by serialization.
+     * @param <A>    the first argument's type.
+     * @param <B>    the second argument's type.
+     */
+    public <A, B> ChildProcess(final ProcessTarget2<A, B> target, final A first, final B second)
+    {
+        this(ProcessContext.defaultContext(), () -> target.run(first, second));
+    }
+
+    /**
+     * A child that will run the target with the given context.
+     *
+     * @param context how the child JVM is started.
+     * @param target  what the child runs; serialized at {@link #start()}.
+     */
+    public ChildProcess(final ProcessContext context, final ProcessTarget target)
+    {
+        this.context = context.conclude();
+        this.target = target;
+        final String parentIdentity = Multiprocessing.identity();
+        this.identity = (parentIdentity.isEmpty() ? "" : parentIdentity + ':') + COUNTER.incrementAndGet();
+        this.name = "ChildProcess-" + identity;
+    }
+
+    /**
+     * Sets the name, before {@link #start()}; default {@code ChildProcess-N} (Python's {@code Process-N}).
+     *
+     * @param name the child's name, seen by it as {@link Multiprocessing#currentProcess()}.
+     * @return this, for chaining.
+     */
+    public synchronized ChildProcess name(final String name)
+    {
+        checkNotStarted();
+        this.name = name;
+        return this;
+    }
+
+    /**
+     * The child's name.
+     *
+     * @return e.g. {@code ChildProcess-1}.
+     */
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * Sets the daemon flag, before {@link #start()}: a daemon child is stopped when its parent exits,
+     * a non-daemon child is waited for.
+     *
+     * @param daemon true for a daemon child.
+     * @return this, for chaining.
+     */
+    public synchronized ChildProcess daemon(final boolean daemon)
+    {
+        checkNotStarted();
+        this.daemon = daemon;
+        return this;
+    }
+
+    /**
+     * Whether the child is a daemon.
+     *
+     * @return the daemon flag.
+     */
+    public boolean isDaemon()
+    {
+        return daemon;
+    }
+
+    /**
+     * Serializes the target, hands it to a new child JVM through the session and starts that JVM.
+     *
+     * @return this, for chaining.
+     * @throws io.mp4j.core.EncodingException if the target or what it captures is not serializable; no
+     *                                        JVM is started then.
+     * @throws IllegalStateException          if the child was started before.
+     * @throws Mp4jException                  if the JVM cannot be started.
+     */
+    public synchronized ChildProcess start()
+    {
+        checkNotStarted();
+        final byte[] targetBytes = JavaSerialization.serialize(target, "target of " + name);
+        final Session session = context.session();
+        final String fileName = session.uniqueName("child");
+        final ChildSpec spec =
+            new ChildSpec(name, identity, daemon, ProcessHandle.current().pid(), targetBytes);
+        final Path specFile = session.writeAtomically(fileName + SPEC_SUFFIX, spec.encode());
+        final Path failureFile = session.file(fileName + FAILURE_SUFFIX);
+
+        final List<String> command = context.javaCommand(ChildMain.class.getName(), List.of(fileName));
+        final Process started;
+        try
+        {
+            // Standard input stays a pipe that this JVM never writes: the child's lifeline. The kernel
+            // closes it however this JVM ends, and the child exits when it reads end-of-file.
+            started = new ProcessBuilder(command).start();
+        }
+        catch (final IOException ex)
+        {
+            deleteQuietly(specFile);
+            throw new Mp4jException("cannot start child JVM: name=" + name + " java=" + command.get(0), ex);
+        }
+
+        process = started;
+        STARTED.add(this);
+        final Thread out = pump(started.getInputStream(), () -> System.out, "out");
+        final Thread err = pump(started.getErrorStream(), () -> System.err, "err");
+        final Thread reaper = new Thread(() -> reap(started, out, err, specFile, failureFile), "mp4j-reaper-" + name);
+        reaper.setDaemon(true);
+        reaper.start();
+        return this;
+    }
+
+    /**
+     * Waits for the child to end, and for its output to be copied: Python's {@code join()}.
+     *
+     * @throws InterruptedException  if the calling thread is interrupted while waiting.
+     * @throws IllegalStateException if the child was never started.
+     */
+    public void join() throws InterruptedException
+    {
+        checkStarted();
+        try
+        {
+            exit.get();
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new IllegalStateException("reaper cannot fail", ex);
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} for the child to end: Python's {@code join(timeout)}.
+     *
+     * @param timeout how long to wait.
+     * @return true if the child has ended, false if the time ran out first.
+     * @throws InterruptedException  if the calling thread is interrupted while waiting.
+     * @throws IllegalStateException if the child was never started.
+     */
+    public boolean join(final Duration timeout) throws InterruptedException
+    {
+        checkStarted();
+        try
+        {
+            exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        }
+        catch (final TimeoutException ex)
+        {
+            return false;
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new IllegalStateException("reaper cannot fail", ex);
+        }
+    }
+
+    /**
+     * Whether the child has been started and has not yet ended: Python's {@code is_alive()}.
+     *
+     * @return true while the child JVM runs.
+     */
+    public boolean isAlive()
+    {
+        final Process started = process;
+        return started != null && started.isAlive();
+    }
+
+    /**
+     * The child's exit code once it has ended and been joined: 0 for a target that returned,
+     * {@value #FAILED_EXIT_CODE} for one that threw, the code passed to {@code System.exit}, or
+     * 128 + the signal number for a child ended by a signal (143 for {@link #terminate()}, 137 for
+     * {@link #kill()}), as the JDK reports it. Python reports signals as negative numbers instead.
+     *
+     * @return the exit code, or empty while the child runs or was never started.
+     */
+    public OptionalInt exitCode()
+    {
+        return exit.isDone() ? OptionalInt.of(exitCode) : OptionalInt.empty();
+    }
+
+    /**
+     * The exception that escaped the child's target, with the child's stack trace, once the child has
+     * ended.
+     *
+     * @return the remote exception, or empty if the child has not ended or its target did not throw.
+     */
+    public Optional<RemoteException> failure()
+    {
+        return Optional.ofNullable(failure);
+    }
+
+    /**
+     * The child's process id: Python's {@code pid}.
+     *
+     * @return the operating system's id of the child JVM.
+     * @throws IllegalStateException if the child was never started.
+     */
+    public long pid()
+    {
+        checkStarted();
+        return process.pid();
+    }
+
+    /**
+     * Asks the child to stop (SIGTERM): its shutdown hooks run. Python's {@code terminate()}.
+     *
+     * @throws IllegalStateException if the child was never started.
+     */
+    public void terminate()
+    {
+        checkStarted();
+        process.destroy();
+    }
+
+    /**
+     * Stops the child at once (SIGKILL): Python's {@code kill()}.
+     *
+     * @throws IllegalStateException if the child was never started.
+     */
+    public void kill()
+    {
+        checkStarted();
+        process.destroyForcibly();
+    }
+
+    /**
+     * A future that completes with this child once it has ended and its output has been copied.
+     *
+     * @return a new future on each call; completing it does not affect the child.
+     */
+    public CompletableFuture<ChildProcess> onExit()
+    {
+        return exit.copy();
+    }
+
+    @Override
+    public String toString()
+    {
+        final Process started = process;
+        final String state = started == null ? "initial" : exit.isDone() ? "stopped exitcode=" + exitCode :
+            "started";
+        return "ChildProcess{name=" + name + (started == null ? "" : " pid=" + started.pid()) + ' ' + state +
+            (daemon ? " daemon" : "") + '}';
+    }
+
+    static List<ChildProcess> started()
+    {
+        return new ArrayList<>(STARTED);
+    }
+
+    private void reap(
+        final Process started, final Thread out, final Thread err, final Path specFile, final Path failureFile)
+    {
+        boolean interrupted = false;
+        while (true)
+        {
+            try
+            {
+                exitCode = started.waitFor();
+                // A grandchild that inherited the pipes could keep them open; the drain is bounded.
+                out.join(OUTPUT_DRAIN_MILLIS);
+                err.join(OUTPUT_DRAIN_MILLIS);
+                break;
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+
+        try
+        {
+            failure = readFailure(failureFile);
+        }
+        catch (final RuntimeException ex)
+        {
+            failure = new RemoteException("child failed: name=" + name + " pid=" + started.pid(),
+                new io.mp4j.core.RemoteThrowable(ex.getClass().getName(),
+                    "unreadable failure report: " + ex.getMessage(), new StackTraceElement[0]));
+        }
+        deleteQuietly(specFile);
+        deleteQuietly(failureFile);
+        STARTED.remove(this);
+        exit.complete(this);
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private RemoteException readFailure(final Path failureFile)
+    {
+        final byte[] bytes;
+        try
+        {
+            bytes = Files.readAllBytes(failureFile);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            return null;
+        }
+        catch (final IOException ex)
+        {
+            throw new Mp4jException("cannot read failure report: path=" + failureFile, ex);
+        }
+        return new RemoteException("child failed: name=" + name + " pid=" + process.pid(),
+            RemoteException.decode(bytes));
+    }
+
+    private Thread pump(final InputStream from, final Supplier<PrintStream> to, final String stream)
+    {
+        final Thread thread = new Thread(() -> copyLines(from, to), "mp4j-" + stream + '-' + name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** Copies whole lines, each in one write, so that lines of concurrent children never interleave. */
+    private static void copyLines(final InputStream from, final Supplier<PrintStream> to)
+    {
+        final byte[] buffer = new byte[8192];
+        final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        try (from)
+        {
+            int read;
+            while ((read = from.read(buffer)) != -1)
+            {
+                int start = 0;
+                for (int i = 0; i < read; i++)
+                {
+                    if (buffer[i] == '\n')
+                    {
+                        line.write(buffer, start, i + 1 - start);
+                        writeLine(to.get(), line);
+                        start = i + 1;
+                    }
+                }
+                line.write(buffer, start, read - start);
+            }
+        }
+        catch (final IOException ex)
+        {
+            // The child's end closed abruptly: what was read so far is still written below.
+        }
+        if (line.size() > 0)
+        {
+            line.write('\n');
+            writeLine(to.get(), line);
+        }
+    }
+
+    private static void writeLine(final PrintStream to, final ByteArrayOutputStream line)
+    {
+        synchronized (to)
+        {
+            to.write(line.toByteArray(), 0, line.size());
+            to.flush();
+        }
+        line.reset();
+    }
+
+    private static void stopChildrenAtExit()
+    {
+        final List<ChildProcess> children = started();
+        for (final ChildProcess child : children)
+        {
+            if (child.daemon)
+            {
+                child.process.destroy();
+            }
+        }
+        for (final ChildProcess child : children)
+        {
+            try
+            {
+                if (child.daemon && !child.process.waitFor(DAEMON_STOP_MILLIS, TimeUnit.MILLISECONDS))
+                {
+                    child.process.destroyForcibly().waitFor(DAEMON_STOP_MILLIS, TimeUnit.MILLISECONDS);
+                }
+                child.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static void deleteQuietly(final Path file)
+    {
+        try
+        {
+            Files.deleteIfExists(file);
+        }
+        catch (final IOException ex)
+        {
+            // The session's removal deletes what is left.
+        }
+    }
+
+    private void checkNotStarted()
+    {
+        if (process != null)
+        {
+            throw new IllegalStateException("child already started: name=" + name);
+        }
+    }
+
+    private void checkStarted()
+    {
+        if (process == null)
+        {
+            throw new IllegalStateException("child not started: name=" + name);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package io.mp4j.ipc;
+
+import io.mp4j.core.Session;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How child JVMs are started: which {@code java}, which classpath, which JVM options, in which session.
+ * Python's {@code get_context()}: set what you need with the fluent setters, then {@link #conclude()}
+ * validates and fills the rest with defaults read from the system properties listed here.
+ * <p>
+ * A concluded context is immutable and may be shared by every thread.
+ */
+public final class ProcessContext
+{
+    /** System property: extra JVM options for every child, separated by spaces. */
+    public static final String CHILD_JVM_OPTIONS_PROPERTY = "mp4j.child.jvmOptions";
+
+    /** System property: the {@code java} executable for children; default: this JVM's own. */
+    public static final String JAVA_PROPERTY = "mp4j.child.java";
+
+    /**
+     * Options of this JVM that a child must not inherit: debuggers and agents would clash on ports,
+     * archive dumping is a one-off, and the session is set per child.
+     */
+    private static final List<String> NOT_INHERITED = List.of(
+        "-agentlib:", "-agentpath:", "-javaagent:", "-Xdebug", "-Xrunjdwp", "-Xshare:dump",
+        "-XX:ArchiveClassesAtExit", "-XX:SharedArchiveFile", "-XX:Flags", "-XX:VMOptionsFile",
+        "-D" + Session.CURRENT_PROPERTY + '=', "-Djdk.module.main", "-Dsun.java.command");
+
+    private static volatile ProcessContext defaultContext;
+
+    private Path javaExecutable;
+    private String classPath;
+    private List<String> jvmOptions;
+    private boolean inheritJvmOptions = true;
+    private Session session;
+    private boolean concluded;
+
+    /**
+     * The context that {@code new ChildProcess(...)} uses when given none: all defaults, the current
+     * session.
+     *
+     * @return the shared default context, concluded.
+     */
+    public static ProcessContext defaultContext()
+    {
+        ProcessContext context = defaultContext;
+        if (context == null)
+        {
+            synchronized (ProcessContext.class)
+            {
+                context = defaultContext;
+                if (context == null)
+                {
+                    context = new ProcessContext().conclude();
+                    defaultContext = context;
+                }
+            }
+        }
+        return context;
+    }
+
+    /**
+     * Sets the {@code java} executable children run on.
+     *
+     * @param javaExecutable path to a {@code java} binary.
+     * @return this, for chaining.
+     */
+    public ProcessContext javaExecutable(final Path javaExecutable)
+    {
+        checkNotConcluded();
+        this.javaExecutable = javaExecutable;
+        return this;
+    }
+
+    /**
+     * The {@code java} executable children run on.
+     *
+     * @return path to a {@code java} binary.
+     */
+    public Path javaExecutable()
+    {
+        return javaExecutable;
+    }
+
+    /**
+     * Sets the classpath of children; default: this JVM's.
+     *
+     * @param classPath a classpath string.
+     * @return this, for chaining.
+     */
+    public ProcessContext classPath(final String classPath)
+    {
+        checkNotConcluded();
+        this.classPath = classPath;
+        return this;
+    }
+
+    /**
+     * The classpath children run with.
+     *
+     * @return a classpath string.
+     */
+    public String classPath()
+    {
+        return classPath;
+    }
+
+    /**
+     * Sets extra JVM options for children, after the inherited ones (so they win); default: the
+     * {@value #CHILD_JVM_OPTIONS_PROPERTY} system property.
+     *
+     * @param jvmOptions options such as {@code -Xmx64m}.
+     * @return this, for chaining.
+     */
+    public ProcessContext jvmOptions(final List<String> jvmOptions)
+    {
+        checkNotConcluded();
+        this.jvmOptions = List.copyOf(jvmOptions);
+        return this;
+    }
+
+    /**
+     * The extra JVM options of children.
+     *
+     * @return an unmodifiable list.
+     */
+    public List<String> jvmOptions()
+    {
+        return jvmOptions;
+    }
+
+    /**
+     * Sets whether children inherit this JVM's own options (heap size, system properties, module flags),
+     * as Python's children inherit the interpreter's settings; default true.
+     *
+     * @param inherit false to start children with mp4j's required flags and the extra options only.
+     * @return this, for chaining.
+     */
+    public ProcessContext inheritJvmOptions(final boolean inherit)
+    {
+        checkNotConcluded();
+        this.inheritJvmOptions = inherit;
+        return this;
+    }
+
+    /**
+     * Sets the session children belong to; default: {@link Session#current()}.
+     *
+     * @param session an open session.
+     * @return this, for chaining.
+     */
+    public ProcessContext session(final Session session)
+    {
+        checkNotConcluded();
+        this.session = session;
+        return this;
+    }
+
+    /**
+     * The session children belong to.
+     *
+     * @return the session, or {@link Session#current()} if none was set.
+     */
+    public Session session()
+    {
+        return session != null ? session : Session.current();
+    }
+
+    /**
+     * Validates the settings and fills every unset one with its default. Setters fail afterwards.
+     *
+     * @return this, for chaining.
+     * @throws IllegalStateException if a setting is invalid, e.g. the java executable does not exist.
+     */
+    public ProcessContext conclude()
+    {
+        if (concluded)
+        {
+            return this;
+        }
+
+        if (javaExecutable == null)
+        {
+            final String configured = System.getProperty(JAVA_PROPERTY);
+            javaExecutable = configured != null ?
+                Paths.get(configured) : Paths.get(System.getProperty("java.home"), "bin", "java");
+        }
+        if (!Files.isExecutable(javaExecutable))
+        {
+            throw new IllegalStateException("java executable not found: path=" + javaExecutable);
+        }
+        if (classPath == null)
+        {
+            classPath = System.getProperty("java.class.path");
+        }
+        if (jvmOptions == null)
+        {
+            final String configured = System.getProperty(CHILD_JVM_OPTIONS_PROPERTY, "").trim();
+            jvmOptions = configured.isEmpty() ? List.of() : List.of(configured.split("\\s+"));
+        }
+
+        concluded = true;
+        return this;
+    }
+
+    /**
+     * The command line that starts a JVM of this context running a main class: the {@code java}
+     * executable, inherited options, mp4j's required flags, the extra options, the session, the
+     * classpath, the main class and its arguments.
+     *
+     * @param mainClass the class whose {@code main} runs.
+     * @param arguments the arguments of {@code main}.
+     * @return the command, ready for a {@link ProcessBuilder}.
+     */
+    public List<String> javaCommand(final String mainClass, final List<String> arguments)
+    {
+        conclude();
+        final List<String> command = new ArrayList<>();
+        command.add(javaExecutable.toString());
+        if (inheritJvmOptions)
+        {
+            command.addAll(inheritableOptions());
+        }
+        command.addAll(JvmFlags.required());
+        command.addAll(jvmOptions);
+        command.add("-D" + Session.CURRENT_PROPERTY + '=' + session().directory());
+        command.add("-cp");
+        command.add(classPath);
+        command.add(Objects.requireNonNull(mainClass, "mainClass"));
+        command.addAll(arguments);
+        return command;
+    }
+
+    private static List<String> inheritableOptions()
+    {
+        final List<String> inherited = new ArrayList<>();
+        for (final String option : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (NOT_INHERITED.stream().noneMatch(option::startsWith))
+            {
+                inherited.add(option);
+            }
+        }
+        return Collections.unmodifiableList(inherited);
+    }
+
+    private void checkNotConcluded()
+    {
+        if (concluded)
+        {
+            throw new IllegalStateException("context is already concluded");
+        }
+    }
+}
