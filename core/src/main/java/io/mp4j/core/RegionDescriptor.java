@@ -1,0 +1,78 @@
+package io.mp4j.core;
+
+/**
+ * The layout of the header at the start of every region file. The header takes two cache lines so
+ * that the body starts cache-line aligned and no body word shares a line with the header.
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                        Magic ("MP4J")                         |
+ *  +---------------------------------------------------------------+
+ *  |                        Layout Version                         |
+ *  +---------------------------------------------------------------+
+ *  |                          Kind Code                            |
+ *  +---------------------------------------------------------------+
+ *  |                        Header Length                          |
+ *  +---------------------------------------------------------------+
+ *  |                         Body Length                           |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                         Creator Pid                           |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |              Creator Start Time (epoch millis)                |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                 Creation Time (epoch millis)                  |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                      Reserved (to 128)                       ...
+ *  +---------------------------------------------------------------+
+ *  |                          Body                                ...
+ * ...                                                              |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ */
+public final class RegionDescriptor
+{
+    /** "MP4J" in ASCII: the first four bytes of every region file. */
+    public static final int MAGIC = 0x4A34_504D;
+
+    /** Version of this layout; a region of another version is refused, never misread. */
+    public static final int LAYOUT_VERSION = 1;
+
+    /** Offset of the magic number. */
+    public static final int MAGIC_OFFSET = 0;
+
+    /** Offset of the layout version. */
+    public static final int LAYOUT_VERSION_OFFSET = MAGIC_OFFSET + Integer.BYTES;
+
+    /** Offset of the region kind's code. */
+    public static final int KIND_OFFSET = LAYOUT_VERSION_OFFSET + Integer.BYTES;
+
+    /** Offset of the header's length, which is where the body starts. */
+    public static final int HEADER_LENGTH_OFFSET = KIND_OFFSET + Integer.BYTES;
+
+    /** Offset of the body's length in bytes. */
+    public static final int BODY_LENGTH_OFFSET = HEADER_LENGTH_OFFSET + Integer.BYTES;
+
+    /** Offset of the creating process's pid. */
+    public static final int CREATOR_PID_OFFSET = BODY_LENGTH_OFFSET + Long.BYTES;
+
+    /** Offset of the creating process's start time, which tells a live creator from a reused pid. */
+    public static final int CREATOR_START_OFFSET = CREATOR_PID_OFFSET + Long.BYTES;
+
+    /** Offset of the region's creation time. */
+    public static final int CREATION_TIME_OFFSET = CREATOR_START_OFFSET + Long.BYTES;
+
+    /** Length of the header: two cache lines. */
+    public static final int HEADER_LENGTH = 128;
+
+    /** The largest body a region may have: it is addressed by {@code int} offsets. */
+    public static final int MAX_BODY_LENGTH = Integer.MAX_VALUE - HEADER_LENGTH - 4096;
+
+    private RegionDescriptor()
+    {
+    }
+}
