@@ -103,6 +103,9 @@ public class RemoteException extends Mp4jException
                 out.writeInt(frames.length);
                 for (final StackTraceElement frame : frames)
                 {
+                    writeNullable(out, frame.getClassLoaderName());
+                    writeNullable(out, frame.getModuleName());
+                    writeNullable(out, frame.getModuleVersion());
                     out.writeUTF(frame.getClassName());
                     out.writeUTF(frame.getMethodName());
                     writeNullable(out, frame.getFileName());
@@ -144,7 +147,8 @@ public class RemoteException extends Mp4jException
                 final StackTraceElement[] frames = new StackTraceElement[in.readInt()];
                 for (int f = 0; f < frames.length; f++)
                 {
-                    frames[f] = new StackTraceElement(in.readUTF(), in.readUTF(), readNullable(in), in.readInt());
+                    frames[f] = new StackTraceElement(readNullable(in), readNullable(in), readNullable(in),
+                        in.readUTF(), in.readUTF(), readNullable(in), in.readInt());
                 }
 
                 final RemoteThrowable current = new RemoteThrowable(className, message, frames);

@@ -11,6 +11,9 @@ import java.util.List;
  */
 public final class ShutdownSequence
 {
+    /** Order of steps that must run before all others, e.g. releasing what would delay the exit. */
+    public static final int FIRST = 0;
+
     /** Order of the step that deals with child processes (kill daemons, join the others). */
     public static final int CHILDREN = 100;
 

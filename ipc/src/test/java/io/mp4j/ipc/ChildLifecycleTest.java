@@ -1,0 +1,135 @@
+package io.mp4j.ipc;
+
+import io.mp4j.core.Session;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A parent JVM's end, normal or violent, and what becomes of its children and its session. */
+@ExtendWith(NoLeaksExtension.class)
+class ChildLifecycleTest
+{
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path root;
+
+    private Process startParent(final String... args) throws IOException
+    {
+        final List<String> options = new ArrayList<>(ProcessContext.defaultContext().jvmOptions());
+        options.add("-D" + Session.ROOT_PROPERTY + '=' + root.resolve("sessions"));
+        final ProcessContext context = new ProcessContext().jvmOptions(options).conclude();
+        return new ProcessBuilder(context.javaCommand(ParentMain.class.getName(), List.of(args)))
+            .redirectErrorStream(true)
+            .redirectOutput(root.resolve("parent.log").toFile())
+            .start();
+    }
+
+    private String awaitLine(final String prefix) throws Exception
+    {
+        final Path log = root.resolve("parent.log");
+        while (true)
+        {
+            if (Files.exists(log))
+            {
+                final Optional<String> line = Files.readAllLines(log).stream().filter(l -> l.startsWith(prefix)).findFirst();
+                if (line.isPresent())
+                {
+                    return line.get().substring(prefix.length());
+                }
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Waits until the process has exited. An orphan stays a zombie until the init process reaps it,
+     * which some containers' init does only every second or so; a zombie has exited, so it counts.
+     */
+    private static void awaitDeath(final long pid) throws InterruptedException
+    {
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !isZombie(pid))
+        {
+            Thread.sleep(5);
+        }
+    }
+
+    private static boolean isZombie(final long pid)
+    {
+        try
+        {
+            final String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        }
+        catch (final IOException ex)
+        {
+            return true;
+        }
+    }
+
+    @Test
+    void shouldStopDaemonJoinOthersAndRemoveSessionWhenParentExitsNormally()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Path marker = root.resolve("worker-finished");
+            final Process parent = startParent("exit-normally", marker.toString());
+            final Path session = Paths.get(awaitLine("session "));
+            final long daemon = Long.parseLong(awaitLine("daemon "));
+
+            assertEquals(0, parent.waitFor(), () -> readLog());
+            assertEquals("done", Files.readString(marker), "the non-daemon child was joined, not killed");
+            awaitDeath(daemon);
+            assertFalse(Files.exists(session), "session removed at exit: " + session);
+        });
+    }
+
+    @Test
+    void shouldStopChildrenWhenParentIsKilled()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Process parent = startParent("sleep");
+            final Path session = Paths.get(awaitLine("session "));
+            final long child = Long.parseLong(awaitLine("child "));
+            awaitLine("ready");
+
+            parent.destroyForcibly().waitFor();
+            final long killedAt = System.nanoTime();
+            awaitDeath(child);
+            final long reactionMillis = (System.nanoTime() - killedAt) / 1_000_000;
+            System.err.println("child noticed parent's SIGKILL after ms=" + reactionMillis);
+            assertTrue(reactionMillis < 1_000, "a child notices its parent's death within a second: ms=" + reactionMillis);
+
+            assertTrue(Files.exists(session), "a SIGKILLed owner cannot remove its session");
+            assertEquals(1, Session.sweepStale(session.getParent()), "the next session sweeps it");
+            assertFalse(Files.exists(session));
+        });
+    }
+
+    private String readLog()
+    {
+        try
+        {
+            return Files.readString(root.resolve("parent.log"));
+        }
+        catch (final IOException ex)
+        {
+            return ex.toString();
+        }
+    }
+}

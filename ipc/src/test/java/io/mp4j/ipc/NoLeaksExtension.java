@@ -1,0 +1,68 @@
+package io.mp4j.ipc;
+
+import io.mp4j.core.Session;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Fails a test class that leaves a child JVM running or a child's files in the session once its
+ * tests are done. Stray JVMs are killed so that one leaky class does not poison the next.
+ */
+public final class NoLeaksExtension implements AfterAllCallback
+{
+    private static final long WAIT_MILLIS = 10_000;
+
+    @Override
+    public void afterAll(final ExtensionContext context) throws Exception
+    {
+        final long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        List<ProcessHandle> alive = descendants();
+        while (!alive.isEmpty() && System.currentTimeMillis() < deadline)
+        {
+            Thread.sleep(50);
+            alive = descendants();
+        }
+        if (!alive.isEmpty())
+        {
+            final String described = alive.stream()
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
+                .collect(Collectors.joining("; "));
+            alive.forEach(ProcessHandle::destroyForcibly);
+            fail("child JVMs still running after " + context.getDisplayName() + ": " + described);
+        }
+
+        List<Path> files = childFiles();
+        while (!files.isEmpty() && System.currentTimeMillis() < deadline)
+        {
+            Thread.sleep(50);
+            files = childFiles();
+        }
+        if (!files.isEmpty())
+        {
+            fail("child files left in the session after " + context.getDisplayName() + ": " + files);
+        }
+    }
+
+    private static List<ProcessHandle> descendants()
+    {
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).collect(Collectors.toList());
+    }
+
+    private static List<Path> childFiles() throws IOException
+    {
+        final Path directory = Session.current().directory();
+        try (Stream<Path> entries = Files.list(directory))
+        {
+            return entries.filter(p -> p.getFileName().toString().startsWith("child-")).collect(Collectors.toList());
+        }
+    }
+}
