@@ -1,0 +1,204 @@
+package io.mp4j.ipc;
+
+import io.mp4j.core.Mp4jException;
+import io.mp4j.core.Region;
+import io.mp4j.core.RegionKind;
+import io.mp4j.core.Session;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The two rings between a pool and one worker JVM, in one {@link RegionKind#POOL} region: tasks from
+ * the pool to the worker, results from the worker to the pool. Each worker JVM gets a fresh channel,
+ * so what a dead worker left in its rings can be drained by the pool without racing a live reader.
+ * <pre>
+ *  +--------------------------------+------------------+--------------------------------+------------------+
+ *  | task ring (capacity)           | task trailer     | result ring (capacity)         | result trailer   |
+ *  +--------------------------------+------------------+--------------------------------+------------------+
+ * </pre>
+ * Every record is a message of this layout, after Agrona's record header:
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                           Call Id                             |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                          Task Index                           |
+ *  +---------------------------------------------------------------+
+ *  |                            Flags                              |
+ *  +---------------------------------------------------------------+
+ *  |                         Payload                              ...
+ * ...                                                              |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * A payload too large for a ring record is written to a file in the session and the record carries the
+ * file's name with {@link #FLAG_SPILLED}; the reader deletes the file.
+ */
+final class PoolChannel implements AutoCloseable
+{
+    static final int CALL_ID_OFFSET = 0;
+    static final int TASK_INDEX_OFFSET = CALL_ID_OFFSET + Long.BYTES;
+    static final int FLAGS_OFFSET = TASK_INDEX_OFFSET + Integer.BYTES;
+    static final int PAYLOAD_OFFSET = FLAGS_OFFSET + Integer.BYTES;
+
+    static final int FLAG_SPILLED = 1;
+
+    /** Pool to worker: the serialized function of a call. */
+    static final int FUNCTION = 1;
+    /** Pool to worker: a chunk of items of a call. */
+    static final int TASK = 2;
+    /** Pool to worker: a call is over, drop its function. */
+    static final int FORGET = 3;
+    /** Pool to worker: finish and exit. */
+    static final int STOP = 4;
+    /** Worker to pool: the initializer ran, tasks are welcome. */
+    static final int READY = 11;
+    /** Worker to pool: the results of a chunk. */
+    static final int RESULT = 12;
+    /** Worker to pool: a chunk failed; the payload is an encoded exception. */
+    static final int ERROR = 13;
+    /** Worker to pool: the initializer failed; the payload is an encoded exception. */
+    static final int INIT_FAILED = 14;
+
+    private final Region region;
+    private final Session session;
+    private final OneToOneRingBuffer tasks;
+    private final OneToOneRingBuffer results;
+
+    private PoolChannel(final Session session, final Region region)
+    {
+        this.session = session;
+        this.region = region;
+        final int ringLength = region.bodyLength() / 2;
+        this.tasks = new OneToOneRingBuffer(region.view(0, ringLength));
+        this.results = new OneToOneRingBuffer(region.view(ringLength, ringLength));
+    }
+
+    static PoolChannel create(final Session session, final String name, final int ringCapacity)
+    {
+        final int ringLength = ringCapacity + RingBufferDescriptor.TRAILER_LENGTH;
+        return new PoolChannel(session, Region.create(session, name, RegionKind.POOL, 2 * ringLength));
+    }
+
+    static PoolChannel attach(final Session session, final String name)
+    {
+        return new PoolChannel(session, Region.attach(session, name, RegionKind.POOL));
+    }
+
+    String name()
+    {
+        return region.name();
+    }
+
+    OneToOneRingBuffer tasks()
+    {
+        return tasks;
+    }
+
+    OneToOneRingBuffer results()
+    {
+        return results;
+    }
+
+    /**
+     * Writes one message; false when the ring is full (try again later). A payload too large for a
+     * record goes to a spill file.
+     */
+    boolean write(
+        final OneToOneRingBuffer ring, final int type, final long callId, final int taskIndex, final byte[] payload)
+    {
+        byte[] body = payload == null ? new byte[0] : payload;
+        int flags = 0;
+        if (PAYLOAD_OFFSET + body.length > ring.maxMsgLength())
+        {
+            final String spillName = session.uniqueName("spill");
+            session.writeAtomically(spillName, body);
+            body = spillName.getBytes(StandardCharsets.UTF_8);
+            flags = FLAG_SPILLED;
+        }
+
+        final int index = ring.tryClaim(type, PAYLOAD_OFFSET + body.length);
+        if (index <= 0)
+        {
+            if (flags == FLAG_SPILLED)
+            {
+                deleteQuietly(session.file(new String(body, StandardCharsets.UTF_8)));
+            }
+            return false;
+        }
+
+        final UnsafeBuffer buffer = (UnsafeBuffer)ring.buffer();
+        buffer.putLong(index + CALL_ID_OFFSET, callId);
+        buffer.putInt(index + TASK_INDEX_OFFSET, taskIndex);
+        buffer.putInt(index + FLAGS_OFFSET, flags);
+        buffer.putBytes(index + PAYLOAD_OFFSET, body);
+        ring.commit(index);
+        return true;
+    }
+
+    /** The payload of a message being read, fetching a spilled one from its file. */
+    byte[] payload(final DirectBuffer buffer, final int index, final int length)
+    {
+        final byte[] bytes = new byte[length - PAYLOAD_OFFSET];
+        buffer.getBytes(index + PAYLOAD_OFFSET, bytes);
+        if ((buffer.getInt(index + FLAGS_OFFSET) & FLAG_SPILLED) == 0)
+        {
+            return bytes;
+        }
+
+        final Path spilled = session.file(new String(bytes, StandardCharsets.UTF_8));
+        try
+        {
+            final byte[] contents = Files.readAllBytes(spilled);
+            Files.delete(spilled);
+            return contents;
+        }
+        catch (final IOException ex)
+        {
+            throw new Mp4jException("cannot read spilled payload: file=" + spilled, ex);
+        }
+    }
+
+    static long callId(final DirectBuffer buffer, final int index)
+    {
+        return buffer.getLong(index + CALL_ID_OFFSET);
+    }
+
+    static int taskIndex(final DirectBuffer buffer, final int index)
+    {
+        return buffer.getInt(index + TASK_INDEX_OFFSET);
+    }
+
+    /** Closes this JVM's mapping; the owner deletes the file with {@link #delete()}. */
+    @Override
+    public void close()
+    {
+        region.close();
+    }
+
+    void delete()
+    {
+        close();
+        deleteQuietly(region.file());
+    }
+
+    private static void deleteQuietly(final Path file)
+    {
+        try
+        {
+            Files.deleteIfExists(file);
+        }
+        catch (final IOException ex)
+        {
+            // The session's removal deletes what is left.
+        }
+    }
+}
