@@ -26,6 +26,8 @@ public final class Examples
     {
         EXAMPLES.put("simple-process", SimpleProcess::main);
         EXAMPLES.put("multiple-processes", MultipleProcesses::main);
+        EXAMPLES.put("pool-map", PoolMap::main);
+        EXAMPLES.put("square-numbers", SquareNumbers::main);
     }
 
     private Examples()

@@ -1,0 +1,34 @@
+package io.mp4j.examples;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The pool examples print exactly what the tutorial they mirror prints. */
+class PoolExamplesTest
+{
+    @TempDir
+    Path workDirectory;
+
+    @Test
+    void poolMapShouldPrintTheSquares() throws Exception
+    {
+        final ExampleRun run = ExampleRun.ofClasspath(workDirectory, "pool-map");
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals(List.of("[1, 4, 9, 16, 25]"), run.stdout());
+    }
+
+    @Test
+    void squareNumbersShouldPrintBothLists() throws Exception
+    {
+        final ExampleRun run = ExampleRun.ofClasspath(workDirectory, "square-numbers");
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals(List.of("Original numbers: [1, 2, 3, 4, 5]", "Squared numbers: [1, 4, 9, 16, 25]"), run.stdout());
+    }
+}
