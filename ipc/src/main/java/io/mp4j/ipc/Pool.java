@@ -66,6 +66,8 @@ public final class Pool implements ExecutorService, AutoCloseable
 
     private final Context context;
     private final Session session;
+    private final long runId = new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
+    private final PoolJournal journal;
     private final String poolName;
     private final byte[] initializer;
     private final AtomicLong callIds = new AtomicLong();
@@ -112,6 +114,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         this.poolName = "pool-" + ProcessHandle.current().pid() + '-' + POOL_COUNTER.incrementAndGet();
         this.initializer = this.context.initializer() == null ? null :
             JavaSerialization.serialize(this.context.initializer(), "pool initializer");
+        this.journal = this.context.journal() == null ? null : PoolJournal.open(this.context.journal());
         this.workers = new WorkerSlot[this.context.processes()];
         for (int i = 0; i < workers.length; i++)
         {
@@ -199,7 +202,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         final PoolCall.Gathering call = new PoolCall.Gathering(
             callIds.incrementAndGet(), "map(items=" + all.size() + ", chunksize=" + chunksize + ')', functionBytes,
             chunks.size());
-        submit(call, chunks);
+        submit(call, tasksOf(call, chunks));
         return (CompletableFuture<List<R>>)(CompletableFuture<?>)call.future;
     }
 
@@ -307,6 +310,46 @@ public final class Pool implements ExecutorService, AutoCloseable
         final List<Object> single = new ArrayList<>(1);
         single.add(null);
         return this.<Object>gather(function, single, 1).thenApply(results -> (R)results.get(0));
+    }
+
+    /**
+     * Finishes a call that a previous pool journaled but did not complete (its parent crashed, say):
+     * the tasks with journaled results are not run again, the others are, and the results come back
+     * in item order as {@link #map} would have returned them. This pool's journal, if it has one,
+     * goes on recording the call under its original identity.
+     *
+     * @param call an unfinished call from {@link PoolJournal#unfinishedCalls()}.
+     * @param <R>  the result type.
+     * @return every result of the call, in item order.
+     * @throws RemoteException if a resumed task throws.
+     */
+    @SuppressWarnings("unchecked")
+    public <R> List<R> resume(final JournaledCall call)
+    {
+        final PoolCall.Gathering resumed = new PoolCall.Gathering(
+            callIds.incrementAndGet(), "resume of " + call.description(), call.function(), call.taskCount());
+        resumed.journalRunId = call.runId();
+        resumed.journalCallId = call.callId();
+        resumed.journaled = true;
+        for (final java.util.Map.Entry<Integer, byte[]> finished : call.results().entrySet())
+        {
+            resumed.complete(finished.getKey(),
+                (List<?>)JavaSerialization.deserialize(finished.getValue(), "journaled results"));
+        }
+
+        final List<Task> tasks = new ArrayList<>();
+        for (final int index : call.unfinishedTasks())
+        {
+            final byte[] items = call.items().get(index);
+            if (items == null)
+            {
+                throw new Mp4jException("journal lacks the items of a task: call=" + call.description() +
+                    " task=" + index);
+            }
+            tasks.add(new Task(resumed, index, items));
+        }
+        submit(resumed, tasks);
+        return (List<R>)await(resumed.future);
     }
 
     /**
@@ -571,13 +614,23 @@ public final class Pool implements ExecutorService, AutoCloseable
         final PoolCall.Streaming call = new PoolCall.Streaming(callIds.incrementAndGet(),
             (ordered ? "imap" : "imapUnordered") + "(items=" + all.size() + ", chunksize=" + chunksize + ')',
             functionBytes, chunks.size(), all.size(), ordered);
-        submit(call, chunks);
+        submit(call, tasksOf(call, chunks));
         @SuppressWarnings("unchecked")
         final Iterator<R> results = (Iterator<R>)(Iterator<?>)call;
         return results;
     }
 
-    private void submit(final PoolCall call, final List<byte[]> chunks)
+    private static List<Task> tasksOf(final PoolCall call, final List<byte[]> chunks)
+    {
+        final List<Task> tasks = new ArrayList<>(chunks.size());
+        for (int i = 0; i < chunks.size(); i++)
+        {
+            tasks.add(new Task(call, i, chunks.get(i)));
+        }
+        return tasks;
+    }
+
+    private void submit(final PoolCall call, final List<Task> tasks)
     {
         if (shutdown)
         {
@@ -590,10 +643,7 @@ public final class Pool implements ExecutorService, AutoCloseable
             return;
         }
 
-        for (int i = 0; i < chunks.size(); i++)
-        {
-            submissions.add(new Task(call, i, chunks.get(i)));
-        }
+        submissions.addAll(tasks);
         LockSupport.unpark(engine);
     }
 
@@ -688,10 +738,8 @@ public final class Pool implements ExecutorService, AutoCloseable
         slot.ready = false;
         slot.exited = false;
 
-        final byte[] init = initializer;
-        final WaitStrategy waitStrategy = context.waitStrategy();
         final ChildProcess process = new ChildProcess(context.processContext(),
-            () -> PoolWorkerMain.run(channelName, init, waitStrategy))
+            new PoolWorkerMain.Target(channelName, initializer, context.waitStrategy()))
             .name("PoolWorker-" + workerCounter.incrementAndGet())
             .daemon(true);
         slot.process = process;
@@ -763,6 +811,10 @@ public final class Pool implements ExecutorService, AutoCloseable
             {
                 slot.channel.delete();
             }
+            if (journal != null)
+            {
+                journal.close();
+            }
             terminated.countDown();
         }
     }
@@ -779,11 +831,31 @@ public final class Pool implements ExecutorService, AutoCloseable
                 task.call.fail(cause);
                 continue;
             }
+            if (journal != null)
+            {
+                journalSubmission(task);
+            }
             pending.add(task);
             liveCalls.add(task.call);
             accepted++;
         }
         return accepted;
+    }
+
+    private void journalSubmission(final Task task)
+    {
+        final PoolCall call = task.call;
+        if (!call.journaled)
+        {
+            call.journalRunId = runId;
+            journal.callStarted(runId, call.journalCallId, call.description, call.function, call.taskCount);
+            call.journaled = true;
+            call.journalingTasks = true;
+        }
+        if (call.journalingTasks)
+        {
+            journal.taskSubmitted(call.journalRunId, call.journalCallId, task.index, task.items);
+        }
     }
 
     private boolean allIdle()
@@ -879,6 +951,7 @@ public final class Pool implements ExecutorService, AutoCloseable
                     task.call.description + " task=" + task.index + " attempts=" + task.attempts +
                     " lastWorker=" + slot.process.name() + " pid=" + slot.process.pid() +
                     " exitCode=" + slot.process.exitCode().orElse(-1)));
+                endCall(task.call);
             }
             else
             {
@@ -1000,6 +1073,10 @@ public final class Pool implements ExecutorService, AutoCloseable
                 }
                 if (type == PoolChannel.RESULT)
                 {
+                    if (journal != null)
+                    {
+                        journal.taskCompleted(task.call.journalRunId, task.call.journalCallId, index, payload);
+                    }
                     task.call.complete(index, (List<?>)JavaSerialization.deserialize(payload, "pool results"));
                 }
                 else
@@ -1010,11 +1087,22 @@ public final class Pool implements ExecutorService, AutoCloseable
                 }
                 if (task.call.isDone())
                 {
-                    liveCalls.remove(task.call);
-                    forget(task.call);
+                    endCall(task.call);
                 }
             }
             default -> throw new IllegalStateException("unknown pool message: type=" + type);
+        }
+    }
+
+    private void endCall(final PoolCall call)
+    {
+        if (liveCalls.remove(call))
+        {
+            forget(call);
+            if (journal != null)
+            {
+                journal.callEnded(call.journalRunId, call.journalCallId);
+            }
         }
     }
 
@@ -1104,6 +1192,31 @@ public final class Pool implements ExecutorService, AutoCloseable
         private Duration stopTimeout = Duration.ofSeconds(10);
         private WaitStrategy waitStrategy;
         private ProcessContext processContext;
+        private java.nio.file.Path journal;
+
+        /**
+         * Sets a directory where the pool journals its calls, tasks and results in a Chronicle Queue,
+         * so that a parent restarted after a crash can {@link Pool#resume(JournaledCall) resume} them;
+         * default none. Opening the journal loads Chronicle Queue in this JVM (workers never do).
+         *
+         * @param journal the journal's directory, outside any session; null for none.
+         * @return this.
+         */
+        public Context journal(final java.nio.file.Path journal)
+        {
+            this.journal = journal;
+            return this;
+        }
+
+        /**
+         * Where the pool journals its calls.
+         *
+         * @return the journal's directory, or null.
+         */
+        public java.nio.file.Path journal()
+        {
+            return journal;
+        }
 
         /**
          * Sets how many worker JVMs; default {@link Multiprocessing#cpuCount()}.

@@ -19,12 +19,22 @@ abstract class PoolCall
     final byte[] function;
     final int taskCount;
 
+    /** The pool run under which a journal records this call; a resumed call keeps its original one. */
+    long journalRunId;
+    /** The call id under which a journal records this call. */
+    long journalCallId;
+    /** Whether the journal has recorded the call's start already (a resumed call was journaled before). */
+    boolean journaled;
+    /** Whether this pool journals the call's tasks as they are accepted (not for a resumed call). */
+    boolean journalingTasks;
+
     PoolCall(final long id, final String description, final byte[] function, final int taskCount)
     {
         this.id = id;
         this.description = description;
         this.function = function;
         this.taskCount = taskCount;
+        this.journalCallId = id;
     }
 
     /** The results of task {@code index}, in item order. Called by the engine thread. */

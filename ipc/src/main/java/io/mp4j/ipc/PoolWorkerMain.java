@@ -45,6 +45,25 @@ final class PoolWorkerMain implements MessageHandler
     }
 
     /**
+     * What a pool starts a worker JVM with: a plain record rather than a lambda, so that the worker
+     * does not load the pool's classes to deserialize it.
+     *
+     * @param channelName  the worker's channel in the current session.
+     * @param initializer  the serialized initializer, or null.
+     * @param waitStrategy how to wait for tasks.
+     */
+    record Target(String channelName, byte[] initializer, WaitStrategy waitStrategy) implements ProcessTarget
+    {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void run()
+        {
+            PoolWorkerMain.run(channelName, initializer, waitStrategy);
+        }
+    }
+
+    /**
      * Runs a worker until the pool tells it to stop.
      *
      * @param channelName  the worker's channel in the current session.

@@ -56,31 +56,6 @@ class ChildLifecycleTest
         }
     }
 
-    /**
-     * Waits until the process has exited. An orphan stays a zombie until the init process reaps it,
-     * which some containers' init does only every second or so; a zombie has exited, so it counts.
-     */
-    private static void awaitDeath(final long pid) throws InterruptedException
-    {
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !isZombie(pid))
-        {
-            Thread.sleep(5);
-        }
-    }
-
-    private static boolean isZombie(final long pid)
-    {
-        try
-        {
-            final String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-        }
-        catch (final IOException ex)
-        {
-            return true;
-        }
-    }
-
     @Test
     void shouldStopDaemonJoinOthersAndRemoveSessionWhenParentExitsNormally()
     {
@@ -93,7 +68,7 @@ class ChildLifecycleTest
 
             assertEquals(0, parent.waitFor(), () -> readLog());
             assertEquals("done", Files.readString(marker), "the non-daemon child was joined, not killed");
-            awaitDeath(daemon);
+            TestProcesses.awaitExit(daemon);
             assertFalse(Files.exists(session), "session removed at exit: " + session);
         });
     }
@@ -110,7 +85,7 @@ class ChildLifecycleTest
 
             parent.destroyForcibly().waitFor();
             final long killedAt = System.nanoTime();
-            awaitDeath(child);
+            TestProcesses.awaitExit(child);
             final long reactionMillis = (System.nanoTime() - killedAt) / 1_000_000;
             System.err.println("child noticed parent's SIGKILL after ms=" + reactionMillis);
             assertTrue(reactionMillis < 1_000, "a child notices its parent's death within a second: ms=" + reactionMillis);

@@ -53,6 +53,19 @@ public final class ParentMain
                 System.out.println("child " + child.pid());
                 Thread.sleep(600_000);
             }
+            case "journaled-map" ->
+            {
+                final Path journal = Paths.get(args[1]);
+                final String markers = args[2];
+                try (Pool pool = new Pool(new Pool.Context().processes(2).journal(journal)))
+                {
+                    System.out.println("workers " + pool.workerPids().stream().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(" ")));
+                    pool.map((Integer x) -> PoolJournalTest.slowSquare(x, markers),
+                        java.util.stream.IntStream.range(0, 400).boxed().collect(java.util.stream.Collectors.toList()), 10);
+                }
+                System.out.println("finished");
+            }
             default -> throw new IllegalArgumentException("unknown scenario: " + args[0]);
         }
     }
