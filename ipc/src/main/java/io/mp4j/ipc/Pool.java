@@ -73,6 +73,7 @@ public final class Pool implements ExecutorService, AutoCloseable
     private final AtomicLong callIds = new AtomicLong();
     private final AtomicLong workerCounter = new AtomicLong();
     private final ConcurrentLinkedQueue<Task> submissions = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<PoolCall> stopRequests = new ConcurrentLinkedQueue<>();
     private final Thread engine;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final WorkerSlot[] workers;
@@ -163,7 +164,27 @@ public final class Pool implements ExecutorService, AutoCloseable
     }
 
     /**
-     * {@link #map(PoolFunction, Iterable)} without blocking: Python's {@code map_async}.
+     * {@link #map(PoolFunction, Iterable)} that gives up after a timeout: the call is stopped, and a
+     * worker still running one of its chunks is replaced by a fresh JVM, so a stuck task never keeps a
+     * worker.
+     *
+     * @param function the function.
+     * @param items    the items.
+     * @param timeout  how long the whole call may take.
+     * @param <T>      the item type.
+     * @param <R>      the result type.
+     * @return the results, in the order of the items.
+     * @throws io.mp4j.core.Mp4jTimeoutException if the call did not finish in time.
+     */
+    public <T, R> List<R> map(final PoolFunction<T, R> function, final Iterable<? extends T> items, final Duration timeout)
+    {
+        return await(mapAsync(function, items), timeout);
+    }
+
+    /**
+     * {@link #map(PoolFunction, Iterable)} without blocking: Python's {@code map_async}. Cancelling the
+     * future, or completing it by {@link CompletableFuture#orTimeout}, stops the call and replaces any
+     * worker still running one of its chunks.
      *
      * @param function the function.
      * @param items    the items.
@@ -202,6 +223,13 @@ public final class Pool implements ExecutorService, AutoCloseable
         final PoolCall.Gathering call = new PoolCall.Gathering(
             callIds.incrementAndGet(), "map(items=" + all.size() + ", chunksize=" + chunksize + ')', functionBytes,
             chunks.size());
+        call.future.whenComplete((results, error) ->
+        {
+            if (error instanceof CancellationException || error instanceof TimeoutException)
+            {
+                requestStop(call);
+            }
+        });
         submit(call, tasksOf(call, chunks));
         return (CompletableFuture<List<R>>)(CompletableFuture<?>)call.future;
     }
@@ -297,7 +325,24 @@ public final class Pool implements ExecutorService, AutoCloseable
     }
 
     /**
-     * Runs one task in a worker without waiting: Python's {@code apply_async}.
+     * {@link #apply(PoolCallable)} that gives up after a timeout, replacing the worker if the task is
+     * still running.
+     *
+     * @param task    the task.
+     * @param timeout how long it may take.
+     * @param <R>     the result type.
+     * @return the task's result.
+     * @throws io.mp4j.core.Mp4jTimeoutException if the task did not finish in time.
+     */
+    public <R> R apply(final PoolCallable<R> task, final Duration timeout)
+    {
+        return await(applyAsync(task), timeout);
+    }
+
+    /**
+     * Runs one task in a worker without waiting: Python's {@code apply_async}. Cancelling the future,
+     * or completing it by {@link CompletableFuture#orTimeout}, stops the task, replacing its worker if
+     * it is running.
      *
      * @param task the task.
      * @param <R>  the result type.
@@ -309,7 +354,28 @@ public final class Pool implements ExecutorService, AutoCloseable
         final PoolFunction<Object, Object> function = ignored -> task.call();
         final List<Object> single = new ArrayList<>(1);
         single.add(null);
-        return this.<Object>gather(function, single, 1).thenApply(results -> (R)results.get(0));
+        final CompletableFuture<List<Object>> call = gather(function, single, 1);
+        final CompletableFuture<R> result = new CompletableFuture<>();
+        call.whenComplete((results, error) ->
+        {
+            if (error == null)
+            {
+                result.complete((R)results.get(0));
+            }
+            else
+            {
+                result.completeExceptionally(error instanceof CompletionException ? error.getCause() : error);
+            }
+        });
+        // Stopping the caller's future stops the call behind it.
+        result.whenComplete((value, error) ->
+        {
+            if (error != null)
+            {
+                call.completeExceptionally(error);
+            }
+        });
+        return result;
     }
 
     /**
@@ -714,6 +780,35 @@ public final class Pool implements ExecutorService, AutoCloseable
         }
     }
 
+    private static <T> T await(final CompletableFuture<T> future, final Duration timeout)
+    {
+        try
+        {
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        catch (final TimeoutException ex)
+        {
+            future.completeExceptionally(ex);
+            throw new io.mp4j.core.Mp4jTimeoutException("pool call timed out: timeout=" + timeout);
+        }
+        catch (final ExecutionException ex)
+        {
+            throw rethrowable(ex.getCause());
+        }
+        catch (final InterruptedException ex)
+        {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for a pool call");
+        }
+    }
+
+    private void requestStop(final PoolCall call)
+    {
+        stopRequests.add(call);
+        LockSupport.unpark(engine);
+    }
+
     static RuntimeException rethrowable(final Throwable cause)
     {
         if (cause instanceof RuntimeException)
@@ -735,6 +830,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         slot.assigned = 0;
         slot.retiring = false;
         slot.stopSent = false;
+        slot.recycling = false;
         slot.ready = false;
         slot.exited = false;
 
@@ -760,6 +856,7 @@ public final class Pool implements ExecutorService, AutoCloseable
             while (true)
             {
                 int work = acceptSubmissions();
+                work += stopRequestedCalls();
                 for (final WorkerSlot slot : workers)
                 {
                     work += slot.channel.results().read(slot);
@@ -840,6 +937,31 @@ public final class Pool implements ExecutorService, AutoCloseable
             accepted++;
         }
         return accepted;
+    }
+
+    /**
+     * Stops calls whose caller cancelled them or timed out: their queued chunks are dropped, and a
+     * worker holding one of their chunks is killed and replaced, since a running task cannot be stopped
+     * safely any other way.
+     */
+    private int stopRequestedCalls()
+    {
+        int stopped = 0;
+        PoolCall call;
+        while ((call = stopRequests.poll()) != null)
+        {
+            for (final WorkerSlot slot : workers)
+            {
+                if (!slot.recycling && slot.holds(call) && slot.process.isAlive())
+                {
+                    slot.recycling = true;
+                    slot.process.kill();
+                }
+            }
+            endCall(call);
+            stopped++;
+        }
+        return stopped;
     }
 
     private void journalSubmission(final Task task)
@@ -944,6 +1066,15 @@ public final class Pool implements ExecutorService, AutoCloseable
         final boolean expected = slot.stopSent && slot.inFlight.isEmpty();
         for (final Task task : slot.inFlight)
         {
+            if (task.call.isDone())
+            {
+                continue;
+            }
+            if (slot.recycling)
+            {
+                pending.addFirst(task); // the pool killed this worker; its other chunks are not to blame
+                continue;
+            }
             task.attempts++;
             if (task.attempts >= context.maxAttempts())
             {
@@ -1144,6 +1275,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         int assigned;
         boolean retiring;
         boolean stopSent;
+        boolean recycling;
         boolean ready;
         volatile boolean exited;
         volatile ChildProcess process;
@@ -1159,6 +1291,18 @@ public final class Pool implements ExecutorService, AutoCloseable
         {
             onResult(this, type, PoolChannel.callId(buffer, offset), PoolChannel.taskIndex(buffer, offset),
                 channel.payload(buffer, offset, length));
+        }
+
+        boolean holds(final PoolCall call)
+        {
+            for (final Task task : inFlight)
+            {
+                if (task.call == call)
+                {
+                    return true;
+                }
+            }
+            return false;
         }
 
         Task removeInFlight(final long callId, final int index)

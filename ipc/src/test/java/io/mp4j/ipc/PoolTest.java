@@ -233,6 +233,77 @@ class PoolTest
     }
 
     @Test
+    void shouldStopStuckTaskAtTimeoutAndReplaceItsWorker()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final List<Long> before = pool.workerPids();
+            assertThrows(io.mp4j.core.Mp4jTimeoutException.class, () -> pool.apply(() ->
+            {
+                Thread.sleep(600_000);
+                return 1;
+            }, Duration.ofMillis(300)));
+
+            assertEquals(squares(50), pool.map((Integer x) -> x * x, range(50)), "the pool goes on serving");
+            awaitReplacement(before);
+        });
+    }
+
+    @Test
+    void shouldStopCancelledTaskAndReplaceItsWorker()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final List<Long> before = pool.workerPids();
+            final CompletableFuture<Integer> stuck = pool.applyAsync(() ->
+            {
+                Thread.sleep(600_000);
+                return 1;
+            });
+            Thread.sleep(300);
+            assertTrue(stuck.cancel(true));
+
+            assertEquals(squares(50), pool.map((Integer x) -> x * x, range(50)), "the pool goes on serving");
+            awaitReplacement(before);
+        });
+    }
+
+    @Test
+    void shouldStopMapWhoseFutureTimesOut()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final List<Long> before = pool.workerPids();
+            final CompletableFuture<List<Integer>> stuck = pool.mapAsync((Integer x) ->
+            {
+                Thread.sleep(600_000);
+                return x;
+            }, range(4)).orTimeout(300, java.util.concurrent.TimeUnit.MILLISECONDS);
+
+            final ExecutionException ex = assertThrows(ExecutionException.class, stuck::get);
+            assertInstanceOf(java.util.concurrent.TimeoutException.class, ex.getCause());
+            assertEquals(squares(50), pool.map((Integer x) -> x * x, range(50)), "the pool goes on serving");
+            awaitReplacement(before);
+        });
+    }
+
+    /** Waits until at least one worker of the given generation has been replaced by a new JVM. */
+    private static void awaitReplacement(final List<Long> before) throws InterruptedException
+    {
+        while (pool.workerPids().stream().filter(pid -> pid > 0).allMatch(before::contains))
+        {
+            Thread.sleep(10);
+        }
+        for (final long pid : before)
+        {
+            if (!pool.workerPids().contains(pid))
+            {
+                TestProcesses.awaitExit(pid);
+            }
+        }
+    }
+
+    @Test
     void shouldRunInitializerOnceInEachWorker()
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
