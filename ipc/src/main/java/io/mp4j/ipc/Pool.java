@@ -834,8 +834,13 @@ public final class Pool implements ExecutorService, AutoCloseable
         slot.ready = false;
         slot.exited = false;
 
+        if (initializer != null)
+        {
+            // The ring is empty, so this fits (a large initializer goes through a spill file).
+            slot.channel.write(slot.channel.tasks(), PoolChannel.INITIALIZE, 0, -1, initializer);
+        }
         final ChildProcess process = new ChildProcess(context.processContext(),
-            new PoolWorkerMain.Target(channelName, initializer, context.waitStrategy()))
+            new PoolWorkerMain.Target(channelName, context.waitStrategy()))
             .name("PoolWorker-" + workerCounter.incrementAndGet())
             .daemon(true);
         slot.process = process;

@@ -51,6 +51,8 @@ final class PoolChannel implements AutoCloseable
 
     static final int FLAG_SPILLED = 1;
 
+    /** Pool to worker: the serialized initializer, run before anything else on this channel. */
+    static final int INITIALIZE = 5;
     /** Pool to worker: the serialized function of a call. */
     static final int FUNCTION = 1;
     /** Pool to worker: a chunk of items of a call. */

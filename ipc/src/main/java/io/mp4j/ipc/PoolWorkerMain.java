@@ -12,19 +12,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
- * The loop a pool worker JVM runs: take a chunk from its task ring, apply the call's function to each
- * item, write the results to its result ring. Functions arrive once per call and are kept until the
- * pool says the call is over. Runs in the worker's main thread only.
+ * The loop a pool worker JVM runs on one channel: take a chunk from the task ring, apply the call's
+ * function to each item, write the results to the result ring. Functions arrive once per call and are
+ * kept until the pool says the call is over. A spawned worker serves one channel for its whole life; a
+ * worker host's worker serves one channel per lease. Runs in the worker's main thread only.
  */
 final class PoolWorkerMain implements MessageHandler
 {
     /** Kept functions beyond this many are dropped oldest first, should FORGET messages be lost. */
     private static final int MAX_FUNCTIONS = 64;
 
+    /** How often an idle worker checks that the pool it serves is still there. */
+    private static final long PEER_CHECK_NANOS = 100_000_000L;
+
     private final PoolChannel channel;
     private final IdleStrategy idle;
+    private final Runnable onTaskDone;
+    private final BooleanSupplier poolAlive;
     private final Map<Long, PoolFunction<Object, Object>> functions =
         new LinkedHashMap<>(16, 0.75f, false)
         {
@@ -37,11 +44,16 @@ final class PoolWorkerMain implements MessageHandler
             }
         };
     private boolean stopped;
+    private boolean initializerFailed;
 
-    private PoolWorkerMain(final PoolChannel channel, final WaitStrategy waitStrategy)
+    private PoolWorkerMain(
+        final PoolChannel channel, final WaitStrategy waitStrategy, final BooleanSupplier poolAlive,
+        final Runnable onTaskDone)
     {
         this.channel = channel;
         this.idle = waitStrategy.newIdleStrategy();
+        this.poolAlive = poolAlive;
+        this.onTaskDone = onTaskDone;
     }
 
     /**
@@ -49,51 +61,63 @@ final class PoolWorkerMain implements MessageHandler
      * does not load the pool's classes to deserialize it.
      *
      * @param channelName  the worker's channel in the current session.
-     * @param initializer  the serialized initializer, or null.
      * @param waitStrategy how to wait for tasks.
      */
-    record Target(String channelName, byte[] initializer, WaitStrategy waitStrategy) implements ProcessTarget
+    record Target(String channelName, WaitStrategy waitStrategy) implements ProcessTarget
     {
         private static final long serialVersionUID = 1L;
 
         @Override
         public void run()
         {
-            PoolWorkerMain.run(channelName, initializer, waitStrategy);
+            // The parent lifeline ends this JVM if the pool's JVM dies, so the pool is always there.
+            try (PoolChannel channel = PoolChannel.attach(Session.current(), channelName))
+            {
+                serve(channel, waitStrategy, () -> true, () -> { });
+            }
         }
     }
 
     /**
-     * Runs a worker until the pool tells it to stop.
+     * Serves a channel until the pool sends STOP, the pool's initializer fails, or the pool's process
+     * is gone.
      *
-     * @param channelName  the worker's channel in the current session.
-     * @param initializer  the serialized initializer, or null.
+     * @param channel      the channel to serve.
      * @param waitStrategy how to wait for tasks.
+     * @param poolAlive    whether the pool's process still runs; asked every 100 ms of waiting.
+     * @param onTaskDone   called after each task, e.g. to count it.
      */
-    static void run(final String channelName, final byte[] initializer, final WaitStrategy waitStrategy)
+    static void serve(
+        final PoolChannel channel, final WaitStrategy waitStrategy, final BooleanSupplier poolAlive,
+        final Runnable onTaskDone)
     {
-        try (PoolChannel channel = PoolChannel.attach(Session.current(), channelName))
+        final PoolWorkerMain worker = new PoolWorkerMain(channel, waitStrategy, poolAlive, onTaskDone);
+        if (!worker.send(PoolChannel.READY, 0, -1, null))
         {
-            final PoolWorkerMain worker = new PoolWorkerMain(channel, waitStrategy);
-            if (initializer != null)
+            return;
+        }
+
+        long nextPeerCheck = System.nanoTime() + PEER_CHECK_NANOS;
+        while (!worker.stopped && !worker.initializerFailed)
+        {
+            // One record per read, so the ring's space is freed before each task runs.
+            final int read = channel.tasks().read(worker, 1);
+            if (read > 0)
             {
-                try
-                {
-                    ((ProcessTarget)JavaSerialization.deserialize(initializer, "pool initializer")).run();
-                }
-                catch (final Throwable ex)
-                {
-                    worker.send(PoolChannel.INIT_FAILED, 0, -1, RemoteException.encode(ex));
-                    return;
-                }
+                worker.idle.reset();
+                continue;
             }
 
-            worker.send(PoolChannel.READY, 0, -1, null);
-            while (!worker.stopped)
+            final long now = System.nanoTime();
+            if (now >= nextPeerCheck)
             {
-                // One record per read, so the ring's space is freed before each task runs.
-                worker.idle.idle(channel.tasks().read(worker, 1));
+                if (!poolAlive.getAsBoolean())
+                {
+                    return;
+                }
+                nextPeerCheck = now + PEER_CHECK_NANOS;
             }
+            worker.idle.idle();
         }
     }
 
@@ -104,6 +128,7 @@ final class PoolWorkerMain implements MessageHandler
         final long callId = PoolChannel.callId(buffer, index);
         switch (type)
         {
+            case PoolChannel.INITIALIZE -> initialize(channel.payload(buffer, index, length));
             case PoolChannel.FUNCTION -> functions.put(callId, (PoolFunction<Object, Object>)JavaSerialization
                 .deserialize(channel.payload(buffer, index, length), "pool function"));
             case PoolChannel.TASK -> runTask(callId, PoolChannel.taskIndex(buffer, index),
@@ -111,6 +136,19 @@ final class PoolWorkerMain implements MessageHandler
             case PoolChannel.FORGET -> functions.remove(callId);
             case PoolChannel.STOP -> stopped = true;
             default -> throw new IllegalStateException("unknown pool message: type=" + type);
+        }
+    }
+
+    private void initialize(final byte[] initializer)
+    {
+        try
+        {
+            ((ProcessTarget)JavaSerialization.deserialize(initializer, "pool initializer")).run();
+        }
+        catch (final Throwable ex)
+        {
+            initializerFailed = true;
+            send(PoolChannel.INIT_FAILED, 0, -1, RemoteException.encode(ex));
         }
     }
 
@@ -139,16 +177,28 @@ final class PoolWorkerMain implements MessageHandler
             type = PoolChannel.ERROR;
             reply = RemoteException.encode(ex);
         }
+        onTaskDone.run();
         send(type, callId, taskIndex, reply);
     }
 
-    private void send(final int type, final long callId, final int taskIndex, final byte[] payload)
+    /** Writes a message, waiting while the ring is full; false if the pool went away meanwhile. */
+    private boolean send(final int type, final long callId, final int taskIndex, final byte[] payload)
     {
         final IdleStrategy backPressure = WaitStrategy.BACKOFF.newIdleStrategy();
+        long nextPeerCheck = System.nanoTime() + PEER_CHECK_NANOS;
         while (!channel.write(channel.results(), type, callId, taskIndex, payload))
         {
-            // The pool drains results continuously; if it died, the parent lifeline ends this JVM.
+            final long now = System.nanoTime();
+            if (now >= nextPeerCheck)
+            {
+                if (!poolAlive.getAsBoolean())
+                {
+                    return false;
+                }
+                nextPeerCheck = now + PEER_CHECK_NANOS;
+            }
             backPressure.idle();
         }
+        return true;
     }
 }
