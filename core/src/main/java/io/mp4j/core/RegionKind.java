@@ -21,7 +21,9 @@ public enum RegionKind
     /** The channels between a pool and its workers. */
     POOL(7),
     /** A named shared memory block: Python's {@code shared_memory.SharedMemory}. */
-    BLOCK(8);
+    BLOCK(8),
+    /** A worker host's control block: its state and one lease slot per warm worker. */
+    HOST(9);
 
     private final int code;
 

@@ -68,6 +68,7 @@ public final class Pool implements ExecutorService, AutoCloseable
     private final Session session;
     private final long runId = new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
     private final PoolJournal journal;
+    private final HostConnection host;
     private final String poolName;
     private final byte[] initializer;
     private final AtomicLong callIds = new AtomicLong();
@@ -115,12 +116,23 @@ public final class Pool implements ExecutorService, AutoCloseable
         this.poolName = "pool-" + ProcessHandle.current().pid() + '-' + POOL_COUNTER.incrementAndGet();
         this.initializer = this.context.initializer() == null ? null :
             JavaSerialization.serialize(this.context.initializer(), "pool initializer");
-        this.journal = this.context.journal() == null ? null : PoolJournal.open(this.context.journal());
-        this.workers = new WorkerSlot[this.context.processes()];
-        for (int i = 0; i < workers.length; i++)
+        this.host = this.context.host() == null ? null : HostConnection.connect(this.context.host());
+        final int processes = this.context.processes() > 0 ? this.context.processes() :
+            host != null ? host.workerCount() : Multiprocessing.cpuCount();
+        this.workers = new WorkerSlot[processes];
+        try
         {
-            workers[i] = new WorkerSlot(i);
-            startWorker(workers[i]);
+            for (int i = 0; i < workers.length; i++)
+            {
+                workers[i] = new WorkerSlot(i);
+                startWorker(workers[i]);
+            }
+            this.journal = this.context.journal() == null ? null : PoolJournal.open(this.context.journal());
+        }
+        catch (final RuntimeException ex)
+        {
+            releaseWorkersOfUnstartedPool();
+            throw ex;
         }
         engine = new Thread(this::runEngine, poolName + "-engine");
         engine.setDaemon(true);
@@ -490,8 +502,8 @@ public final class Pool implements ExecutorService, AutoCloseable
         final List<Long> pids = new ArrayList<>(workers.length);
         for (final WorkerSlot slot : workers)
         {
-            final ChildProcess process = slot.process;
-            pids.add(process == null || !process.isAlive() ? -1L : process.pid());
+            final PoolWorkerProcess worker = slot.worker;
+            pids.add(worker == null || !worker.isAlive() ? -1L : worker.pid());
         }
         return pids;
     }
@@ -833,24 +845,60 @@ public final class Pool implements ExecutorService, AutoCloseable
         slot.recycling = false;
         slot.ready = false;
         slot.exited = false;
-
         if (initializer != null)
         {
             // The ring is empty, so this fits (a large initializer goes through a spill file).
             slot.channel.write(slot.channel.tasks(), PoolChannel.INITIALIZE, 0, -1, initializer);
         }
-        final ChildProcess process = new ChildProcess(context.processContext(),
-            new PoolWorkerMain.Target(channelName, context.waitStrategy()))
-            .name("PoolWorker-" + workerCounter.incrementAndGet())
-            .daemon(true);
-        slot.process = process;
-        startsWithoutReady++;
-        process.start();
-        process.onExit().thenRun(() ->
+
+        final PoolWorkerProcess worker;
+        if (host != null)
+        {
+            final HostConnection.Lease lease = host.lease(slot.channel.file(), context.leaseTimeout());
+            worker = new PoolWorkerProcess.Leased(host, lease.slot(), lease.worker());
+        }
+        else
+        {
+            final ChildProcess process = new ChildProcess(context.processContext(),
+                new PoolWorkerMain.Target(channelName, context.waitStrategy()))
+                .name("PoolWorker-" + workerCounter.incrementAndGet())
+                .daemon(true);
+            startsWithoutReady++;
+            process.start();
+            worker = new PoolWorkerProcess.Spawned(process);
+        }
+        slot.worker = worker;
+        worker.onExit().thenRun(() ->
         {
             slot.exited = true;
             LockSupport.unpark(engine);
         });
+    }
+
+    private void releaseWorkersOfUnstartedPool()
+    {
+        for (final WorkerSlot slot : workers)
+        {
+            if (slot != null && slot.worker != null)
+            {
+                if (slot.worker instanceof PoolWorkerProcess.Leased)
+                {
+                    slot.channel.write(slot.channel.tasks(), PoolChannel.STOP, 0, -1, null);
+                }
+                else
+                {
+                    slot.worker.kill();
+                }
+            }
+            if (slot != null && slot.channel != null)
+            {
+                slot.channel.delete();
+            }
+        }
+        if (host != null)
+        {
+            host.close();
+        }
     }
 
     private void runEngine()
@@ -917,6 +965,10 @@ public final class Pool implements ExecutorService, AutoCloseable
             {
                 journal.close();
             }
+            if (host != null)
+            {
+                host.close();
+            }
             terminated.countDown();
         }
     }
@@ -957,10 +1009,10 @@ public final class Pool implements ExecutorService, AutoCloseable
         {
             for (final WorkerSlot slot : workers)
             {
-                if (!slot.recycling && slot.holds(call) && slot.process.isAlive())
+                if (!slot.recycling && slot.holds(call) && slot.worker.isAlive())
                 {
                     slot.recycling = true;
-                    slot.process.kill();
+                    slot.worker.kill();
                 }
             }
             endCall(call);
@@ -1085,8 +1137,8 @@ public final class Pool implements ExecutorService, AutoCloseable
             {
                 task.call.fail(new WorkerCrashedException("task killed its worker every time: call=" +
                     task.call.description + " task=" + task.index + " attempts=" + task.attempts +
-                    " lastWorker=" + slot.process.name() + " pid=" + slot.process.pid() +
-                    " exitCode=" + slot.process.exitCode().orElse(-1)));
+                    " lastWorker=" + slot.worker.name() + " pid=" + slot.worker.pid() + ' ' +
+                    slot.worker.exitDescription()));
                 endCall(task.call);
             }
             else
@@ -1102,11 +1154,23 @@ public final class Pool implements ExecutorService, AutoCloseable
             if (startsWithoutReady > MAX_STARTS_WITHOUT_READY * workers.length)
             {
                 breakPool(new Mp4jException("workers keep dying before they are ready: pool=" + poolName +
-                    " lastExitCode=" + slot.process.exitCode().orElse(-1) + " (see the workers' output)"));
+                    ' ' + slot.worker.exitDescription() + " (see the workers' output)"));
+            }
+            else if (host != null && !host.isRunning())
+            {
+                breakPool(new Mp4jException("worker host stopped: pool=" + poolName + " host=" + host.name() +
+                    " pid=" + host.hostPid()));
             }
             else
             {
-                startWorker(slot);
+                try
+                {
+                    startWorker(slot);
+                }
+                catch (final Mp4jException ex)
+                {
+                    breakPool(ex);
+                }
             }
         }
         return 1;
@@ -1141,17 +1205,17 @@ public final class Pool implements ExecutorService, AutoCloseable
     {
         for (final WorkerSlot slot : workers)
         {
-            if (slot.process.isAlive() && !slot.stopSent)
+            if (slot.worker.isAlive() && !slot.stopSent)
             {
                 slot.stopSent = slot.channel.write(slot.channel.tasks(), PoolChannel.STOP, 0, -1, null);
             }
         }
         for (final WorkerSlot slot : workers)
         {
-            if (!slot.process.join(context.stopTimeout()))
+            if (!slot.worker.awaitRelease(context.stopTimeout()))
             {
-                slot.process.kill();
-                slot.process.join();
+                slot.worker.kill();
+                slot.worker.onExit().join();
             }
         }
     }
@@ -1162,29 +1226,33 @@ public final class Pool implements ExecutorService, AutoCloseable
         killWorkers();
     }
 
+    /**
+     * Kills the workers that hold work (a leased worker that holds none is only told to stop, and goes
+     * back to its host) and waits for them to exit.
+     */
     private void killWorkers()
     {
+        final List<PoolWorkerProcess> killed = new ArrayList<>();
         for (final WorkerSlot slot : workers)
         {
-            if (slot.process != null && slot.process.isAlive())
+            final PoolWorkerProcess worker = slot.worker;
+            if (worker == null || !worker.isAlive())
             {
-                slot.process.kill();
+                continue;
+            }
+            if (worker instanceof PoolWorkerProcess.Leased && slot.inFlight.isEmpty())
+            {
+                slot.channel.write(slot.channel.tasks(), PoolChannel.STOP, 0, -1, null);
+            }
+            else
+            {
+                worker.kill();
+                killed.add(worker);
             }
         }
-        for (final WorkerSlot slot : workers)
+        for (final PoolWorkerProcess worker : killed)
         {
-            try
-            {
-                if (slot.process != null)
-                {
-                    slot.process.join();
-                }
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            worker.onExit().join();
         }
     }
 
@@ -1198,8 +1266,8 @@ public final class Pool implements ExecutorService, AutoCloseable
                 startsWithoutReady = 0;
             }
             case PoolChannel.INIT_FAILED -> breakPool(new RemoteException(
-                "pool initializer failed: pool=" + poolName + " worker=" + slot.process.name() +
-                " pid=" + slot.process.pid(), RemoteException.decode(payload)));
+                "pool initializer failed: pool=" + poolName + " worker=" + slot.worker.name() +
+                " pid=" + slot.worker.pid(), RemoteException.decode(payload)));
             case PoolChannel.RESULT, PoolChannel.ERROR ->
             {
                 final Task task = slot.removeInFlight(callId, index);
@@ -1218,7 +1286,7 @@ public final class Pool implements ExecutorService, AutoCloseable
                 else
                 {
                     task.call.fail(new RemoteException("pool task failed: call=" + task.call.description +
-                        " task=" + index + " worker=" + slot.process.name() + " pid=" + slot.process.pid(),
+                        " task=" + index + " worker=" + slot.worker.name() + " pid=" + slot.worker.pid(),
                         RemoteException.decode(payload)));
                 }
                 if (task.call.isDone())
@@ -1283,7 +1351,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         boolean recycling;
         boolean ready;
         volatile boolean exited;
-        volatile ChildProcess process;
+        volatile PoolWorkerProcess worker;
         PoolChannel channel;
 
         WorkerSlot(final int index)
@@ -1342,6 +1410,54 @@ public final class Pool implements ExecutorService, AutoCloseable
         private WaitStrategy waitStrategy;
         private ProcessContext processContext;
         private java.nio.file.Path journal;
+        private String host;
+        private Duration leaseTimeout = Duration.ofSeconds(10);
+
+        /**
+         * Sets the worker host whose warm workers the pool leases instead of starting JVMs; default none.
+         * The number of workers defaults to the host's. {@link #maxTasksPerChild(int)} cannot be used
+         * with a host: its workers outlive the pool.
+         *
+         * @param host the name the host was started under, or null to start workers.
+         * @return this.
+         */
+        public Context host(final String host)
+        {
+            this.host = host;
+            return this;
+        }
+
+        /**
+         * The worker host to lease workers from.
+         *
+         * @return the host's name, or null.
+         */
+        public String host()
+        {
+            return host;
+        }
+
+        /**
+         * Sets how long the pool waits for a host's worker to be free; default 10 s.
+         *
+         * @param leaseTimeout the wait.
+         * @return this.
+         */
+        public Context leaseTimeout(final Duration leaseTimeout)
+        {
+            this.leaseTimeout = leaseTimeout;
+            return this;
+        }
+
+        /**
+         * How long the pool waits for a host's worker to be free.
+         *
+         * @return the wait.
+         */
+        public Duration leaseTimeout()
+        {
+            return leaseTimeout;
+        }
 
         /**
          * Sets a directory where the pool journals its calls, tasks and results in a Chronicle Queue,
@@ -1382,7 +1498,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         /**
          * How many worker JVMs.
          *
-         * @return the number of workers.
+         * @return the number of workers; 0 with a host until the pool reads the host's worker count.
          */
         public int processes()
         {
@@ -1576,11 +1692,16 @@ public final class Pool implements ExecutorService, AutoCloseable
          */
         public Context conclude()
         {
-            if (processes == 0)
+            if (host != null && maxTasksPerChild > 0)
+            {
+                throw new IllegalArgumentException(
+                    "maxTasksPerChild cannot be used with a worker host: host=" + host);
+            }
+            if (processes == 0 && host == null)
             {
                 processes = Multiprocessing.cpuCount();
             }
-            if (processes < 1 || maxAttempts < 1 || maxTasksInFlight < 1 || maxTasksPerChild < 0)
+            if ((processes < 1 && host == null) || maxAttempts < 1 || maxTasksInFlight < 1 || maxTasksPerChild < 0)
             {
                 throw new IllegalArgumentException("invalid pool settings: processes=" + processes +
                     " maxAttempts=" + maxAttempts + " maxTasksInFlight=" + maxTasksInFlight +

@@ -95,6 +95,17 @@ final class PoolChannel implements AutoCloseable
         return new PoolChannel(session, Region.attach(session, name, RegionKind.POOL));
     }
 
+    /** Attaches to a channel in another process's session, e.g. a client's channel in a host worker. */
+    static PoolChannel attach(final Path file)
+    {
+        return new PoolChannel(Session.attach(file.getParent()), Region.attach(file, RegionKind.POOL));
+    }
+
+    Path file()
+    {
+        return region.file();
+    }
+
     String name()
     {
         return region.name();

@@ -43,6 +43,8 @@ final class PoolWorkerMain implements MessageHandler
                 return size() > MAX_FUNCTIONS;
             }
         };
+    /** Functions that could not be deserialized here (e.g. a class missing from this JVM), by call. */
+    private final Map<Long, RuntimeException> unloadable = new LinkedHashMap<>();
     private boolean stopped;
     private boolean initializerFailed;
 
@@ -129,13 +131,34 @@ final class PoolWorkerMain implements MessageHandler
         switch (type)
         {
             case PoolChannel.INITIALIZE -> initialize(channel.payload(buffer, index, length));
-            case PoolChannel.FUNCTION -> functions.put(callId, (PoolFunction<Object, Object>)JavaSerialization
-                .deserialize(channel.payload(buffer, index, length), "pool function"));
+            case PoolChannel.FUNCTION -> loadFunction(callId, channel.payload(buffer, index, length));
             case PoolChannel.TASK -> runTask(callId, PoolChannel.taskIndex(buffer, index),
                 channel.payload(buffer, index, length));
-            case PoolChannel.FORGET -> functions.remove(callId);
+            case PoolChannel.FORGET ->
+            {
+                functions.remove(callId);
+                unloadable.remove(callId);
+            }
             case PoolChannel.STOP -> stopped = true;
             default -> throw new IllegalStateException("unknown pool message: type=" + type);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void loadFunction(final long callId, final byte[] function)
+    {
+        try
+        {
+            functions.put(callId, (PoolFunction<Object, Object>)JavaSerialization.deserialize(function, "pool function"));
+        }
+        catch (final RuntimeException ex)
+        {
+            // Each task of the call reports it; the worker goes on serving other calls.
+            if (unloadable.size() >= MAX_FUNCTIONS)
+            {
+                unloadable.remove(unloadable.keySet().iterator().next());
+            }
+            unloadable.put(callId, ex);
         }
     }
 
@@ -161,7 +184,8 @@ final class PoolWorkerMain implements MessageHandler
             final PoolFunction<Object, Object> function = functions.get(callId);
             if (function == null)
             {
-                throw new IllegalStateException("no function for call: callId=" + callId);
+                final RuntimeException whyNot = unloadable.get(callId);
+                throw whyNot != null ? whyNot : new IllegalStateException("no function for call: callId=" + callId);
             }
 
             final List<?> items = (List<?>)JavaSerialization.deserialize(payload, "pool task items");

@@ -213,6 +213,22 @@ public final class ProcessContext
     }
 
     /**
+     * A concluded copy of this context whose children belong to another session, e.g. a worker host's
+     * own session.
+     */
+    ProcessContext withSession(final Session session)
+    {
+        conclude();
+        final ProcessContext copy = new ProcessContext();
+        copy.javaExecutable = javaExecutable;
+        copy.classPath = classPath;
+        copy.jvmOptions = jvmOptions;
+        copy.inheritJvmOptions = inheritJvmOptions;
+        copy.session = session;
+        return copy.conclude();
+    }
+
+    /**
      * The command line that starts a JVM of this context running a main class: the {@code java}
      * executable, inherited options, mp4j's required flags, the extra options, the session, the
      * classpath, the main class and its arguments.

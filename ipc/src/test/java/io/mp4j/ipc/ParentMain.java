@@ -66,6 +66,16 @@ public final class ParentMain
                 }
                 System.out.println("finished");
             }
+            case "host-map" ->
+            {
+                try (Pool pool = new Pool(new Pool.Context().host(args[1])))
+                {
+                    System.out.println("workers " + pool.workerPids().stream().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(" ")));
+                    pool.map((Integer x) -> WorkerHostTest.slowIdentity(x),
+                        java.util.stream.IntStream.range(0, 100_000).boxed().collect(java.util.stream.Collectors.toList()), 10);
+                }
+            }
             default -> throw new IllegalArgumentException("unknown scenario: " + args[0]);
         }
     }

@@ -1,0 +1,169 @@
+package io.mp4j.ipc;
+
+import io.mp4j.core.Mp4jException;
+import io.mp4j.core.Mp4jTimeoutException;
+import io.mp4j.core.ProcessIdentity;
+import io.mp4j.core.Region;
+import io.mp4j.core.RegionKind;
+import io.mp4j.core.Session;
+import io.mp4j.core.WaitStrategy;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+
+import static io.mp4j.ipc.HostDescriptor.CHANNEL_PATH_LENGTH_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.CHANNEL_PATH_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.CLAIMED;
+import static io.mp4j.ipc.HostDescriptor.FREE;
+import static io.mp4j.ipc.HostDescriptor.HOST_PID_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.HOST_RUNNING;
+import static io.mp4j.ipc.HostDescriptor.HOST_START_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.HOST_STATE_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.LEASED;
+import static io.mp4j.ipc.HostDescriptor.LEASES_GRANTED_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.LEASE_COUNT_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.LEASE_WORD_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.OWNER_PID_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.OWNER_START_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.WORKER_COUNT_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.WORKER_PID_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.WORKER_START_OFFSET;
+
+/** A client's view of a running worker host: its state, and leases of its workers. Used by one thread. */
+final class HostConnection implements AutoCloseable
+{
+    private final String name;
+    private final Session session;
+    private final Region control;
+    private final AtomicBuffer buffer;
+    private final ProcessIdentity host;
+
+    /** A worker leased from the host: the slot, and the worker JVM serving the client's channel. */
+    record Lease(int slot, ProcessIdentity worker)
+    {
+    }
+
+    private HostConnection(final String name, final Session session, final Region control)
+    {
+        this.name = name;
+        this.session = session;
+        this.control = control;
+        this.buffer = control.body();
+        this.host = new ProcessIdentity(buffer.getLong(HOST_PID_OFFSET), buffer.getLong(HOST_START_OFFSET));
+    }
+
+    static HostConnection connect(final String name)
+    {
+        final Path registration = WorkerHost.registrationOf(name);
+        final String[] lines = WorkerHost.readRegistration(registration);
+        final Session session;
+        final Region control;
+        try
+        {
+            session = Session.attach(Paths.get(lines[0]));
+            control = Region.attach(session, WorkerHost.CONTROL_REGION, RegionKind.HOST);
+        }
+        catch (final Mp4jException ex)
+        {
+            throw new Mp4jException("worker host is not running: name=" + name + " pid=" + lines[1] +
+                " (its registration is stale; a new host of this name takes it over)", ex);
+        }
+
+        final HostConnection connection = new HostConnection(name, session, control);
+        if (!connection.isRunning())
+        {
+            connection.close();
+            throw new Mp4jException("worker host is not running: name=" + name + " pid=" + lines[1]);
+        }
+        return connection;
+    }
+
+    String name()
+    {
+        return name;
+    }
+
+    long hostPid()
+    {
+        return host.pid();
+    }
+
+    int workerCount()
+    {
+        return buffer.getInt(WORKER_COUNT_OFFSET);
+    }
+
+    boolean isRunning()
+    {
+        return buffer.getIntVolatile(HOST_STATE_OFFSET) == HOST_RUNNING && host.isAlive();
+    }
+
+    WorkerHostStatus status()
+    {
+        return WorkerHost.readStatus(name, buffer);
+    }
+
+    /**
+     * Leases a free worker to serve the channel: waits for one to be free up to the timeout.
+     *
+     * @throws Mp4jTimeoutException if no worker became free in time.
+     * @throws Mp4jException        if the host stopped.
+     */
+    Lease lease(final Path channelFile, final Duration timeout)
+    {
+        final byte[] path = HostDescriptor.encodePath(channelFile.toAbsolutePath().toString());
+        final ProcessIdentity self = ProcessIdentity.current();
+        final long claimed = HostDescriptor.leaseWord(self.pid(), CLAIMED);
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        final IdleStrategy idle = WaitStrategy.BACKOFF.newIdleStrategy();
+        while (true)
+        {
+            if (!isRunning())
+            {
+                throw new Mp4jException("worker host stopped: name=" + name + " pid=" + host.pid());
+            }
+            for (int slot = 0; slot < workerCount(); slot++)
+            {
+                final int base = HostDescriptor.slotOffset(slot);
+                final long word = buffer.getLongVolatile(base + LEASE_WORD_OFFSET);
+                if (HostDescriptor.state(word) == FREE && buffer.compareAndSetLong(base + LEASE_WORD_OFFSET, word, claimed))
+                {
+                    buffer.putLong(base + OWNER_PID_OFFSET, self.pid());
+                    buffer.putLong(base + OWNER_START_OFFSET, self.startEpochMilli());
+                    buffer.putInt(base + CHANNEL_PATH_LENGTH_OFFSET, path.length);
+                    buffer.putBytes(base + CHANNEL_PATH_OFFSET, path);
+                    buffer.getAndAddLong(base + LEASE_COUNT_OFFSET, 1);
+                    final ProcessIdentity worker = new ProcessIdentity(
+                        buffer.getLong(base + WORKER_PID_OFFSET), buffer.getLong(base + WORKER_START_OFFSET));
+                    buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(self.pid(), LEASED));
+                    buffer.getAndAddLong(LEASES_GRANTED_OFFSET, 1);
+                    return new Lease(slot, worker);
+                }
+            }
+            if (System.nanoTime() >= deadline)
+            {
+                throw new Mp4jTimeoutException("no free worker on host: name=" + name + " workers=" +
+                    workerCount() + " timeout=" + timeout);
+            }
+            idle.idle();
+        }
+    }
+
+    /** Whether the slot is still claimed or leased by this process. */
+    boolean isLeasedByThisProcess(final int slot)
+    {
+        final long word = buffer.getLongVolatile(HostDescriptor.slotOffset(slot) + LEASE_WORD_OFFSET);
+        final int state = HostDescriptor.state(word);
+        return (state == LEASED || state == CLAIMED) && HostDescriptor.claimerPid(word) == ProcessIdentity.current().pid();
+    }
+
+    @Override
+    public void close()
+    {
+        control.close();
+        session.close();
+    }
+}

@@ -1,0 +1,88 @@
+package io.mp4j.ipc;
+
+import io.mp4j.core.ProcessIdentity;
+import io.mp4j.core.Region;
+import io.mp4j.core.RegionKind;
+import io.mp4j.core.Session;
+import io.mp4j.core.WaitStrategy;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+
+import static io.mp4j.ipc.HostDescriptor.CHANNEL_PATH_LENGTH_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.CHANNEL_PATH_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.FREE;
+import static io.mp4j.ipc.HostDescriptor.LEASED;
+import static io.mp4j.ipc.HostDescriptor.LEASE_WORD_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.OWNER_PID_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.OWNER_START_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.TASKS_DONE_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.WORKER_PID_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.WORKER_START_OFFSET;
+
+/**
+ * The loop of a worker host's warm worker: wait in its slot until a client leases it, serve the
+ * client's pool channel until the client stops it or dies, free the slot, wait again. Runs in the
+ * worker JVM's main thread; the host's death ends the JVM through its lifeline.
+ *
+ * @param slot         the worker's slot in the host's control region.
+ * @param waitStrategy how to wait for leases and tasks.
+ */
+record HostWorkerMain(int slot, WaitStrategy waitStrategy) implements ProcessTarget
+{
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void run()
+    {
+        try (Region control = Region.attach(Session.current(), WorkerHost.CONTROL_REGION, RegionKind.HOST))
+        {
+            final AtomicBuffer buffer = control.body();
+            final int base = HostDescriptor.slotOffset(slot);
+            final ProcessIdentity self = ProcessIdentity.current();
+            buffer.putLong(base + WORKER_PID_OFFSET, self.pid());
+            buffer.putLong(base + WORKER_START_OFFSET, self.startEpochMilli());
+            buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, FREE));
+
+            final IdleStrategy idle = waitStrategy.newIdleStrategy();
+            while (true)
+            {
+                final long word = buffer.getLongVolatile(base + LEASE_WORD_OFFSET);
+                if (HostDescriptor.state(word) != LEASED)
+                {
+                    idle.idle();
+                    continue;
+                }
+                idle.reset();
+                serveLease(buffer, base);
+                buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, FREE));
+            }
+        }
+    }
+
+    private void serveLease(final AtomicBuffer buffer, final int base)
+    {
+        final ProcessIdentity owner = new ProcessIdentity(
+            buffer.getLong(base + OWNER_PID_OFFSET), buffer.getLong(base + OWNER_START_OFFSET));
+        final byte[] path = new byte[buffer.getInt(base + CHANNEL_PATH_LENGTH_OFFSET)];
+        buffer.getBytes(base + CHANNEL_PATH_OFFSET, path);
+
+        final PoolChannel channel;
+        try
+        {
+            channel = PoolChannel.attach(Paths.get(new String(path, StandardCharsets.UTF_8)));
+        }
+        catch (final RuntimeException ex)
+        {
+            // The client died, or removed its channel, before this worker got to it.
+            return;
+        }
+        try (channel)
+        {
+            PoolWorkerMain.serve(channel, waitStrategy, owner::isAlive,
+                () -> buffer.getAndAddLong(base + TASKS_DONE_OFFSET, 1));
+        }
+    }
+}

@@ -1,0 +1,467 @@
+package io.mp4j.ipc;
+
+import io.mp4j.core.Mp4jException;
+import io.mp4j.core.ProcessIdentity;
+import io.mp4j.core.Region;
+import io.mp4j.core.RegionKind;
+import io.mp4j.core.Session;
+import io.mp4j.core.ShutdownSequence;
+import io.mp4j.core.WaitStrategy;
+import org.agrona.concurrent.AtomicBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static io.mp4j.ipc.HostDescriptor.CLAIMED;
+import static io.mp4j.ipc.HostDescriptor.FREE;
+import static io.mp4j.ipc.HostDescriptor.HOST_PID_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.HOST_RUNNING;
+import static io.mp4j.ipc.HostDescriptor.HOST_START_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.HOST_STATE_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.HOST_STOPPING;
+import static io.mp4j.ipc.HostDescriptor.LEASES_GRANTED_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.LEASE_WORD_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.OWNER_PID_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.STARTING;
+import static io.mp4j.ipc.HostDescriptor.TASKS_DONE_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.WORKER_COUNT_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.WORKER_PID_OFFSET;
+
+/**
+ * A sidecar that keeps warm worker JVMs under a name, so that pools in other processes lease them
+ * in milliseconds instead of starting JVMs ({@code new Pool(new Pool.Context().host("name"))}). The
+ * host is found through a registration file {@code mp4j-host-<name>} under the session root, which it
+ * holds an exclusive lock on while it runs: a second host under the same name is refused, and the lock
+ * of a killed host dies with it. Files are the owner's only (0600/0700), so only the same OS user can
+ * attach.
+ * <p>
+ * The host replaces a worker that dies, takes back a slot whose client died half-way through claiming
+ * it, and stops gracefully on {@link #close()} or SIGTERM: clients still attached see their workers go
+ * and fail with an error that names the host. Started and closed from one thread; status may be read
+ * from any process.
+ */
+public final class WorkerHost implements AutoCloseable
+{
+    /** Prefix of a host's registration file under the session root. */
+    public static final String REGISTRATION_PREFIX = "mp4j-host-";
+
+    static final String CONTROL_REGION = "host";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final long MONITOR_INTERVAL_MILLIS = 50;
+    private static final long STALE_CLAIM_MILLIS = 2_000;
+
+    private final String name;
+    private final Path registration;
+    private final Session session;
+    private final FileChannel registrationChannel;
+    private final FileLock registrationLock;
+    private final Region control;
+    private final AtomicBuffer buffer;
+    private final ProcessContext processContext;
+    private final WaitStrategy waitStrategy;
+    private final ChildProcess[] workers;
+    private final long[] claimSeenAt;
+    private final Thread monitor;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean closing;
+
+    private WorkerHost(
+        final String name, final Path registration, final Session session, final FileChannel registrationChannel,
+        final FileLock lock, final int workerCount, final ProcessContext processContext, final WaitStrategy waitStrategy)
+    {
+        this.name = name;
+        this.registration = registration;
+        this.session = session;
+        this.registrationChannel = registrationChannel;
+        this.registrationLock = lock;
+        this.processContext = processContext;
+        this.waitStrategy = waitStrategy;
+        this.control = Region.create(session, CONTROL_REGION, RegionKind.HOST,
+            HostDescriptor.bodyLength(workerCount));
+        this.buffer = control.body();
+        final ProcessIdentity self = ProcessIdentity.current();
+        buffer.putLong(HOST_PID_OFFSET, self.pid());
+        buffer.putLong(HOST_START_OFFSET, self.startEpochMilli());
+        buffer.putInt(WORKER_COUNT_OFFSET, workerCount);
+        buffer.putIntRelease(HOST_STATE_OFFSET, HOST_RUNNING);
+
+        this.workers = new ChildProcess[workerCount];
+        this.claimSeenAt = new long[workerCount];
+        for (int slot = 0; slot < workerCount; slot++)
+        {
+            startWorker(slot);
+        }
+        this.monitor = new Thread(this::monitor, "mp4j-host-" + name);
+        monitor.setDaemon(true);
+        monitor.start();
+    }
+
+    /**
+     * Starts a host: registers the name, starts the warm workers and returns once they are starting.
+     *
+     * @param name           the host's name: letters, digits, {@code . _ -}.
+     * @param workerCount    how many warm worker JVMs.
+     * @param processContext how workers are started (their classpath must hold the clients' classes).
+     * @return the running host.
+     * @throws Mp4jException if a host of that name is already running.
+     */
+    public static WorkerHost start(final String name, final int workerCount, final ProcessContext processContext)
+    {
+        checkName(name);
+        if (workerCount < 1)
+        {
+            throw new IllegalArgumentException("a host needs at least one worker: workers=" + workerCount);
+        }
+
+        final Path registration = registrationOf(name);
+        FileChannel channel = null;
+        FileLock lock = null;
+        Session session = null;
+        try
+        {
+            channel = FileChannel.open(registration, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            lock = channel.tryLock();
+            if (lock == null)
+            {
+                throw new Mp4jException("a worker host of that name is already running: name=" + name +
+                    " pid=" + readRegistration(registration)[1]);
+            }
+
+            // The host owns a session of its own, even when started by another mp4j process.
+            session = Session.create();
+            final byte[] contents = (session.directory() + "\n" + ProcessHandle.current().pid() + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(contents), 0);
+            channel.force(true);
+
+            final WorkerHost host = new WorkerHost(name, registration, session, channel, lock, workerCount,
+                processContext.withSession(session), WaitStrategy.defaultStrategy());
+            ShutdownSequence.add(ShutdownSequence.CHILDREN - 1, "stop worker host " + name, host::close);
+            return host;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            if (lock != null)
+            {
+                deleteQuietly(registration); // ours: we hold its lock
+            }
+            if (session != null)
+            {
+                session.close();
+            }
+            closeQuietly(channel);
+            throw ex instanceof RuntimeException ? (RuntimeException)ex :
+                new Mp4jException("cannot register worker host: name=" + name + " file=" + registration, ex);
+        }
+    }
+
+    /**
+     * Reads the status of the host registered under a name.
+     *
+     * @param name the host's name.
+     * @return the host's status.
+     * @throws Mp4jException if no host of that name is running.
+     */
+    public static WorkerHostStatus status(final String name)
+    {
+        try (HostConnection connection = HostConnection.connect(name))
+        {
+            return connection.status();
+        }
+    }
+
+    /**
+     * Asks the host registered under a name to stop (SIGTERM) and waits for it to exit.
+     *
+     * @param name    the host's name.
+     * @param timeout how long to wait for it.
+     * @return true if it exited within the timeout.
+     * @throws Mp4jException if no host of that name is running.
+     */
+    public static boolean stop(final String name, final Duration timeout)
+    {
+        final long pid;
+        try (HostConnection connection = HostConnection.connect(name))
+        {
+            pid = connection.hostPid();
+        }
+        final ProcessHandle host = ProcessHandle.of(pid).orElse(null);
+        if (host == null)
+        {
+            return true;
+        }
+        host.destroy();
+        try
+        {
+            host.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        }
+        catch (final java.util.concurrent.TimeoutException ex)
+        {
+            return false;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        catch (final java.util.concurrent.ExecutionException ex)
+        {
+            throw new IllegalStateException("onExit cannot fail", ex);
+        }
+    }
+
+    /**
+     * The host's name.
+     *
+     * @return the name it registered.
+     */
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * Waits until the host has stopped, by {@link #close()} or SIGTERM.
+     *
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    public void awaitStop() throws InterruptedException
+    {
+        stopped.await();
+    }
+
+    /**
+     * Stops the host: marks it stopping (clients can no longer lease), stops the workers, removes the
+     * registration. Idempotent.
+     */
+    @Override
+    public synchronized void close()
+    {
+        if (closing)
+        {
+            return;
+        }
+        closing = true;
+        buffer.putIntRelease(HOST_STATE_OFFSET, HOST_STOPPING);
+        monitor.interrupt();
+
+        for (final ChildProcess worker : workers)
+        {
+            if (worker != null && worker.isAlive())
+            {
+                worker.terminate();
+            }
+        }
+        for (final ChildProcess worker : workers)
+        {
+            try
+            {
+                if (worker != null && !worker.join(Duration.ofSeconds(5)))
+                {
+                    worker.kill();
+                    worker.join();
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+
+        try
+        {
+            Files.deleteIfExists(registration);
+            registrationLock.release();
+        }
+        catch (final IOException ex)
+        {
+            // The lock goes with the channel; a stale file is taken over by the next host of this name.
+        }
+        closeQuietly(registrationChannel);
+        control.close();
+        session.close();
+        stopped.countDown();
+    }
+
+    static Path registrationOf(final String name)
+    {
+        checkName(name);
+        return Session.defaultRoot().resolve(REGISTRATION_PREFIX + name);
+    }
+
+    /** The host's session directory and pid, as its registration file holds them. */
+    static String[] readRegistration(final Path registration)
+    {
+        try
+        {
+            final String[] lines = Files.readString(registration, StandardCharsets.UTF_8).split("\n");
+            if (lines.length < 2)
+            {
+                throw new Mp4jException("worker host registration is incomplete: file=" + registration);
+            }
+            return lines;
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new Mp4jException("no worker host of that name is running: file=" + registration);
+        }
+        catch (final AccessDeniedException ex)
+        {
+            throw new Mp4jException("cannot read worker host registration (owned by another user?): file=" +
+                registration, ex);
+        }
+        catch (final IOException ex)
+        {
+            throw new Mp4jException("cannot read worker host registration: file=" + registration, ex);
+        }
+    }
+
+    private void startWorker(final int slot)
+    {
+        final int base = HostDescriptor.slotOffset(slot);
+        buffer.putLong(base + WORKER_PID_OFFSET, 0);
+        buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, STARTING));
+        workers[slot] = new ChildProcess(processContext, new HostWorkerMain(slot, waitStrategy))
+            .name("HostWorker-" + name + '-' + slot)
+            .daemon(true)
+            .start();
+    }
+
+    private void monitor()
+    {
+        while (!closing)
+        {
+            try
+            {
+                Thread.sleep(MONITOR_INTERVAL_MILLIS);
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+
+            synchronized (this)
+            {
+                if (closing)
+                {
+                    return;
+                }
+                for (int slot = 0; slot < workers.length; slot++)
+                {
+                    if (!workers[slot].isAlive())
+                    {
+                        startWorker(slot);
+                        continue;
+                    }
+                    reclaimStaleClaim(slot);
+                }
+            }
+        }
+    }
+
+    /** A client that died between winning a slot and finishing its lease leaves it CLAIMED: take it back. */
+    private void reclaimStaleClaim(final int slot)
+    {
+        final int base = HostDescriptor.slotOffset(slot);
+        final long word = buffer.getLongVolatile(base + LEASE_WORD_OFFSET);
+        if (HostDescriptor.state(word) != CLAIMED)
+        {
+            claimSeenAt[slot] = 0;
+            return;
+        }
+
+        final long now = System.currentTimeMillis();
+        if (claimSeenAt[slot] == 0)
+        {
+            claimSeenAt[slot] = now;
+        }
+        else if (now - claimSeenAt[slot] > STALE_CLAIM_MILLIS &&
+            ProcessHandle.of(HostDescriptor.claimerPid(word)).map(ProcessHandle::isAlive).orElse(false) == false)
+        {
+            buffer.compareAndSetLong(base + LEASE_WORD_OFFSET, word, HostDescriptor.leaseWord(0, FREE));
+            claimSeenAt[slot] = 0;
+        }
+    }
+
+    static WorkerHostStatus readStatus(final String name, final AtomicBuffer buffer)
+    {
+        final int count = buffer.getInt(WORKER_COUNT_OFFSET);
+        final List<WorkerHostStatus.Worker> workers = new ArrayList<>(count);
+        for (int slot = 0; slot < count; slot++)
+        {
+            final int base = HostDescriptor.slotOffset(slot);
+            final long word = buffer.getLongVolatile(base + LEASE_WORD_OFFSET);
+            final int state = HostDescriptor.state(word);
+            workers.add(new WorkerHostStatus.Worker(slot, buffer.getLong(base + WORKER_PID_OFFSET),
+                switch (state)
+                {
+                    case STARTING -> "starting";
+                    case FREE -> "free";
+                    case CLAIMED -> "claimed";
+                    default -> "leased";
+                },
+                state == HostDescriptor.LEASED ? buffer.getLong(base + OWNER_PID_OFFSET) : 0,
+                buffer.getLongVolatile(base + TASKS_DONE_OFFSET)));
+        }
+        final long startMillis = buffer.getLong(HOST_START_OFFSET);
+        return new WorkerHostStatus(name, buffer.getLong(HOST_PID_OFFSET),
+            Duration.ofMillis(Math.max(0, System.currentTimeMillis() - startMillis)),
+            buffer.getLongVolatile(LEASES_GRANTED_OFFSET), workers);
+    }
+
+    private static void checkName(final String name)
+    {
+        if (name == null || !NAME.matcher(name).matches())
+        {
+            throw new IllegalArgumentException("invalid worker host name: name=" + name +
+                " (1-64 of letters, digits, '.', '_', '-'; not starting with a symbol)");
+        }
+    }
+
+    private static void deleteQuietly(final Path file)
+    {
+        try
+        {
+            Files.deleteIfExists(file);
+        }
+        catch (final IOException ex)
+        {
+            // A stale registration is taken over by the next host of this name.
+        }
+    }
+
+    private static void closeQuietly(final FileChannel channel)
+    {
+        if (channel != null)
+        {
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ex)
+            {
+                // Nothing more to release.
+            }
+        }
+    }
+}

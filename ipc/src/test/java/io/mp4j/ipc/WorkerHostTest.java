@@ -1,0 +1,255 @@
+package io.mp4j.ipc;
+
+import io.mp4j.core.Mp4jException;
+import io.mp4j.core.RemoteException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.tools.ToolProvider;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A worker host in its own JVM, started by its command line, serving pools of this and other JVMs. */
+@ExtendWith(NoLeaksExtension.class)
+class WorkerHostTest
+{
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final AtomicInteger HOSTS = new AtomicInteger();
+
+    @TempDir
+    Path root;
+
+    private final List<Process> hosts = new ArrayList<>();
+    private final String name = "test-" + ProcessHandle.current().pid() + '-' + HOSTS.incrementAndGet();
+
+    /** About 2 ms of work per item, so that a map lasts long enough to be interrupted. */
+    static int slowIdentity(final int x)
+    {
+        final long until = System.nanoTime() + 2_000_000;
+        while (System.nanoTime() < until)
+        {
+            Thread.onSpinWait();
+        }
+        return x;
+    }
+
+    private Process startHost(final String hostName, final int workers) throws Exception
+    {
+        final Path log = root.resolve("host-" + hosts.size() + ".log");
+        final Process host = new ProcessBuilder(ProcessContext.defaultContext().javaCommand(
+            WorkerHostCommand.class.getName(), List.of("start", "--name", hostName, "--workers", Integer.toString(workers))))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+        hosts.add(host);
+        while (!Files.readString(log).contains("worker host started") || !allWorkersFree(hostName))
+        {
+            assertTrue(host.isAlive(), () -> "host died: " + readQuietly(log));
+            Thread.sleep(20);
+        }
+        return host;
+    }
+
+    private static boolean allWorkersFree(final String hostName)
+    {
+        try
+        {
+            return WorkerHost.status(hostName).workers().stream().allMatch(w -> w.state().equals("free"));
+        }
+        catch (final Mp4jException ex)
+        {
+            return false;
+        }
+    }
+
+    @AfterEach
+    void stopHosts() throws Exception
+    {
+        for (final Process host : hosts)
+        {
+            host.destroy();
+            if (!host.waitFor(30, java.util.concurrent.TimeUnit.SECONDS))
+            {
+                host.destroyForcibly().waitFor();
+            }
+        }
+        assertFalse(Files.exists(WorkerHost.registrationOf(name)), "the host removed its registration");
+    }
+
+    private static List<Integer> range(final int n)
+    {
+        return IntStream.range(0, n).boxed().collect(Collectors.toList());
+    }
+
+    @Test
+    void shouldServePoolsThatAttachAndDetachInTurn()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            startHost(name, 2);
+            final List<Long> hostWorkers = WorkerHost.status(name).workers().stream()
+                .map(WorkerHostStatus.Worker::pid).collect(Collectors.toList());
+
+            for (int cycle = 0; cycle < 5; cycle++)
+            {
+                try (Pool pool = new Pool(new Pool.Context().host(name)))
+                {
+                    assertEquals(java.util.Set.copyOf(hostWorkers), java.util.Set.copyOf(pool.workerPids()),
+                        "the pool leased the host's warm workers");
+                    assertEquals(range(100).stream().map(x -> x * x).collect(Collectors.toList()),
+                        pool.map((Integer x) -> x * x, range(100), 10));
+                }
+            }
+
+            final WorkerHostStatus status = WorkerHost.status(name);
+            assertEquals(10, status.leasesGranted());
+            assertEquals(50, status.tasksDone());
+            assertTrue(status.workers().stream().allMatch(w -> w.state().equals("free")), status.toString());
+            assertEquals(hostWorkers, status.workers().stream().map(WorkerHostStatus.Worker::pid).collect(Collectors.toList()),
+                "the same warm JVMs served every pool");
+        });
+    }
+
+    @Test
+    void shouldRefuseSecondHostUnderTheSameName()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            startHost(name, 1);
+            final Path log = root.resolve("second.log");
+            final Process second = new ProcessBuilder(ProcessContext.defaultContext().javaCommand(
+                WorkerHostCommand.class.getName(), List.of("start", "--name", name, "--workers", "1")))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+
+            assertEquals(1, second.waitFor());
+            assertTrue(Files.readString(log).contains("a worker host of that name is already running: name=" + name),
+                Files.readString(log));
+        });
+    }
+
+    @Test
+    void shouldKeepServingAfterClientIsKilledMidMapWithoutMixingItsWork()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            startHost(name, 2);
+            final Path log = root.resolve("client.log");
+            final List<String> options = new ArrayList<>(ProcessContext.defaultContext().jvmOptions());
+            final Process client = new ProcessBuilder(new ProcessContext().jvmOptions(options).conclude()
+                .javaCommand(ParentMain.class.getName(), List.of("host-map", name)))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+            while (WorkerHost.status(name).tasksDone() < 10)
+            {
+                assertTrue(client.isAlive(), () -> readQuietly(log));
+                Thread.sleep(10);
+            }
+            client.destroyForcibly().waitFor();
+
+            // Each worker finishes the task in hand, sees its client is gone and goes back to the host.
+            while (!allWorkersFree(name))
+            {
+                Thread.sleep(10);
+            }
+            try (Pool pool = new Pool(new Pool.Context().host(name)))
+            {
+                assertEquals(range(1_000).stream().map(x -> x + 1).collect(Collectors.toList()),
+                    pool.map((Integer x) -> x + 1, range(1_000), 7));
+            }
+        });
+    }
+
+    @Test
+    void shouldFailAttachedPoolClearlyWhenHostIsStopped()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Process host = startHost(name, 2);
+            try (Pool pool = new Pool(new Pool.Context().host(name)))
+            {
+                final CompletableFuture<List<Integer>> running =
+                    pool.mapAsync((Integer x) -> slowIdentity(x), range(100_000), 10);
+                while (WorkerHost.status(name).tasksDone() < 4)
+                {
+                    Thread.sleep(10);
+                }
+                host.destroy(); // SIGTERM: a graceful stop
+
+                final ExecutionException ex = assertThrows(ExecutionException.class, running::get);
+                assertInstanceOf(Mp4jException.class, ex.getCause());
+                assertTrue(ex.getCause().getMessage().contains("worker host stopped"), ex.getCause().getMessage());
+                assertEquals(128 + 15, host.waitFor(), "the host exits as SIGTERM asks");
+            }
+            final Mp4jException notRunning = assertThrows(Mp4jException.class,
+                () -> new Pool(new Pool.Context().host(name)));
+            assertTrue(notRunning.getMessage().contains("no worker host of that name is running"), notRunning.getMessage());
+        });
+    }
+
+    @Test
+    void shouldTellClientWhoseClassesTheHostCannotLoad()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            startHost(name, 1);
+            final PoolFunction<Integer, Integer> foreign = compileFunctionOutsideTheClasspath();
+            try (Pool pool = new Pool(new Pool.Context().host(name)))
+            {
+                final RemoteException ex = assertThrows(RemoteException.class, () -> pool.map(foreign, range(3)));
+                assertTrue(ex.getMessage().contains("cannot load: class=ForeignFunction"), ex.getMessage());
+                assertEquals(List.of(2, 3), pool.map((Integer x) -> x + 1, List.of(1, 2)), "the worker survived");
+            }
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private PoolFunction<Integer, Integer> compileFunctionOutsideTheClasspath() throws Exception
+    {
+        final Path sources = Files.createDirectories(root.resolve("foreign"));
+        Files.writeString(sources.resolve("ForeignFunction.java"),
+            "public class ForeignFunction implements io.mp4j.ipc.PoolFunction<Integer, Integer> {\n" +
+            "    public Integer apply(Integer x) { return x * 2; }\n" +
+            "}\n");
+        final int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null,
+            "-cp", System.getProperty("java.class.path"), "-d", sources.toString(),
+            sources.resolve("ForeignFunction.java").toString());
+        assertEquals(0, compiled);
+        final URLClassLoader loader = new URLClassLoader(new URL[]{sources.toUri().toURL()}, getClass().getClassLoader());
+        return (PoolFunction<Integer, Integer>)loader.loadClass("ForeignFunction").getDeclaredConstructor().newInstance();
+    }
+
+    private static String readQuietly(final Path log)
+    {
+        try
+        {
+            return Files.readString(log);
+        }
+        catch (final IOException ex)
+        {
+            return ex.toString();
+        }
+    }
+}
