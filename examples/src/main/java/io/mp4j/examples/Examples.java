@@ -28,6 +28,7 @@ public final class Examples
         EXAMPLES.put("multiple-processes", MultipleProcesses::main);
         EXAMPLES.put("pool-map", PoolMap::main);
         EXAMPLES.put("square-numbers", SquareNumbers::main);
+        EXAMPLES.put("manager-dict", ManagerDict::main);
     }
 
     private Examples()

@@ -25,5 +25,7 @@ class ExamplesJarIT
         assertEquals(0, run.exitCode(), run.stderr());
         assertTrue(run.stdout().contains("Hello from a separate process!"), run.stdout().toString());
         assertFalse(run.stderr().contains("WARNING"), "no JVM warnings about illegal access: " + run.stderr());
+        assertFalse(run.stderr().contains("Exception"), "nothing failed quietly, e.g. Chronicle phoning home: " +
+            run.stderr());
     }
 }

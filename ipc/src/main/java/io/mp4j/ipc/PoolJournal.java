@@ -41,6 +41,7 @@ public final class PoolJournal implements AutoCloseable
     private PoolJournal(final Path directory)
     {
         this.directory = directory;
+        ChronicleDefaults.apply();
         try
         {
             this.queue = ChronicleQueue.singleBuilder(directory).build();

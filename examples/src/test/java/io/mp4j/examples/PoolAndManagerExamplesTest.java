@@ -8,8 +8,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The pool examples print exactly what the tutorial they mirror prints. */
-class PoolExamplesTest
+/** The pool and manager examples print exactly what the tutorial they mirror prints. */
+class PoolAndManagerExamplesTest
 {
     @TempDir
     Path workDirectory;
@@ -21,6 +21,15 @@ class PoolExamplesTest
 
         assertEquals(0, run.exitCode(), run.stderr());
         assertEquals(List.of("[1, 4, 9, 16, 25]"), run.stdout());
+    }
+
+    @Test
+    void managerDictShouldPrintTheEntriesBothChildrenWrote() throws Exception
+    {
+        final ExampleRun run = ExampleRun.ofClasspath(workDirectory, "manager-dict");
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals(List.of("{first=5, first-squared=25, second=6, second-squared=36}"), run.stdout());
     }
 
     @Test

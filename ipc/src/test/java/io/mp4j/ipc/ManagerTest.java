@@ -1,0 +1,77 @@
+package io.mp4j.ipc;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The manager's dict across real JVMs: each opens the same Chronicle Map in the session. */
+@ExtendWith(NoLeaksExtension.class)
+class ManagerTest
+{
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    @Test
+    void shouldKeepEveryPutOfTwoJvmsWritingAtOnce()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            try (Manager manager = new Manager())
+            {
+                final SharedDict<String, Integer> dict = manager.dict(250_000);
+                final ChildProcess first = new ChildProcess(ManagerTest::putAndCheck, dict, "a").start();
+                final ChildProcess second = new ChildProcess(ManagerTest::putAndCheck, dict, "b").start();
+                first.join();
+                second.join();
+
+                assertEquals(0, first.exitCode().orElseThrow(), () -> first.failure().map(Throwable::toString).orElse(""));
+                assertEquals(0, second.exitCode().orElseThrow(), () -> second.failure().map(Throwable::toString).orElse(""));
+                assertEquals(200_000, dict.size());
+                for (int i = 0; i < 100_000; i += 997)
+                {
+                    assertEquals(i, dict.get("a-" + i));
+                    assertEquals(i, dict.get("b-" + i));
+                }
+            }
+        });
+    }
+
+    private static void putAndCheck(final SharedDict<String, Integer> dict, final String prefix)
+    {
+        for (int i = 0; i < 100_000; i++)
+        {
+            dict.put(prefix + '-' + i, i);
+        }
+        for (int i = 0; i < 100_000; i++)
+        {
+            final Integer value = dict.get(prefix + '-' + i);
+            if (value == null || value != i)
+            {
+                throw new IllegalStateException("lost put: key=" + prefix + '-' + i + " value=" + value);
+            }
+        }
+        dict.close();
+    }
+
+    @Test
+    void shouldRemoveItsDictsWhenClosed() throws Exception
+    {
+        final Manager manager = new Manager();
+        final SharedDict<String, String> dict = manager.dict(10);
+        dict.put("k", "v");
+        assertEquals("v", dict.get("k"));
+        assertNull(dict.get("missing"));
+        manager.close();
+        try (var files = Files.list(io.mp4j.core.Session.current().directory()))
+        {
+            assertTrue(files.map(Path::toString).noneMatch(name -> name.endsWith(".cmap")));
+        }
+    }
+}
