@@ -324,6 +324,35 @@ public final class Pool implements ExecutorService, AutoCloseable
     }
 
     /**
+     * Runs a kernel over a shared array in chunks, in place: each worker attaches to the array once and
+     * receives only the bounds of its chunks, so no bulk data is serialized. The array (a shared array
+     * handle, e.g. {@code SharedDoubleArray}) travels with the kernel, once per call.
+     *
+     * @param array       the shared array; serialized as a handle.
+     * @param length      how many elements to cover, from index 0.
+     * @param chunkLength how many elements a chunk has (the last may have fewer).
+     * @param kernel      the computation over one chunk.
+     * @param <A>         the array's type.
+     * @param <R>         a chunk's result type.
+     * @return one result per chunk, in index order.
+     * @throws RemoteException if the kernel threw in a worker.
+     */
+    public <A extends Serializable, R> List<R> mapChunks(
+        final A array, final int length, final int chunkLength, final ChunkKernel<A, R> kernel)
+    {
+        if (length < 0 || chunkLength < 1)
+        {
+            throw new IllegalArgumentException("invalid chunks: length=" + length + " chunkLength=" + chunkLength);
+        }
+        final List<int[]> chunks = new ArrayList<>(length / chunkLength + 1);
+        for (int from = 0; from < length; from += chunkLength)
+        {
+            chunks.add(new int[]{from, Math.min(length, from + chunkLength)});
+        }
+        return map((int[] chunk) -> kernel.apply(array, chunk[0], chunk[1]), chunks, 1);
+    }
+
+    /**
      * Runs one task in a worker and waits for its result: Python's {@code apply}.
      *
      * @param task the task.
