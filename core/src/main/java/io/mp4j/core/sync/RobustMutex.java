@@ -140,8 +140,12 @@ final class RobustMutex
     private void onAcquired(final long self)
     {
         buffer.putInt(holdsOffset, 1);
-        buffer.putLong(ownerStartOffset, START);
-        buffer.putLongRelease(ownerStartForOffset, self);
+        // A thread that takes the lock again finds its own start time already published: reads, not writes.
+        if (buffer.getLong(ownerStartForOffset) != self || buffer.getLong(ownerStartOffset) != START)
+        {
+            buffer.putLong(ownerStartOffset, START);
+            buffer.putLongRelease(ownerStartForOffset, self);
+        }
     }
 
     /**
