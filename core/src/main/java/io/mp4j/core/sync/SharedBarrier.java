@@ -244,18 +244,32 @@ public final class SharedBarrier implements Serializable, AutoCloseable
             throw new InterruptedException();
         }
 
-        final Waiter waiter = Waiter.begin(waitStrategy, timeoutNanos, true);
+        final long deadline = System.nanoTime() + timeoutNanos;
+        final long arrivedState;
+        Waiter waiter = Waiter.begin(waitStrategy, timeoutNanos, true);
         try
         {
-            final long arrivedState = arrive(waiter);
-            final long generation = arrivedState >>> GENERATION_SHIFT;
-            final int index = (int)(arrivedState & ARRIVED_MASK);
-            if (index + 1 == parties)
-            {
-                trip(generation);
-                return index;
-            }
+            arrivedState = arrive(waiter);
+        }
+        finally
+        {
+            waiter.end();
+        }
 
+        final long generation = arrivedState >>> GENERATION_SHIFT;
+        final int index = (int)(arrivedState & ARRIVED_MASK);
+        if (index + 1 == parties)
+        {
+            // No wait is in progress on this thread while the action runs: it may wait on primitives itself.
+            trip(generation);
+            return index;
+        }
+
+        final long remaining = timeoutNanos == Waiter.NO_TIMEOUT ? Waiter.NO_TIMEOUT :
+            Math.max(0, deadline - System.nanoTime());
+        waiter = Waiter.begin(waitStrategy, remaining, true);
+        try
+        {
             while (true)
             {
                 final long state = buffer.getLongVolatile(stateOffset);
