@@ -26,6 +26,9 @@ public final class Examples
     {
         EXAMPLES.put("simple-process", SimpleProcess::main);
         EXAMPLES.put("multiple-processes", MultipleProcesses::main);
+        EXAMPLES.put("shared-value", SharedValue::main);
+        EXAMPLES.put("lock", Locking::main);
+        EXAMPLES.put("shared-array", SharedArray::main);
         EXAMPLES.put("pool-map", PoolMap::main);
         EXAMPLES.put("square-numbers", SquareNumbers::main);
         EXAMPLES.put("manager-dict", ManagerDict::main);
