@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
     description = "Runs the same workloads on mp4j, CPython multiprocessing and plain Java; prints ratios.")
 public final class CompareCommand implements Callable<Integer>
 {
-    private static final int FULL_REPETITIONS = 5;
+    private static final int FULL_REPETITIONS = 7;
     private static final int QUICK_REPETITIONS = 3;
     private static final int FULL_WARMUPS = 2;
     private static final int QUICK_WARMUPS = 1;
@@ -46,7 +46,7 @@ public final class CompareCommand implements Callable<Integer>
     private boolean quick;
 
     @Option(names = "--repetitions", paramLabel = "N",
-        description = "Counted repetitions per competitor and workload (default: 5, or 3 with --quick).")
+        description = "Counted repetitions per competitor and workload (default: 7, or 3 with --quick).")
     private Integer repetitions;
 
     @Option(names = "--warmups", paramLabel = "N",

@@ -106,10 +106,12 @@ public final class RatioChart
     {
         svg.append(String.format(Locale.ROOT,
             "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"12\" fill=\"%s\"/>\n", left, y - 10, CPYTHON_COLOUR));
-        text(svg, left + 20, y, 12, "normal", "#111", "start", "mp4j vs CPython multiprocessing");
+        final Object startMethod = report.machineFact("pythonPoolStartMethod");
+        text(svg, left + 20, y, 12, "normal", "#111", "start", "mp4j vs CPython multiprocessing" +
+            (startMethod != null ? " (Pool: " + startMethod + ')' : ""));
         svg.append(String.format(Locale.ROOT,
-            "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"12\" fill=\"%s\"/>\n", left + 260, y - 10, PLAIN_JAVA_COLOUR));
-        text(svg, left + 280, y, 12, "normal", "#111", "start",
+            "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"12\" fill=\"%s\"/>\n", left + 320, y - 10, PLAIN_JAVA_COLOUR));
+        text(svg, left + 340, y, 12, "normal", "#111", "start",
             "mp4j vs plain Java (ProcessBuilder JVMs, ObjectStreams)");
     }
 

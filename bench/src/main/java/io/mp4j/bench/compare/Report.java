@@ -75,7 +75,12 @@ public final class Report
     public String table()
     {
         final List<String[]> rows = new ArrayList<>();
-        rows.add(HEADERS);
+        final String[] headers = HEADERS.clone();
+        if (machine.containsKey("pythonPoolStartMethod"))
+        {
+            headers[3] = machine.get("python") + " (Pool: " + machine.get("pythonPoolStartMethod") + ')';
+        }
+        rows.add(headers);
         for (final WorkloadResult result : results)
         {
             final Workload workload = result.workload();
@@ -90,7 +95,7 @@ public final class Report
                 ratioCell(result.mp4jAdvantageOver(Competitor.PLAIN_JAVA))});
         }
 
-        final int[] widths = new int[HEADERS.length];
+        final int[] widths = new int[headers.length];
         for (final String[] row : rows)
         {
             for (int i = 0; i < row.length; i++)

@@ -50,14 +50,14 @@ public final class StandardWorkloads
                 .build(),
             Workload.builder("4", "pool apply round trip")
                 .unit(Unit.MICROSECONDS)
-                .sizes(2_000, 50, "round trip")
+                .sizes(5_000, 50, "round trip")
                 .mp4j(Contender.of(pool + ".apply(task), warm", size -> mp4jApply(fixtures, size)))
                 .cpython(python.contender("pool_apply", pool + ".apply(f), warm"))
                 .plainJava(Contender.of(plainPool + ", to the first worker", size -> plainApply(fixtures, size)))
                 .build(),
             Workload.builder("8a", "process start + join, trivial target")
                 .unit(Unit.MILLISECONDS)
-                .sizes(3, 1, "start")
+                .sizes(4, 1, "start")
                 .mp4j(Contender.of("new ChildProcess(() -> {}).start().join()", StandardWorkloads::mp4jStartJoin))
                 .cpython(python.contender("process_start", "get_context(\"spawn\").Process(target=f)"))
                 .plainJava(Contender.of("ProcessBuilder JVM with an empty main", StandardWorkloads::plainStartJoin))
