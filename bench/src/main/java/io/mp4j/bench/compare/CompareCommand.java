@@ -108,6 +108,8 @@ public final class CompareCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(new CommandLine(this),
                 "--repetitions and --python-timeout must be at least 1, --warmups at least 0");
         }
+        // Before the run, so that an unwritable directory does not throw the run away at the end.
+        Files.createDirectories(output);
         final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         final PrintStream progress = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         final ZonedDateTime date = ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS);
@@ -135,7 +137,6 @@ public final class CompareCommand implements Callable<Integer>
         run.put("durationSeconds", Math.round((System.nanoTime() - start) / 1e9));
         final Report report = new Report(run, machine, results);
 
-        Files.createDirectories(output);
         final String table = report.table();
         Files.writeString(output.resolve("compare.txt"), table, StandardCharsets.UTF_8);
         Files.writeString(output.resolve("compare.json"), report.json(), StandardCharsets.UTF_8);
