@@ -1,5 +1,6 @@
 package io.mp4j.bench;
 
+import io.mp4j.bench.compare.CompareCommand;
 import io.mp4j.ipc.JvmFlags;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -8,10 +9,13 @@ import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
+import java.util.Arrays;
+
 /**
- * The entry point of {@code mp4j-bench.jar}: JMH's own command line (benchmark regex, {@code -prof gc},
- * {@code -f}, {@code -wi}, {@code -i}, ...), with mp4j's required JVM flags added to every fork, since
- * a forked JVM does not read this jar's manifest.
+ * The entry point of {@code mp4j-bench.jar}: {@code compare [options]} runs the side-by-side comparison
+ * with CPython and plain Java ({@link CompareCommand}); anything else is JMH's own command line
+ * (benchmark regex, {@code -prof gc}, {@code -f}, {@code -wi}, {@code -i}, ...), with mp4j's required
+ * JVM flags added to every fork, since a forked JVM does not read this jar's manifest.
  */
 public final class BenchMain
 {
@@ -20,9 +24,9 @@ public final class BenchMain
     }
 
     /**
-     * Runs JMH.
+     * Runs the comparison, or JMH.
      *
-     * @param args JMH's command-line options.
+     * @param args {@code compare} and its options, or JMH's command-line options.
      * @throws java.io.IOException        if the help text cannot be written.
      * @throws RunnerException             if a benchmark fails.
      * @throws CommandLineOptionException if the options are malformed.
@@ -30,6 +34,16 @@ public final class BenchMain
     public static void main(final String[] args)
         throws java.io.IOException, RunnerException, CommandLineOptionException
     {
+        if (args.length > 0 && "compare".equals(args[0]))
+        {
+            final int exitCode = CompareCommand.execute(Arrays.copyOfRange(args, 1, args.length));
+            if (exitCode != 0)
+            {
+                System.exit(exitCode);
+            }
+            return;
+        }
+
         final CommandLineOptions commandLine = new CommandLineOptions(args);
         if (commandLine.shouldHelp())
         {

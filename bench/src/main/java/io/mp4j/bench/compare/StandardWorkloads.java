@@ -1,0 +1,194 @@
+package io.mp4j.bench.compare;
+
+import io.mp4j.bench.ChildStartBenchmark;
+import io.mp4j.ipc.ChildProcess;
+import io.mp4j.ipc.Pool;
+import io.mp4j.ipc.ProcessContext;
+
+import java.util.List;
+
+/**
+ * The rows of the comparison, one per capability mp4j has today, numbered as in issue 7. To add a row,
+ * add a {@link Workload} here (and, for CPython, a method of that name in
+ * {@code bench/python/compare_workloads.py}); the harness, the table, the JSON and the chart pick it up.
+ */
+public final class StandardWorkloads
+{
+    private static final double NANOS_PER_MILLI = 1e6;
+    private static final double NANOS_PER_MICRO = 1e3;
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    private StandardWorkloads()
+    {
+    }
+
+    /**
+     * Every row, in the order they run and are shown.
+     *
+     * @param fixtures the warm pools, the interpreter and the inputs the rows share.
+     * @return the workloads.
+     */
+    public static List<Workload> create(final Fixtures fixtures)
+    {
+        final CPythonWorkloads python = fixtures.python();
+        final String pool = "Pool(" + Fixtures.POOL_PROCESSES + ")";
+        final String plainPool = Fixtures.POOL_PROCESSES + " ProcessBuilder JVMs, ObjectStreams over stdio";
+        return List.of(
+            Workload.builder("3a", "pool map x+1, default chunksize")
+                .unit(Unit.TASKS_PER_SECOND)
+                .sizes(1_000_000, 2_000, "item")
+                .mp4j(Contender.of(pool + ".map(f, xs), warm", size -> mp4jMap(fixtures, size, 0)))
+                .cpython(python.contender("pool_map", pool + ".map(f, xs), warm"))
+                .plainJava(Contender.of(plainPool + ", Python's chunksize", size -> plainMap(fixtures, size, 0)))
+                .build(),
+            Workload.builder("3b", "pool map x+1, chunksize 1")
+                .unit(Unit.TASKS_PER_SECOND)
+                .sizes(100_000, 200, "item")
+                .mp4j(Contender.of(pool + ".map(f, xs, 1), warm", size -> mp4jMap(fixtures, size, 1)))
+                .cpython(python.contender("pool_map_chunksize1", pool + ".map(f, xs, chunksize=1), warm"))
+                .plainJava(Contender.of(plainPool + ", one item per request", size -> plainMap(fixtures, size, 1)))
+                .build(),
+            Workload.builder("4", "pool apply round trip")
+                .unit(Unit.MICROSECONDS)
+                .sizes(5_000, 50, "round trip")
+                .mp4j(Contender.of(pool + ".apply(task), warm", size -> mp4jApply(fixtures, size)))
+                .cpython(python.contender("pool_apply", pool + ".apply(f), warm"))
+                .plainJava(Contender.of(plainPool + ", to the first worker", size -> plainApply(fixtures, size)))
+                .build(),
+            Workload.builder("8a", "process start + join, trivial target")
+                .unit(Unit.MILLISECONDS)
+                .sizes(4, 1, "start")
+                .mp4j(Contender.of("new ChildProcess(() -> {}).start().join()", StandardWorkloads::mp4jStartJoin))
+                .cpython(python.contender("process_start", "get_context(\"spawn\").Process(target=f)"))
+                .plainJava(Contender.of("ProcessBuilder JVM with an empty main", StandardWorkloads::plainStartJoin))
+                .build(),
+            Workload.builder("8b", "pool start to first result")
+                .unit(Unit.MILLISECONDS)
+                .sizes(2, 1, "start")
+                .mp4j(Contender.of("new " + pool + " + apply", StandardWorkloads::mp4jPoolStart))
+                .cpython(python.contender("pool_start",
+                    pool + " + apply, start method " + python.defaultStartMethod() + " (the default here)"))
+                .plainJava(Contender.of(plainPool + " + one round trip", StandardWorkloads::plainPoolStart))
+                .build());
+    }
+
+    private static double mp4jMap(final Fixtures fixtures, final int size, final int chunksize)
+    {
+        final Pool pool = fixtures.mp4jPool();
+        final List<Integer> items = fixtures.integers(size);
+        final long start = System.nanoTime();
+        final List<Integer> results = chunksize == 0 ?
+            pool.map((Integer x) -> x + 1, items) : pool.map((Integer x) -> x + 1, items, chunksize);
+        final long elapsed = System.nanoTime() - start;
+        Fixtures.checkIncremented(results, size);
+        return size * NANOS_PER_SECOND / elapsed;
+    }
+
+    private static double plainMap(final Fixtures fixtures, final int size, final int chunksize) throws Exception
+    {
+        final PlainJavaPool pool = fixtures.plainPool();
+        final List<Integer> items = fixtures.integers(size);
+        final int chunk = chunksize == 0 ? PlainJavaPool.defaultChunksize(size, Fixtures.POOL_PROCESSES) : chunksize;
+        final long start = System.nanoTime();
+        final List<Integer> results = pool.map((Integer x) -> x + 1, items, chunk);
+        final long elapsed = System.nanoTime() - start;
+        Fixtures.checkIncremented(results, size);
+        return size * NANOS_PER_SECOND / elapsed;
+    }
+
+    private static double mp4jApply(final Fixtures fixtures, final int size)
+    {
+        final Pool pool = fixtures.mp4jPool();
+        final long start = System.nanoTime();
+        for (int i = 0; i < size; i++)
+        {
+            checkAnswer(pool.apply(() -> 42));
+        }
+        return (System.nanoTime() - start) / NANOS_PER_MICRO / size;
+    }
+
+    private static double plainApply(final Fixtures fixtures, final int size) throws Exception
+    {
+        final PlainJavaPool pool = fixtures.plainPool();
+        final long start = System.nanoTime();
+        for (int i = 0; i < size; i++)
+        {
+            checkAnswer(pool.apply(() -> 42));
+        }
+        return (System.nanoTime() - start) / NANOS_PER_MICRO / size;
+    }
+
+    private static double mp4jStartJoin(final int size) throws InterruptedException
+    {
+        final long start = System.nanoTime();
+        for (int i = 0; i < size; i++)
+        {
+            final ChildProcess child = new ChildProcess(() -> { }).start();
+            child.join();
+            checkExitCode(child.exitCode().orElse(-1));
+        }
+        return (System.nanoTime() - start) / NANOS_PER_MILLI / size;
+    }
+
+    private static double plainStartJoin(final int size) throws Exception
+    {
+        final List<String> command =
+            ProcessContext.defaultContext().javaCommand(ChildStartBenchmark.EmptyMain.class.getName(), List.of());
+        final long start = System.nanoTime();
+        for (int i = 0; i < size; i++)
+        {
+            checkExitCode(new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start()
+                .waitFor());
+        }
+        return (System.nanoTime() - start) / NANOS_PER_MILLI / size;
+    }
+
+    private static double mp4jPoolStart(final int size)
+    {
+        long elapsed = 0;
+        for (int i = 0; i < size; i++)
+        {
+            final long start = System.nanoTime();
+            try (Pool pool = new Pool(Fixtures.POOL_PROCESSES))
+            {
+                checkAnswer(pool.apply(() -> 42));
+                elapsed += System.nanoTime() - start;
+            }
+        }
+        return elapsed / NANOS_PER_MILLI / size;
+    }
+
+    private static double plainPoolStart(final int size) throws Exception
+    {
+        long elapsed = 0;
+        for (int i = 0; i < size; i++)
+        {
+            final long start = System.nanoTime();
+            try (PlainJavaPool pool = new PlainJavaPool(Fixtures.POOL_PROCESSES))
+            {
+                checkAnswer(pool.apply(() -> 42));
+                elapsed += System.nanoTime() - start;
+            }
+        }
+        return elapsed / NANOS_PER_MILLI / size;
+    }
+
+    private static void checkAnswer(final int answer)
+    {
+        if (answer != 42)
+        {
+            throw new IllegalStateException("wrong answer: " + answer);
+        }
+    }
+
+    private static void checkExitCode(final int exitCode)
+    {
+        if (exitCode != 0)
+        {
+            throw new IllegalStateException("child failed: exitCode=" + exitCode);
+        }
+    }
+}
