@@ -31,6 +31,7 @@ public final class Examples
         EXAMPLES.put("shared-array", SharedArray::main);
         EXAMPLES.put("pool-map", PoolMap::main);
         EXAMPLES.put("square-numbers", SquareNumbers::main);
+        EXAMPLES.put("map-kernel", MapKernel::main);
         EXAMPLES.put("manager-dict", ManagerDict::main);
     }
 

@@ -21,9 +21,10 @@ record ExampleRun(int exitCode, List<String> stdout, String stderr)
      * Runs {@code Examples <name>} on the test classpath, with mp4j's flags added as they would be for
      * any child JVM.
      */
-    static ExampleRun ofClasspath(final Path workDirectory, final String name) throws Exception
+    static ExampleRun ofClasspath(final Path workDirectory, final String... nameAndArguments) throws Exception
     {
-        return run(workDirectory, ProcessContext.defaultContext().javaCommand(Examples.class.getName(), List.of(name)));
+        return run(workDirectory,
+            ProcessContext.defaultContext().javaCommand(Examples.class.getName(), List.of(nameAndArguments)));
     }
 
     /** Runs {@code java -jar <jar> <name>} with no flags at all: the manifest must carry them. */

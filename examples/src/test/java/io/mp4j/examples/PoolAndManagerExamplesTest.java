@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The pool and manager examples print exactly what the tutorial they mirror prints. */
 class PoolAndManagerExamplesTest
@@ -30,6 +31,21 @@ class PoolAndManagerExamplesTest
 
         assertEquals(0, run.exitCode(), run.stderr());
         assertEquals(List.of("{first=5, first-squared=25, second=6, second-squared=36}"), run.stdout());
+    }
+
+    @Test
+    void mapKernelShouldAgreeWithTheSerialSumAndReportTheSpeedUp() throws Exception
+    {
+        final ExampleRun run = ExampleRun.ofClasspath(workDirectory, "map-kernel", "4");
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals(4, run.stdout().size(), run.stdout().toString());
+        assertTrue(run.stdout().get(0).matches(
+            "Sum of sqrt\\(x\\)\\*sin\\(x\\) over 4 x 1,000,000 doubles: \\S+ \\(serial and pool agree\\)"),
+            run.stdout().get(0));
+        assertTrue(run.stdout().get(1).matches("Serial, 1 thread: \\d+\\.\\d{3} s"), run.stdout().get(1));
+        assertTrue(run.stdout().get(2).matches("Pool of 2 workers: \\d+\\.\\d{3} s"), run.stdout().get(2));
+        assertTrue(run.stdout().get(3).matches("Speed-up: \\d+\\.\\d{2}x"), run.stdout().get(3));
     }
 
     @Test

@@ -389,6 +389,38 @@ class PoolTest
     }
 
     @Test
+    void shouldRunKernelOnSharedArrayInPlace()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            try (io.mp4j.core.shared.SharedLongArray array = io.mp4j.core.shared.SharedLongArray.createRaw(100_000))
+            {
+                for (int i = 0; i < array.length(); i++)
+                {
+                    array.set(i, i);
+                }
+                // Each worker squares its chunks where they lie and returns the chunk's pid and bounds.
+                final List<String> chunks = pool.mapChunks(array, array.length(), 7_000, (a, from, to) ->
+                {
+                    for (int i = from; i < to; i++)
+                    {
+                        a.set(i, a.get(i) * a.get(i));
+                    }
+                    return ProcessHandle.current().pid() + ":" + from + '-' + to;
+                });
+
+                assertEquals(15, chunks.size());
+                assertTrue(chunks.get(14).endsWith(":98000-100000"), chunks.get(14));
+                assertFalse(chunks.stream().anyMatch(c -> c.startsWith(ProcessHandle.current().pid() + ":")));
+                for (int i = 0; i < array.length(); i++)
+                {
+                    assertEquals((long)i * i, array.get(i));
+                }
+            }
+        });
+    }
+
+    @Test
     void shouldCarryChunksLargerThanTheRing()
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
