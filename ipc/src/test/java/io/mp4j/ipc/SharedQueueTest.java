@@ -134,6 +134,53 @@ class SharedQueueTest
         }
     }
 
+    @Test
+    void shouldNeverDeliverATornMessageWhenAProducerIsKilledMidStream()
+    {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () ->
+        {
+            try (SharedQueue<long[]> queue = SharedQueue.create(new QueueContext().capacity(256).maxMessageLength(1024)))
+            {
+                final ChildProcess producer = new ChildProcess(() ->
+                {
+                    for (long i = 0; ; i++)
+                    {
+                        final long[] message = new long[100];
+                        java.util.Arrays.fill(message, i);
+                        queue.put(message);
+                    }
+                }).start();
+
+                long expected = 0;
+                while (expected < 20_000)
+                {
+                    assertWhole(queue.take(), expected++);
+                }
+                producer.kill();
+                producer.join();
+
+                long[] message;
+                while ((message = queue.poll(1, TimeUnit.SECONDS)) != null)
+                {
+                    assertWhole(message, expected++);
+                }
+                // Whatever the producer held when it died was given up, not left to block the queue.
+                queue.put(new long[] {-5});
+                assertEquals(-5, queue.poll(5, TimeUnit.SECONDS)[0]);
+                assertTrue(queue.isEmpty());
+            }
+        });
+    }
+
+    private static void assertWhole(final long[] message, final long expected)
+    {
+        assertEquals(100, message.length);
+        for (final long value : message)
+        {
+            assertEquals(expected, value);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(WaitStrategy.class)
     void shouldFollowTheBlockingQueueContract(final WaitStrategy strategy) throws Exception
