@@ -26,6 +26,8 @@ public final class Examples
     {
         EXAMPLES.put("simple-process", SimpleProcess::main);
         EXAMPLES.put("multiple-processes", MultipleProcesses::main);
+        EXAMPLES.put("queue", QueueExample::main);
+        EXAMPLES.put("pipe", PipeExample::main);
     }
 
     private Examples()
