@@ -298,6 +298,12 @@ final class QueueEngine
         return true;
     }
 
+    /** The queue's region file, for tests that reach under the queue. */
+    Path regionFile()
+    {
+        return region.file();
+    }
+
     String description()
     {
         return description;

@@ -172,6 +172,72 @@ class SharedQueueTest
         });
     }
 
+    @Test
+    void shouldHandAMessageToAnotherConsumerWhenItsConsumerDiesMidTake()
+    {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () ->
+        {
+            try (SharedQueue<String> queue = SharedQueue.create(8))
+            {
+                queue.put("first");
+                queue.put("second");
+                final String file = queue.engine.regionFile().toString();
+                // The child claims the head message exactly as take() does, then dies before reading it.
+                final ChildProcess consumer = new ChildProcess(() ->
+                {
+                    final io.mp4j.core.Region region = io.mp4j.core.Region.attach(
+                        java.nio.file.Path.of(file), io.mp4j.core.RegionKind.QUEUE);
+                    final io.mp4j.core.channel.ManyToManySlotRing ring =
+                        new io.mp4j.core.channel.ManyToManySlotRing(region.body());
+                    if (ring.tryClaimConsume() < 0)
+                    {
+                        throw new IllegalStateException("nothing to claim");
+                    }
+                    Runtime.getRuntime().halt(3);
+                }).start();
+                consumer.join();
+                assertEquals(3, consumer.exitCode().orElseThrow());
+
+                assertEquals("second", queue.take());
+                assertEquals("first", queue.poll(10, TimeUnit.SECONDS), "the dead consumer's message");
+                assertNull(queue.poll(300, TimeUnit.MILLISECONDS));
+            }
+        });
+    }
+
+    @Test
+    void shouldSkipThePositionOfAProducerThatDiesMidPut()
+    {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () ->
+        {
+            try (JoinableQueue<String> queue = JoinableQueue.create())
+            {
+                final String file = queue.engine.regionFile().toString();
+                // The child claims a position exactly as put() does, then dies before publishing it.
+                final ChildProcess producer = new ChildProcess(() ->
+                {
+                    final io.mp4j.core.Region region = io.mp4j.core.Region.attach(
+                        java.nio.file.Path.of(file), io.mp4j.core.RegionKind.QUEUE);
+                    final io.mp4j.core.channel.ManyToManySlotRing ring =
+                        new io.mp4j.core.channel.ManyToManySlotRing(region.body());
+                    if (ring.tryClaimProduce() < 0)
+                    {
+                        throw new IllegalStateException("nothing to claim");
+                    }
+                    Runtime.getRuntime().halt(3);
+                }).start();
+                producer.join();
+                assertEquals(3, producer.exitCode().orElseThrow());
+
+                queue.put("after");
+                assertEquals("after", queue.poll(10, TimeUnit.SECONDS));
+                queue.taskDone();
+                queue.join(Duration.ofSeconds(10)); // the dead producer's position does not count
+                assertTrue(queue.isEmpty());
+            }
+        });
+    }
+
     private static void assertWhole(final long[] message, final long expected)
     {
         assertEquals(100, message.length);
