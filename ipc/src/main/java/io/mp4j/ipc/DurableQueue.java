@@ -65,7 +65,24 @@ public final class DurableQueue<E> extends AbstractQueue<E> implements BlockingQ
     @Serial
     private static final long serialVersionUID = 1L;
 
-    /** Name of the file, in the queue's directory, that holds the shared consumer cursor. */
+    /**
+     * Name of the file, in the queue's directory, that holds the shared consumer cursor. Layout (the cursor
+     * two cache lines from the magic, since consumers CAS it):
+     * <pre>
+     *   0                   1                   2                   3
+     *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+     *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+     *  |                        Magic ("MPDQ")                         |
+     *  +---------------------------------------------------------------+
+     *  |                        Reserved (to 128)                     ...
+     *  +---------------------------------------------------------------+
+     *  |         Cursor: index of the last message taken (0: none)     |
+     *  |                                                               |
+     *  +---------------------------------------------------------------+
+     *  |                        Reserved (to 4096)                    ...
+     *  +---------------------------------------------------------------+
+     * </pre>
+     */
     public static final String CURSOR_FILE = "mp4j-cursor.dat";
 
     /** "MPDQ": first four bytes of the cursor file. */
