@@ -29,6 +29,8 @@ public final class Examples
         EXAMPLES.put("shared-value", SharedValue::main);
         EXAMPLES.put("lock", Locking::main);
         EXAMPLES.put("shared-array", SharedArray::main);
+        EXAMPLES.put("queue", QueueExample::main);
+        EXAMPLES.put("pipe", PipeExample::main);
         EXAMPLES.put("pool-map", PoolMap::main);
         EXAMPLES.put("square-numbers", SquareNumbers::main);
         EXAMPLES.put("map-kernel", MapKernel::main);

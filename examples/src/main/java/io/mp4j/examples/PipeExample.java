@@ -1,0 +1,48 @@
+package io.mp4j.examples;
+
+import io.mp4j.ipc.ChildProcess;
+import io.mp4j.ipc.Connection;
+import io.mp4j.ipc.Pipe;
+
+/**
+ * A child sends a message through a pipe; the parent receives it. Python:
+ * <pre>
+ * parent_conn, child_conn = Pipe()
+ * p = Process(target=sender, args=(child_conn,))
+ * p.start()
+ * print(parent_conn.recv())
+ * p.join()
+ * </pre>
+ */
+public final class PipeExample
+{
+    private PipeExample()
+    {
+    }
+
+    /**
+     * Runs the example.
+     *
+     * @param args unused.
+     * @throws InterruptedException if interrupted while joining the child.
+     */
+    public static void main(final String[] args) throws InterruptedException
+    {
+        // Two connected ends, each backed by a ring buffer in shared memory.
+        try (Pipe pipe = Pipe.open())
+        {
+            final Connection parentEnd = pipe.first();
+            final Connection childEnd = pipe.second();
+            // The child attaches the end it captured and becomes its holder.
+            final ChildProcess sender = new ChildProcess(() ->
+            {
+                childEnd.send("Data from the process");
+                childEnd.close();
+            });
+            sender.start();
+            // recv() waits for the message; had the child died first, it would end with EndOfStreamException.
+            System.out.println(parentEnd.recv());
+            sender.join();
+        }
+    }
+}

@@ -1,0 +1,347 @@
+package io.mp4j.ipc;
+
+import io.mp4j.core.MessageTooLargeException;
+import io.mp4j.core.Region;
+import io.mp4j.core.RegionKind;
+import io.mp4j.core.RegionLayoutException;
+import io.mp4j.core.Session;
+import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.channel.ManyToManySlotRing;
+import io.mp4j.core.channel.QueueDescriptor;
+import io.mp4j.core.channel.Waiter;
+import io.mp4j.core.codec.Codec;
+import io.mp4j.core.codec.MessageEncoder;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * What every shared queue flavour shares: the mapped ring, the encoding of messages, and all waiting.
+ * Each thread gets its own encoder and {@link Waiter}.
+ */
+final class QueueEngine
+{
+    /** What {@link #poll(long)} returns when no message came in time (null is a message). */
+    static final Object NOTHING = new Object();
+
+    private static final Map<Path, Object> ATTACHED = new HashMap<>();
+
+    private final Region region;
+    private final ManyToManySlotRing ring;
+    private final WaitStrategy waitStrategy;
+    private final int flavour;
+    private final String description;
+    private final ThreadLocal<PerThread> perThread;
+    private volatile boolean closed;
+
+    private static final class PerThread
+    {
+        final MessageEncoder encoder = new MessageEncoder();
+        final Waiter waiter;
+
+        PerThread(final WaitStrategy waitStrategy)
+        {
+            waiter = new Waiter(waitStrategy);
+        }
+    }
+
+    private QueueEngine(final Region region, final int flavour, final WaitStrategy waitStrategy)
+    {
+        this.region = region;
+        this.ring = new ManyToManySlotRing(region.body());
+        this.flavour = flavour;
+        this.waitStrategy = waitStrategy;
+        this.description = "queue=" + region.name();
+        this.perThread = ThreadLocal.withInitial(() -> new PerThread(waitStrategy));
+        final int actual = region.body().getIntVolatile(QueueDescriptor.FLAVOUR_OFFSET);
+        if (actual != flavour)
+        {
+            throw new RegionLayoutException("queue of another flavour: " + description + " flavour=" + actual +
+                " expected=" + flavour);
+        }
+    }
+
+    static <Q> Q create(final QueueContext context, final int flavour, final Function<QueueEngine, Q> wrap)
+    {
+        context.conclude();
+        final Session session = context.session();
+        final int slotLength = QueueDescriptor.slotLength(context.maxMessageLength());
+        final Region region = Region.create(session, session.uniqueName("queue"), RegionKind.QUEUE,
+            QueueDescriptor.bodyLength(context.capacity(), slotLength));
+        SharedRegions.register(region);
+        try
+        {
+            region.body().putInt(QueueDescriptor.FLAVOUR_OFFSET, flavour);
+            ManyToManySlotRing.initialise(region.body(), context.capacity(), slotLength);
+            final Q queue = wrap.apply(new QueueEngine(region, flavour, context.waitStrategy()));
+            synchronized (QueueEngine.class)
+            {
+                ATTACHED.put(region.file(), queue);
+            }
+            return queue;
+        }
+        catch (final RuntimeException ex)
+        {
+            SharedRegions.release(region);
+            throw ex;
+        }
+    }
+
+    static synchronized Object attach(
+        final Path file, final int flavour, final WaitStrategy waitStrategy, final Function<QueueEngine, ?> wrap)
+    {
+        final Object existing = ATTACHED.get(file);
+        if (existing != null)
+        {
+            return existing;
+        }
+
+        final Region region = SharedRegions.acquire(file, RegionKind.QUEUE);
+        try
+        {
+            final Object queue = wrap.apply(new QueueEngine(region, flavour, waitStrategy));
+            ATTACHED.put(file, queue);
+            return queue;
+        }
+        catch (final RuntimeException ex)
+        {
+            SharedRegions.release(region);
+            throw ex;
+        }
+    }
+
+    /**
+     * Puts a message, waiting up to the timeout for room.
+     *
+     * @param timeoutNanos 0 to not wait, negative to wait without limit.
+     * @return false if there was no room in time.
+     */
+    boolean offer(final Object value, final long timeoutNanos) throws InterruptedException
+    {
+        checkOpen();
+        final PerThread state = perThread.get();
+        final MessageEncoder encoder = state.encoder;
+        final int length = encoder.prepare(value);
+        try
+        {
+            if (length > ring.maxMessageLength())
+            {
+                throw new MessageTooLargeException(description, length, ring.maxMessageLength());
+            }
+
+            long position = ring.tryClaimProduce();
+            if (position < 0)
+            {
+                if (timeoutNanos == 0)
+                {
+                    return false;
+                }
+                final Waiter waiter = state.waiter;
+                waiter.start(timeoutNanos);
+                while ((position = ring.tryClaimProduce()) < 0)
+                {
+                    if (Thread.interrupted())
+                    {
+                        throw new InterruptedException("interrupted while waiting for room: " + description);
+                    }
+                    if (waiter.checkDue())
+                    {
+                        ring.recover(false);
+                    }
+                    if (!waiter.idle())
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            try
+            {
+                encoder.encode(ring.buffer(), ring.messageOffset(position));
+            }
+            catch (final RuntimeException ex)
+            {
+                ring.abandon(position);
+                throw ex;
+            }
+            ring.publish(position, length);
+            return true;
+        }
+        finally
+        {
+            encoder.clear();
+        }
+    }
+
+    /**
+     * Takes a message, waiting up to the timeout for one.
+     *
+     * @param timeoutNanos 0 to not wait, negative to wait without limit.
+     * @return the message, or {@link #NOTHING} if none came in time.
+     */
+    Object poll(final long timeoutNanos) throws InterruptedException
+    {
+        checkOpen();
+        long position = ring.tryClaimConsume();
+        if (position < 0)
+        {
+            if (timeoutNanos == 0)
+            {
+                return NOTHING;
+            }
+            final Waiter waiter = perThread.get().waiter;
+            waiter.start(timeoutNanos);
+            while ((position = ring.tryClaimConsume()) < 0)
+            {
+                if (Thread.interrupted())
+                {
+                    throw new InterruptedException("interrupted while waiting for a message: " + description);
+                }
+                if (waiter.checkDue() && (position = ring.recover(true)) >= 0)
+                {
+                    break;
+                }
+                if (!waiter.idle())
+                {
+                    return NOTHING;
+                }
+            }
+        }
+
+        try
+        {
+            return Codec.decode(ring.buffer(), ring.messageOffset(position), ring.messageLength(position));
+        }
+        finally
+        {
+            ring.release(position);
+        }
+    }
+
+    Object peek()
+    {
+        checkOpen();
+        final Object value = ring.peek(Codec::decode);
+        return value;
+    }
+
+    boolean isEmptyNow()
+    {
+        checkOpen();
+        return ring.peek((buffer, offset, length) -> Boolean.TRUE) == null;
+    }
+
+    int size()
+    {
+        checkOpen();
+        return ring.size();
+    }
+
+    int capacity()
+    {
+        return ring.capacity();
+    }
+
+    int maxMessageLength()
+    {
+        return ring.maxMessageLength();
+    }
+
+    WaitStrategy waitStrategy()
+    {
+        return waitStrategy;
+    }
+
+    void taskDone()
+    {
+        checkOpen();
+        if (!ring.taskDone())
+        {
+            throw new IllegalStateException("taskDone called more times than messages were put: " + description);
+        }
+    }
+
+    long unfinishedTasks()
+    {
+        checkOpen();
+        return ring.unfinishedTasks();
+    }
+
+    boolean join(final Duration timeout) throws InterruptedException
+    {
+        checkOpen();
+        if (ring.unfinishedTasks() <= 0)
+        {
+            return true;
+        }
+        final Waiter waiter = perThread.get().waiter;
+        waiter.start(timeout == null ? -1 : timeout.toNanos());
+        while (ring.unfinishedTasks() > 0)
+        {
+            if (Thread.interrupted())
+            {
+                throw new InterruptedException("interrupted while joining: " + description);
+            }
+            if (waiter.checkDue())
+            {
+                // A producer that died mid-put leaves a position that only a tombstone settles.
+                ring.recover(false);
+            }
+            if (!waiter.idle())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The queue's region file, for tests that reach under the queue. */
+    Path regionFile()
+    {
+        return region.file();
+    }
+
+    String description()
+    {
+        return description;
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    void close()
+    {
+        synchronized (QueueEngine.class)
+        {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+            ATTACHED.remove(region.file());
+        }
+        SharedRegions.release(region);
+    }
+
+    QueueHandle handle()
+    {
+        checkOpen();
+        final Path file = region.file().toAbsolutePath();
+        final String fileName = file.getFileName().toString();
+        return new QueueHandle(file.getParent().toString(),
+            fileName.substring(0, fileName.length() - Region.FILE_SUFFIX.length()), flavour, waitStrategy);
+    }
+
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("queue is closed in this process: " + description);
+        }
+    }
+}
