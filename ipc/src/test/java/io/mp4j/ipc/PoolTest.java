@@ -136,6 +136,49 @@ class PoolTest
         });
     }
 
+    /** An exception whose class cannot be initialized in the parent JVM, as if it were missing there. */
+    static final class UnloadableInParentException extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        static
+        {
+            if (Boolean.getBoolean("mp4j.test.refuseClassInit"))
+            {
+                throw new IllegalStateException("this JVM must never build this exception");
+            }
+        }
+
+        UnloadableInParentException(final String message)
+        {
+            super(message);
+        }
+    }
+
+    @Test
+    void shouldReportWorkerExceptionThatTheParentCannotRebuild()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            // Set in this JVM only: the workers were started before and never see it.
+            System.setProperty("mp4j.test.refuseClassInit", "true");
+            try
+            {
+                final RemoteException failure = assertThrows(RemoteException.class, () -> pool.apply(() ->
+                {
+                    throw new UnloadableInParentException("thrown where the class is fine");
+                }));
+                assertEquals("io.mp4j.ipc.PoolTest$UnloadableInParentException", failure.remoteClassName());
+                assertEquals("thrown where the class is fine", failure.remoteMessage());
+                assertEquals(squares(10), pool.map((Integer x) -> x * x, range(10)), "the pool stays usable");
+            }
+            finally
+            {
+                System.clearProperty("mp4j.test.refuseClassInit");
+            }
+        });
+    }
+
     private static int failOnSeven(final int x)
     {
         if (x == 7)
