@@ -6,6 +6,7 @@ import io.mp4j.core.Mp4jException;
 import io.mp4j.core.RemoteException;
 import io.mp4j.core.Session;
 import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.codec.Codec;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.MessageHandler;
@@ -441,7 +442,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         for (final java.util.Map.Entry<Integer, byte[]> finished : call.results().entrySet())
         {
             resumed.complete(finished.getKey(),
-                (List<?>)JavaSerialization.deserialize(finished.getValue(), "journaled results"));
+                Codec.decodeList(finished.getValue()));
         }
 
         final List<Task> tasks = new ArrayList<>();
@@ -772,7 +773,15 @@ public final class Pool implements ExecutorService, AutoCloseable
         for (int from = 0; from < items.size(); from += chunksize)
         {
             final ArrayList<Object> chunk = new ArrayList<>(items.subList(from, Math.min(items.size(), from + chunksize)));
-            chunks.add(JavaSerialization.serialize(chunk, "pool items " + from + ".." + (from + chunk.size() - 1)));
+            try
+            {
+                chunks.add(Codec.encodeList(chunk));
+            }
+            catch (final EncodingException ex)
+            {
+                throw new EncodingException("pool items " + from + ".." + (from + chunk.size() - 1) + ": " +
+                    ex.getMessage(), ex);
+            }
         }
         return chunks;
     }
@@ -1310,7 +1319,7 @@ public final class Pool implements ExecutorService, AutoCloseable
                     {
                         journal.taskCompleted(task.call.journalRunId, task.call.journalCallId, index, payload);
                     }
-                    task.call.complete(index, (List<?>)JavaSerialization.deserialize(payload, "pool results"));
+                    task.call.complete(index, Codec.decodeList(payload));
                 }
                 else
                 {
@@ -1434,7 +1443,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         private int maxTasksPerChild;
         private int maxAttempts = 3;
         private int maxTasksInFlight = 16;
-        private int ringCapacity = 4 * 1024 * 1024;
+        private int ringCapacity = 16 * 1024 * 1024;
         private Duration stopTimeout = Duration.ofSeconds(10);
         private WaitStrategy waitStrategy;
         private ProcessContext processContext;
@@ -1625,7 +1634,8 @@ public final class Pool implements ExecutorService, AutoCloseable
         }
 
         /**
-         * Sets the capacity of each ring between the pool and a worker, a power of two; default 4 MiB.
+         * Sets the capacity of each ring between the pool and a worker, a power of two; default 16 MiB
+         * (pages are only used as far as messages reach).
          * Chunks or results larger than an eighth of it travel through a file in the session instead.
          *
          * @param ringCapacity bytes, a power of two.

@@ -4,6 +4,7 @@ import io.mp4j.core.JavaSerialization;
 import io.mp4j.core.RemoteException;
 import io.mp4j.core.Session;
 import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.codec.Codec;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.MessageHandler;
@@ -188,13 +189,13 @@ final class PoolWorkerMain implements MessageHandler
                 throw whyNot != null ? whyNot : new IllegalStateException("no function for call: callId=" + callId);
             }
 
-            final List<?> items = (List<?>)JavaSerialization.deserialize(payload, "pool task items");
+            final List<Object> items = Codec.decodeList(payload);
             final ArrayList<Object> results = new ArrayList<>(items.size());
             for (final Object item : items)
             {
                 results.add(function.apply(item));
             }
-            reply = JavaSerialization.serialize(results, "pool task results");
+            reply = Codec.encodeList(results);
         }
         catch (final Throwable ex)
         {

@@ -6,6 +6,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import static io.mp4j.core.codec.CodecDescriptor.BOOLEAN;
 import static io.mp4j.core.codec.CodecDescriptor.BOOLEAN_ARRAY;
@@ -214,6 +216,108 @@ public final class Codec
         final byte[] bytes = new byte[encoder.prepare(value)];
         encoder.encode(new org.agrona.concurrent.UnsafeBuffer(bytes), 0);
         return bytes;
+    }
+
+    /**
+     * Encodes a list of values, e.g. a chunk of a pool's items or results: a list whose elements are all
+     * {@code Integer}, all {@code Long} or all {@code Double} travels as a primitive array (4 or 8 bytes
+     * an element, no per-object cost), any other list by Java serialization.
+     *
+     * @param values the list; its elements must be serializable.
+     * @return the encoding, for {@link #decodeList(byte[])}.
+     * @throws EncodingException if an element is not serializable.
+     */
+    public static byte[] encodeList(final List<?> values)
+    {
+        final Class<?> type = values.isEmpty() || values.get(0) == null ? null : values.get(0).getClass();
+        boolean homogeneous = type == Integer.class || type == Long.class || type == Double.class;
+        for (int i = 1; homogeneous && i < values.size(); i++)
+        {
+            final Object value = values.get(i);
+            homogeneous = value != null && value.getClass() == type;
+        }
+        if (!homogeneous)
+        {
+            return encode(values instanceof java.io.Serializable ? values : new ArrayList<>(values));
+        }
+
+        final int size = values.size();
+        if (type == Integer.class)
+        {
+            final int[] array = new int[size];
+            for (int i = 0; i < size; i++)
+            {
+                array[i] = (Integer)values.get(i);
+            }
+            return encode(array);
+        }
+        if (type == Long.class)
+        {
+            final long[] array = new long[size];
+            for (int i = 0; i < size; i++)
+            {
+                array[i] = (Long)values.get(i);
+            }
+            return encode(array);
+        }
+        final double[] array = new double[size];
+        for (int i = 0; i < size; i++)
+        {
+            array[i] = (Double)values.get(i);
+        }
+        return encode(array);
+    }
+
+    /**
+     * Decodes what {@link #encodeList(List)} made, boxing primitive arrays back into a list.
+     *
+     * @param bytes the encoding.
+     * @return the list, in its original order.
+     * @throws EncodingException if the bytes are not an encoded list.
+     */
+    public static List<Object> decodeList(final byte[] bytes)
+    {
+        final Object value = decode(bytes);
+        final List<Object> list;
+        if (value instanceof int[])
+        {
+            final int[] array = (int[])value;
+            list = new ArrayList<>(array.length);
+            for (final int element : array)
+            {
+                list.add(element);
+            }
+        }
+        else if (value instanceof long[])
+        {
+            final long[] array = (long[])value;
+            list = new ArrayList<>(array.length);
+            for (final long element : array)
+            {
+                list.add(element);
+            }
+        }
+        else if (value instanceof double[])
+        {
+            final double[] array = (double[])value;
+            list = new ArrayList<>(array.length);
+            for (final double element : array)
+            {
+                list.add(element);
+            }
+        }
+        else if (value instanceof List)
+        {
+            @SuppressWarnings("unchecked")
+            final List<Object> decoded = (List<Object>)value;
+            list = decoded;
+        }
+        else
+        {
+            throw new EncodingException("not an encoded list: class=" +
+                (value == null ? "null" : value.getClass().getName()), null);
+        }
+        return list;
     }
 
     /**

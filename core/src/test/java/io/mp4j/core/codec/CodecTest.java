@@ -12,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -143,5 +144,28 @@ class CodecTest
         }
         assertEquals(expected.getClass(), actual.getClass());
         assertTrue(java.util.Objects.deepEquals(expected, actual));
+    }
+
+    @Test
+    void shouldCarryHomogeneousListsOfBoxedNumbersAsPrimitiveArrays()
+    {
+        final List<Integer> ints = List.of(1, -2, 3, Integer.MAX_VALUE);
+        final byte[] encoded = Codec.encodeList(ints);
+        assertEquals(1 + ints.size() * Integer.BYTES, encoded.length, "a tag, then 4 bytes an element");
+        assertEquals(ints, Codec.decodeList(encoded));
+        assertEquals(List.of(1L, 2L), Codec.decodeList(Codec.encodeList(List.of(1L, 2L))));
+        assertEquals(List.of(0.5, -1.5), Codec.decodeList(Codec.encodeList(List.of(0.5, -1.5))));
+    }
+
+    @Test
+    void shouldCarryMixedListsAndNullsBySerialization()
+    {
+        final List<Object> mixed = Arrays.asList(1, "two", null, 3L);
+        assertEquals(mixed, Codec.decodeList(Codec.encodeList(mixed)));
+        final List<Integer> withNull = Arrays.asList(1, null);
+        assertEquals(withNull, Codec.decodeList(Codec.encodeList(withNull)));
+        assertEquals(List.of(), Codec.decodeList(Codec.encodeList(List.of())));
+        assertThrows(EncodingException.class, () -> Codec.encodeList(List.of(new Object())));
+        assertThrows(EncodingException.class, () -> Codec.decodeList(Codec.encode("not a list")));
     }
 }
