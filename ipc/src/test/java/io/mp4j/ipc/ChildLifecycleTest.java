@@ -10,9 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,43 +25,15 @@ class ChildLifecycleTest
     @TempDir
     Path root;
 
-    private Process startParent(final String... args) throws IOException
-    {
-        final List<String> options = new ArrayList<>(ProcessContext.defaultContext().jvmOptions());
-        options.add("-D" + Session.ROOT_PROPERTY + '=' + root.resolve("sessions"));
-        final ProcessContext context = new ProcessContext().jvmOptions(options).conclude();
-        return new ProcessBuilder(context.javaCommand(ParentMain.class.getName(), List.of(args)))
-            .redirectErrorStream(true)
-            .redirectOutput(root.resolve("parent.log").toFile())
-            .start();
-    }
-
-    private String awaitLine(final String prefix) throws Exception
-    {
-        final Path log = root.resolve("parent.log");
-        while (true)
-        {
-            if (Files.exists(log))
-            {
-                final Optional<String> line = Files.readAllLines(log).stream().filter(l -> l.startsWith(prefix)).findFirst();
-                if (line.isPresent())
-                {
-                    return line.get().substring(prefix.length());
-                }
-            }
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     void shouldStopDaemonJoinOthersAndRemoveSessionWhenParentExitsNormally()
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
             final Path marker = root.resolve("worker-finished");
-            final Process parent = startParent("exit-normally", marker.toString());
-            final Path session = Paths.get(awaitLine("session "));
-            final long daemon = Long.parseLong(awaitLine("daemon "));
+            final Process parent = TestProcesses.startParent(root, "exit-normally", marker.toString());
+            final Path session = Paths.get(TestProcesses.awaitParentLine(root, "session "));
+            final long daemon = Long.parseLong(TestProcesses.awaitParentLine(root, "daemon "));
 
             assertEquals(0, parent.waitFor(), () -> readLog());
             assertEquals("done", Files.readString(marker), "the non-daemon child was joined, not killed");
@@ -78,10 +47,10 @@ class ChildLifecycleTest
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
-            final Process parent = startParent("sleep");
-            final Path session = Paths.get(awaitLine("session "));
-            final long child = Long.parseLong(awaitLine("child "));
-            awaitLine("ready");
+            final Process parent = TestProcesses.startParent(root, "sleep");
+            final Path session = Paths.get(TestProcesses.awaitParentLine(root, "session "));
+            final long child = Long.parseLong(TestProcesses.awaitParentLine(root, "child "));
+            TestProcesses.awaitParentLine(root, "ready");
 
             parent.destroyForcibly().waitFor();
             final long killedAt = System.nanoTime();

@@ -1,6 +1,5 @@
 package io.mp4j.ipc;
 
-import io.mp4j.core.Session;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +50,9 @@ class PoolJournalTest
         {
             final Path journalDirectory = root.resolve("journal");
             final Path markers = Files.createDirectory(root.resolve("markers"));
-            final Process parent = startParent("journaled-map", journalDirectory.toString(), markers.toString());
-            final List<Long> workers = awaitWorkers();
+            final Process parent = TestProcesses.startParent(root, "journaled-map", journalDirectory.toString(), markers.toString());
+            final List<Long> workers = Stream.of(TestProcesses.awaitParentLine(root, "workers ").split(" "))
+                .map(Long::valueOf).collect(Collectors.toList());
 
             // Let the parent get part-way through the map, then kill it.
             while (countMarkers(markers).values().stream().mapToInt(Integer::intValue).sum() < ITEMS / 4)
@@ -115,37 +114,6 @@ class PoolJournalTest
                 assertTrue(journal.unfinishedCalls().isEmpty());
             }
         });
-    }
-
-    private Process startParent(final String... args) throws IOException
-    {
-        final List<String> options = new ArrayList<>(ProcessContext.defaultContext().jvmOptions());
-        options.add("-D" + Session.ROOT_PROPERTY + '=' + root.resolve("sessions"));
-        final ProcessContext context = new ProcessContext().jvmOptions(options).conclude();
-        return new ProcessBuilder(context.javaCommand(ParentMain.class.getName(), List.of(args)))
-            .redirectErrorStream(true)
-            .redirectOutput(root.resolve("parent.log").toFile())
-            .start();
-    }
-
-    private List<Long> awaitWorkers() throws Exception
-    {
-        final Path log = root.resolve("parent.log");
-        while (true)
-        {
-            if (Files.exists(log))
-            {
-                for (final String line : Files.readAllLines(log))
-                {
-                    if (line.startsWith("workers "))
-                    {
-                        return Stream.of(line.substring("workers ".length()).split(" "))
-                            .map(Long::valueOf).collect(Collectors.toList());
-                    }
-                }
-            }
-            Thread.sleep(10);
-        }
     }
 
     private static Map<Integer, Integer> countMarkers(final Path markers) throws IOException
