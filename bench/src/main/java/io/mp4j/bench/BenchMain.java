@@ -13,7 +13,8 @@ import java.util.Arrays;
 
 /**
  * The entry point of {@code mp4j-bench.jar}: {@code compare [options]} runs the side-by-side comparison
- * with CPython and plain Java ({@link CompareCommand}); anything else is JMH's own command line
+ * with CPython and plain Java ({@link CompareCommand}); {@code wakeup [options]} measures how fast a
+ * receiver answers after idling, per wait strategy ({@link WakeUpCommand}); anything else is JMH's own command line
  * (benchmark regex, {@code -prof gc}, {@code -f}, {@code -wi}, {@code -i}, ...), with mp4j's required
  * JVM flags added to every fork, since a forked JVM does not read this jar's manifest.
  */
@@ -27,13 +28,20 @@ public final class BenchMain
      * Runs the comparison, or JMH.
      *
      * @param args {@code compare} and its options, or JMH's command-line options.
-     * @throws java.io.IOException        if the help text cannot be written.
-     * @throws RunnerException             if a benchmark fails.
-     * @throws CommandLineOptionException if the options are malformed.
+     * @throws Exception if a benchmark fails (JMH's {@link RunnerException}), the options are malformed
+     *                   ({@link CommandLineOptionException}), or the output cannot be written.
      */
-    public static void main(final String[] args)
-        throws java.io.IOException, RunnerException, CommandLineOptionException
+    public static void main(final String[] args) throws Exception
     {
+        if (args.length > 0 && "wakeup".equals(args[0]))
+        {
+            final int exitCode = WakeUpCommand.execute(Arrays.copyOfRange(args, 1, args.length));
+            if (exitCode != 0)
+            {
+                System.exit(exitCode);
+            }
+            return;
+        }
         if (args.length > 0 && "compare".equals(args[0]))
         {
             final int exitCode = CompareCommand.execute(Arrays.copyOfRange(args, 1, args.length));

@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
 public class LockHandOffBenchmark
 {
     /** How the two JVMs wait for the lock. */
-    @Param({"BACKOFF", "BUSY_SPIN"})
+    @Param({"DEFAULT", "LOW_CPU", "BUSY_SPIN"})
     public String waitStrategy;
 
     private Session session;

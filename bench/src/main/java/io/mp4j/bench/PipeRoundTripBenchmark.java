@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 public class PipeRoundTripBenchmark
 {
     /** How both ends wait. */
-    @Param({"BUSY_SPIN", "BACKOFF"})
+    @Param({"BUSY_SPIN", "DEFAULT", "LOW_CPU"})
     public String waitStrategy;
 
     /** What crosses the pipe. */

@@ -43,8 +43,8 @@ public class SharedLockBenchmark
     public void setUp()
     {
         session = Session.create();
-        lock = SharedLock.create(session, WaitStrategy.BACKOFF);
-        rlock = SharedRLock.create(session, WaitStrategy.BACKOFF);
+        lock = SharedLock.create(session, WaitStrategy.DEFAULT);
+        rlock = SharedRLock.create(session, WaitStrategy.DEFAULT);
     }
 
     /** Removes the session and its files. */

@@ -42,8 +42,8 @@ public class SharedValueBenchmark
     public void setUp()
     {
         session = Session.create();
-        sharedLong = SharedLong.create(session, 0, false, WaitStrategy.BACKOFF);
-        sharedDouble = SharedDouble.create(session, 0, false, WaitStrategy.BACKOFF);
+        sharedLong = SharedLong.create(session, 0, false, WaitStrategy.DEFAULT);
+        sharedDouble = SharedDouble.create(session, 0, false, WaitStrategy.DEFAULT);
     }
 
     /** Removes the session and its files. */

@@ -29,6 +29,7 @@ import static io.mp4j.core.RegionDescriptor.LAYOUT_VERSION_OFFSET;
 import static io.mp4j.core.RegionDescriptor.MAGIC;
 import static io.mp4j.core.RegionDescriptor.MAGIC_OFFSET;
 import static io.mp4j.core.RegionDescriptor.MAX_BODY_LENGTH;
+import static io.mp4j.core.RegionDescriptor.WAIT_BOARD_OFFSET;
 
 /**
  * One memory-mapped file in a session: a {@link RegionDescriptor header} that says what it is, then
@@ -59,6 +60,8 @@ public final class Region implements AutoCloseable
     private final long creationTimeMillis;
     private final MappedByteBuffer mapping;
     private final UnsafeBuffer body;
+    private final UnsafeBuffer boardBuffer;
+    private final WaitBoard waitBoard;
     private final List<WeakReference<UnsafeBuffer>> views = new ArrayList<>();
     private boolean closed;
 
@@ -73,6 +76,8 @@ public final class Region implements AutoCloseable
         this.creator = new ProcessIdentity(header.getLong(CREATOR_PID_OFFSET), header.getLong(CREATOR_START_OFFSET));
         this.creationTimeMillis = header.getLong(CREATION_TIME_OFFSET);
         this.body = new UnsafeBuffer(mapping, HEADER_LENGTH, bodyLength);
+        this.boardBuffer = new UnsafeBuffer(mapping, WAIT_BOARD_OFFSET, WaitBoard.LENGTH);
+        this.waitBoard = new WaitBoard(boardBuffer, Doorbell.directory(file.toAbsolutePath().getParent()));
     }
 
     /**
@@ -312,6 +317,17 @@ public final class Region implements AutoCloseable
     }
 
     /**
+     * Where processes that sleep on this region announce themselves, and what wakes them: every change
+     * a waiter may wait for rings it (see {@link Waiter}).
+     *
+     * @return the region's wait board; emptied when the region is closed.
+     */
+    public WaitBoard waitBoard()
+    {
+        return waitBoard;
+    }
+
+    /**
      * A view of part of the body that does not copy it, e.g. a kernel's chunk of a shared array.
      * Views are emptied when the region closes, so reuse them rather than asking for one per access.
      *
@@ -364,6 +380,7 @@ public final class Region implements AutoCloseable
         closed = true;
 
         body.wrap(EMPTY);
+        boardBuffer.wrap(EMPTY);
         for (final WeakReference<UnsafeBuffer> reference : views)
         {
             final UnsafeBuffer view = reference.get();

@@ -1,8 +1,9 @@
 package io.mp4j.core;
 
 /**
- * The layout of the header at the start of every region file. The header takes two cache lines so
- * that the body starts cache-line aligned and no body word shares a line with the header.
+ * The layout of the header at the start of every region file. The header takes four cache lines so
+ * that the body starts cache-line aligned and no body word shares a line with the header; the last
+ * two hold the region's {@link WaitBoard}, where processes that sleep on the region say so.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -29,6 +30,8 @@ package io.mp4j.core;
  *  +---------------------------------------------------------------+
  *  |                      Reserved (to 128)                       ...
  *  +---------------------------------------------------------------+
+ *  |                    Wait Board (128 bytes)                    ...
+ *  +---------------------------------------------------------------+
  *  |                          Body                                ...
  * ...                                                              |
  *  +---------------------------------------------------------------+
@@ -40,7 +43,7 @@ public final class RegionDescriptor
     public static final int MAGIC = 0x4A34_504D;
 
     /** Version of this layout; a region of another version is refused, never misread. */
-    public static final int LAYOUT_VERSION = 1;
+    public static final int LAYOUT_VERSION = 2;
 
     /** Offset of the magic number. */
     public static final int MAGIC_OFFSET = 0;
@@ -66,8 +69,11 @@ public final class RegionDescriptor
     /** Offset of the region's creation time. */
     public static final int CREATION_TIME_OFFSET = CREATOR_START_OFFSET + Long.BYTES;
 
-    /** Length of the header: two cache lines. */
-    public static final int HEADER_LENGTH = 128;
+    /** Offset of the {@link WaitBoard}: its own two cache lines. */
+    public static final int WAIT_BOARD_OFFSET = 128;
+
+    /** Length of the header: four cache lines. */
+    public static final int HEADER_LENGTH = WAIT_BOARD_OFFSET + WaitBoard.LENGTH;
 
     /** The largest body a region may have: it is addressed by {@code int} offsets. */
     public static final int MAX_BODY_LENGTH = Integer.MAX_VALUE - HEADER_LENGTH - 4096;

@@ -339,6 +339,7 @@ public final class Session implements AutoCloseable
         if (owned)
         {
             OWNED_OPEN.remove(this);
+            Doorbell.closeDirectory(directory.toAbsolutePath());
             deleteRecursively(directory);
         }
     }

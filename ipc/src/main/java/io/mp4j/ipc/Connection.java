@@ -8,10 +8,11 @@ import io.mp4j.core.Mp4jException;
 import io.mp4j.core.Mp4jTimeoutException;
 import io.mp4j.core.Region;
 import io.mp4j.core.RegionKind;
+import io.mp4j.core.WaitBoard;
 import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.Waiter;
 import io.mp4j.core.channel.PipeDescriptor;
 import io.mp4j.core.channel.ProcessTag;
-import io.mp4j.core.channel.Waiter;
 import io.mp4j.core.codec.Codec;
 import io.mp4j.core.codec.MessageEncoder;
 import org.agrona.DirectBuffer;
@@ -73,8 +74,11 @@ public final class Connection implements AutoCloseable, Serializable
     private final transient RingBuffer inbound;
     private final transient RingBuffer outbound;
     private final transient WaitStrategy waitStrategy;
-    private final transient Waiter receiveWaiter;
-    private final transient Waiter sendWaiter;
+    private final transient WaitBoard board;
+    private final transient int dataInTag;
+    private final transient int spaceInTag;
+    private final transient int dataOutTag;
+    private final transient int spaceOutTag;
     private final transient MessageEncoder encoder = new MessageEncoder();
     private final transient UnsafeBuffer sendWrapper = new UnsafeBuffer(new byte[0]);
     private final transient Receiver receiver = new Receiver();
@@ -89,16 +93,31 @@ public final class Connection implements AutoCloseable, Serializable
         this.endOffset = PipeDescriptor.endOffset(end);
         this.peerOffset = PipeDescriptor.endOffset(1 - end);
         this.waitStrategy = waitStrategy;
-        this.receiveWaiter = new Waiter(waitStrategy);
-        this.sendWaiter = new Waiter(waitStrategy);
         this.description = "pipe=" + region.name() + " end=" + end;
 
         final int ringCount = body.getInt(PipeDescriptor.RING_COUNT_OFFSET);
         final int capacity = body.getInt(PipeDescriptor.RING_CAPACITY_OFFSET);
         final int inboundRing = end;
         final int outboundRing = 1 - end;
+        this.board = region.waitBoard();
+        this.dataInTag = dataTag(inboundRing);
+        this.spaceInTag = spaceTag(inboundRing);
+        this.dataOutTag = dataTag(outboundRing);
+        this.spaceOutTag = spaceTag(outboundRing);
         this.inbound = inboundRing < ringCount ? ring(region, inboundRing, capacity) : null;
         this.outbound = outboundRing < ringCount ? ring(region, outboundRing, capacity) : null;
+    }
+
+    /** The wait tag of "a message arrived in ring {@code ring}". */
+    private static int dataTag(final int ring)
+    {
+        return 2 * ring;
+    }
+
+    /** The wait tag of "ring {@code ring} has room again". */
+    private static int spaceTag(final int ring)
+    {
+        return 2 * ring + 1;
     }
 
     private static RingBuffer ring(final Region region, final int ring, final int capacity)
@@ -238,6 +257,7 @@ public final class Connection implements AutoCloseable, Serializable
             throw ex;
         }
         ring.commit(index);
+        board.ring(dataOutTag);
     }
 
     /**
@@ -288,26 +308,32 @@ public final class Connection implements AutoCloseable, Serializable
         }
         ring.buffer().putBytes(index, buffer, offset, length);
         ring.commit(index);
+        board.ring(dataOutTag);
     }
 
     private int awaitClaim(final RingBuffer ring, final int type, final int length)
     {
-        final Waiter waiter = sendWaiter;
-        waiter.start(-1);
-        while (true)
+        final Waiter waiter = Waiter.begin(waitStrategy, board, spaceOutTag, Waiter.NO_TIMEOUT);
+        try
         {
-            final int index = ring.tryClaim(type, length);
-            if (index >= 0)
+            while (true)
             {
-                return index;
+                final int index = ring.tryClaim(type, length);
+                if (index >= 0)
+                {
+                    return index;
+                }
+                checkPeerOpen();
+                if (waiter.checkDue() && peerGone())
+                {
+                    throw new BrokenPipeException("peer is gone: " + description + " peer=" + peerState());
+                }
+                idle(waiter);
             }
-            checkPeerOpen();
-            if (waiter.checkDue() && peerGone())
-            {
-                throw new BrokenPipeException("peer is gone: " + description + " peer=" + peerState());
-            }
-            checkInterrupted();
-            waiter.idle();
+        }
+        finally
+        {
+            waiter.end();
         }
     }
 
@@ -417,27 +443,32 @@ public final class Connection implements AutoCloseable, Serializable
             return true;
         }
 
-        final Waiter waiter = receiveWaiter;
-        waiter.start(timeout.toNanos());
-        while (true)
+        final Waiter waiter = Waiter.begin(waitStrategy, board, dataInTag, timeout.toNanos());
+        try
         {
-            if (hasMessage(ring))
-            {
-                return true;
-            }
-            if (peerClosed() || (waiter.checkDue() && peerGone()))
+            while (true)
             {
                 if (hasMessage(ring))
                 {
                     return true;
                 }
-                throw endOfStream();
+                if (peerClosed() || (waiter.checkDue() && peerGone()))
+                {
+                    if (hasMessage(ring))
+                    {
+                        return true;
+                    }
+                    throw endOfStream();
+                }
+                if (!idle(waiter))
+                {
+                    return false;
+                }
             }
-            checkInterrupted();
-            if (!waiter.idle())
-            {
-                return false;
-            }
+        }
+        finally
+        {
+            waiter.end();
         }
     }
 
@@ -454,27 +485,47 @@ public final class Connection implements AutoCloseable, Serializable
         receiver.mode = mode;
         if (!receiver.readOne(ring))
         {
-            final Waiter waiter = receiveWaiter;
-            waiter.start(timeoutNanos);
-            while (!receiver.readOne(ring))
+            final Waiter waiter = Waiter.begin(waitStrategy, board, dataInTag, timeoutNanos);
+            try
             {
-                if (peerClosed() || (waiter.checkDue() && peerGone()))
+                while (!receiver.readOne(ring))
                 {
-                    if (receiver.readOne(ring))
+                    if (peerClosed() || (waiter.checkDue() && peerGone()))
                     {
-                        break;
+                        if (receiver.readOne(ring))
+                        {
+                            break;
+                        }
+                        throw endOfStream();
                     }
-                    throw endOfStream();
-                }
-                checkInterrupted();
-                if (!waiter.idle())
-                {
-                    throw new Mp4jTimeoutException("recv timed out: " + description + " timeout=" +
-                        Duration.ofNanos(timeoutNanos));
+                    if (!idle(waiter))
+                    {
+                        throw new Mp4jTimeoutException("recv timed out: " + description + " timeout=" +
+                            Duration.ofNanos(timeoutNanos));
+                    }
                 }
             }
+            finally
+            {
+                waiter.end();
+            }
         }
+        board.ring(spaceInTag);
         return receiver.take();
+    }
+
+    /** Idles once; an interrupt ends the wait with an exception and stays set on the thread. */
+    private boolean idle(final Waiter waiter)
+    {
+        try
+        {
+            return waiter.idleInterruptibly();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new Mp4jException("interrupted while waiting: " + description, ex);
+        }
     }
 
     private EndOfStreamException endOfStream()
@@ -521,14 +572,6 @@ public final class Connection implements AutoCloseable, Serializable
         if (length > ring.maxMsgLength())
         {
             throw new MessageTooLargeException(description, length, ring.maxMsgLength());
-        }
-    }
-
-    private void checkInterrupted()
-    {
-        if (Thread.currentThread().isInterrupted())
-        {
-            throw new Mp4jException("interrupted while waiting: " + description);
         }
     }
 
@@ -633,6 +676,9 @@ public final class Connection implements AutoCloseable, Serializable
             body.getIntVolatile(endOffset + TRANSFERS_OFFSET) == 0)
         {
             body.putIntRelease(endOffset + CLOSED_OFFSET, 1);
+            // The peer may sleep waiting for a message from us or for room to send us one.
+            board.ring(dataOutTag);
+            board.ring(spaceInTag);
         }
         SharedRegions.release(region);
     }

@@ -2,7 +2,7 @@ package io.mp4j.ipc;
 
 import io.mp4j.core.Mp4jException;
 import io.mp4j.core.WaitStrategy;
-import io.mp4j.core.channel.Waiter;
+import io.mp4j.core.Waiter;
 import io.mp4j.core.codec.Codec;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -111,7 +111,6 @@ public final class DurableQueue<E> extends AbstractQueue<E> implements BlockingQ
 
     private final class PerThread
     {
-        final Waiter waiter = new Waiter(waitStrategy);
         ExcerptAppender appender;
         ExcerptTailer tailer;
         long tailerLast = -1;
@@ -361,20 +360,27 @@ public final class DurableQueue<E> extends AbstractQueue<E> implements BlockingQ
         {
             return value;
         }
-        final Waiter waiter = state.waiter;
-        waiter.start(timeoutNanos);
-        while ((value = takeNext(state, true)) == NOTHING)
+        // The journal lives in Chronicle's files, not in a region with a wait board: a timed sleep.
+        final Waiter waiter = Waiter.begin(waitStrategy, timeoutNanos);
+        try
         {
-            if (Thread.interrupted())
+            while ((value = takeNext(state, true)) == NOTHING)
             {
-                throw new InterruptedException("interrupted while waiting: durableQueue=" + directory);
+                if (Thread.interrupted())
+                {
+                    throw new InterruptedException("interrupted while waiting: durableQueue=" + directory);
+                }
+                if (!waiter.idleInterruptibly())
+                {
+                    return NOTHING;
+                }
             }
-            if (!waiter.idle())
-            {
-                return NOTHING;
-            }
+            return value;
         }
-        return value;
+        finally
+        {
+            waiter.end();
+        }
     }
 
     private Object takeNext(final PerThread state, final boolean take)

@@ -6,9 +6,10 @@ import io.mp4j.core.ProcessIdentity;
 import io.mp4j.core.Region;
 import io.mp4j.core.RegionKind;
 import io.mp4j.core.Session;
+import io.mp4j.core.WaitBoard;
 import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.Waiter;
 import org.agrona.concurrent.AtomicBuffer;
-import org.agrona.concurrent.IdleStrategy;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -115,10 +116,22 @@ final class HostConnection implements AutoCloseable
     Lease lease(final Path channelFile, final Duration timeout)
     {
         final byte[] path = HostDescriptor.encodePath(channelFile.toAbsolutePath().toString());
+        final long claimed = HostDescriptor.leaseWord(ProcessIdentity.current().pid(), CLAIMED);
+        final Waiter waiter = Waiter.begin(
+            WaitStrategy.LOW_CPU, control.waitBoard(), HostDescriptor.WORKER_FREED_TAG, timeout.toNanos());
+        try
+        {
+            return awaitLease(waiter, path, claimed, timeout);
+        }
+        finally
+        {
+            waiter.end();
+        }
+    }
+
+    private Lease awaitLease(final Waiter waiter, final byte[] path, final long claimed, final Duration timeout)
+    {
         final ProcessIdentity self = ProcessIdentity.current();
-        final long claimed = HostDescriptor.leaseWord(self.pid(), CLAIMED);
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        final IdleStrategy idle = WaitStrategy.BACKOFF.newIdleStrategy();
         while (true)
         {
             if (!isRunning())
@@ -139,16 +152,16 @@ final class HostConnection implements AutoCloseable
                     final ProcessIdentity worker = new ProcessIdentity(
                         buffer.getLong(base + WORKER_PID_OFFSET), buffer.getLong(base + WORKER_START_OFFSET));
                     buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(self.pid(), LEASED));
+                    control.waitBoard().ring(WaitBoard.tagFor(base + LEASE_WORD_OFFSET));
                     buffer.getAndAddLong(LEASES_GRANTED_OFFSET, 1);
                     return new Lease(slot, worker);
                 }
             }
-            if (System.nanoTime() >= deadline)
+            if (!waiter.idle())
             {
                 throw new Mp4jTimeoutException("no free worker on host: name=" + name + " workers=" +
                     workerCount() + " timeout=" + timeout);
             }
-            idle.idle();
         }
     }
 

@@ -1,5 +1,7 @@
 package io.mp4j.ipc;
 
+import io.mp4j.core.WaitBoard;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -54,6 +56,9 @@ import java.nio.charset.StandardCharsets;
  */
 final class HostDescriptor
 {
+    /** Wait tag on the control region: a worker finished a lease and is free again. */
+    static final int WORKER_FREED_TAG = WaitBoard.MAX_TAG;
+
     static final int HOST_PID_OFFSET = 0;
     static final int HOST_START_OFFSET = HOST_PID_OFFSET + Long.BYTES;
     static final int HOST_STATE_OFFSET = HOST_START_OFFSET + Long.BYTES;

@@ -4,9 +4,10 @@ import io.mp4j.core.ProcessIdentity;
 import io.mp4j.core.Region;
 import io.mp4j.core.RegionKind;
 import io.mp4j.core.Session;
+import io.mp4j.core.WaitBoard;
 import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.Waiter;
 import org.agrona.concurrent.AtomicBuffer;
-import org.agrona.concurrent.IdleStrategy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
@@ -46,18 +47,27 @@ record HostWorkerMain(int slot, WaitStrategy waitStrategy) implements ProcessTar
             buffer.putLong(base + WORKER_START_OFFSET, self.startEpochMilli());
             buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, FREE));
 
-            final IdleStrategy idle = waitStrategy.newIdleStrategy();
-            while (true)
+            final Waiter waiter = Waiter.begin(
+                waitStrategy, control.waitBoard(), WaitBoard.tagFor(base + LEASE_WORD_OFFSET), Waiter.NO_TIMEOUT);
+            try
             {
-                final long word = buffer.getLongVolatile(base + LEASE_WORD_OFFSET);
-                if (HostDescriptor.state(word) != LEASED)
+                while (true)
                 {
-                    idle.idle();
-                    continue;
+                    final long word = buffer.getLongVolatile(base + LEASE_WORD_OFFSET);
+                    if (HostDescriptor.state(word) != LEASED)
+                    {
+                        waiter.idle();
+                        continue;
+                    }
+                    waiter.restart();
+                    serveLease(buffer, base);
+                    buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, FREE));
+                    control.waitBoard().ring(HostDescriptor.WORKER_FREED_TAG);
                 }
-                idle.reset();
-                serveLease(buffer, base);
-                buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, FREE));
+            }
+            finally
+            {
+                waiter.end();
             }
         }
     }

@@ -6,9 +6,9 @@ import io.mp4j.core.Mp4jException;
 import io.mp4j.core.RemoteException;
 import io.mp4j.core.Session;
 import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.Waiter;
 import io.mp4j.core.codec.Codec;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.MessageHandler;
 
 import java.io.Serializable;
@@ -77,6 +77,7 @@ public final class Pool implements ExecutorService, AutoCloseable
     private final ConcurrentLinkedQueue<Task> submissions = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<PoolCall> stopRequests = new ConcurrentLinkedQueue<>();
     private final Thread engine;
+    private volatile Waiter engineWaiter;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final WorkerSlot[] workers;
 
@@ -468,7 +469,7 @@ public final class Pool implements ExecutorService, AutoCloseable
     public void shutdown()
     {
         shutdown = true;
-        LockSupport.unpark(engine);
+        wakeEngine();
     }
 
     /**
@@ -495,7 +496,7 @@ public final class Pool implements ExecutorService, AutoCloseable
     {
         terminating = true;
         shutdown = true;
-        LockSupport.unpark(engine);
+        wakeEngine();
     }
 
     /** {@link #shutdown()} then {@link #join()}: the pool is done when this returns. */
@@ -752,7 +753,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         }
 
         submissions.addAll(tasks);
-        LockSupport.unpark(engine);
+        wakeEngine();
     }
 
     private int defaultChunksize(final int itemCount)
@@ -856,7 +857,7 @@ public final class Pool implements ExecutorService, AutoCloseable
     private void requestStop(final PoolCall call)
     {
         stopRequests.add(call);
-        LockSupport.unpark(engine);
+        wakeEngine();
     }
 
     static RuntimeException rethrowable(final Throwable cause)
@@ -909,7 +910,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         worker.onExit().thenRun(() ->
         {
             slot.exited = true;
-            LockSupport.unpark(engine);
+            wakeEngine();
         });
     }
 
@@ -939,9 +940,34 @@ public final class Pool implements ExecutorService, AutoCloseable
         }
     }
 
+    /** Wakes the engine after queueing something for it in this JVM, whether it parks or sleeps. */
+    private void wakeEngine()
+    {
+        final Waiter waiter = engineWaiter;
+        if (waiter != null)
+        {
+            waiter.wake();
+        }
+        LockSupport.unpark(engine);
+    }
+
+    /** Sleeps on every worker's channel: any result wakes the engine (too many workers: a timed sleep). */
+    private void watchResults(final Waiter waiter)
+    {
+        if (workers.length <= Waiter.MAX_WATCHED)
+        {
+            for (final WorkerSlot slot : workers)
+            {
+                waiter.watch(slot.channel.board(), PoolChannel.RESULTS_TAG);
+            }
+        }
+    }
+
     private void runEngine()
     {
-        final IdleStrategy idle = context.waitStrategy().newIdleStrategy();
+        final Waiter waiter = Waiter.begin(context.waitStrategy(), Waiter.NO_TIMEOUT);
+        engineWaiter = waiter;
+        boolean watching = false;
         try
         {
             while (true)
@@ -950,7 +976,12 @@ public final class Pool implements ExecutorService, AutoCloseable
                 work += stopRequestedCalls();
                 for (final WorkerSlot slot : workers)
                 {
-                    work += slot.channel.results().read(slot);
+                    final int read = slot.channel.results().read(slot);
+                    if (read > 0)
+                    {
+                        slot.channel.board().ring(PoolChannel.RESULTS_ROOM_TAG);
+                        work += read;
+                    }
                 }
                 for (final WorkerSlot slot : workers)
                 {
@@ -974,16 +1005,28 @@ public final class Pool implements ExecutorService, AutoCloseable
 
                 if (work > 0)
                 {
-                    idle.reset();
+                    waiter.restart();
                 }
                 else if (pending.isEmpty() && allIdle())
                 {
                     // Nothing in flight: sleep until a call, a worker's exit or a shutdown unparks us.
+                    waiter.restart();
                     LockSupport.park(this);
                 }
                 else
                 {
-                    idle.idle();
+                    if (!watching)
+                    {
+                        watchResults(waiter);
+                        watching = true;
+                    }
+                    waiter.idle();
+                    continue;
+                }
+                if (watching)
+                {
+                    waiter.unwatch();
+                    watching = false;
                 }
             }
         }
@@ -995,6 +1038,8 @@ public final class Pool implements ExecutorService, AutoCloseable
         }
         finally
         {
+            engineWaiter = null;
+            waiter.end();
             for (final WorkerSlot slot : workers)
             {
                 slot.channel.delete();

@@ -4,6 +4,7 @@ import io.mp4j.core.Mp4jException;
 import io.mp4j.core.Region;
 import io.mp4j.core.RegionKind;
 import io.mp4j.core.Session;
+import io.mp4j.core.WaitBoard;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
@@ -70,6 +71,13 @@ final class PoolChannel implements AutoCloseable
     /** Worker to pool: the initializer failed; the payload is an encoded exception. */
     static final int INIT_FAILED = 14;
 
+    /** Wait tag: a message arrived in the tasks ring. */
+    static final int TASKS_TAG = 0;
+    /** Wait tag: a message arrived in the results ring. */
+    static final int RESULTS_TAG = 1;
+    /** Wait tag: the pool read results, so the results ring has room again. */
+    static final int RESULTS_ROOM_TAG = 2;
+
     private final Region region;
     private final Session session;
     private final OneToOneRingBuffer tasks;
@@ -122,6 +130,15 @@ final class PoolChannel implements AutoCloseable
     }
 
     /**
+     * Where the pool and the worker sleep on this channel: the worker for {@link #TASKS_TAG}, the pool
+     * for {@link #RESULTS_TAG}, a worker whose results ring is full for {@link #RESULTS_ROOM_TAG}.
+     */
+    WaitBoard board()
+    {
+        return region.waitBoard();
+    }
+
+    /**
      * Writes one message; false when the ring is full (try again later). A payload too large for a
      * record goes to a spill file.
      */
@@ -154,6 +171,7 @@ final class PoolChannel implements AutoCloseable
         buffer.putInt(index + FLAGS_OFFSET, flags);
         buffer.putBytes(index + PAYLOAD_OFFSET, body);
         ring.commit(index);
+        region.waitBoard().ring(ring == tasks ? TASKS_TAG : RESULTS_TAG);
         return true;
     }
 

@@ -4,9 +4,9 @@ import io.mp4j.core.JavaSerialization;
 import io.mp4j.core.RemoteException;
 import io.mp4j.core.Session;
 import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.Waiter;
 import io.mp4j.core.codec.Codec;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.MessageHandler;
 
 import java.util.ArrayList;
@@ -27,10 +27,9 @@ final class PoolWorkerMain implements MessageHandler
     private static final int MAX_FUNCTIONS = 64;
 
     /** How often an idle worker checks that the pool it serves is still there. */
-    private static final long PEER_CHECK_NANOS = 100_000_000L;
 
     private final PoolChannel channel;
-    private final IdleStrategy idle;
+    private final WaitStrategy waitStrategy;
     private final Runnable onTaskDone;
     private final BooleanSupplier poolAlive;
     private final Map<Long, PoolFunction<Object, Object>> functions =
@@ -54,7 +53,7 @@ final class PoolWorkerMain implements MessageHandler
         final Runnable onTaskDone)
     {
         this.channel = channel;
-        this.idle = waitStrategy.newIdleStrategy();
+        this.waitStrategy = waitStrategy;
         this.poolAlive = poolAlive;
         this.onTaskDone = onTaskDone;
     }
@@ -100,27 +99,28 @@ final class PoolWorkerMain implements MessageHandler
             return;
         }
 
-        long nextPeerCheck = System.nanoTime() + PEER_CHECK_NANOS;
-        while (!worker.stopped && !worker.initializerFailed)
+        final Waiter waiter = Waiter.begin(waitStrategy, channel.board(), PoolChannel.TASKS_TAG, Waiter.NO_TIMEOUT);
+        try
         {
-            // One record per read, so the ring's space is freed before each task runs.
-            final int read = channel.tasks().read(worker, 1);
-            if (read > 0)
+            while (!worker.stopped && !worker.initializerFailed)
             {
-                worker.idle.reset();
-                continue;
-            }
-
-            final long now = System.nanoTime();
-            if (now >= nextPeerCheck)
-            {
-                if (!poolAlive.getAsBoolean())
+                // One record per read, so the ring's space is freed before each task runs.
+                final int read = channel.tasks().read(worker, 1);
+                if (read > 0)
+                {
+                    waiter.restart();
+                    continue;
+                }
+                if (waiter.checkDue() && !poolAlive.getAsBoolean())
                 {
                     return;
                 }
-                nextPeerCheck = now + PEER_CHECK_NANOS;
+                waiter.idle();
             }
-            worker.idle.idle();
+        }
+        finally
+        {
+            waiter.end();
         }
     }
 
@@ -209,21 +209,26 @@ final class PoolWorkerMain implements MessageHandler
     /** Writes a message, waiting while the ring is full; false if the pool went away meanwhile. */
     private boolean send(final int type, final long callId, final int taskIndex, final byte[] payload)
     {
-        final IdleStrategy backPressure = WaitStrategy.BACKOFF.newIdleStrategy();
-        long nextPeerCheck = System.nanoTime() + PEER_CHECK_NANOS;
-        while (!channel.write(channel.results(), type, callId, taskIndex, payload))
+        if (channel.write(channel.results(), type, callId, taskIndex, payload))
         {
-            final long now = System.nanoTime();
-            if (now >= nextPeerCheck)
+            return true;
+        }
+        final Waiter waiter = Waiter.begin(waitStrategy, channel.board(), PoolChannel.RESULTS_ROOM_TAG, Waiter.NO_TIMEOUT);
+        try
+        {
+            while (!channel.write(channel.results(), type, callId, taskIndex, payload))
             {
-                if (!poolAlive.getAsBoolean())
+                if (waiter.checkDue() && !poolAlive.getAsBoolean())
                 {
                     return false;
                 }
-                nextPeerCheck = now + PEER_CHECK_NANOS;
+                waiter.idle();
             }
-            backPressure.idle();
+            return true;
         }
-        return true;
+        finally
+        {
+            waiter.end();
+        }
     }
 }

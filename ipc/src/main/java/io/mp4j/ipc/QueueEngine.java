@@ -5,10 +5,11 @@ import io.mp4j.core.Region;
 import io.mp4j.core.RegionKind;
 import io.mp4j.core.RegionLayoutException;
 import io.mp4j.core.Session;
+import io.mp4j.core.WaitBoard;
 import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.Waiter;
 import io.mp4j.core.channel.ManyToManySlotRing;
 import io.mp4j.core.channel.QueueDescriptor;
-import io.mp4j.core.channel.Waiter;
 import io.mp4j.core.codec.Codec;
 import io.mp4j.core.codec.MessageEncoder;
 
@@ -20,7 +21,8 @@ import java.util.function.Function;
 
 /**
  * What every shared queue flavour shares: the mapped ring, the encoding of messages, and all waiting.
- * Each thread gets its own encoder and {@link Waiter}.
+ * Each thread gets its own encoder; waiters sleep on the region's {@link WaitBoard} with one tag for
+ * "a message was put", one for "a slot was freed" and one for "every task is done".
  */
 final class QueueEngine
 {
@@ -28,25 +30,18 @@ final class QueueEngine
     static final Object NOTHING = new Object();
 
     private static final Map<Path, Object> ATTACHED = new HashMap<>();
+    private static final int MESSAGE_TAG = 0;
+    private static final int ROOM_TAG = 1;
+    private static final int DONE_TAG = 2;
 
     private final Region region;
     private final ManyToManySlotRing ring;
+    private final WaitBoard board;
     private final WaitStrategy waitStrategy;
     private final int flavour;
     private final String description;
-    private final ThreadLocal<PerThread> perThread;
+    private final ThreadLocal<MessageEncoder> encoders = ThreadLocal.withInitial(MessageEncoder::new);
     private volatile boolean closed;
-
-    private static final class PerThread
-    {
-        final MessageEncoder encoder = new MessageEncoder();
-        final Waiter waiter;
-
-        PerThread(final WaitStrategy waitStrategy)
-        {
-            waiter = new Waiter(waitStrategy);
-        }
-    }
 
     private QueueEngine(final Region region, final int flavour, final WaitStrategy waitStrategy)
     {
@@ -55,7 +50,7 @@ final class QueueEngine
         this.flavour = flavour;
         this.waitStrategy = waitStrategy;
         this.description = "queue=" + region.name();
-        this.perThread = ThreadLocal.withInitial(() -> new PerThread(waitStrategy));
+        this.board = region.waitBoard();
         final int actual = region.body().getIntVolatile(QueueDescriptor.FLAVOUR_OFFSET);
         if (actual != flavour)
         {
@@ -122,8 +117,7 @@ final class QueueEngine
     boolean offer(final Object value, final long timeoutNanos) throws InterruptedException
     {
         checkOpen();
-        final PerThread state = perThread.get();
-        final MessageEncoder encoder = state.encoder;
+        final MessageEncoder encoder = encoders.get();
         final int length = encoder.prepare(value);
         try
         {
@@ -139,22 +133,28 @@ final class QueueEngine
                 {
                     return false;
                 }
-                final Waiter waiter = state.waiter;
-                waiter.start(timeoutNanos);
-                while ((position = ring.tryClaimProduce()) < 0)
+                final Waiter waiter = Waiter.begin(waitStrategy, board, ROOM_TAG, timeoutNanos);
+                try
                 {
-                    if (Thread.interrupted())
+                    while ((position = ring.tryClaimProduce()) < 0)
                     {
-                        throw new InterruptedException("interrupted while waiting for room: " + description);
+                        if (Thread.interrupted())
+                        {
+                            throw new InterruptedException("interrupted while waiting for room: " + description);
+                        }
+                        if (waiter.checkDue())
+                        {
+                            recover(false);
+                        }
+                        if (!waiter.idleInterruptibly())
+                        {
+                            return false;
+                        }
                     }
-                    if (waiter.checkDue())
-                    {
-                        ring.recover(false);
-                    }
-                    if (!waiter.idle())
-                    {
-                        return false;
-                    }
+                }
+                finally
+                {
+                    waiter.end();
                 }
             }
 
@@ -168,6 +168,7 @@ final class QueueEngine
                 throw ex;
             }
             ring.publish(position, length);
+            board.ring(MESSAGE_TAG);
             return true;
         }
         finally
@@ -192,22 +193,28 @@ final class QueueEngine
             {
                 return NOTHING;
             }
-            final Waiter waiter = perThread.get().waiter;
-            waiter.start(timeoutNanos);
-            while ((position = ring.tryClaimConsume()) < 0)
+            final Waiter waiter = Waiter.begin(waitStrategy, board, MESSAGE_TAG, timeoutNanos);
+            try
             {
-                if (Thread.interrupted())
+                while ((position = ring.tryClaimConsume()) < 0)
                 {
-                    throw new InterruptedException("interrupted while waiting for a message: " + description);
+                    if (Thread.interrupted())
+                    {
+                        throw new InterruptedException("interrupted while waiting for a message: " + description);
+                    }
+                    if (waiter.checkDue() && (position = recover(true)) >= 0)
+                    {
+                        break;
+                    }
+                    if (!waiter.idleInterruptibly())
+                    {
+                        return NOTHING;
+                    }
                 }
-                if (waiter.checkDue() && (position = ring.recover(true)) >= 0)
-                {
-                    break;
-                }
-                if (!waiter.idle())
-                {
-                    return NOTHING;
-                }
+            }
+            finally
+            {
+                waiter.end();
             }
         }
 
@@ -218,7 +225,21 @@ final class QueueEngine
         finally
         {
             ring.release(position);
+            board.ring(ROOM_TAG);
         }
+    }
+
+    /**
+     * Settles what a dead process left half done (see {@link ManyToManySlotRing#recover(boolean)}) and wakes
+     * whoever that may concern.
+     */
+    private long recover(final boolean claim)
+    {
+        final long position = ring.recover(claim);
+        board.ring(MESSAGE_TAG);
+        board.ring(ROOM_TAG);
+        board.ring(DONE_TAG);
+        return position;
     }
 
     Object peek()
@@ -262,6 +283,7 @@ final class QueueEngine
         {
             throw new IllegalStateException("taskDone called more times than messages were put: " + description);
         }
+        board.ring(DONE_TAG);
     }
 
     long unfinishedTasks()
@@ -277,25 +299,31 @@ final class QueueEngine
         {
             return true;
         }
-        final Waiter waiter = perThread.get().waiter;
-        waiter.start(timeout == null ? -1 : timeout.toNanos());
-        while (ring.unfinishedTasks() > 0)
+        final Waiter waiter = Waiter.begin(waitStrategy, board, DONE_TAG, timeout == null ? -1 : timeout.toNanos());
+        try
         {
-            if (Thread.interrupted())
+            while (ring.unfinishedTasks() > 0)
             {
-                throw new InterruptedException("interrupted while joining: " + description);
+                if (Thread.interrupted())
+                {
+                    throw new InterruptedException("interrupted while joining: " + description);
+                }
+                if (waiter.checkDue())
+                {
+                    // A producer that died mid-put leaves a position that only a tombstone settles.
+                    recover(false);
+                }
+                if (!waiter.idleInterruptibly())
+                {
+                    return false;
+                }
             }
-            if (waiter.checkDue())
-            {
-                // A producer that died mid-put leaves a position that only a tombstone settles.
-                ring.recover(false);
-            }
-            if (!waiter.idle())
-            {
-                return false;
-            }
+            return true;
         }
-        return true;
+        finally
+        {
+            waiter.end();
+        }
     }
 
     /** The queue's region file, for tests that reach under the queue. */

@@ -33,7 +33,7 @@ import static io.mp4j.core.channel.QueueDescriptor.TOMBSTONES_OFFSET;
  *     skip; a message a dead consumer claimed but never finished taking is handed to the next consumer
  *     that recovers it, so it is delivered exactly once all the same.</li>
  * </ul>
- * The calls below never wait; waiting is the caller's business (see {@link Waiter}).
+ * The calls below never wait; waiting is the caller's business (see {@link io.mp4j.core.Waiter}).
  */
 public final class ManyToManySlotRing
 {

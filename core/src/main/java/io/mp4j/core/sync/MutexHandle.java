@@ -2,7 +2,9 @@ package io.mp4j.core.sync;
 
 import io.mp4j.core.Region;
 import io.mp4j.core.Session;
+import io.mp4j.core.WaitBoard;
 import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.Waiter;
 
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +37,7 @@ abstract class MutexHandle
     {
         this.region = region;
         this.offset = offset;
-        this.mutex = new RobustMutex(region.body(), offset, reentrant, Objects.requireNonNull(waitStrategy));
+        this.mutex = new RobustMutex(region.body(), region.waitBoard(), offset, reentrant, Objects.requireNonNull(waitStrategy));
     }
 
     static Region newRegion(final Session session, final int type)

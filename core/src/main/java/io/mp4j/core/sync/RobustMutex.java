@@ -1,7 +1,9 @@
 package io.mp4j.core.sync;
 
 import io.mp4j.core.ProcessIdentity;
+import io.mp4j.core.WaitBoard;
 import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.Waiter;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.util.Optional;
@@ -26,6 +28,8 @@ final class RobustMutex
     private static final long START = ProcessIdentity.current().startEpochMilli();
 
     private final AtomicBuffer buffer;
+    private final WaitBoard board;
+    private final int tag;
     private final int ownerOffset;
     private final int holdsOffset;
     private final int ownerDiedOffset;
@@ -35,9 +39,13 @@ final class RobustMutex
     private final boolean reentrant;
     private final WaitStrategy waitStrategy;
 
-    RobustMutex(final AtomicBuffer buffer, final int offset, final boolean reentrant, final WaitStrategy waitStrategy)
+    RobustMutex(
+        final AtomicBuffer buffer, final WaitBoard board, final int offset, final boolean reentrant,
+        final WaitStrategy waitStrategy)
     {
         this.buffer = buffer;
+        this.board = board;
+        this.tag = WaitBoard.tagFor(offset + OWNER_OFFSET);
         this.ownerOffset = offset + OWNER_OFFSET;
         this.holdsOffset = offset + HOLDS_OFFSET;
         this.ownerDiedOffset = offset + OWNER_DIED_OFFSET;
@@ -110,7 +118,7 @@ final class RobustMutex
                 describe(self));
         }
 
-        final Waiter waiter = Waiter.begin(waitStrategy, timeoutNanos, interruptible);
+        final Waiter waiter = Waiter.begin(waitStrategy, board, tag, timeoutNanos);
         try
         {
             while (true)
@@ -121,11 +129,11 @@ final class RobustMutex
                     onAcquired(self);
                     return true;
                 }
-                if (waiter.livenessCheckDue() && tryRecover(self))
+                if (waiter.checkDue() && tryRecover(self))
                 {
                     return true;
                 }
-                if (!waiter.idle())
+                if (!(interruptible ? waiter.idleInterruptibly() : waiter.idle()))
                 {
                     return false;
                 }
@@ -217,6 +225,7 @@ final class RobustMutex
         }
         buffer.putInt(holdsOffset, 0);
         buffer.putLongRelease(ownerOffset, 0);
+        board.ring(tag);
     }
 
     /**

@@ -3,7 +3,9 @@ package io.mp4j.core.sync;
 import io.mp4j.core.Mp4jTimeoutException;
 import io.mp4j.core.Region;
 import io.mp4j.core.Session;
+import io.mp4j.core.WaitBoard;
 import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.Waiter;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.io.InvalidObjectException;
@@ -155,7 +157,7 @@ public final class SharedBarrier implements Serializable, AutoCloseable
 
         breakGeneration(generation);
         final long deadline = System.nanoTime() + RESET_GRACE_NANOS;
-        final Waiter waiter = Waiter.begin(waitStrategy, RESET_GRACE_NANOS, false);
+        final Waiter waiter = Waiter.begin(waitStrategy, region.waitBoard(), tag(), RESET_GRACE_NANOS);
         try
         {
             while (true)
@@ -170,11 +172,12 @@ public final class SharedBarrier implements Serializable, AutoCloseable
                 {
                     if (buffer.compareAndSetLong(stateOffset, current, (generation + 1) << GENERATION_SHIFT))
                     {
+                        changed();
                         return;
                     }
                     continue;
                 }
-                idleQuietly(waiter);
+                waiter.idle();
             }
         }
         finally
@@ -246,7 +249,7 @@ public final class SharedBarrier implements Serializable, AutoCloseable
 
         final long deadline = System.nanoTime() + timeoutNanos;
         final long arrivedState;
-        Waiter waiter = Waiter.begin(waitStrategy, timeoutNanos, true);
+        Waiter waiter = Waiter.begin(waitStrategy, region.waitBoard(), tag(), timeoutNanos);
         try
         {
             arrivedState = arrive(waiter);
@@ -267,7 +270,7 @@ public final class SharedBarrier implements Serializable, AutoCloseable
 
         final long remaining = timeoutNanos == Waiter.NO_TIMEOUT ? Waiter.NO_TIMEOUT :
             Math.max(0, deadline - System.nanoTime());
-        waiter = Waiter.begin(waitStrategy, remaining, true);
+        waiter = Waiter.begin(waitStrategy, region.waitBoard(), tag(), remaining);
         try
         {
             while (true)
@@ -286,7 +289,7 @@ public final class SharedBarrier implements Serializable, AutoCloseable
                 final boolean inTime;
                 try
                 {
-                    inTime = waiter.idle();
+                    inTime = waiter.idleInterruptibly();
                 }
                 catch (final InterruptedException ex)
                 {
@@ -321,7 +324,7 @@ public final class SharedBarrier implements Serializable, AutoCloseable
             }
             if ((state & ARRIVED_MASK) >= parties)
             {
-                if (!waiter.idle())
+                if (!waiter.idleInterruptibly())
                 {
                     throw new Mp4jTimeoutException("barrier wait timed out before arriving: parties=" + parties +
                         " file=" + region.file());
@@ -363,6 +366,7 @@ public final class SharedBarrier implements Serializable, AutoCloseable
             }
             if (buffer.compareAndSetLong(stateOffset, state, (generation + 1) << GENERATION_SHIFT))
             {
+                changed();
                 return;
             }
         }
@@ -379,6 +383,7 @@ public final class SharedBarrier implements Serializable, AutoCloseable
             }
             if (buffer.compareAndSetLong(stateOffset, state, state | BROKEN_BIT))
             {
+                changed();
                 return;
             }
         }
@@ -396,6 +401,7 @@ public final class SharedBarrier implements Serializable, AutoCloseable
             }
             if (buffer.compareAndSetLong(stateOffset, state, state - 1))
             {
+                changed();
                 return;
             }
         }
@@ -407,16 +413,15 @@ public final class SharedBarrier implements Serializable, AutoCloseable
             " file=" + region.file());
     }
 
-    private static void idleQuietly(final Waiter waiter)
+    private int tag()
     {
-        try
-        {
-            waiter.idle();
-        }
-        catch (final InterruptedException ex)
-        {
-            throw new IllegalStateException("uninterruptible wait was interrupted", ex);
-        }
+        return WaitBoard.tagFor(stateOffset);
+    }
+
+    /** Wakes the parties asleep on the state word after a change they may wait for. */
+    private void changed()
+    {
+        region.waitBoard().ring(tag());
     }
 
     @Serial

@@ -3,7 +3,9 @@ package io.mp4j.core.sync;
 import io.mp4j.core.Mp4jTimeoutException;
 import io.mp4j.core.Region;
 import io.mp4j.core.Session;
+import io.mp4j.core.WaitBoard;
 import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.Waiter;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.io.InvalidObjectException;
@@ -239,6 +241,7 @@ public final class SharedCondition implements Condition, Serializable, AutoClose
         if (waits > signals)
         {
             buffer.putLongVolatile(offset + SIGNALS_OFFSET, signals + 1);
+            region.waitBoard().ring(signalTag());
         }
     }
 
@@ -256,6 +259,7 @@ public final class SharedCondition implements Condition, Serializable, AutoClose
         if (waits > signals)
         {
             buffer.putLongVolatile(offset + SIGNALS_OFFSET, waits);
+            region.waitBoard().ring(signalTag());
         }
     }
 
@@ -284,6 +288,11 @@ public final class SharedCondition implements Condition, Serializable, AutoClose
         return "SharedCondition{file=" + region.file() + ", lock=" + lock + '}';
     }
 
+    private int signalTag()
+    {
+        return WaitBoard.tagFor(offset + SIGNALS_OFFSET);
+    }
+
     private boolean awaitNanos0(final long timeoutNanos, final boolean interruptible) throws InterruptedException
     {
         requireHeld();
@@ -299,12 +308,12 @@ public final class SharedCondition implements Condition, Serializable, AutoClose
 
         boolean signalled = false;
         InterruptedException interrupted = null;
-        final Waiter waiter = Waiter.begin(waitStrategy, timeoutNanos, interruptible);
+        final Waiter waiter = Waiter.begin(waitStrategy, region.waitBoard(), signalTag(), timeoutNanos);
         try
         {
             while (!(signalled = tryClaim(startSignals)))
             {
-                if (!waiter.idle())
+                if (!(interruptible ? waiter.idleInterruptibly() : waiter.idle()))
                 {
                     break;
                 }

@@ -3,7 +3,9 @@ package io.mp4j.core.sync;
 import io.mp4j.core.Mp4jTimeoutException;
 import io.mp4j.core.Region;
 import io.mp4j.core.Session;
+import io.mp4j.core.WaitBoard;
 import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.Waiter;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.io.InvalidObjectException;
@@ -35,6 +37,7 @@ public final class SharedEvent implements Serializable, AutoCloseable
     private final transient AtomicBuffer buffer;
     private final int offset;
     private final int flagOffset;
+    private final int tag;
     private final WaitStrategy waitStrategy;
 
     SharedEvent(final Region region, final int offset, final WaitStrategy waitStrategy)
@@ -44,6 +47,7 @@ public final class SharedEvent implements Serializable, AutoCloseable
         this.buffer = region.body();
         this.offset = offset;
         this.flagOffset = offset + FLAG_OFFSET;
+        this.tag = WaitBoard.tagFor(flagOffset);
         this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy");
     }
 
@@ -74,6 +78,7 @@ public final class SharedEvent implements Serializable, AutoCloseable
     public void set()
     {
         buffer.putIntVolatile(flagOffset, 1);
+        region.waitBoard().ring(tag);
     }
 
     /** Clears the flag: Python's {@code clear()}. */
@@ -165,12 +170,12 @@ public final class SharedEvent implements Serializable, AutoCloseable
             return true;
         }
 
-        final Waiter waiter = Waiter.begin(waitStrategy, timeoutNanos, true);
+        final Waiter waiter = Waiter.begin(waitStrategy, region.waitBoard(), tag, timeoutNanos);
         try
         {
             while (!isSet())
             {
-                if (!waiter.idle())
+                if (!waiter.idleInterruptibly())
                 {
                     return false;
                 }

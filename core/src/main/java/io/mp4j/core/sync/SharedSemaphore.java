@@ -3,7 +3,9 @@ package io.mp4j.core.sync;
 import io.mp4j.core.Mp4jTimeoutException;
 import io.mp4j.core.Region;
 import io.mp4j.core.Session;
+import io.mp4j.core.WaitBoard;
 import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.Waiter;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.io.InvalidObjectException;
@@ -48,6 +50,7 @@ public final class SharedSemaphore implements Serializable, AutoCloseable
     private final transient Region region;
     private final transient AtomicBuffer buffer;
     private final int permitsOffset;
+    private final int tag;
     private final int offset;
     private final WaitStrategy waitStrategy;
     private final transient Permit permit = this::release;
@@ -59,6 +62,7 @@ public final class SharedSemaphore implements Serializable, AutoCloseable
         this.buffer = region.body();
         this.offset = offset;
         this.permitsOffset = offset + PERMITS_OFFSET;
+        this.tag = WaitBoard.tagFor(permitsOffset);
         this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy");
     }
 
@@ -214,6 +218,7 @@ public final class SharedSemaphore implements Serializable, AutoCloseable
         if (buffer.getInt(offset + BOUNDED_OFFSET) == 0)
         {
             buffer.getAndAddInt(permitsOffset, permits);
+            region.waitBoard().ring(tag);
             return;
         }
 
@@ -228,6 +233,7 @@ public final class SharedSemaphore implements Serializable, AutoCloseable
             }
             if (buffer.compareAndSetInt(permitsOffset, current, current + permits))
             {
+                region.waitBoard().ring(tag);
                 return;
             }
         }
@@ -297,12 +303,12 @@ public final class SharedSemaphore implements Serializable, AutoCloseable
             return true;
         }
 
-        final Waiter waiter = Waiter.begin(waitStrategy, timeoutNanos, interruptible);
+        final Waiter waiter = Waiter.begin(waitStrategy, region.waitBoard(), tag, timeoutNanos);
         try
         {
             while (!tryAcquire())
             {
-                if (!waiter.idle())
+                if (!(interruptible ? waiter.idleInterruptibly() : waiter.idle()))
                 {
                     return false;
                 }

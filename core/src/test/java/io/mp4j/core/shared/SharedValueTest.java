@@ -43,7 +43,7 @@ class SharedValueTest
     @Test
     void shouldDoAtomicLongOperations()
     {
-        final SharedLong value = SharedLong.create(session, 5, true, WaitStrategy.BACKOFF);
+        final SharedLong value = SharedLong.create(session, 5, true, WaitStrategy.DEFAULT);
         assertEquals(5, value.get());
         assertEquals(5, value.getAndAdd(3));
         assertEquals(10, value.addAndGet(2));
@@ -79,7 +79,7 @@ class SharedValueTest
     @Test
     void shouldDoDoubleOperationsOnRawBits()
     {
-        final SharedDouble value = SharedDouble.create(session, 1.5, false, WaitStrategy.BACKOFF);
+        final SharedDouble value = SharedDouble.create(session, 1.5, false, WaitStrategy.DEFAULT);
         assertEquals(1.5, value.getAndAdd(1.0));
         assertEquals(3.0, value.addAndGet(0.5));
         assertTrue(value.compareAndSet(3.0, Double.NaN));
@@ -92,7 +92,7 @@ class SharedValueTest
     @Test
     void shouldWrapBytesAndLeaveNeighboursAlone()
     {
-        final SharedByte value = SharedByte.create(session, (byte)127, true, WaitStrategy.BACKOFF);
+        final SharedByte value = SharedByte.create(session, (byte)127, true, WaitStrategy.DEFAULT);
         assertEquals((byte)-128, value.incrementAndGet());
         assertEquals((byte)-128, value.getAndAdd(2));
         assertEquals((byte)-126, value.get());
@@ -146,7 +146,7 @@ class SharedValueTest
         final SharedLongArray longs = SharedLongArray.of(1, 2, 3);
         assertEquals(3, longs.incrementAndGet(1));
         assertArrayEquals(new long[]{1, 3, 3}, copy(longs).toArray());
-        final SharedIntArray ints = SharedIntArray.create(session, 3, false, WaitStrategy.BACKOFF);
+        final SharedIntArray ints = SharedIntArray.create(session, 3, false, WaitStrategy.DEFAULT);
         ints.copyFrom(new int[]{7, 8, 9});
         assertEquals(9, ints.getAndAdd(2, 1));
         assertArrayEquals(new int[]{7, 8, 10}, copy(ints).toArray());

@@ -50,7 +50,7 @@ class SharedLockTest
     @MethodSource("locks")
     void shouldExcludeOtherThreadsAndHandOver(final BiFunction<Session, WaitStrategy, SharedMutex> factory)
     {
-        final SharedMutex lock = factory.apply(session, WaitStrategy.BACKOFF);
+        final SharedMutex lock = factory.apply(session, WaitStrategy.DEFAULT);
         assertTimeoutPreemptively(BOUND, () ->
         {
             lock.lock();
@@ -105,7 +105,7 @@ class SharedLockTest
     @MethodSource("locks")
     void shouldUnlockAtEndOfTryWithResources(final BiFunction<Session, WaitStrategy, SharedMutex> factory)
     {
-        final SharedMutex lock = factory.apply(session, WaitStrategy.BACKOFF);
+        final SharedMutex lock = factory.apply(session, WaitStrategy.DEFAULT);
         try (var held = lock.acquire())
         {
             assertFalse(held.previousOwnerDied());
@@ -117,7 +117,7 @@ class SharedLockTest
     @Test
     void shouldReenterRLockAndReleaseOnLastUnlock()
     {
-        final SharedRLock lock = SharedRLock.create(session, WaitStrategy.BACKOFF);
+        final SharedRLock lock = SharedRLock.create(session, WaitStrategy.DEFAULT);
         lock.lock();
         assertTrue(lock.tryLock());
         lock.lock();
@@ -133,7 +133,7 @@ class SharedLockTest
     @Test
     void shouldRefuseToSelfDeadlockOnPlainLock()
     {
-        final SharedLock lock = SharedLock.create(session, WaitStrategy.BACKOFF);
+        final SharedLock lock = SharedLock.create(session, WaitStrategy.DEFAULT);
         lock.lock();
         assertFalse(lock.tryLock());
         assertThrows(IllegalStateException.class, lock::lock);
@@ -143,7 +143,7 @@ class SharedLockTest
     @Test
     void shouldGiveUpAtTheDeadline() throws Exception
     {
-        final SharedLock lock = SharedLock.create(session, WaitStrategy.BACKOFF);
+        final SharedLock lock = SharedLock.create(session, WaitStrategy.DEFAULT);
         final CompletableFuture<Void> holder = CompletableFuture.runAsync(lock::lock);
         holder.get(10, TimeUnit.SECONDS);
         final long start = System.nanoTime();
@@ -154,7 +154,7 @@ class SharedLockTest
     @Test
     void shouldBeInterruptibleWhileWaiting() throws Exception
     {
-        final SharedLock lock = SharedLock.create(session, WaitStrategy.BACKOFF);
+        final SharedLock lock = SharedLock.create(session, WaitStrategy.DEFAULT);
         CompletableFuture.runAsync(lock::lock).get(10, TimeUnit.SECONDS);
         Thread.currentThread().interrupt();
         assertThrows(InterruptedException.class, lock::lockInterruptibly);
@@ -179,14 +179,14 @@ class SharedLockTest
     {
         final io.mp4j.core.Region region = SyncHandle.createRegion(session, SyncDescriptor.TYPE_EVENT);
         final RegionLayoutException ex = assertThrows(RegionLayoutException.class,
-            () -> SharedLock.wrap(region, SyncDescriptor.PRIMITIVE_OFFSET, WaitStrategy.BACKOFF));
+            () -> SharedLock.wrap(region, SyncDescriptor.PRIMITIVE_OFFSET, WaitStrategy.DEFAULT));
         assertTrue(ex.getMessage().contains("type=SharedEvent expected=SharedLock"), ex.getMessage());
     }
 
     @Test
     void shouldThrowInsteadOfCrashingAfterClose()
     {
-        final SharedLock lock = SharedLock.create(session, WaitStrategy.BACKOFF);
+        final SharedLock lock = SharedLock.create(session, WaitStrategy.DEFAULT);
         lock.close();
         assertTrue(lock.isClosed());
         assertThrows(IndexOutOfBoundsException.class, lock::lock);

@@ -43,7 +43,7 @@ class SharedPrimitivesTest
     @Test
     void shouldRefuseBoundedReleasePastInitialCount() throws Exception
     {
-        final SharedSemaphore semaphore = SharedSemaphore.create(session, 2, true, WaitStrategy.BACKOFF);
+        final SharedSemaphore semaphore = SharedSemaphore.create(session, 2, true, WaitStrategy.DEFAULT);
         assertTrue(semaphore.isBounded());
         semaphore.acquire();
         semaphore.release();
@@ -55,7 +55,7 @@ class SharedPrimitivesTest
     @Test
     void shouldLetUnboundedSemaphoreGrowAndTimeOut() throws Exception
     {
-        final SharedSemaphore semaphore = SharedSemaphore.create(session, 0, false, WaitStrategy.BACKOFF);
+        final SharedSemaphore semaphore = SharedSemaphore.create(session, 0, false, WaitStrategy.DEFAULT);
         assertFalse(semaphore.tryAcquire());
         assertFalse(semaphore.tryAcquire(50, TimeUnit.MILLISECONDS));
         assertThrows(Mp4jTimeoutException.class, () -> semaphore.acquire(Duration.ofMillis(50)));
@@ -71,7 +71,7 @@ class SharedPrimitivesTest
     @Test
     void shouldWakeEventWaitersAndTimeOutWhenClear() throws Exception
     {
-        final SharedEvent event = SharedEvent.create(session, WaitStrategy.BACKOFF);
+        final SharedEvent event = SharedEvent.create(session, WaitStrategy.DEFAULT);
         assertThrows(Mp4jTimeoutException.class, () -> event.await(Duration.ofMillis(50)));
         assertFalse(event.await(10, TimeUnit.MILLISECONDS));
         final SharedEvent copy = (SharedEvent)JavaSerialization.deserialize(JavaSerialization.serialize(event, "e"), "e");
@@ -90,7 +90,7 @@ class SharedPrimitivesTest
     @Test
     void shouldHandOverThroughConditionBetweenThreads()
     {
-        final SharedCondition condition = SharedCondition.create(session, WaitStrategy.BACKOFF);
+        final SharedCondition condition = SharedCondition.create(session, WaitStrategy.DEFAULT);
         final AtomicInteger box = new AtomicInteger();
         assertTimeoutPreemptively(BOUND, () ->
         {
@@ -128,7 +128,7 @@ class SharedPrimitivesTest
     @Test
     void shouldTimeOutConditionAndRequireItsLock() throws Exception
     {
-        final SharedLock lock = SharedLock.create(session, WaitStrategy.BACKOFF);
+        final SharedLock lock = SharedLock.create(session, WaitStrategy.DEFAULT);
         final SharedCondition condition = lock.newCondition();
         assertThrows(IllegalMonitorStateException.class, condition::signal);
         assertThrows(IllegalMonitorStateException.class, condition::await);
@@ -146,7 +146,7 @@ class SharedPrimitivesTest
     void shouldPassBarrierGenerationsAndRunActionOncePerGeneration()
     {
         final SharedLongCounter counter = new SharedLongCounter();
-        final SharedBarrier barrier = SharedBarrier.create(session, 3, counter, WaitStrategy.BACKOFF);
+        final SharedBarrier barrier = SharedBarrier.create(session, 3, counter, WaitStrategy.DEFAULT);
         assertTimeoutPreemptively(BOUND, () ->
         {
             final List<CompletableFuture<Integer>> parties = new ArrayList<>();
@@ -183,7 +183,7 @@ class SharedPrimitivesTest
     @Test
     void shouldBreakBarrierOnAbortTimeoutAndResetIt() throws Exception
     {
-        final SharedBarrier barrier = SharedBarrier.create(session, 2, null, WaitStrategy.BACKOFF);
+        final SharedBarrier barrier = SharedBarrier.create(session, 2, null, WaitStrategy.DEFAULT);
         assertThrows(Mp4jTimeoutException.class, () -> barrier.await(Duration.ofMillis(50)));
         assertTrue(barrier.isBroken());
         assertThrows(BarrierBrokenException.class, barrier::await);
@@ -218,7 +218,7 @@ class SharedPrimitivesTest
         final SharedBarrier barrier = SharedBarrier.create(session, 1, () ->
         {
             throw new IllegalStateException("boom");
-        }, WaitStrategy.BACKOFF);
+        }, WaitStrategy.DEFAULT);
         final BarrierBrokenException ex = assertThrows(BarrierBrokenException.class, barrier::await);
         assertInstanceOf(IllegalStateException.class, ex.getCause());
         assertTrue(barrier.isBroken());

@@ -112,8 +112,8 @@ class SharedValueAcrossJvmsTest
         static ReadModifyWriteRun run(final boolean guarded) throws InterruptedException
         {
             final Session session = Session.current();
-            final SharedLong value = SharedLong.create(session, 0, false, WaitStrategy.BACKOFF);
-            final SharedLock lock = SharedLock.create(session, WaitStrategy.BACKOFF);
+            final SharedLong value = SharedLong.create(session, 0, false, WaitStrategy.DEFAULT);
+            final SharedLock lock = SharedLock.create(session, WaitStrategy.DEFAULT);
             final SharedLongArray iterations = SharedLongArray.createRaw(2);
             final SharedLong running = SharedLong.createRaw(0);
             final SharedEvent stop = SharedEvent.create();

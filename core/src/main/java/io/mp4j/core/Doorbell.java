@@ -1,0 +1,395 @@
+package io.mp4j.core;
+
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The kernel object a sleeping waiter blocks on and another process rings: a listening Unix-domain
+ * socket, {@code bell-<pid>-<index>.sock}, in the session directory of the region it waits on.
+ * <p>
+ * Why a socket: the JDK reaches it without native code, a thread blocks on it in the kernel until a
+ * byte arrives (the writer's {@code write(2)} wakes it directly, like CPython's pipe), a {@link Selector}
+ * gives an exact timeout and lets another thread of the JVM wake it, and a ringer that dies closes its
+ * connection, which wakes the sleeper too. A named pipe offers none of the last three to Java code.
+ * <p>
+ * Bells are pooled per directory: a waiter takes one for a sleep and gives it back, so a JVM has as
+ * many bells as it has threads asleep at once. A ringer keeps its connection to each bell it has rung.
+ * Everything in a directory is closed by {@link #closeDirectory(Path)} when its session ends.
+ */
+final class Doorbell
+{
+    /** Largest bell index: it has 15 bits in a {@link WaitBoard} slot. */
+    static final int MAX_INDEX = (1 << 15) - 1;
+
+    private static final int MAX_SOCKET_PATH = 100;
+    private static final ConcurrentHashMap<Path, Directory> DIRECTORIES = new ConcurrentHashMap<>();
+    private static final long PID = ProcessHandle.current().pid();
+    static
+    {
+        // A child's bells live in its parent's session: take them away when the child exits.
+        ShutdownSequence.add(ShutdownSequence.SESSIONS, "close doorbells",
+            () -> DIRECTORIES.keySet().forEach(Doorbell::closeDirectory));
+    }
+
+    private static final ThreadLocal<ByteBuffer> RING_BYTE = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1));
+
+    private final Directory directory;
+    private final int index;
+    private final Path file;
+    private final ServerSocketChannel server;
+    private final Selector selector;
+    private final ByteBuffer drain = ByteBuffer.allocateDirect(64);
+    private final Consumer<SelectionKey> onReady = this::onReady;
+    private boolean peerHungUp;
+
+    private Doorbell(final Directory directory, final int index, final Path file) throws IOException
+    {
+        this.directory = directory;
+        this.index = index;
+        this.file = file;
+        // A file of this name is left by a killed process that had our pid: it cannot still be listening.
+        Files.deleteIfExists(file);
+        final ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try
+        {
+            server.bind(UnixDomainSocketAddress.of(file));
+            server.configureBlocking(false);
+            this.selector = Selector.open();
+            server.register(selector, SelectionKey.OP_ACCEPT);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            server.close();
+            Files.deleteIfExists(file);
+            throw ex;
+        }
+        this.server = server;
+    }
+
+    /**
+     * The bells and ring connections of this JVM in one directory.
+     *
+     * @param dir a session directory.
+     * @return its directory object, made on first use.
+     */
+    static Directory directory(final Path dir)
+    {
+        final Directory directory = DIRECTORIES.get(dir);
+        return directory != null ? directory : DIRECTORIES.computeIfAbsent(dir, Directory::new);
+    }
+
+    /**
+     * Closes this JVM's bells and ring connections in a directory and deletes its bell files, as its
+     * session ends.
+     *
+     * @param dir the session directory.
+     */
+    static void closeDirectory(final Path dir)
+    {
+        final Directory directory = DIRECTORIES.remove(dir);
+        if (directory != null)
+        {
+            directory.close();
+        }
+    }
+
+    /**
+     * This bell's number in its directory, as written in a {@link WaitBoard} slot.
+     *
+     * @return {@code pid << 15 | index}.
+     */
+    long id()
+    {
+        return PID << 15 | index;
+    }
+
+    /**
+     * Blocks until the bell rings, another thread calls {@link #wakeup()}, the thread is interrupted,
+     * a ringer's process closes its connection, or the timeout passes.
+     *
+     * @param timeoutMillis the longest sleep, at least 1.
+     * @throws IOException if the selector fails.
+     */
+    void sleep(final long timeoutMillis) throws IOException
+    {
+        selector.select(onReady, timeoutMillis);
+    }
+
+    /**
+     * Takes every ring that has arrived without blocking, so that old rings do not cut the next sleep
+     * short.
+     *
+     * @throws IOException if the selector fails.
+     */
+    void drain() throws IOException
+    {
+        selector.selectNow(onReady);
+    }
+
+    /** Wakes the thread sleeping on this bell from another thread of this JVM. */
+    void wakeup()
+    {
+        selector.wakeup();
+    }
+
+    /**
+     * Whether a ringer's connection closed since the last call: its process may have died.
+     *
+     * @return true once per hang-up.
+     */
+    boolean takePeerHungUp()
+    {
+        final boolean hungUp = peerHungUp;
+        peerHungUp = false;
+        return hungUp;
+    }
+
+    /** Gives the bell back to its directory's pool once a wait is over. */
+    void release()
+    {
+        directory.release(this);
+    }
+
+    private void onReady(final SelectionKey key)
+    {
+        try
+        {
+            if (key.isAcceptable())
+            {
+                SocketChannel connection;
+                while ((connection = server.accept()) != null)
+                {
+                    connection.configureBlocking(false);
+                    connection.register(selector, SelectionKey.OP_READ);
+                }
+            }
+            else if (key.isReadable())
+            {
+                final SocketChannel connection = (SocketChannel)key.channel();
+                int read;
+                do
+                {
+                    drain.clear();
+                    read = connection.read(drain);
+                }
+                while (read > 0);
+                if (read < 0)
+                {
+                    key.cancel();
+                    connection.close();
+                    peerHungUp = true;
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            key.cancel();
+            closeQuietly(key.channel());
+            peerHungUp = true;
+        }
+    }
+
+    private void close()
+    {
+        for (final SelectionKey key : selector.keys())
+        {
+            closeQuietly(key.channel());
+        }
+        closeQuietly(selector);
+        closeQuietly(server);
+        try
+        {
+            Files.deleteIfExists(file);
+        }
+        catch (final IOException ex)
+        {
+            // The session's removal deletes it with the directory.
+        }
+    }
+
+    private static void closeQuietly(final AutoCloseable closeable)
+    {
+        try
+        {
+            closeable.close();
+        }
+        catch (final Exception ex)
+        {
+            // Closing on the way out: nothing to do about it.
+        }
+    }
+
+    /** What ringing a bell found. */
+    enum Ring
+    {
+        /** A byte went to the bell, or one was already waiting there. */
+        RUNG,
+        /** Nobody listens on that bell: its process died or the bell was closed. */
+        GONE,
+        /** The ring failed for another reason; the sleeper wakes on its own timeout. */
+        FAILED
+    }
+
+    /** This JVM's bells and ring connections in one session directory. */
+    static final class Directory
+    {
+        private final Path dir;
+        private final boolean usable;
+        private final ArrayDeque<Doorbell> idle = new ArrayDeque<>();
+        private final Long2ObjectHashMap<SocketChannel> connections = new Long2ObjectHashMap<>();
+        private final AtomicInteger nextIndex = new AtomicInteger();
+        private boolean closed;
+
+        private Directory(final Path dir)
+        {
+            this.dir = dir;
+            this.usable = bellFile(dir, PID, MAX_INDEX).toString().length() <= MAX_SOCKET_PATH;
+        }
+
+        /**
+         * A bell to sleep on, from the pool or new.
+         *
+         * @return the bell, or null if none can be made here (a path too long for a socket, too many
+         *         bells, an I/O error): the waiter then sleeps on a timer.
+         */
+        Doorbell acquire()
+        {
+            synchronized (this)
+            {
+                if (closed || !usable)
+                {
+                    return null;
+                }
+                final Doorbell bell = idle.pollLast();
+                if (bell != null)
+                {
+                    return bell;
+                }
+            }
+            final int index = nextIndex.getAndIncrement();
+            if (index > MAX_INDEX)
+            {
+                return null;
+            }
+            try
+            {
+                return new Doorbell(this, index, bellFile(dir, PID, index));
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                return null;
+            }
+        }
+
+        private void release(final Doorbell bell)
+        {
+            synchronized (this)
+            {
+                if (!closed)
+                {
+                    idle.addLast(bell);
+                    return;
+                }
+            }
+            bell.close();
+        }
+
+        /**
+         * Rings a bell: writes one byte to it, connecting first if this JVM has not rung it before.
+         *
+         * @param bellId the bell's {@link #id()}.
+         * @return what happened.
+         */
+        Ring ring(final long bellId)
+        {
+            final Ring ring = ringOnce(bellId);
+            // A failed write drops the connection: a fresh one tells a dead bell from a hiccup.
+            return ring == Ring.FAILED ? ringOnce(bellId) : ring;
+        }
+
+        private Ring ringOnce(final long bellId)
+        {
+            SocketChannel connection;
+            synchronized (connections)
+            {
+                connection = connections.get(bellId);
+            }
+            if (connection == null)
+            {
+                try
+                {
+                    connection = SocketChannel.open(UnixDomainSocketAddress.of(bellFile(dir, bellId >>> 15, (int)(bellId & MAX_INDEX))));
+                    connection.configureBlocking(false);
+                }
+                catch (final IOException ex)
+                {
+                    // No such file, or nobody listening on it: the bell's process is gone.
+                    return Ring.GONE;
+                }
+                synchronized (connections)
+                {
+                    final SocketChannel raced = connections.putIfAbsent(bellId, connection);
+                    if (raced != null)
+                    {
+                        closeQuietly(connection);
+                        connection = raced;
+                    }
+                }
+            }
+
+            final ByteBuffer one = RING_BYTE.get();
+            one.clear();
+            try
+            {
+                // 0 bytes written means the socket's buffer is full of rings: the sleeper will wake anyway.
+                connection.write(one);
+                return Ring.RUNG;
+            }
+            catch (final IOException ex)
+            {
+                synchronized (connections)
+                {
+                    connections.remove(bellId, connection);
+                }
+                closeQuietly(connection);
+                return Ring.FAILED;
+            }
+        }
+
+        private void close()
+        {
+            final ArrayDeque<Doorbell> bells;
+            synchronized (this)
+            {
+                closed = true;
+                bells = new ArrayDeque<>(idle);
+                idle.clear();
+            }
+            bells.forEach(Doorbell::close);
+            synchronized (connections)
+            {
+                connections.values().forEach(Doorbell::closeQuietly);
+                connections.clear();
+            }
+        }
+    }
+
+    private static Path bellFile(final Path dir, final long pid, final int index)
+    {
+        return dir.resolve("bell-" + pid + "-" + index + ".sock");
+    }
+}
