@@ -107,14 +107,15 @@ public final class WakeUpCommand
 
         final WakeUpCommand command = new WakeUpCommand(quick);
         final List<Row> rows = new ArrayList<>();
+        // A session of its own, so that the rings, pipes and doorbells go when the run ends.
         try (Session session = Session.create())
         {
             rows.addAll(command.measure("raw Agrona ring, busy-spin", new RawRingEcho(session)));
-        }
-        for (final WaitStrategy strategy : WaitStrategy.values())
-        {
-            rows.addAll(command.measure("mp4j Pipe, " + strategy.name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                new PipeEcho(strategy)));
+            for (final WaitStrategy strategy : WaitStrategy.values())
+            {
+                rows.addAll(command.measure("mp4j Pipe, " + strategy.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    new PipeEcho(session, strategy)));
+            }
         }
         final List<String> notes = new ArrayList<>();
         rows.addAll(command.cpython(python, notes));
@@ -320,9 +321,9 @@ public final class WakeUpCommand
         private final UnsafeBuffer message = new UnsafeBuffer(new byte[MESSAGE_LENGTH]);
         private final UnsafeBuffer reply = new UnsafeBuffer(new byte[64]);
 
-        PipeEcho(final WaitStrategy strategy)
+        PipeEcho(final Session session, final WaitStrategy strategy)
         {
-            pipe = Pipe.open(new Pipe.Context().waitStrategy(strategy));
+            pipe = Pipe.open(new Pipe.Context().session(session).waitStrategy(strategy));
             parent = pipe.first();
             final Connection child = pipe.second();
             start(() -> echo(child));

@@ -1,17 +1,23 @@
 package io.mp4j.ipc.sharedstate;
 
+import io.mp4j.core.Session;
 import io.mp4j.core.Waiter;
 import io.mp4j.core.shared.SharedLong;
 import io.mp4j.core.sync.SharedEvent;
 import io.mp4j.core.sync.SharedLock;
+import io.mp4j.ipc.ChildProcess;
 import io.mp4j.ipc.Connection;
 import io.mp4j.ipc.Pipe;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -42,7 +48,7 @@ class LostWakeUpStressTest
             try (Pipe pipe = Pipe.open(true); Children children = new Children())
             {
                 final Connection childEnd = pipe.second();
-                children.start("echo", () ->
+                final ChildProcess echo = children.start("echo", () ->
                 {
                     for (int i = 0; i < roundTrips; i++)
                     {
@@ -63,6 +69,12 @@ class LostWakeUpStressTest
                 }
                 children.joinAllSucceeded(JOIN);
                 report("pipe", Waiter.doorbellSleeps() - sleepsBefore, childSleeps.get());
+                try (Stream<Path> files = Files.list(Session.current().directory()))
+                {
+                    final String childBells = "bell-" + echo.pid() + "-";
+                    assertEquals(List.of(), files.filter(file -> file.getFileName().toString().startsWith(childBells))
+                        .toList(), "the child took its doorbells away when it exited");
+                }
             }
         });
     }
