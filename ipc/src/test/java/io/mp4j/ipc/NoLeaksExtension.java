@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -24,6 +25,18 @@ public final class NoLeaksExtension implements AfterAllCallback
     @Override
     public void afterAll(final ExtensionContext context) throws Exception
     {
+        assertNoLeaks(context.getDisplayName(), p -> p.getFileName().toString().startsWith("child-"));
+    }
+
+    /**
+     * Waits up to 10 s for every child JVM of this one to end and for every session file the predicate
+     * calls left over to go, then fails naming what is still there (killing stray JVMs first).
+     *
+     * @param after    what has just finished, for the message.
+     * @param leftOver which files of the session must not outlive it.
+     */
+    static void assertNoLeaks(final String after, final Predicate<Path> leftOver) throws InterruptedException, IOException
+    {
         final long deadline = System.currentTimeMillis() + WAIT_MILLIS;
         List<ProcessHandle> alive = descendants();
         while (!alive.isEmpty() && System.currentTimeMillis() < deadline)
@@ -37,18 +50,18 @@ public final class NoLeaksExtension implements AfterAllCallback
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
                 .collect(Collectors.joining("; "));
             alive.forEach(ProcessHandle::destroyForcibly);
-            fail("child JVMs still running after " + context.getDisplayName() + ": " + described);
+            fail("child JVMs still running after " + after + ": " + described);
         }
 
-        List<Path> files = childFiles();
+        List<Path> files = sessionFiles(leftOver);
         while (!files.isEmpty() && System.currentTimeMillis() < deadline)
         {
             Thread.sleep(50);
-            files = childFiles();
+            files = sessionFiles(leftOver);
         }
         if (!files.isEmpty())
         {
-            fail("child files left in the session after " + context.getDisplayName() + ": " + files);
+            fail("child files left in the session after " + after + ": " + files);
         }
     }
 
@@ -57,12 +70,12 @@ public final class NoLeaksExtension implements AfterAllCallback
         return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).collect(Collectors.toList());
     }
 
-    private static List<Path> childFiles() throws IOException
+    private static List<Path> sessionFiles(final Predicate<Path> leftOver) throws IOException
     {
         final Path directory = Session.current().directory();
         try (Stream<Path> entries = Files.list(directory))
         {
-            return entries.filter(p -> p.getFileName().toString().startsWith("child-")).collect(Collectors.toList());
+            return entries.filter(leftOver).collect(Collectors.toList());
         }
     }
 }

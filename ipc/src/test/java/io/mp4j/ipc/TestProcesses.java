@@ -3,12 +3,14 @@ package io.mp4j.ipc;
 import io.mp4j.core.Session;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** Waiting for processes in tests that kill them. */
 final class TestProcesses
@@ -62,16 +64,68 @@ final class TestProcesses
         }
     }
 
+    /**
+     * Sends a signal by name ({@code STOP}, {@code CONT}) to processes with the {@code kill} command, for
+     * what the JDK's {@link ProcessHandle} cannot send.
+     */
+    static void signal(final String signal, final long... pids) throws IOException, InterruptedException
+    {
+        final List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        for (final long pid : pids)
+        {
+            command.add(Long.toString(pid));
+        }
+        final Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (kill.waitFor() != 0)
+        {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + output.strip());
+        }
+    }
+
+    /**
+     * Waits until every thread of a process sent {@code SIGSTOP} has stopped, so that what it holds in
+     * shared memory stays as it is until it is continued or killed.
+     */
+    static void awaitStopped(final long pid) throws IOException, InterruptedException
+    {
+        final Path tasks = Paths.get("/proc", Long.toString(pid), "task");
+        while (true)
+        {
+            boolean stopped = true;
+            try (Stream<Path> threads = Files.list(tasks))
+            {
+                for (final Path thread : (Iterable<Path>)threads::iterator)
+                {
+                    final char state = state(thread.resolve("stat"));
+                    stopped &= state == 'T' || state == 'X' || state == 'Z';
+                }
+            }
+            if (stopped)
+            {
+                return;
+            }
+            Thread.sleep(1);
+        }
+    }
+
     private static boolean isZombie(final long pid)
+    {
+        final char state = state(Paths.get("/proc", Long.toString(pid), "stat"));
+        return state == 'Z' || state == 'X';
+    }
+
+    /** The state letter of a {@code /proc/.../stat} file; a process or thread that is gone counts as 'X' (dead). */
+    private static char state(final Path stat)
     {
         try
         {
-            final String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+            final String line = Files.readString(stat);
+            return line.charAt(line.lastIndexOf(')') + 2);
         }
         catch (final IOException ex)
         {
-            return true;
+            return 'X';
         }
     }
 }

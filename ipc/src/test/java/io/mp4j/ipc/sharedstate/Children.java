@@ -13,20 +13,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The child JVMs of one test: started through {@link ChildProcess} (their output goes to the test's
  * output file), joined with a bound, and on close stopped gracefully, then forcibly, so that no JVM
- * outlives its test.
+ * outlives its test. Public for the tests of {@code io.mp4j.ipc} that start children of their own.
  */
-final class Children implements AutoCloseable
+public final class Children implements AutoCloseable
 {
     private final List<ChildProcess> started = new ArrayList<>();
 
-    ChildProcess start(final String name, final ProcessTarget target)
+    /** Starts a named child running the target. */
+    public ChildProcess start(final String name, final ProcessTarget target)
     {
         final ChildProcess child = new ChildProcess(target).name(name).start();
         started.add(child);
         return child;
     }
 
-    void joinAllSucceeded(final Duration timeout) throws InterruptedException
+    /** Waits for every child started here to end with exit code 0. */
+    public void joinAllSucceeded(final Duration timeout) throws InterruptedException
     {
         for (final ChildProcess child : started)
         {
@@ -34,7 +36,8 @@ final class Children implements AutoCloseable
         }
     }
 
-    static void joinSucceeded(final ChildProcess child, final Duration timeout) throws InterruptedException
+    /** Waits for the child to end with exit code 0, failing with its error otherwise. */
+    public static void joinSucceeded(final ChildProcess child, final Duration timeout) throws InterruptedException
     {
         assertTrue(child.join(timeout), () -> "child did not end in time: " + child);
         assertEquals(0, child.exitCode().orElseThrow(),
