@@ -38,14 +38,14 @@ final class Doorbell
     private static final int MAX_SOCKET_PATH = 100;
     private static final ConcurrentHashMap<Path, Directory> DIRECTORIES = new ConcurrentHashMap<>();
     private static final long PID = ProcessHandle.current().pid();
+    private static final ThreadLocal<ByteBuffer> RING_BYTE = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1));
+
     static
     {
         // A child's bells live in its parent's session: take them away when the child exits.
         ShutdownSequence.add(ShutdownSequence.SESSIONS, "close doorbells",
             () -> DIRECTORIES.keySet().forEach(Doorbell::closeDirectory));
     }
-
-    private static final ThreadLocal<ByteBuffer> RING_BYTE = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1));
 
     private final Directory directory;
     private final int index;
