@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * the same command line mp4j uses for its children (same {@code java}, classpath and flags), exchanging
  * serialized objects with this JVM over its stdin and stdout. Each message is written, the stream reset
  * (so that it does not keep every object it ever sent) and flushed. Not mp4j; the building block of the
- * plain-Java side of the comparison ({@link PlainJavaPool}).
+ * plain-Java side of the comparison ({@link PlainJavaPool}, {@link Fixtures#plainWorker()}).
  * <p>
  * One thread at a time may send, and one receive.
  */

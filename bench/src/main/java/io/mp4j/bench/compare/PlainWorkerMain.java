@@ -19,7 +19,8 @@ import java.util.function.Function;
  * The worker JVM a Java user would hand-roll without mp4j, for the plain-Java side of the comparison:
  * it reads {@link Request}s as serialized objects from stdin, runs each, and writes the result (or the
  * exception it threw) to stdout, until stdin ends; a {@link StreamRequest} writes any number of replies
- * itself, e.g. a producer's messages. Started as a {@link PlainChildJvm} by {@link PlainJavaPool}.
+ * itself, e.g. a producer's messages. Started as a {@link PlainChildJvm} by {@link PlainJavaPool} and
+ * {@link Fixtures#plainWorker()}.
  */
 public final class PlainWorkerMain
 {
