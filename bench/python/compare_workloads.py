@@ -5,10 +5,13 @@ as the Java side's does: a command per line, `<workload> <size>`, and one JSON l
 `{"ok": true, "value": <number>}` in the unit the Java side expects, or `{"ok": false, "error": "..."}`.
 `hello` answers with the interpreter's facts; `quit` (or the end of stdin) closes the pool and exits.
 
-Standard library only (numpy is reported when importable, for workloads that will use it).
+Standard library only (numpy is reported when importable, for workloads that will use it). Children that
+a workload keeps warm between repetitions (an echo, a producer) answer requests through a `Pipe`, like
+the Java side's; they and the pool are closed by `quit`.
 Run it by hand to try a workload: `echo "pool_map 1000" | python3 bench/python/compare_workloads.py`.
 """
 import json
+import math
 import multiprocessing as mp
 import os
 import platform
@@ -29,18 +32,112 @@ def trivial():
     pass
 
 
+class _Failure:
+    """A warm child's reply when its handler raised: the traceback, raised again in the parent."""
+
+    def __init__(self, description):
+        self.description = description
+
+
+def _serve(conn, handler, args):
+    """A warm child's loop: replies handler(request, *args) to each request, until None or the end."""
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        try:
+            reply = handler(request, *args)
+        except Exception:
+            reply = _Failure(traceback.format_exc())
+        conn.send(reply)
+
+
+class _Servant:
+    """A warm child Process with a handler, and the parent's end of the Pipe to it."""
+
+    def __init__(self, handler, *args):
+        self.conn, child_conn = mp.Pipe()
+        self.process = mp.Process(target=_serve, args=(child_conn, handler, args), daemon=True)
+        self.process.start()
+        child_conn.close()
+
+    def send(self, request):
+        self.conn.send(request)
+
+    def receive(self):
+        reply = self.conn.recv()
+        if isinstance(reply, _Failure):
+            raise RuntimeError("warm child failed: " + reply.description)
+        return reply
+
+    def call(self, request):
+        self.send(request)
+        return self.receive()
+
+    def close(self):
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(10)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(10)
+        self.conn.close()
+
+
+def _echo(request):
+    return request
+
+
+def _produce(count, queue):
+    for i in range(count):
+        queue.put(i)
+    return count
+
+
+def _nearest_rank(percentile, count):
+    return max(0, math.ceil(percentile / 100 * count) - 1)
+
+
+class _Kept:
+    """What a workload keeps warm: its parts as attributes, and how to close them (last opened first)."""
+
+    def __init__(self, closers, **parts):
+        self.__dict__.update(parts)
+        self._closers = closers
+
+    def close(self):
+        for closer in reversed(self._closers):
+            closer()
+
+
 class Workloads:
     """The workloads, each `name(size) -> value`; the warm pool is shared by the pool rows."""
 
     def __init__(self):
         self._pool = None
         self._items = {}
+        self._kept = {}
 
     def close(self):
+        for name in reversed(list(self._kept)):
+            self._kept.pop(name).close()
         if self._pool is not None:
             self._pool.close()
             self._pool.join()
             self._pool = None
+
+    def _keep(self, name, opener):
+        """What a workload keeps warm between repetitions, opened on first use and closed by close()."""
+        kept = self._kept.get(name)
+        if kept is None:
+            kept = opener()
+            self._kept[name] = kept
+        return kept
 
     def _warm_pool(self):
         if self._pool is None:
@@ -107,6 +204,60 @@ class Workloads:
             if pool.apply(answer) != 42:
                 raise RuntimeError("wrong result")
         return (time.perf_counter() - start) / size * 1e6
+
+    def pipe_round_trip_p50(self, size):
+        """µs, median of `size` round trips to a warm child that echoes, back to back."""
+        return self._round_trips(size, 50, 0)
+
+    def pipe_round_trip_p99(self, size):
+        """µs, 99th percentile of `size` round trips, back to back."""
+        return self._round_trips(size, 99, 0)
+
+    def pipe_round_trip_idle_20us_p50(self, size):
+        """µs, median of `size` round trips, each after the sender idled 20 µs."""
+        return self._round_trips(size, 50, 20_000)
+
+    def pipe_round_trip_idle_1ms_p50(self, size):
+        """µs, median of `size` round trips, each after the sender idled 1 ms."""
+        return self._round_trips(size, 50, 1_000_000)
+
+    def _round_trips(self, size, percentile, idle_ns):
+        conn = self._keep("echo", lambda: _Servant(_echo)).conn
+        clock = time.perf_counter_ns
+        nanos = [0] * size
+        for i in range(size):
+            if idle_ns:
+                resume = clock() + idle_ns
+                while clock() < resume:
+                    pass
+            start = clock()
+            conn.send(i)
+            echoed = conn.recv()
+            nanos[i] = clock() - start
+            if echoed != i:
+                raise RuntimeError("wrong echo: sent %d, received %r" % (i, echoed))
+        nanos.sort()
+        return nanos[_nearest_rank(percentile, size)] / 1e3
+
+    def queue_throughput(self, size):
+        """messages/s from a warm producer Process through a Queue to this process."""
+        def open_producer():
+            queue = mp.Queue()
+            servant = _Servant(_produce, queue)
+            return _Kept([queue.close, servant.close], queue=queue, servant=servant)
+        producer = self._keep("producer", open_producer)
+        queue, servant = producer.queue, producer.servant
+        get = queue.get
+        start = time.perf_counter()
+        servant.send(size)
+        for i in range(size):
+            message = get()
+            if message != i:
+                raise RuntimeError("wrong message: expected %d, received %r" % (i, message))
+        elapsed = time.perf_counter() - start
+        if servant.receive() != size:
+            raise RuntimeError("producer's count differs")
+        return size / elapsed
 
 
 def hello():

@@ -1,6 +1,7 @@
 package io.mp4j.bench.compare;
 
 import io.mp4j.bench.ChildStartBenchmark;
+import io.mp4j.core.WaitStrategy;
 import io.mp4j.ipc.ChildProcess;
 import io.mp4j.ipc.Pool;
 import io.mp4j.ipc.ProcessContext;
@@ -11,12 +12,16 @@ import java.util.List;
  * The rows of the comparison, one per capability mp4j has today, numbered as in issue 7. To add a row,
  * add a {@link Workload} here (and, for CPython, a method of that name in
  * {@code bench/python/compare_workloads.py}); the harness, the table, the JSON and the chart pick it up.
+ * The pool and process rows' trials are below; the others' are in a class per row ({@link RoundTripTrials},
+ * {@link QueueTrials}).
  */
 public final class StandardWorkloads
 {
     private static final double NANOS_PER_MILLI = 1e6;
     private static final double NANOS_PER_MICRO = 1e3;
     private static final double NANOS_PER_SECOND = 1e9;
+    private static final long IDLE_SHORT_NANOS = 20_000;
+    private static final long IDLE_LONG_NANOS = 1_000_000;
 
     private StandardWorkloads()
     {
@@ -33,7 +38,48 @@ public final class StandardWorkloads
         final CPythonWorkloads python = fixtures.python();
         final String pool = "Pool(" + Fixtures.POOL_PROCESSES + ")";
         final String plainPool = Fixtures.POOL_PROCESSES + " ProcessBuilder JVMs, ObjectStreams over stdio";
+        final String plainWorker = "a ProcessBuilder JVM, ObjectStreams over stdio";
+        final String mp4jPipe = "Pipe() to a warm ChildProcess, wait " + WaitStrategy.defaultStrategy() + " (default)";
+        final String pythonPipe = "Pipe() to a warm Process";
         return List.of(
+            Workload.builder("1a", "pipe round trip, p50")
+                .unit(Unit.MICROSECONDS)
+                .sizes(20_000, 200, "round trip")
+                .mp4j(Contender.of(mp4jPipe, size -> RoundTripTrials.mp4j(fixtures, size, 50, 0)))
+                .cpython(python.contender("pipe_round_trip_p50", pythonPipe))
+                .plainJava(Contender.of(plainWorker + ", echo", size -> RoundTripTrials.plainJava(fixtures, size, 50, 0)))
+                .build(),
+            Workload.builder("1b", "pipe round trip, p99")
+                .unit(Unit.MICROSECONDS)
+                .sizes(20_000, 200, "round trip")
+                .mp4j(Contender.of(mp4jPipe, size -> RoundTripTrials.mp4j(fixtures, size, 99, 0)))
+                .cpython(python.contender("pipe_round_trip_p99", pythonPipe))
+                .plainJava(Contender.of(plainWorker + ", echo", size -> RoundTripTrials.plainJava(fixtures, size, 99, 0)))
+                .build(),
+            Workload.builder("1c", "pipe round trip p50, 20 µs idle before")
+                .unit(Unit.MICROSECONDS)
+                .sizes(5_000, 50, "round trip")
+                .mp4j(Contender.of(mp4jPipe, size -> RoundTripTrials.mp4j(fixtures, size, 50, IDLE_SHORT_NANOS)))
+                .cpython(python.contender("pipe_round_trip_idle_20us_p50", pythonPipe))
+                .plainJava(Contender.of(plainWorker + ", echo",
+                    size -> RoundTripTrials.plainJava(fixtures, size, 50, IDLE_SHORT_NANOS)))
+                .build(),
+            Workload.builder("1d", "pipe round trip p50, 1 ms idle before")
+                .unit(Unit.MICROSECONDS)
+                .sizes(500, 5, "round trip")
+                .mp4j(Contender.of(mp4jPipe, size -> RoundTripTrials.mp4j(fixtures, size, 50, IDLE_LONG_NANOS)))
+                .cpython(python.contender("pipe_round_trip_idle_1ms_p50", pythonPipe))
+                .plainJava(Contender.of(plainWorker + ", echo",
+                    size -> RoundTripTrials.plainJava(fixtures, size, 50, IDLE_LONG_NANOS)))
+                .build(),
+            Workload.builder("2", "queue, 1 producer process to parent")
+                .unit(Unit.MESSAGES_PER_SECOND)
+                .sizes(100_000, 500, "message")
+                .mp4j(Contender.of("SharedQueue.create(), a warm ChildProcess puts", size -> QueueTrials.mp4j(fixtures, size)))
+                .cpython(python.contender("queue_throughput", "Queue(), a warm Process puts"))
+                .plainJava(Contender.of(plainWorker + ", writeObject + flush per message",
+                    size -> QueueTrials.plainJava(fixtures, size)))
+                .build(),
             Workload.builder("3a", "pool map x+1, default chunksize")
                 .unit(Unit.TASKS_PER_SECOND)
                 .sizes(1_000_000, 2_000, "item")
