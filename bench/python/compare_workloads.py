@@ -5,9 +5,10 @@ as the Java side's does: a command per line, `<workload> <size>`, and one JSON l
 `{"ok": true, "value": <number>}` in the unit the Java side expects, or `{"ok": false, "error": "..."}`.
 `hello` answers with the interpreter's facts; `quit` (or the end of stdin) closes the pool and exits.
 
-Standard library only (numpy is reported when importable, for workloads that will use it). Children that
-a workload keeps warm between repetitions (an echo, a producer) answer requests through a `Pipe`, like
-the Java side's; they and the pool are closed by `quit`.
+Standard library only, except the workloads that say they need numpy (the Java side leaves them out when
+`hello` reports no numpy). Children that a workload keeps warm between repetitions (an echo, a producer,
+a process holding a lock, a reader) answer requests through a `Pipe`, like the Java side's; they, the
+shared memory blocks and the pool are closed by `quit`.
 Run it by hand to try a workload: `echo "pool_map 1000" | python3 bench/python/compare_workloads.py`.
 """
 import json
@@ -18,6 +19,10 @@ import platform
 import sys
 import time
 import traceback
+from multiprocessing import resource_tracker, shared_memory
+
+KERNEL_CHUNK = 1_000_000
+READ_PASSES = 4
 
 
 def inc(x):
@@ -99,8 +104,74 @@ def _produce(count, queue):
     return count
 
 
+def _increment_under_lock(times, value):
+    lock = value.get_lock()
+    for _ in range(times):
+        with lock:
+            value.value += 1
+    return times
+
+
+_ATTACHED = {}
+
+
+def _attached(name, dtype, length):
+    """A shared memory block as an ndarray, attached once per process (a pool worker or a warm child)."""
+    import numpy as np
+    entry = _ATTACHED.get(name)
+    if entry is None:
+        block = shared_memory.SharedMemory(name=name)
+        entry = (block, np.ndarray((length,), dtype=dtype, buffer=block.buf))
+        _ATTACHED[name] = entry
+    return entry[1]
+
+
+def _sum_sqrt_sin(x):
+    import numpy as np
+    return float(np.sum(np.sqrt(x) * np.sin(x)))
+
+
+def _kernel_chunk(name, length, lo, hi):
+    import numpy as np
+    return _sum_sqrt_sin(_attached(name, np.float64, length)[lo:hi])
+
+
+def _sum_passes(passes, name, length):
+    """Sums the block `passes` times, in the child; returns the sum and the ns all passes took."""
+    import numpy as np
+    values = _attached(name, np.int64, length)
+    start = time.perf_counter_ns()
+    first = None
+    for _ in range(passes):
+        total = int(values.sum())
+        if first is not None and total != first:
+            raise RuntimeError("passes differ: %d then %d" % (first, total))
+        first = total
+    return [first, time.perf_counter_ns() - start]
+
+
 def _nearest_rank(percentile, count):
     return max(0, math.ceil(percentile / 100 * count) - 1)
+
+
+def _check_sum(what, total, expected):
+    if not abs(total - expected) <= 1e-9 * abs(expected):
+        raise RuntimeError("wrong %s sum: %r, expected %r" % (what, total, expected))
+
+
+class _SharedBlock:
+    """A shared_memory block made here, seen as an ndarray of `length` elements; unlinked on close."""
+
+    def __init__(self, dtype, length):
+        import numpy as np
+        self.block = shared_memory.SharedMemory(create=True, size=max(1, length * np.dtype(dtype).itemsize))
+        self.array = np.ndarray((length,), dtype=dtype, buffer=self.block.buf)
+        self.length = length
+
+    def close(self):
+        self.array = None
+        self.block.close()
+        self.block.unlink()
 
 
 class _Kept:
@@ -259,6 +330,94 @@ class Workloads:
             raise RuntimeError("producer's count differs")
         return size / elapsed
 
+    def kernel_pool(self, size):
+        """s for the sum of sqrt(x)*sin(x) over `size` doubles in shared memory on the warm Pool(2)."""
+        data, serial_sum = self._kernel_data(size)
+        pool = self._warm_pool()
+        start = time.perf_counter()
+        total = self._kernel_on_pool(pool, data, size)
+        elapsed = time.perf_counter() - start
+        _check_sum("pool", total, serial_sum)
+        return elapsed
+
+    def kernel_speed_up(self, size):
+        """serial time / Pool(2) time for the same kernel, serial in this process over the same block."""
+        data, serial_sum = self._kernel_data(size)
+        pool = self._warm_pool()
+        start = time.perf_counter()
+        serial = self._kernel_serial(data, size)
+        middle = time.perf_counter()
+        total = self._kernel_on_pool(pool, data, size)
+        end = time.perf_counter()
+        _check_sum("serial", serial, serial_sum)
+        _check_sum("pool", total, serial_sum)
+        return (middle - start) / (end - middle)
+
+    def _kernel_data(self, size):
+        def fill():
+            import numpy as np
+            data = _SharedBlock(np.float64, size)
+            for lo in range(0, size, KERNEL_CHUNK):
+                hi = min(size, lo + KERNEL_CHUNK)
+                data.array[lo:hi] = np.arange(lo, hi, dtype=np.float64) / 1000.0
+            data.serial_sum = self._kernel_serial(data, size)
+            return data
+        data = self._keep("kernel %d" % size, fill)
+        return data, data.serial_sum
+
+    @staticmethod
+    def _kernel_serial(data, size):
+        return sum(_sum_sqrt_sin(data.array[lo:min(size, lo + KERNEL_CHUNK)])
+                   for lo in range(0, size, KERNEL_CHUNK))
+
+    @staticmethod
+    def _kernel_on_pool(pool, data, size):
+        tasks = [(data.block.name, size, lo, min(size, lo + KERNEL_CHUNK)) for lo in range(0, size, KERNEL_CHUNK)]
+        return sum(pool.starmap(_kernel_chunk, tasks, chunksize=1))
+
+    def locked_increments(self, size):
+        """increments/s of `with v.get_lock(): v.value += 1`, half here and half in a warm Process."""
+        def open_counter():
+            value = mp.Value("q", 0)
+            servant = _Servant(_increment_under_lock, value)
+            return _Kept([servant.close], value=value, servant=servant)
+        counter = self._keep("counter", open_counter)
+        value, servant = counter.value, counter.servant
+        value.value = 0
+        child_share = size // 2
+        start = time.perf_counter()
+        servant.send(child_share)
+        _increment_under_lock(size - child_share, value)
+        done = servant.receive()
+        elapsed = time.perf_counter() - start
+        if done != child_share or value.value != size:
+            raise RuntimeError("lost or extra increments: %d, expected %d" % (value.value, size))
+        return size / elapsed
+
+    def read_bandwidth(self, size):
+        """GB/s of a warm Process summing a shared_memory block of `size` int64 with numpy, 4 passes."""
+        def open_reader():
+            import numpy as np
+            block = _SharedBlock(np.int64, size)
+            block.array[:] = np.arange(size, dtype=np.int64)
+            servant = _Servant(_sum_passes, block.block.name, size)
+            kept = _Kept([block.close, servant.close], servant=servant)
+            try:
+                _check_read(size, 1, servant.call(1))
+            except BaseException:
+                kept.close()
+                raise
+            return kept
+        reader = self._keep("reader %d" % size, open_reader)
+        return _check_read(size, READ_PASSES, reader.servant.call(READ_PASSES))
+
+
+def _check_read(size, passes, reply):
+    total, elapsed_ns = reply
+    if total != size * (size - 1) // 2:
+        raise RuntimeError("wrong sum: %d, expected %d" % (total, size * (size - 1) // 2))
+    return passes * size * 8 / elapsed_ns
+
 
 def hello():
     try:
@@ -280,6 +439,10 @@ def main():
     # Replies go to a private copy of stdout; anything else printing (a library, a child) goes to stderr.
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
     sys.stdout = sys.stderr
+    # Every child (pool workers included) then shares this process's resource tracker: a shared memory
+    # block a child attaches is the one this process unlinks, not one a child's own tracker would call
+    # leaked and unlink again when the child exits.
+    resource_tracker.ensure_running()
     workloads = Workloads()
     try:
         for line in sys.stdin:

@@ -13,7 +13,7 @@ import java.util.List;
  * add a {@link Workload} here (and, for CPython, a method of that name in
  * {@code bench/python/compare_workloads.py}); the harness, the table, the JSON and the chart pick it up.
  * The pool and process rows' trials are below; the others' are in a class per row ({@link RoundTripTrials},
- * {@link QueueTrials}).
+ * {@link QueueTrials}, {@link KernelTrials}, {@link LockedCounterTrials}, {@link ReadBandwidthTrials}).
  */
 public final class StandardWorkloads
 {
@@ -101,6 +101,33 @@ public final class StandardWorkloads
                 .cpython(python.contender("pool_apply", pool + ".apply(f), warm"))
                 .plainJava(Contender.of(plainPool + ", to the first worker", size -> plainApply(fixtures, size)))
                 .build(),
+            Workload.builder("5a", "Σ sqrt(x)·sin(x), pool of 2")
+                .unit(Unit.SECONDS)
+                .sizes(64_000_000, 2_000_000, "double")
+                .mp4j(Contender.of("warm " + pool + ".mapChunks over a SharedDoubleArray, 1 M per task",
+                    size -> KernelTrials.mp4jPoolSeconds(fixtures, size)))
+                .cpython(python.numpyContender("kernel_pool",
+                    "warm " + pool + ".starmap over a shared_memory block, 1 M per task"))
+                .plainJava(Contender.of("2 threads in this JVM over a double[], 1 M per task",
+                    size -> KernelTrials.plainPoolSeconds(fixtures, size)))
+                .build(),
+            Workload.builder("5b", "Σ sqrt(x)·sin(x), speed-up serial/pool")
+                .unit(Unit.SPEED_UP)
+                .sizes(64_000_000, 2_000_000, "double")
+                .mp4j(Contender.of("this JVM over the SharedDoubleArray, then the pool",
+                    size -> KernelTrials.mp4jSpeedUp(fixtures, size)))
+                .cpython(python.numpyContender("kernel_speed_up", "this process over the block, then the pool"))
+                .plainJava(Contender.of("1 thread, then 2 threads", size -> KernelTrials.plainSpeedUp(fixtures, size)))
+                .build(),
+            Workload.builder("6", "shared value += 1 under its lock, 2 procs")
+                .unit(Unit.INCREMENTS_PER_SECOND)
+                .sizes(1_000_000, 2_000, "increment")
+                .mp4j(Contender.of("SharedLong + getLock(), this JVM and a warm ChildProcess",
+                    size -> LockedCounterTrials.mp4j(fixtures, size)))
+                .cpython(python.contender("locked_increments", "Value('q') + get_lock(), this process and a warm Process"))
+                .plainJava(Contender.of("2 threads in one JVM, ReentrantLock around a long field",
+                    size -> LockedCounterTrials.plainJava(fixtures, size)))
+                .build(),
             Workload.builder("8a", "process start + join, trivial target")
                 .unit(Unit.MILLISECONDS)
                 .sizes(4, 1, "start")
@@ -115,6 +142,15 @@ public final class StandardWorkloads
                 .cpython(python.contender("pool_start",
                     pool + " + apply, start method " + python.defaultStartMethod() + " (the default here)"))
                 .plainJava(Contender.of(plainPool + " + one round trip", StandardWorkloads::plainPoolStart))
+                .build(),
+            Workload.builder("9", "shared array read in a child, " + ReadBandwidthTrials.PASSES + " passes")
+                .unit(Unit.GIGABYTES_PER_SECOND)
+                .sizes(32_000_000, 100_000, "long")
+                .mp4j(Contender.of("SharedLongArray read through view() in a warm ChildProcess",
+                    size -> ReadBandwidthTrials.mp4j(fixtures, size)))
+                .cpython(python.numpyContender("read_bandwidth", "shared_memory block, ndarray.sum() in a warm Process"))
+                .plainJava(Contender.of("a file in /dev/shm, FileChannel.map + LongBuffer in " + plainWorker,
+                    size -> ReadBandwidthTrials.plainJava(fixtures, size)))
                 .build());
     }
 
