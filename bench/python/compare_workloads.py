@@ -7,8 +7,8 @@ as the Java side's does: a command per line, `<workload> <size>`, and one JSON l
 
 Standard library only, except the workloads that say they need numpy (the Java side leaves them out when
 `hello` reports no numpy). Children that a workload keeps warm between repetitions (an echo, a producer,
-a process holding a lock, a reader) answer requests through a `Pipe`, like the Java side's; they, the
-shared memory blocks and the pool are closed by `quit`.
+a process holding a lock or a managed dict, a reader) answer requests through a `Pipe`, like the Java
+side's; they, the shared memory blocks and the pool are closed by `quit`.
 Run it by hand to try a workload: `echo "pool_map 1000" | python3 bench/python/compare_workloads.py`.
 """
 import json
@@ -22,6 +22,7 @@ import traceback
 from multiprocessing import resource_tracker, shared_memory
 
 KERNEL_CHUNK = 1_000_000
+DICT_KEYS = 1_000
 READ_PASSES = 4
 
 
@@ -110,6 +111,17 @@ def _increment_under_lock(times, value):
         with lock:
             value.value += 1
     return times
+
+
+def _set_and_get(pairs, d):
+    """The client's loop, in the child: d[k] = i then d[k], each read checked; returns the ns it took."""
+    start = time.perf_counter_ns()
+    for i in range(pairs):
+        key = i % DICT_KEYS
+        d[key] = i
+        if d[key] != i:
+            raise RuntimeError("wrong read of key %d: expected %d" % (key, i))
+    return time.perf_counter_ns() - start
 
 
 _ATTACHED = {}
@@ -393,6 +405,21 @@ class Workloads:
         if done != child_share or value.value != size:
             raise RuntimeError("lost or extra increments: %d, expected %d" % (value.value, size))
         return size / elapsed
+
+    def dict_ops(self, size):
+        """ops/s of d[k] = i then d[k] on a Manager().dict() from a warm Process, timed in that Process."""
+        def open_dict():
+            manager = mp.Manager()
+            d = manager.dict()
+            servant = _Servant(_set_and_get, d)
+            return _Kept([manager.shutdown, servant.close], d=d, servant=servant)
+        kept = self._keep("dict", open_dict)
+        pairs = size // 2
+        elapsed_ns = kept.servant.call(pairs)
+        last = pairs - 1
+        if kept.d[last % DICT_KEYS] != last:
+            raise RuntimeError("the child's last write is not in the dict")
+        return 2 * pairs / (elapsed_ns / 1e9)
 
     def read_bandwidth(self, size):
         """GB/s of a warm Process summing a shared_memory block of `size` int64 with numpy, 4 passes."""

@@ -13,7 +13,8 @@ import java.util.List;
  * add a {@link Workload} here (and, for CPython, a method of that name in
  * {@code bench/python/compare_workloads.py}); the harness, the table, the JSON and the chart pick it up.
  * The pool and process rows' trials are below; the others' are in a class per row ({@link RoundTripTrials},
- * {@link QueueTrials}, {@link KernelTrials}, {@link LockedCounterTrials}, {@link ReadBandwidthTrials}).
+ * {@link QueueTrials}, {@link KernelTrials}, {@link LockedCounterTrials}, {@link DictTrials},
+ * {@link ReadBandwidthTrials}).
  */
 public final class StandardWorkloads
 {
@@ -127,6 +128,15 @@ public final class StandardWorkloads
                 .cpython(python.contender("locked_increments", "Value('q') + get_lock(), this process and a warm Process"))
                 .plainJava(Contender.of("2 threads in one JVM, ReentrantLock around a long field",
                     size -> LockedCounterTrials.plainJava(fixtures, size)))
+                .build(),
+            Workload.builder("7", "manager dict set/get from a child")
+                .unit(Unit.OPERATIONS_PER_SECOND)
+                .sizes(20_000, 100, "operation")
+                .mp4j(Contender.of("Manager.dict() (Chronicle Map), used by a warm ChildProcess",
+                    size -> DictTrials.mp4j(fixtures, size)))
+                .cpython(python.contender("dict_ops", "Manager().dict(), used by a warm Process"))
+                .plainJava(Contender.of("a HashMap in " + plainWorker + ", a request per operation",
+                    size -> DictTrials.plainJava(fixtures, size)))
                 .build(),
             Workload.builder("8a", "process start + join, trivial target")
                 .unit(Unit.MILLISECONDS)
