@@ -164,6 +164,22 @@ public final class CPythonWorkloads implements AutoCloseable
     }
 
     /**
+     * CPython's entry for a workload of the script that needs numpy: absent when numpy is not importable.
+     *
+     * @param command     the workload's name in the script.
+     * @param description how CPython runs it; numpy's version is added.
+     * @return an entry that runs {@code command size} in the interpreter, or an absent one.
+     */
+    public Contender numpyContender(final String command, final String description)
+    {
+        if (unavailableReason == null && fact("numpy").isEmpty())
+        {
+            return Contender.absent("needs numpy, not importable");
+        }
+        return contender(command, description + ", numpy " + fact("numpy").orElse("?"));
+    }
+
+    /**
      * Runs one workload in the interpreter.
      *
      * @param command the workload's name in the script.

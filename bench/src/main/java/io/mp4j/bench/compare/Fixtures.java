@@ -1,15 +1,23 @@
 package io.mp4j.bench.compare;
 
+import io.mp4j.core.Session;
 import io.mp4j.ipc.Pool;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
  * What the competitors keep warm between repetitions, as a long-running program would: mp4j's pool,
- * the hand-rolled plain-Java pool, the CPython interpreter (whose script keeps its own pool), and the
- * input lists. Pools are started on first use, and ready (one task done) before they are handed out.
+ * the hand-rolled plain-Java pool and worker, the CPython interpreter (whose script keeps its own pool
+ * and children), the input lists, and whatever else a row needs kept ({@link #warm}: a child that echoes,
+ * a filled shared array...). Everything is started on first use, and ready before it is handed out.
+ * mp4j's shared objects live in a session of the fixtures' own, removed with everything in it by
+ * {@link #close()}.
  * <p>
  * Used from the comparison's one thread; {@link #close()} stops everything it started.
  */
@@ -19,6 +27,8 @@ public final class Fixtures implements AutoCloseable
     public static final int POOL_PROCESSES = 2;
 
     private final CPythonWorkloads python;
+    private final Map<String, AutoCloseable> kept = new LinkedHashMap<>();
+    private Session session;
     private Pool mp4jPool;
     private PlainJavaPool plainPool;
     private List<Integer> integers = List.of();
@@ -41,6 +51,21 @@ public final class Fixtures implements AutoCloseable
     public CPythonWorkloads python()
     {
         return python;
+    }
+
+    /**
+     * The session mp4j's shared objects of the rows live in (pipes, queues, values, arrays, dicts): the
+     * fixtures' own, so that closing it removes every file they made.
+     *
+     * @return the session, created on first use.
+     */
+    public Session session()
+    {
+        if (session == null)
+        {
+            session = Session.create();
+        }
+        return session;
     }
 
     /**
@@ -75,6 +100,56 @@ public final class Fixtures implements AutoCloseable
     }
 
     /**
+     * One hand-rolled worker JVM ({@link PlainWorkerMain}) for the plain-Java rows that talk to a single
+     * child: it echoes, produces a stream of messages, holds a dict, reads a mapped file.
+     *
+     * @return the worker, ready.
+     * @throws Exception if it cannot be started or does not answer.
+     */
+    public PlainChildJvm plainWorker() throws Exception
+    {
+        return warm("plain worker", PlainChildJvm.class, () ->
+        {
+            final PlainChildJvm worker = PlainChildJvm.start(PlainWorkerMain.class);
+            try
+            {
+                worker.exchange(new PlainWorkerMain.Call(() -> 0));
+                return worker;
+            }
+            catch (final Exception ex)
+            {
+                worker.close();
+                throw ex;
+            }
+        });
+    }
+
+    /**
+     * Something a row keeps between repetitions, opened on its first use and closed by {@link #close()}
+     * (in the reverse order of opening): a warm child, a filled array, a thread pool.
+     *
+     * @param name   what it is, unique among the fixtures, e.g. {@code "mp4j echo"}; include the size when
+     *               it depends on it.
+     * @param type   its class.
+     * @param opener how to open it.
+     * @param <T>    its type.
+     * @return the one kept under that name.
+     * @throws Exception if opening fails; nothing is kept then.
+     */
+    public <T extends AutoCloseable> T warm(final String name, final Class<T> type, final Opener<T> opener)
+        throws Exception
+    {
+        final AutoCloseable existing = kept.get(name);
+        if (existing != null)
+        {
+            return type.cast(existing);
+        }
+        final T opened = opener.open();
+        kept.put(name, opened);
+        return opened;
+    }
+
+    /**
      * The integers {@code 0 .. size-1}, boxed, built once per size and shared by the Java competitors.
      *
      * @param size how many.
@@ -89,30 +164,53 @@ public final class Fixtures implements AutoCloseable
         return integers;
     }
 
-    /** Stops both pools and the interpreter. */
+    /**
+     * Stops and closes everything: what the rows kept (newest first), both pools, the session with its
+     * files, and the interpreter. Goes on after a failure and throws the first one at the end.
+     */
     @Override
     public void close()
     {
-        try
+        final List<AutoCloseable> closing = new ArrayList<>(kept.values());
+        kept.clear();
+        Collections.reverse(closing);
+        if (mp4jPool != null)
         {
-            if (mp4jPool != null)
-            {
-                mp4jPool.close();
-            }
+            closing.add(mp4jPool);
         }
-        finally
+        if (plainPool != null)
+        {
+            closing.add(plainPool);
+        }
+        if (session != null)
+        {
+            closing.add(session);
+        }
+        closing.add(python);
+
+        RuntimeException failure = null;
+        for (final AutoCloseable closeable : closing)
         {
             try
             {
-                if (plainPool != null)
+                closeable.close();
+            }
+            catch (final Exception ex)
+            {
+                if (failure == null)
                 {
-                    plainPool.close();
+                    failure = ex instanceof RuntimeException ? (RuntimeException)ex :
+                        new IllegalStateException("cannot close " + closeable, ex);
+                }
+                else
+                {
+                    failure.addSuppressed(ex);
                 }
             }
-            finally
-            {
-                python.close();
-            }
+        }
+        if (failure != null)
+        {
+            throw failure;
         }
     }
 
@@ -129,5 +227,22 @@ public final class Fixtures implements AutoCloseable
         {
             throw new IllegalStateException("wrong map results: size=" + results.size() + " expected=" + size);
         }
+    }
+
+    /**
+     * How to open something a row keeps warm.
+     *
+     * @param <T> what it opens.
+     */
+    @FunctionalInterface
+    public interface Opener<T>
+    {
+        /**
+         * Opens it, cleaning up after itself if it fails half-way.
+         *
+         * @return the opened thing, ready.
+         * @throws Exception if it cannot be opened.
+         */
+        T open() throws Exception;
     }
 }

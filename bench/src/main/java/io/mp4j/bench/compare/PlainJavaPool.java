@@ -1,12 +1,6 @@
 package io.mp4j.bench.compare;
 
-import io.mp4j.ipc.ProcessContext;
-
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,23 +8,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The pool a Java user would hand-roll without mp4j: worker JVMs started with a {@link ProcessBuilder}
- * (the same {@code java}, classpath and flags as mp4j's children), each exchanging serialized objects
- * with the parent over its stdin/stdout, one request at a time, and one parent thread per worker
- * handing out chunks. Not mp4j; the plain-Java side of the comparison.
+ * The pool a Java user would hand-roll without mp4j: worker JVMs ({@link PlainChildJvm}, started with a
+ * {@link ProcessBuilder} with the same {@code java}, classpath and flags as mp4j's children), each
+ * exchanging serialized objects with the parent over its stdin/stdout, one request at a time, and one
+ * parent thread per worker handing out chunks. Not mp4j; the plain-Java side of the comparison.
  * <p>
  * One caller at a time.
  */
 public final class PlainJavaPool implements AutoCloseable
 {
-    private static final int BUFFER_BYTES = 64 * 1024;
-    private static final long STOP_TIMEOUT_MILLIS = 10_000;
-
-    private final Worker[] workers;
+    private final PlainChildJvm[] workers;
     private final ExecutorService threads;
 
     /**
@@ -41,16 +31,12 @@ public final class PlainJavaPool implements AutoCloseable
      */
     public PlainJavaPool(final int processes) throws IOException
     {
-        final List<String> command =
-            ProcessContext.defaultContext().javaCommand(PlainWorkerMain.class.getName(), List.of());
-        workers = new Worker[processes];
+        workers = new PlainChildJvm[processes];
         try
         {
             for (int i = 0; i < processes; i++)
             {
-                workers[i] = new Worker(new ProcessBuilder(command)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start());
+                workers[i] = PlainChildJvm.start(PlainWorkerMain.class);
             }
         }
         catch (final IOException | RuntimeException ex)
@@ -100,7 +86,7 @@ public final class PlainJavaPool implements AutoCloseable
         final Object[] results = new Object[chunks];
         final AtomicInteger nextChunk = new AtomicInteger();
         final List<Future<Void>> feeders = new ArrayList<>(workers.length);
-        for (final Worker worker : workers)
+        for (final PlainChildJvm worker : workers)
         {
             feeders.add(threads.submit(() ->
             {
@@ -171,76 +157,12 @@ public final class PlainJavaPool implements AutoCloseable
 
     private void stopAll()
     {
-        Arrays.stream(workers).filter(w -> w != null).forEach(Worker::closeInput);
-        for (final Worker worker : workers)
+        Arrays.stream(workers).filter(w -> w != null).forEach(PlainChildJvm::closeInput);
+        for (final PlainChildJvm worker : workers)
         {
             if (worker != null)
             {
                 worker.awaitExit();
-            }
-        }
-    }
-
-    private static final class Worker
-    {
-        private final Process process;
-        private final ObjectOutputStream out;
-        private ObjectInputStream in;
-
-        Worker(final Process process) throws IOException
-        {
-            this.process = process;
-            this.out = new ObjectOutputStream(new BufferedOutputStream(process.getOutputStream(), BUFFER_BYTES));
-            out.flush();
-        }
-
-        Object exchange(final PlainWorkerMain.Request request) throws Exception
-        {
-            out.writeObject(request);
-            out.reset();
-            out.flush();
-            if (in == null)
-            {
-                // Reads the worker's stream header, so it waits for the JVM to be up.
-                in = new ObjectInputStream(new BufferedInputStream(process.getInputStream(), BUFFER_BYTES));
-            }
-            final Object reply = in.readObject();
-            if (reply instanceof Exception)
-            {
-                throw (Exception)reply;
-            }
-            return reply;
-        }
-
-        void closeInput()
-        {
-            try
-            {
-                out.close();
-            }
-            catch (final IOException ignored)
-            {
-                // The worker is already gone; awaitExit sees to it.
-            }
-        }
-
-        void awaitExit()
-        {
-            try
-            {
-                if (!process.waitFor(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS))
-                {
-                    process.destroy();
-                    if (!process.waitFor(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS))
-                    {
-                        process.destroyForcibly().waitFor();
-                    }
-                }
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
             }
         }
     }

@@ -18,7 +18,9 @@ import java.util.function.Function;
 /**
  * The worker JVM a Java user would hand-roll without mp4j, for the plain-Java side of the comparison:
  * it reads {@link Request}s as serialized objects from stdin, runs each, and writes the result (or the
- * exception it threw) to stdout, until stdin ends. Started by {@link PlainJavaPool}.
+ * exception it threw) to stdout, until stdin ends; a {@link StreamRequest} writes any number of replies
+ * itself, e.g. a producer's messages. Started as a {@link PlainChildJvm} by {@link PlainJavaPool} and
+ * {@link Fixtures#plainWorker()}.
  */
 public final class PlainWorkerMain
 {
@@ -45,6 +47,13 @@ public final class PlainWorkerMain
         out.flush();
         final ObjectInputStream in =
             new ObjectInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), BUFFER_BYTES));
+        final Replies replies = reply ->
+        {
+            out.writeObject(reply);
+            // Without a reset the stream would keep every object it ever sent, to refer back to it.
+            out.reset();
+            out.flush();
+        };
         while (true)
         {
             final Object request;
@@ -57,6 +66,18 @@ public final class PlainWorkerMain
                 return;
             }
 
+            if (request instanceof StreamRequest)
+            {
+                try
+                {
+                    ((StreamRequest)request).run(replies);
+                }
+                catch (final Exception ex)
+                {
+                    replies.send(ex);
+                }
+                continue;
+            }
             Object reply;
             try
             {
@@ -66,10 +87,7 @@ public final class PlainWorkerMain
             {
                 reply = ex;
             }
-            out.writeObject(reply);
-            // Without a reset the stream would keep every object it ever sent, to refer back to it.
-            out.reset();
-            out.flush();
+            replies.send(reply);
         }
     }
 
@@ -83,6 +101,34 @@ public final class PlainWorkerMain
          * @throws Exception if the work fails; the exception is sent back instead.
          */
         Object run() throws Exception;
+    }
+
+    /**
+     * Something for a worker to do that answers with many replies (a stream of messages, say), each
+     * written to stdout as soon as it is made.
+     */
+    public interface StreamRequest extends Serializable
+    {
+        /**
+         * Does it, in the worker.
+         *
+         * @param replies where each reply goes.
+         * @throws Exception if the work fails; the exception is sent as the last reply.
+         */
+        void run(Replies replies) throws Exception;
+    }
+
+    /** Where a {@link StreamRequest}'s replies go: the worker's stdout, one object at a time. */
+    @FunctionalInterface
+    public interface Replies
+    {
+        /**
+         * Writes one reply, resets the stream and flushes it, so that the parent can read it at once.
+         *
+         * @param reply the reply, serialized.
+         * @throws IOException if stdout is closed.
+         */
+        void send(Object reply) throws IOException;
     }
 
     /**

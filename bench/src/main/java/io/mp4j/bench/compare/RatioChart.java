@@ -112,7 +112,7 @@ public final class RatioChart
         svg.append(String.format(Locale.ROOT,
             "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"12\" fill=\"%s\"/>\n", left + 320, y - 10, PLAIN_JAVA_COLOUR));
         text(svg, left + 340, y, 12, "normal", "#111", "start",
-            "mp4j vs plain Java (ProcessBuilder JVMs, ObjectStreams)");
+            "mp4j vs plain Java (hand-rolled without mp4j: JVMs over stdio, or threads)");
     }
 
     private void axis(final StringBuilder svg, final int bottom)

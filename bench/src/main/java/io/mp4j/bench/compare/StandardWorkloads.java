@@ -1,6 +1,7 @@
 package io.mp4j.bench.compare;
 
 import io.mp4j.bench.ChildStartBenchmark;
+import io.mp4j.core.WaitStrategy;
 import io.mp4j.ipc.ChildProcess;
 import io.mp4j.ipc.Pool;
 import io.mp4j.ipc.ProcessContext;
@@ -11,12 +12,17 @@ import java.util.List;
  * The rows of the comparison, one per capability mp4j has today, numbered as in issue 7. To add a row,
  * add a {@link Workload} here (and, for CPython, a method of that name in
  * {@code bench/python/compare_workloads.py}); the harness, the table, the JSON and the chart pick it up.
+ * The pool and process rows' trials are below; the others' are in a class per row ({@link RoundTripTrials},
+ * {@link QueueTrials}, {@link KernelTrials}, {@link LockedCounterTrials}, {@link DictTrials},
+ * {@link ReadBandwidthTrials}).
  */
 public final class StandardWorkloads
 {
     private static final double NANOS_PER_MILLI = 1e6;
     private static final double NANOS_PER_MICRO = 1e3;
     private static final double NANOS_PER_SECOND = 1e9;
+    private static final long IDLE_SHORT_NANOS = 20_000;
+    private static final long IDLE_LONG_NANOS = 1_000_000;
 
     private StandardWorkloads()
     {
@@ -33,7 +39,48 @@ public final class StandardWorkloads
         final CPythonWorkloads python = fixtures.python();
         final String pool = "Pool(" + Fixtures.POOL_PROCESSES + ")";
         final String plainPool = Fixtures.POOL_PROCESSES + " ProcessBuilder JVMs, ObjectStreams over stdio";
+        final String plainWorker = "a ProcessBuilder JVM, ObjectStreams over stdio";
+        final String mp4jPipe = "Pipe() to a warm ChildProcess, wait " + WaitStrategy.defaultStrategy() + " (default)";
+        final String pythonPipe = "Pipe() to a warm Process";
         return List.of(
+            Workload.builder("1a", "pipe round trip, p50")
+                .unit(Unit.MICROSECONDS)
+                .sizes(20_000, 200, "round trip")
+                .mp4j(Contender.of(mp4jPipe, size -> RoundTripTrials.mp4j(fixtures, size, 50, 0)))
+                .cpython(python.contender("pipe_round_trip_p50", pythonPipe))
+                .plainJava(Contender.of(plainWorker + ", echo", size -> RoundTripTrials.plainJava(fixtures, size, 50, 0)))
+                .build(),
+            Workload.builder("1b", "pipe round trip, p99")
+                .unit(Unit.MICROSECONDS)
+                .sizes(20_000, 200, "round trip")
+                .mp4j(Contender.of(mp4jPipe, size -> RoundTripTrials.mp4j(fixtures, size, 99, 0)))
+                .cpython(python.contender("pipe_round_trip_p99", pythonPipe))
+                .plainJava(Contender.of(plainWorker + ", echo", size -> RoundTripTrials.plainJava(fixtures, size, 99, 0)))
+                .build(),
+            Workload.builder("1c", "pipe round trip p50, 20 µs idle before")
+                .unit(Unit.MICROSECONDS)
+                .sizes(5_000, 50, "round trip")
+                .mp4j(Contender.of(mp4jPipe, size -> RoundTripTrials.mp4j(fixtures, size, 50, IDLE_SHORT_NANOS)))
+                .cpython(python.contender("pipe_round_trip_idle_20us_p50", pythonPipe))
+                .plainJava(Contender.of(plainWorker + ", echo",
+                    size -> RoundTripTrials.plainJava(fixtures, size, 50, IDLE_SHORT_NANOS)))
+                .build(),
+            Workload.builder("1d", "pipe round trip p50, 1 ms idle before")
+                .unit(Unit.MICROSECONDS)
+                .sizes(500, 5, "round trip")
+                .mp4j(Contender.of(mp4jPipe, size -> RoundTripTrials.mp4j(fixtures, size, 50, IDLE_LONG_NANOS)))
+                .cpython(python.contender("pipe_round_trip_idle_1ms_p50", pythonPipe))
+                .plainJava(Contender.of(plainWorker + ", echo",
+                    size -> RoundTripTrials.plainJava(fixtures, size, 50, IDLE_LONG_NANOS)))
+                .build(),
+            Workload.builder("2", "queue, 1 producer process to parent")
+                .unit(Unit.MESSAGES_PER_SECOND)
+                .sizes(100_000, 500, "message")
+                .mp4j(Contender.of("SharedQueue.create(), a warm ChildProcess puts", size -> QueueTrials.mp4j(fixtures, size)))
+                .cpython(python.contender("queue_throughput", "Queue(), a warm Process puts"))
+                .plainJava(Contender.of(plainWorker + ", writeObject + flush per message",
+                    size -> QueueTrials.plainJava(fixtures, size)))
+                .build(),
             Workload.builder("3a", "pool map x+1, default chunksize")
                 .unit(Unit.TASKS_PER_SECOND)
                 .sizes(1_000_000, 2_000, "item")
@@ -55,6 +102,42 @@ public final class StandardWorkloads
                 .cpython(python.contender("pool_apply", pool + ".apply(f), warm"))
                 .plainJava(Contender.of(plainPool + ", to the first worker", size -> plainApply(fixtures, size)))
                 .build(),
+            Workload.builder("5a", "Σ sqrt(x)·sin(x), pool of 2")
+                .unit(Unit.SECONDS)
+                .sizes(64_000_000, 2_000_000, "double")
+                .mp4j(Contender.of("warm " + pool + ".mapChunks over a SharedDoubleArray, 1 M per task",
+                    size -> KernelTrials.mp4jPoolSeconds(fixtures, size)))
+                .cpython(python.numpyContender("kernel_pool",
+                    "warm " + pool + ".starmap over a shared_memory block, 1 M per task"))
+                .plainJava(Contender.of("2 threads in this JVM over a double[], 1 M per task",
+                    size -> KernelTrials.plainPoolSeconds(fixtures, size)))
+                .build(),
+            Workload.builder("5b", "Σ sqrt(x)·sin(x), speed-up serial/pool")
+                .unit(Unit.SPEED_UP)
+                .sizes(64_000_000, 2_000_000, "double")
+                .mp4j(Contender.of("this JVM over the SharedDoubleArray, then the pool",
+                    size -> KernelTrials.mp4jSpeedUp(fixtures, size)))
+                .cpython(python.numpyContender("kernel_speed_up", "this process over the block, then the pool"))
+                .plainJava(Contender.of("1 thread, then 2 threads", size -> KernelTrials.plainSpeedUp(fixtures, size)))
+                .build(),
+            Workload.builder("6", "shared value += 1 under its lock, 2 procs")
+                .unit(Unit.INCREMENTS_PER_SECOND)
+                .sizes(1_000_000, 2_000, "increment")
+                .mp4j(Contender.of("SharedLong + getLock(), this JVM and a warm ChildProcess",
+                    size -> LockedCounterTrials.mp4j(fixtures, size)))
+                .cpython(python.contender("locked_increments", "Value('q') + get_lock(), this process and a warm Process"))
+                .plainJava(Contender.of("2 threads in one JVM, ReentrantLock around a long field",
+                    size -> LockedCounterTrials.plainJava(fixtures, size)))
+                .build(),
+            Workload.builder("7", "manager dict set/get from a child")
+                .unit(Unit.OPERATIONS_PER_SECOND)
+                .sizes(20_000, 100, "operation")
+                .mp4j(Contender.of("Manager.dict() (Chronicle Map), used by a warm ChildProcess",
+                    size -> DictTrials.mp4j(fixtures, size)))
+                .cpython(python.contender("dict_ops", "Manager().dict(), used by a warm Process"))
+                .plainJava(Contender.of("a HashMap in " + plainWorker + ", a request per operation",
+                    size -> DictTrials.plainJava(fixtures, size)))
+                .build(),
             Workload.builder("8a", "process start + join, trivial target")
                 .unit(Unit.MILLISECONDS)
                 .sizes(4, 1, "start")
@@ -69,6 +152,15 @@ public final class StandardWorkloads
                 .cpython(python.contender("pool_start",
                     pool + " + apply, start method " + python.defaultStartMethod() + " (the default here)"))
                 .plainJava(Contender.of(plainPool + " + one round trip", StandardWorkloads::plainPoolStart))
+                .build(),
+            Workload.builder("9", "shared array read in a child, " + ReadBandwidthTrials.PASSES + " passes")
+                .unit(Unit.GIGABYTES_PER_SECOND)
+                .sizes(32_000_000, 100_000, "long")
+                .mp4j(Contender.of("SharedLongArray read through view() in a warm ChildProcess",
+                    size -> ReadBandwidthTrials.mp4j(fixtures, size)))
+                .cpython(python.numpyContender("read_bandwidth", "shared_memory block, ndarray.sum() in a warm Process"))
+                .plainJava(Contender.of("a file in /dev/shm, FileChannel.map + LongBuffer in " + plainWorker,
+                    size -> ReadBandwidthTrials.plainJava(fixtures, size)))
                 .build());
     }
 

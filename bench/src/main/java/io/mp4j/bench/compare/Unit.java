@@ -21,11 +21,17 @@ public enum Unit
     /** Messages delivered per second: higher is better. */
     MESSAGES_PER_SECOND("msgs/s", true),
 
+    /** Increments of a shared value per second: higher is better. */
+    INCREMENTS_PER_SECOND("increments/s", true),
+
     /** Operations per second: higher is better. */
     OPERATIONS_PER_SECOND("ops/s", true),
 
     /** Gigabytes (10^9 bytes) per second: higher is better. */
-    GIGABYTES_PER_SECOND("GB/s", true);
+    GIGABYTES_PER_SECOND("GB/s", true),
+
+    /** How many times faster than the same work done serially: higher is better. */
+    SPEED_UP("×", true);
 
     private final String symbol;
     private final boolean higherIsBetter;
