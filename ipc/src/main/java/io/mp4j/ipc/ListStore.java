@@ -35,8 +35,8 @@ import static io.mp4j.ipc.ListDescriptor.entryOffset;
 import static io.mp4j.ipc.ListDescriptor.heapOffset;
 
 /**
- * A list of encoded items in shared memory, under one robust lock: what {@link SharedList} is made of
- * (and, with {@link ListDescriptor#TYPE_NAMESPACE}, a namespace). Layout and crash safety: {@link ListDescriptor}.
+ * A list of encoded items in shared memory, under one robust lock: what {@link SharedList} and
+ * {@link SharedNamespace} are made of. Layout and crash safety: {@link ListDescriptor}.
  * <p>
  * Every operation runs between {@link #lock()} and {@link #unlock()}; the methods in between may only be
  * called by the thread holding the lock. {@link #lock()} maps the data generation in use, so a generation

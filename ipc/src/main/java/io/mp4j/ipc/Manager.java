@@ -19,7 +19,8 @@ import java.util.UUID;
  *     dict.get("answer");   // 42
  * }
  * }</pre>
- * It hands out a dict and a list (Python's {@code dict()} and {@code list()}). Everything it creates lives in a directory of its own inside the
+ * It hands out a dict, a list and a namespace (Python's {@code dict()}, {@code list()},
+ * {@code Namespace()}). Everything it creates lives in a directory of its own inside the
  * session (a nested session this JVM owns), so closing the manager removes all of it at once, as
  * Python's manager shutdown does; so does the end of the JVM that created the manager. Handles used after
  * that fail. Any thread may use a manager.
@@ -117,6 +118,17 @@ public final class Manager implements AutoCloseable
     {
         checkOpen();
         return track(SharedList.create(session, expectedItems, WaitStrategy.defaultStrategy()));
+    }
+
+    /**
+     * A new, empty shared namespace: Python's {@code manager.Namespace()}.
+     *
+     * @return the namespace.
+     */
+    public synchronized SharedNamespace namespace()
+    {
+        checkOpen();
+        return track(SharedNamespace.create(session, WaitStrategy.defaultStrategy()));
     }
 
     /**
