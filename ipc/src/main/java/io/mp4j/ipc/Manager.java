@@ -2,6 +2,11 @@ package io.mp4j.ipc;
 
 import io.mp4j.core.Session;
 import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.shared.SharedDouble;
+import io.mp4j.core.shared.SharedInt;
+import io.mp4j.core.shared.SharedLong;
+import io.mp4j.core.sync.SharedLock;
+import io.mp4j.core.sync.SharedRLock;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +25,8 @@ import java.util.UUID;
  * }
  * }</pre>
  * It hands out a dict, a list and a namespace (Python's {@code dict()}, {@code list()},
- * {@code Namespace()}). Everything it creates lives in a directory of its own inside the
+ * {@code Namespace()}), and mp4j's own locks, queues and values ({@code Lock()}, {@code RLock()},
+ * {@code Queue()}, {@code Value()}). Everything it creates lives in a directory of its own inside the
  * session (a nested session this JVM owns), so closing the manager removes all of it at once, as
  * Python's manager shutdown does; so does the end of the JVM that created the manager. Handles used after
  * that fail. Any thread may use a manager.
@@ -129,6 +135,105 @@ public final class Manager implements AutoCloseable
     {
         checkOpen();
         return track(SharedNamespace.create(session, WaitStrategy.defaultStrategy()));
+    }
+
+    /**
+     * A new shared lock: Python's {@code manager.Lock()}, here {@link SharedLock#create(Session, WaitStrategy)}
+     * in the manager's session. It is mp4j's own lock: recovered if its holder dies.
+     *
+     * @return the lock.
+     */
+    public synchronized SharedLock lock()
+    {
+        checkOpen();
+        return track(SharedLock.create(session, WaitStrategy.defaultStrategy()));
+    }
+
+    /**
+     * A new shared re-entrant lock: Python's {@code manager.RLock()}, here
+     * {@link SharedRLock#create(Session, WaitStrategy)} in the manager's session.
+     *
+     * @return the lock.
+     */
+    public synchronized SharedRLock rlock()
+    {
+        checkOpen();
+        return track(SharedRLock.create(session, WaitStrategy.defaultStrategy()));
+    }
+
+    /**
+     * A new shared queue with the default capacity: Python's {@code manager.Queue()}, here
+     * {@link SharedQueue#create(QueueContext)} in the manager's session.
+     *
+     * @param <E> the type of the messages.
+     * @return the queue.
+     */
+    public <E> SharedQueue<E> queue()
+    {
+        return queue(new QueueContext());
+    }
+
+    /**
+     * A new shared queue of a given capacity: Python's {@code manager.Queue(maxsize)}.
+     *
+     * @param capacity how many messages it holds before {@code put} waits, rounded up to a power of two.
+     * @param <E>      the type of the messages.
+     * @return the queue.
+     */
+    public <E> SharedQueue<E> queue(final int capacity)
+    {
+        return queue(new QueueContext().capacity(capacity));
+    }
+
+    /**
+     * A new shared queue with the given settings, in the manager's session whatever the context says.
+     *
+     * @param context the settings; concluded here.
+     * @param <E>     the type of the messages.
+     * @return the queue.
+     */
+    public synchronized <E> SharedQueue<E> queue(final QueueContext context)
+    {
+        checkOpen();
+        return track(SharedQueue.create(context.session(session)));
+    }
+
+    /**
+     * A new shared {@code long} with its own lock: Python's {@code manager.Value('q', initial)}, here
+     * {@link SharedLong#create(Session, long, boolean, WaitStrategy)} in the manager's session. Unlike
+     * Python's value proxy, it has atomic operations and {@code getLock()}.
+     *
+     * @param initial the first value.
+     * @return the value.
+     */
+    public synchronized SharedLong value(final long initial)
+    {
+        checkOpen();
+        return track(SharedLong.create(session, initial, true, WaitStrategy.defaultStrategy()));
+    }
+
+    /**
+     * A new shared {@code int} with its own lock: Python's {@code manager.Value('i', initial)}.
+     *
+     * @param initial the first value.
+     * @return the value.
+     */
+    public synchronized SharedInt intValue(final int initial)
+    {
+        checkOpen();
+        return track(SharedInt.create(session, initial, true, WaitStrategy.defaultStrategy()));
+    }
+
+    /**
+     * A new shared {@code double} with its own lock: Python's {@code manager.Value('d', initial)}.
+     *
+     * @param initial the first value.
+     * @return the value.
+     */
+    public synchronized SharedDouble doubleValue(final double initial)
+    {
+        checkOpen();
+        return track(SharedDouble.create(session, initial, true, WaitStrategy.defaultStrategy()));
     }
 
     /**
