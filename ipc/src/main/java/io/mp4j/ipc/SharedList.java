@@ -338,7 +338,8 @@ public final class SharedList<V> extends AbstractList<V> implements RandomAccess
 
     /**
      * Removes every item the filter accepts, as one change. The filter runs while this list's lock is
-     * held, so other processes' calls on the list wait for it; keep it short.
+     * held, so other processes' calls on the list wait for it: keep it short, and do not call this list
+     * from it (the lock is not re-entrant: that call throws {@link IllegalStateException}).
      *
      * @param filter what to remove.
      * @return true if any were removed.
@@ -386,7 +387,7 @@ public final class SharedList<V> extends AbstractList<V> implements RandomAccess
 
     /**
      * Replaces every item with the operator's result, as one change. The operator runs under the lock,
-     * as {@link #removeIf(Predicate)}'s filter does.
+     * with the same rules as {@link #removeIf(Predicate)}'s filter.
      *
      * @param operator what each item becomes.
      */
@@ -413,7 +414,7 @@ public final class SharedList<V> extends AbstractList<V> implements RandomAccess
 
     /**
      * Sorts the list, stably, as one change: Python's {@code l.sort()}. The items are decoded and compared
-     * under the lock; only their entries move.
+     * under the lock (the comparator follows {@link #removeIf(Predicate)}'s rules); only their entries move.
      *
      * @param comparator the order, or null for the items' natural order.
      */
