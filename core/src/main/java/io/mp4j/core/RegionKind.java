@@ -23,7 +23,9 @@ public enum RegionKind
     /** A named shared memory block: Python's {@code shared_memory.SharedMemory}. */
     BLOCK(8),
     /** A worker host's control block: its state and one lease slot per warm worker. */
-    HOST(9);
+    HOST(9),
+    /** A manager's list or namespace: its anchor (lock, generation) or one generation of its data. */
+    LIST(10);
 
     private final int code;
 

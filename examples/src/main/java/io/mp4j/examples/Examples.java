@@ -35,6 +35,7 @@ public final class Examples
         EXAMPLES.put("square-numbers", SquareNumbers::main);
         EXAMPLES.put("map-kernel", MapKernel::main);
         EXAMPLES.put("manager-dict", ManagerDict::main);
+        EXAMPLES.put("manager-list", ManagerList::main);
     }
 
     private Examples()

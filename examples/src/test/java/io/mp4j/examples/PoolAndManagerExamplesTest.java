@@ -34,6 +34,15 @@ class PoolAndManagerExamplesTest
     }
 
     @Test
+    void managerListShouldPrintWhatTheChildAppended() throws Exception
+    {
+        final ExampleRun run = ExampleRun.ofClasspath(workDirectory, "manager-list");
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals(List.of("[Hello]"), run.stdout());
+    }
+
+    @Test
     void mapKernelShouldAgreeWithTheSerialSumAndReportTheSpeedUp() throws Exception
     {
         final ExampleRun run = ExampleRun.ofClasspath(workDirectory, "map-kernel", "4");

@@ -69,6 +69,7 @@ class ManagerTest
         assertEquals("v", dict.get("k"));
         assertNull(dict.get("missing"));
         manager.close();
+        assertTrue(Files.notExists(manager.directory()), "the manager's directory is gone");
         try (var files = Files.list(io.mp4j.core.Session.current().directory()))
         {
             assertTrue(files.map(Path::toString).noneMatch(name -> name.endsWith(".cmap")));
