@@ -3,6 +3,7 @@ package io.mp4j.core;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -36,6 +37,7 @@ final class Doorbell
     static final int MAX_INDEX = (1 << 15) - 1;
 
     private static final int MAX_SOCKET_PATH = 100;
+    private static final int CONNECTIONS_BEFORE_SWEEP = 64;
     private static final ConcurrentHashMap<Path, Directory> DIRECTORIES = new ConcurrentHashMap<>();
     private static final long PID = ProcessHandle.current().pid();
     private static final ThreadLocal<ByteBuffer> RING_BYTE = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1));
@@ -122,22 +124,25 @@ final class Doorbell
      * a ringer's process closes its connection, or the timeout passes.
      *
      * @param timeoutMillis the longest sleep, at least 1.
+     * @return how many of the bell's sockets had something: 0 after a timeout, a {@link #wakeup()} or an
+     *         interrupt.
      * @throws IOException if the selector fails.
      */
-    void sleep(final long timeoutMillis) throws IOException
+    int sleep(final long timeoutMillis) throws IOException
     {
-        selector.select(onReady, timeoutMillis);
+        return selector.select(onReady, timeoutMillis);
     }
 
     /**
      * Takes every ring that has arrived without blocking, so that old rings do not cut the next sleep
      * short.
      *
+     * @return how many of the bell's sockets had something.
      * @throws IOException if the selector fails.
      */
-    void drain() throws IOException
+    int drain() throws IOException
     {
-        selector.selectNow(onReady);
+        return selector.selectNow(onReady);
     }
 
     /** Wakes the thread sleeping on this bell from another thread of this JVM. */
@@ -166,40 +171,54 @@ final class Doorbell
 
     private void onReady(final SelectionKey key)
     {
+        if (key.isAcceptable())
+        {
+            accept();
+            return;
+        }
+        final SocketChannel connection = (SocketChannel)key.channel();
         try
         {
-            if (key.isAcceptable())
+            int read;
+            do
             {
-                SocketChannel connection;
-                while ((connection = server.accept()) != null)
-                {
-                    connection.configureBlocking(false);
-                    connection.register(selector, SelectionKey.OP_READ);
-                }
+                drain.clear();
+                read = connection.read(drain);
             }
-            else if (key.isReadable())
+            while (read > 0);
+            if (read >= 0)
             {
-                final SocketChannel connection = (SocketChannel)key.channel();
-                int read;
-                do
-                {
-                    drain.clear();
-                    read = connection.read(drain);
-                }
-                while (read > 0);
-                if (read < 0)
-                {
-                    key.cancel();
-                    connection.close();
-                    peerHungUp = true;
-                }
+                return;
             }
         }
         catch (final IOException ex)
         {
-            key.cancel();
-            closeQuietly(key.channel());
-            peerHungUp = true;
+            // A broken connection: as good as closed.
+        }
+        key.cancel();
+        closeQuietly(connection);
+        peerHungUp = true;
+    }
+
+    private void accept()
+    {
+        SocketChannel connection = null;
+        try
+        {
+            while ((connection = server.accept()) != null)
+            {
+                connection.configureBlocking(false);
+                connection.register(selector, SelectionKey.OP_READ);
+                connection = null;
+            }
+        }
+        catch (final IOException ex)
+        {
+            // Out of descriptors, say: drop this connection, keep listening; the ringer will reconnect.
+            if (connection != null)
+            {
+                closeQuietly(connection);
+            }
         }
     }
 
@@ -330,18 +349,30 @@ final class Doorbell
             }
             if (connection == null)
             {
+                final Path file = bellFile(dir, bellId >>> 15, (int)(bellId & MAX_INDEX));
                 try
                 {
-                    connection = SocketChannel.open(UnixDomainSocketAddress.of(bellFile(dir, bellId >>> 15, (int)(bellId & MAX_INDEX))));
+                    // Non-blocking: a ringer never waits for a bell's backlog, nor is it closed by an interrupt.
+                    connection = SocketChannel.open(StandardProtocolFamily.UNIX);
                     connection.configureBlocking(false);
+                    if (!connection.connect(UnixDomainSocketAddress.of(file)) && !connection.finishConnect())
+                    {
+                        closeQuietly(connection);
+                        return Ring.FAILED;
+                    }
                 }
                 catch (final IOException ex)
                 {
-                    // No such file, or nobody listening on it: the bell's process is gone.
-                    return Ring.GONE;
+                    closeQuietly(connection);
+                    // Refused, or no such file: nobody listens there, the bell's process is gone.
+                    return ex instanceof ConnectException || Files.notExists(file) ? Ring.GONE : Ring.FAILED;
                 }
                 synchronized (connections)
                 {
+                    if (connections.size() >= CONNECTIONS_BEFORE_SWEEP)
+                    {
+                        sweepDeadConnections();
+                    }
                     final SocketChannel raced = connections.putIfAbsent(bellId, connection);
                     if (raced != null)
                     {
@@ -368,6 +399,21 @@ final class Doorbell
                 closeQuietly(connection);
                 return Ring.FAILED;
             }
+        }
+
+        /** Drops the connections to bells of processes that have exited; called holding the map's lock. */
+        private void sweepDeadConnections()
+        {
+            connections.entrySet().removeIf(entry ->
+            {
+                final long pid = entry.getKey() >>> 15;
+                final boolean dead = pid != PID && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                if (dead)
+                {
+                    closeQuietly(entry.getValue());
+                }
+                return dead;
+            });
         }
 
         private void close()

@@ -380,6 +380,7 @@ public final class Region implements AutoCloseable
         closed = true;
 
         body.wrap(EMPTY);
+        waitBoard.withdrawAllOfThisProcess();
         boardBuffer.wrap(EMPTY);
         for (final WeakReference<UnsafeBuffer> reference : views)
         {

@@ -44,6 +44,8 @@ public final class WaitBoard
     private static final int TAG_SHIFT = 1;
     private static final int BELL_SHIFT = 9;
 
+    private static final long PID = ProcessHandle.current().pid();
+
     private final AtomicBuffer buffer;
     private final Doorbell.Directory directory;
 
@@ -133,16 +135,77 @@ public final class WaitBoard
         {
             return -1;
         }
+        // Count first: a sleeper killed between the two leaves the count high (harmless), never low.
+        buffer.getAndAddLong(COUNT_OFFSET, 1);
+        int index = claimSlot(slot);
+        if (index < 0 && sweepDead() > 0)
+        {
+            index = claimSlot(slot);
+        }
+        if (index < 0)
+        {
+            buffer.getAndAddLong(COUNT_OFFSET, -1);
+        }
+        return index;
+    }
+
+    private int claimSlot(final long slot)
+    {
         for (int i = 0; i < SLOTS; i++)
         {
             final int offset = SLOTS_OFFSET + i * Long.BYTES;
             if (buffer.getLongVolatile(offset) == 0 && buffer.compareAndSetLong(offset, 0, slot))
             {
-                buffer.getAndAddLong(COUNT_OFFSET, 1);
                 return i;
             }
         }
         return -1;
+    }
+
+    /**
+     * Frees the slots of sleepers whose process has exited (killed while asleep, say, after a ring that
+     * left its slot marked rung, which no ringer looks at again).
+     *
+     * @return how many slots were freed.
+     */
+    int sweepDead()
+    {
+        if (isClosed())
+        {
+            return 0;
+        }
+        int freed = 0;
+        for (int i = 0; i < SLOTS; i++)
+        {
+            final int offset = SLOTS_OFFSET + i * Long.BYTES;
+            final long slot = buffer.getLongVolatile(offset);
+            final long pid = pidOf(slot);
+            if (slot != 0 && pid != PID && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) &&
+                buffer.compareAndSetLong(offset, slot, 0))
+            {
+                buffer.getAndAddLong(COUNT_OFFSET, -1);
+                freed++;
+            }
+        }
+        return freed;
+    }
+
+    /** Withdraws every announcement of this process, as its mapping of the region closes. */
+    void withdrawAllOfThisProcess()
+    {
+        if (isClosed())
+        {
+            return;
+        }
+        for (int i = 0; i < SLOTS; i++)
+        {
+            final int offset = SLOTS_OFFSET + i * Long.BYTES;
+            final long slot = buffer.getLongVolatile(offset);
+            if (slot != 0 && pidOf(slot) == PID && buffer.compareAndSetLong(offset, slot, 0))
+            {
+                buffer.getAndAddLong(COUNT_OFFSET, -1);
+            }
+        }
     }
 
     /**
@@ -193,6 +256,11 @@ public final class WaitBoard
     static long slotValue(final Doorbell bell, final int tag)
     {
         return bell.id() << BELL_SHIFT | (long)tag << TAG_SHIFT;
+    }
+
+    private static long pidOf(final long slot)
+    {
+        return slot >>> (BELL_SHIFT + 15);
     }
 
     private static int tagOf(final long slot)

@@ -745,7 +745,14 @@ public final class Connection implements AutoCloseable, Serializable
         {
             done = false;
             tooShort = false;
+            final long before = ring.consumerPosition();
             ring.controlledRead(this, 1);
+            if (!done && ring.consumerPosition() != before)
+            {
+                // Only the padding at the ring's end was read; the message is at its start. A reader that
+                // stopped here would sleep with a message waiting that has already been rung for.
+                ring.controlledRead(this, 1);
+            }
             return done;
         }
 

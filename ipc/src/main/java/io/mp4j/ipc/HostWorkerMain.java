@@ -46,6 +46,7 @@ record HostWorkerMain(int slot, WaitStrategy waitStrategy) implements ProcessTar
             buffer.putLong(base + WORKER_PID_OFFSET, self.pid());
             buffer.putLong(base + WORKER_START_OFFSET, self.startEpochMilli());
             buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, FREE));
+            control.waitBoard().ring(HostDescriptor.WORKER_FREED_TAG);
 
             final Waiter waiter = Waiter.begin(
                 waitStrategy, control.waitBoard(), WaitBoard.tagFor(base + LEASE_WORD_OFFSET), Waiter.NO_TIMEOUT);

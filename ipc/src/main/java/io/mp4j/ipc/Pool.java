@@ -976,7 +976,7 @@ public final class Pool implements ExecutorService, AutoCloseable
                 work += stopRequestedCalls();
                 for (final WorkerSlot slot : workers)
                 {
-                    final int read = slot.channel.results().read(slot);
+                    final int read = PoolChannel.read(slot.channel.results(), slot, Integer.MAX_VALUE);
                     if (read > 0)
                     {
                         slot.channel.board().ring(PoolChannel.RESULTS_ROOM_TAG);
@@ -1200,7 +1200,7 @@ public final class Pool implements ExecutorService, AutoCloseable
     private int handleExit(final WorkerSlot slot)
     {
         // Results the worker wrote before it died still count.
-        slot.channel.results().read(slot);
+        PoolChannel.read(slot.channel.results(), slot, Integer.MAX_VALUE);
         slot.exited = false;
 
         final boolean expected = slot.stopSent && slot.inFlight.isEmpty();

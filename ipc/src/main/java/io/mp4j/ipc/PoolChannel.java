@@ -6,6 +6,7 @@ import io.mp4j.core.RegionKind;
 import io.mp4j.core.Session;
 import io.mp4j.core.WaitBoard;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
@@ -127,6 +128,20 @@ final class PoolChannel implements AutoCloseable
     OneToOneRingBuffer results()
     {
         return results;
+    }
+
+    /**
+     * Reads up to {@code limit} messages, going on past the padding at the ring's end: a read that stops
+     * at the padding returns nothing while a message waits at the ring's start, and a reader that then
+     * sleeps would not be rung for it again.
+     *
+     * @return the number of messages read.
+     */
+    static int read(final OneToOneRingBuffer ring, final MessageHandler handler, final int limit)
+    {
+        final long before = ring.consumerPosition();
+        final int read = ring.read(handler, limit);
+        return read == 0 && ring.consumerPosition() != before ? ring.read(handler, limit) : read;
     }
 
     /**

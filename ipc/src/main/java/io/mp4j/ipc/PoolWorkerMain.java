@@ -105,7 +105,7 @@ final class PoolWorkerMain implements MessageHandler
             while (!worker.stopped && !worker.initializerFailed)
             {
                 // One record per read, so the ring's space is freed before each task runs.
-                final int read = channel.tasks().read(worker, 1);
+                final int read = PoolChannel.read(channel.tasks(), worker, 1);
                 if (read > 0)
                 {
                     waiter.restart();

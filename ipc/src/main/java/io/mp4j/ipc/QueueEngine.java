@@ -146,7 +146,7 @@ final class QueueEngine
                         {
                             recover(false);
                         }
-                        if (!waiter.idleInterruptibly())
+                        if (!idle(waiter, position))
                         {
                             return false;
                         }
@@ -165,6 +165,8 @@ final class QueueEngine
             catch (final RuntimeException ex)
             {
                 ring.abandon(position);
+                board.ring(MESSAGE_TAG);
+                board.ring(DONE_TAG);
                 throw ex;
             }
             ring.publish(position, length);
@@ -202,11 +204,12 @@ final class QueueEngine
                     {
                         throw new InterruptedException("interrupted while waiting for a message: " + description);
                     }
+                    final long attempt = position;
                     if (waiter.checkDue() && (position = recover(true)) >= 0)
                     {
                         break;
                     }
-                    if (!waiter.idleInterruptibly())
+                    if (!idle(waiter, attempt))
                     {
                         return NOTHING;
                     }
@@ -227,6 +230,22 @@ final class QueueEngine
             ring.release(position);
             board.ring(ROOM_TAG);
         }
+    }
+
+    /**
+     * Idles after a failed claim. {@link ManyToManySlotRing#BUSY} means another process is between the
+     * two steps of its own claim: it will not ring, so yield to it rather than sleep.
+     *
+     * @return false once the deadline has passed.
+     */
+    private static boolean idle(final Waiter waiter, final long failedClaim) throws InterruptedException
+    {
+        if (failedClaim == ManyToManySlotRing.BUSY)
+        {
+            Thread.yield();
+            return waiter.remainingNanos() > 0;
+        }
+        return waiter.idleInterruptibly();
     }
 
     /**

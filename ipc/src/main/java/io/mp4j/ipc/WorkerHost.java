@@ -398,7 +398,10 @@ public final class WorkerHost implements AutoCloseable
         else if (now - claimSeenAt[slot] > STALE_CLAIM_MILLIS &&
             ProcessHandle.of(HostDescriptor.claimerPid(word)).map(ProcessHandle::isAlive).orElse(false) == false)
         {
-            buffer.compareAndSetLong(base + LEASE_WORD_OFFSET, word, HostDescriptor.leaseWord(0, FREE));
+            if (buffer.compareAndSetLong(base + LEASE_WORD_OFFSET, word, HostDescriptor.leaseWord(0, FREE)))
+            {
+                control.waitBoard().ring(HostDescriptor.WORKER_FREED_TAG);
+            }
             claimSeenAt[slot] = 0;
         }
     }

@@ -7,6 +7,7 @@ import io.mp4j.core.EndOfStreamException;
 import io.mp4j.core.MessageTooLargeException;
 import io.mp4j.core.Mp4jTimeoutException;
 import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.Waiter;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -19,13 +20,15 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PipeTest
@@ -54,6 +57,44 @@ class PipeTest
             assertEquals(42L, a.recv());
             assertFalse(a.poll());
         }
+    }
+
+    /**
+     * A small ring wraps every few messages, leaving padding at its end. A reader that read only the padding
+     * after announcing its sleep used to sleep through the message at the ring's start until its 100 ms
+     * check: each receive here comes after the reader has gone to sleep, and none may end on a timed wake.
+     */
+    @Test
+    void shouldNotSleepThroughAMessageBehindTheRingsPadding()
+    {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () ->
+        {
+            try (Pipe pipe = Pipe.open(new Pipe.Context().capacity(1024).waitStrategy(WaitStrategy.LOW_CPU)))
+            {
+                final Connection reader = pipe.first();
+                final Connection writer = pipe.second();
+                final int messages = 60;
+                final long lateBefore = Waiter.quietWakeSuccesses();
+                final Thread sender = new Thread(() ->
+                {
+                    for (int i = 0; i < messages; i++)
+                    {
+                        // Nothing else is sent until the reader acknowledges: a missed ring is not covered.
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+                        writer.sendBytes(new byte[100 + i % 7]);
+                        writer.recv();
+                    }
+                });
+                sender.start();
+                for (int i = 0; i < messages; i++)
+                {
+                    assertEquals(100 + i % 7, reader.recvBytes().length);
+                    reader.send(i);
+                }
+                sender.join();
+                assertEquals(0, Waiter.quietWakeSuccesses() - lateBefore, "receives that waited for a timed check");
+            }
+        });
     }
 
     @Test

@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Two JVMs hand 1,000,000 turns to each other through a pipe, a lock and a pair of events, with the
  * default wait strategy, each side pausing between bursts long enough for the other to fall asleep on its
- * doorbell. A wake-up lost between "announce" and "sleep" would hang a side for the 100 ms of a timed check
- * on every occurrence, or for ever; the counts must come out exact. Set {@code -Dmp4j.stress.handoffs=N}
+ * doorbell. A wake-up lost between "announce" and "sleep" would leave a side asleep until its 100 ms timed
+ * check: the test counts waits that succeeded right after such an unrung sleep and allows at most one, and
+ * the counts of hand-offs must come out exact. Set {@code -Dmp4j.stress.handoffs=N}
  * to run longer.
  */
 class LostWakeUpStressTest
@@ -43,6 +44,7 @@ class LostWakeUpStressTest
     {
         final int roundTrips = HAND_OFFS / 2;
         final SharedLong childSleeps = SharedLong.createRaw(0);
+        final SharedLong childQuiet = SharedLong.createRaw(0);
         assertTimeoutPreemptively(BOUND, () ->
         {
             try (Pipe pipe = Pipe.open(true); Children children = new Children())
@@ -57,10 +59,12 @@ class LostWakeUpStressTest
                         childEnd.send(value + 1);
                     }
                     childSleeps.set(Waiter.doorbellSleeps());
+                    childQuiet.set(Waiter.quietWakeSuccesses());
                 });
 
                 final Connection parentEnd = pipe.first();
                 final long sleepsBefore = Waiter.doorbellSleeps();
+                final long quietBefore = Waiter.quietWakeSuccesses();
                 for (long i = 0; i < roundTrips; i++)
                 {
                     parentEnd.send(i);
@@ -68,7 +72,8 @@ class LostWakeUpStressTest
                     assertEquals(i + 1, (Long)parentEnd.recv(), "replies in order, none lost");
                 }
                 children.joinAllSucceeded(JOIN);
-                report("pipe", Waiter.doorbellSleeps() - sleepsBefore, childSleeps.get());
+                report("pipe", Waiter.doorbellSleeps() - sleepsBefore, childSleeps.get(),
+                    Waiter.quietWakeSuccesses() - quietBefore, childQuiet.get());
                 try (Stream<Path> files = Files.list(Session.current().directory()))
                 {
                     final String childBells = "bell-" + echo.pid() + "-";
@@ -86,6 +91,7 @@ class LostWakeUpStressTest
         final SharedLock lock = SharedLock.create();
         final SharedLong counter = SharedLong.createRaw(0);
         final SharedLong childSleeps = SharedLong.createRaw(0);
+        final SharedLong childQuiet = SharedLong.createRaw(0);
         final SharedEvent childReady = SharedEvent.create();
         assertTimeoutPreemptively(BOUND, () ->
         {
@@ -96,16 +102,19 @@ class LostWakeUpStressTest
                     childReady.set();
                     incrementUnderLock(lock, counter, perJvm);
                     childSleeps.set(Waiter.doorbellSleeps());
+                    childQuiet.set(Waiter.quietWakeSuccesses());
                 });
                 // Contend from the start, not after the child's JVM has come up.
                 childReady.await();
                 final long sleepsBefore = Waiter.doorbellSleeps();
+                final long quietBefore = Waiter.quietWakeSuccesses();
                 incrementUnderLock(lock, counter, perJvm);
                 children.joinAllSucceeded(JOIN);
 
                 assertEquals(2L * perJvm, counter.get(), "every increment under the lock counted once");
                 assertTrue(!lock.isLocked());
-                report("lock", Waiter.doorbellSleeps() - sleepsBefore, childSleeps.get());
+                report("lock", Waiter.doorbellSleeps() - sleepsBefore, childSleeps.get(),
+                    Waiter.quietWakeSuccesses() - quietBefore, childQuiet.get());
             }
         });
     }
@@ -118,6 +127,7 @@ class LostWakeUpStressTest
         final SharedEvent pong = SharedEvent.create();
         final SharedLong pings = SharedLong.createRaw(0);
         final SharedLong childSleeps = SharedLong.createRaw(0);
+        final SharedLong childQuiet = SharedLong.createRaw(0);
         assertTimeoutPreemptively(BOUND, () ->
         {
             try (Children children = new Children())
@@ -133,9 +143,11 @@ class LostWakeUpStressTest
                         pong.set();
                     }
                     childSleeps.set(Waiter.doorbellSleeps());
+                    childQuiet.set(Waiter.quietWakeSuccesses());
                 });
 
                 final long sleepsBefore = Waiter.doorbellSleeps();
+                final long quietBefore = Waiter.quietWakeSuccesses();
                 for (int i = 0; i < roundTrips; i++)
                 {
                     pauseAfterBurst(i);
@@ -145,7 +157,8 @@ class LostWakeUpStressTest
                 }
                 children.joinAllSucceeded(JOIN);
                 assertEquals(roundTrips, pings.get(), "every ping seen exactly once");
-                report("event", Waiter.doorbellSleeps() - sleepsBefore, childSleeps.get());
+                report("event", Waiter.doorbellSleeps() - sleepsBefore, childSleeps.get(),
+                    Waiter.quietWakeSuccesses() - quietBefore, childQuiet.get());
             }
         });
     }
@@ -177,10 +190,17 @@ class LostWakeUpStressTest
         }
     }
 
-    private static void report(final String what, final long parentSleeps, final long childSleeps)
+    private static void report(
+        final String what, final long parentSleeps, final long childSleeps, final long parentLate, final long childLate)
     {
         System.out.println("lost wake-up stress: " + what + " handOffs=" + HAND_OFFS + " doorbellSleeps parent=" +
-            parentSleeps + " child=" + childSleeps);
+            parentSleeps + " child=" + childSleeps + " lateWakeUps parent=" + parentLate + " child=" + childLate);
         assertTrue(parentSleeps + childSleeps > 0, "the pauses made a side sleep on its doorbell");
+        // A wait that succeeded right after a sleep nobody rang is a wake-up that came late (at its 100 ms
+        // check). A reader that stopped at a ring's end-of-buffer padding made one or more per run; since
+        // that fix, one such wait turns up in about a third of the runs, not yet explained (it may be a
+        // ringer descheduled between its store and its ring). More than one is a regression.
+        assertTrue(parentLate + childLate <= 1, "waits that ended only because a sleep timed out: " +
+            (parentLate + childLate));
     }
 }
