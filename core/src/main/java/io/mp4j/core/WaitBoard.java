@@ -6,7 +6,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * Where the processes that sleep on a region say so, so that the process that changes the region rings
- * their doorbell (a Unix-domain socket in the session directory) only when somebody really sleeps: two cache lines of the region's header.
+ * their doorbell (a Unix-domain socket in the session directory) only when somebody really sleeps: two
+ * cache lines of the region's header.
  * <pre>
  *  +---------------------------------------------------------------+
  *  |                       Sleeper Count                           |
@@ -16,7 +17,7 @@ import java.lang.invoke.VarHandle;
  * ...                     Slots 1 to 14                           ...
  *  +---------------------------------------------------------------+
  * </pre>
- * A sleeper claims a free slot with its bell and the tag of what it waits for, raises the count, checks
+ * A sleeper raises the count, claims a free slot with its bell and the tag of what it waits for, checks
  * its condition once more and only then blocks. A changer changes the state, then (after a full fence)
  * reads the count: 0 costs it nothing more; otherwise it marks each matching, not yet rung slot as rung
  * and writes a byte to that bell. Each side's store comes before its load, so one of them always sees
@@ -25,7 +26,8 @@ import java.lang.invoke.VarHandle;
  * <p>
  * With every slot taken, a further waiter sleeps on a timer instead (at most
  * {@link WaitStrategy#MAX_PARK_NANOS} late). A slot left by a killed process is cleared by the first
- * ringer that finds its bell gone.
+ * ringer that finds its bell gone, by a sleeper that finds the board full, or by a sleeper that has slept
+ * through several checks without a ring (see {@link #sweepDead()}).
  */
 public final class WaitBoard
 {
