@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Two JVMs hand 1,000,000 turns to each other through a pipe, a lock and a pair of events, with the
  * default wait strategy, each side pausing between bursts long enough for the other to fall asleep on its
  * doorbell. A wake-up lost between "announce" and "sleep" would leave a side asleep until its 100 ms timed
- * check: the test counts waits that succeeded right after such an unrung sleep and allows at most one, and
- * the counts of hand-offs must come out exact. Set {@code -Dmp4j.stress.handoffs=N}
+ * check: the test counts waits that succeeded right after such an unrung sleep and requires none, and the
+ * counts of hand-offs must come out exact. Set {@code -Dmp4j.stress.handoffs=N}
  * to run longer.
  */
 class LostWakeUpStressTest
@@ -63,9 +63,13 @@ class LostWakeUpStressTest
                 });
 
                 final Connection parentEnd = pipe.first();
+                // The first reply is not counted: a cold child's first ring loads its socket classes,
+                // which can outlast the sleeper's 100 ms check.
+                parentEnd.send(0L);
+                assertEquals(1L, (Long)parentEnd.recv());
                 final long sleepsBefore = Waiter.doorbellSleeps();
                 final long quietBefore = Waiter.quietWakeSuccesses();
-                for (long i = 0; i < roundTrips; i++)
+                for (long i = 1; i < roundTrips; i++)
                 {
                     parentEnd.send(i);
                     pauseAfterBurst(i);
@@ -146,9 +150,13 @@ class LostWakeUpStressTest
                     childQuiet.set(Waiter.quietWakeSuccesses());
                 });
 
+                // The first round trip is not counted, as in the pipe test.
+                ping.set();
+                pong.await();
+                pong.clear();
                 final long sleepsBefore = Waiter.doorbellSleeps();
                 final long quietBefore = Waiter.quietWakeSuccesses();
-                for (int i = 0; i < roundTrips; i++)
+                for (int i = 1; i < roundTrips; i++)
                 {
                     pauseAfterBurst(i);
                     ping.set();
@@ -196,11 +204,8 @@ class LostWakeUpStressTest
         System.out.println("lost wake-up stress: " + what + " handOffs=" + HAND_OFFS + " doorbellSleeps parent=" +
             parentSleeps + " child=" + childSleeps + " lateWakeUps parent=" + parentLate + " child=" + childLate);
         assertTrue(parentSleeps + childSleeps > 0, "the pauses made a side sleep on its doorbell");
-        // A wait that succeeded right after a sleep nobody rang is a wake-up that came late (at its 100 ms
-        // check). A reader that stopped at a ring's end-of-buffer padding made one or more per run; since
-        // that fix, one such wait turns up in about a third of the runs, not yet explained (it may be a
-        // ringer descheduled between its store and its ring). More than one is a regression.
-        assertTrue(parentLate + childLate <= 1, "waits that ended only because a sleep timed out: " +
-            (parentLate + childLate));
+        // A wait that succeeded right after a sleep nobody rang is a wake-up that came late, at its 100 ms
+        // check: none may.
+        assertEquals(0, parentLate + childLate, "waits that ended only because a sleep timed out");
     }
 }
