@@ -1,5 +1,6 @@
 package io.mp4j.bench;
 
+import io.mp4j.bench.compare.CPythonWorkloads;
 import io.mp4j.core.EndOfStreamException;
 import io.mp4j.core.Session;
 import io.mp4j.core.WaitStrategy;
@@ -16,7 +17,6 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -24,7 +24,6 @@ import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -190,16 +189,8 @@ public final class WakeUpCommand
 
     private List<Row> cpython(final String python, final List<String> notes) throws IOException, InterruptedException
     {
-        final Path directory = Files.createTempDirectory("mp4j-wakeup-python-");
-        final Path script = directory.resolve(SCRIPT);
-        try (InputStream in = WakeUpCommand.class.getResourceAsStream(SCRIPT))
-        {
-            if (in == null)
-            {
-                throw new IllegalStateException("script missing from the jar: resource=" + SCRIPT);
-            }
-            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-        }
+        final Path script = CPythonWorkloads.extractScript(WakeUpCommand.class, SCRIPT, "mp4j-wakeup-python-");
+        final Path directory = script.getParent();
 
         final List<Row> rows = new ArrayList<>();
         try

@@ -69,25 +69,8 @@ public final class CPythonWorkloads implements AutoCloseable
      */
     public static CPythonWorkloads start(final String executable, final Duration commandTimeout)
     {
-        final Path directory;
-        final Path script;
-        try
-        {
-            directory = Files.createTempDirectory("mp4j-compare-python-");
-            script = directory.resolve(SCRIPT);
-            try (InputStream in = CPythonWorkloads.class.getResourceAsStream(SCRIPT))
-            {
-                if (in == null)
-                {
-                    throw new IllegalStateException("script missing from the jar: resource=" + SCRIPT);
-                }
-                Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot copy " + SCRIPT + " to a temporary directory", ex);
-        }
+        final Path script = extractScript(CPythonWorkloads.class, SCRIPT, "mp4j-compare-python-");
+        final Path directory = script.getParent();
 
         final Process process;
         try
@@ -145,6 +128,38 @@ public final class CPythonWorkloads implements AutoCloseable
     public String defaultStartMethod()
     {
         return fact("start_method").map(Object::toString).orElse("?");
+    }
+
+    /**
+     * Copies a Python script that travels in the jar beside {@code owner} to a new temporary directory,
+     * where an interpreter can run it; the caller deletes both when done.
+     *
+     * @param owner           the class the script sits beside.
+     * @param name            the script's file name.
+     * @param directoryPrefix the temporary directory's name prefix.
+     * @return the copied script's path; its parent is the new directory.
+     * @throws UncheckedIOException  if the copy fails.
+     * @throws IllegalStateException if the jar lacks the script.
+     */
+    public static Path extractScript(final Class<?> owner, final String name, final String directoryPrefix)
+    {
+        try
+        {
+            final Path script = Files.createTempDirectory(directoryPrefix).resolve(name);
+            try (InputStream in = owner.getResourceAsStream(name))
+            {
+                if (in == null)
+                {
+                    throw new IllegalStateException("script missing from the jar: resource=" + name);
+                }
+                Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return script;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot copy " + name + " to a temporary directory", ex);
+        }
     }
 
     /**

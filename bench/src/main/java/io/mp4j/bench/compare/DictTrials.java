@@ -139,14 +139,7 @@ final class DictTrials
         @Override
         public void close()
         {
-            try
-            {
-                servant.close();
-            }
-            finally
-            {
-                manager.close();
-            }
+            servant.closeThen(manager::close);
         }
     }
 

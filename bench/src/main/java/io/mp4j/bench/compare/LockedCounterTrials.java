@@ -137,14 +137,7 @@ final class LockedCounterTrials
         @Override
         public void close()
         {
-            try
-            {
-                servant.close();
-            }
-            finally
-            {
-                value.close();
-            }
+            servant.closeThen(value::close);
         }
     }
 

@@ -158,6 +158,23 @@ public final class Mp4jServant implements AutoCloseable
         }
     }
 
+    /**
+     * Closes this servant, then releases what it worked on, even if closing failed.
+     *
+     * @param release e.g. the queue or value the child used.
+     */
+    public void closeThen(final Runnable release)
+    {
+        try
+        {
+            close();
+        }
+        finally
+        {
+            release.run();
+        }
+    }
+
     private static void serve(final Connection end, final Handler handler)
     {
         while (true)

@@ -122,14 +122,7 @@ final class QueueTrials
         @Override
         public void close()
         {
-            try
-            {
-                servant.close();
-            }
-            finally
-            {
-                queue.close();
-            }
+            servant.closeThen(queue::close);
         }
     }
 

@@ -173,14 +173,7 @@ final class ReadBandwidthTrials
         @Override
         public void close()
         {
-            try
-            {
-                servant.close();
-            }
-            finally
-            {
-                array.close();
-            }
+            servant.closeThen(array::close);
         }
     }
 
