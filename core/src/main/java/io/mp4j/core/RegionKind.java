@@ -25,7 +25,9 @@ public enum RegionKind
     /** A worker host's control block: its state and one lease slot per warm worker. */
     HOST(9),
     /** A manager's list or namespace: its anchor (lock, generation) or one generation of its data. */
-    LIST(10);
+    LIST(10),
+    /** A manager dict's guard: the lock around its Chronicle Map and the journal of the change in flight. */
+    DICT(11);
 
     private final int code;
 

@@ -95,7 +95,7 @@ public final class Manager implements AutoCloseable
     {
         checkOpen();
         final String name = "dict-" + UUID.randomUUID().toString().substring(0, 8);
-        final SharedDict<K, V> dict = SharedDict.create(name, session.file(name + ".cmap"), expectedEntries);
+        final SharedDict<K, V> dict = SharedDict.create(session, name, expectedEntries);
         dicts.add(dict);
         return dict;
     }

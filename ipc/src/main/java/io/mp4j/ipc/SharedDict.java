@@ -1,8 +1,16 @@
 package io.mp4j.ipc;
 
-import io.mp4j.core.JavaSerialization;
+import io.mp4j.core.EncodingException;
 import io.mp4j.core.Mp4jException;
+import io.mp4j.core.Region;
+import io.mp4j.core.RegionKind;
+import io.mp4j.core.RegionMissingException;
+import io.mp4j.core.Session;
+import io.mp4j.core.WaitStrategy;
+import io.mp4j.core.codec.Codec;
+import io.mp4j.core.sync.SharedLock;
 import net.openhft.chronicle.map.ChronicleMap;
+import org.agrona.concurrent.AtomicBuffer;
 
 import java.io.File;
 import java.io.IOException;
@@ -13,11 +21,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
+
+import static io.mp4j.ipc.DictDescriptor.CLEAR;
+import static io.mp4j.ipc.DictDescriptor.JOURNAL_OFFSET;
+import static io.mp4j.ipc.DictDescriptor.KEY_LENGTH_OFFSET;
+import static io.mp4j.ipc.DictDescriptor.LOCK_OFFSET;
+import static io.mp4j.ipc.DictDescriptor.NONE;
+import static io.mp4j.ipc.DictDescriptor.PAYLOAD_CAPACITY;
+import static io.mp4j.ipc.DictDescriptor.PAYLOAD_OFFSET;
+import static io.mp4j.ipc.DictDescriptor.PUT;
+import static io.mp4j.ipc.DictDescriptor.RECOVERING_OFFSET;
+import static io.mp4j.ipc.DictDescriptor.REMOVE;
+import static io.mp4j.ipc.DictDescriptor.VALUE_LENGTH_OFFSET;
 
 /**
  * A dict shared by processes: Python's {@code Manager().dict()}, without the manager's server process.
@@ -25,55 +50,90 @@ import java.util.concurrent.ConcurrentMap;
  * maps directly, so an operation costs a hash lookup in shared memory, not a round trip to a server.
  * It is {@link Serializable}: a child that receives it opens the same map.
  * <p>
- * Keys and values cross processes as serialized bytes: strings, boxed primitives and {@code byte[]}
- * work as keys (equal keys must serialize to equal bytes, which holds for these); any
- * {@code Serializable} works as a value. A dict is sized for an expected number of entries and grows
+ * Keys and values cross processes in mp4j's codec ({@link Codec}): strings, boxed primitives and
+ * primitive arrays directly, anything else {@code Serializable} by Java serialization. Keys are
+ * compared by their encoding, so strings, boxed primitives and {@code byte[]} work as keys (equal keys
+ * encode to equal bytes; a {@code byte[]} key matches by content); a serialized key matches only if it
+ * serializes to the same bytes. A dict is sized for an expected number of entries and grows
  * to four times that; past it, a put fails with an exception that says so.
  * <p>
- * Opening the map costs a JVM seconds the first time (Chronicle Map compiles code at run time); the
- * first dict in each JVM pays it. Any thread may use a dict.
+ * <b>A process killed mid-call</b>, even SIGKILLed inside Chronicle Map, leaves the dict readable and
+ * consistent: each call holds a robust mp4j lock and journals its change first (see
+ * {@link DictDescriptor}), so the next caller takes the lock over within about 100 ms, repairs the map
+ * with Chronicle's recovery and completes the dead process's change. Python's manager serializes all
+ * calls in its server thread; this lock does the same, around the map operation only (encoding and
+ * decoding happen outside it).
+ * <p>
+ * Iteration, {@link #entrySet()}, {@link #keySet()} and {@link #values()} are over a snapshot taken under
+ * the lock. Any thread may use a dict.
  */
 public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseable, Serializable
 {
     @Serial
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** How far past its expected size a dict may grow before puts fail. */
     public static final int MAX_GROWTH = 4;
 
+    /** The largest entry a dict accepts: its key and value, serialized, together. */
+    public static final int MAX_ENTRY_BYTES = PAYLOAD_CAPACITY;
+
+    private static final int AVERAGE_KEY_BYTES = 32;
+    private static final int AVERAGE_VALUE_BYTES = 64;
+
     private final String name;
     private final String file;
+    private final String guardFile;
     private final long expectedEntries;
     private transient ChronicleMap<byte[], byte[]> map;
+    private transient Region guard;
+    private transient AtomicBuffer guardBody;
+    private transient SharedLock lock;
 
-    private SharedDict(final String name, final Path file, final long expectedEntries)
+    private SharedDict(final String name, final Path file, final Region guard, final long expectedEntries)
     {
         this.name = name;
         this.file = file.toString();
+        this.guardFile = guard.file().toString();
         this.expectedEntries = expectedEntries;
-        this.map = open();
+        attach(guard);
     }
 
-    static <K, V> SharedDict<K, V> create(final String name, final Path file, final long expectedEntries)
+    static <K, V> SharedDict<K, V> create(final Session session, final String name, final long expectedEntries)
     {
         if (expectedEntries < 1)
         {
             throw new IllegalArgumentException("a dict expects at least one entry: name=" + name +
                 " expectedEntries=" + expectedEntries);
         }
-        return new SharedDict<>(name, file, expectedEntries);
+        final Region guard = Region.create(session, name, RegionKind.DICT, DictDescriptor.BODY_LENGTH);
+        final Path file = session.file(name + ".cmap");
+        try
+        {
+            return new SharedDict<>(name, file, guard, expectedEntries);
+        }
+        catch (final RuntimeException ex)
+        {
+            guard.close();
+            deleteQuietly(guard.file());
+            deleteQuietly(file);
+            throw ex;
+        }
     }
 
-    private ChronicleMap<byte[], byte[]> open()
+    private void attach(final Region region)
     {
+        guard = region;
+        guardBody = region.body();
+        lock = SharedLock.wrap(region, LOCK_OFFSET, WaitStrategy.defaultStrategy());
         ChronicleDefaults.apply();
         try
         {
-            return ChronicleMap.of(byte[].class, byte[].class)
+            map = ChronicleMap.of(byte[].class, byte[].class)
                 .name(name)
                 .entries(expectedEntries)
-                .averageKeySize(32)
-                .averageValueSize(64)
+                .averageKeySize(AVERAGE_KEY_BYTES)
+                .averageValueSize(AVERAGE_VALUE_BYTES)
                 .maxBloatFactor(MAX_GROWTH)
                 .createPersistedTo(new File(file));
         }
@@ -96,51 +156,75 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     @Override
     public int size()
     {
-        return map.size();
+        return read(ChronicleMap::size);
     }
 
     @Override
     public boolean isEmpty()
     {
-        return map.isEmpty();
+        return size() == 0;
     }
 
     @Override
     public boolean containsKey(final Object key)
     {
-        return map.containsKey(encode(key, "key"));
+        final byte[] encoded = encode(key, "key");
+        return read(m -> m.containsKey(encoded));
     }
 
     @Override
     public boolean containsValue(final Object value)
     {
         final byte[] encoded = encode(value, "value");
-        for (final byte[] candidate : map.values())
+        return read(m ->
         {
-            if (Arrays.equals(candidate, encoded))
+            for (final byte[] candidate : m.values())
             {
-                return true;
+                if (Arrays.equals(candidate, encoded))
+                {
+                    return true;
+                }
             }
-        }
-        return false;
+            return false;
+        });
     }
 
     @Override
     public V get(final Object key)
     {
-        return decode(map.get(encode(key, "key")));
+        final byte[] encoded = encode(key, "key");
+        return decode(read(m -> m.get(encoded)));
     }
 
     @Override
     public V put(final K key, final V value)
     {
-        return decode(full(() -> map.put(encode(key, "key"), encode(value, "value"))));
+        final byte[] encodedKey = encode(key, "key");
+        final byte[] encodedValue = encode(value, "value");
+        lock();
+        try
+        {
+            return decode(change(PUT, encodedKey, encodedValue));
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     @Override
     public V remove(final Object key)
     {
-        return decode(map.remove(encode(key, "key")));
+        final byte[] encoded = encode(key, "key");
+        lock();
+        try
+        {
+            return decode(change(REMOVE, encoded, null));
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -152,89 +236,142 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     @Override
     public void clear()
     {
-        map.clear();
+        lock();
+        try
+        {
+            change(CLEAR, null, null);
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     @Override
     public V putIfAbsent(final K key, final V value)
     {
-        return decode(full(() -> map.putIfAbsent(encode(key, "key"), encode(value, "value"))));
+        final byte[] encodedKey = encode(key, "key");
+        final byte[] encodedValue = encode(value, "value");
+        lock();
+        try
+        {
+            final byte[] current = map.get(encodedKey);
+            if (current == null)
+            {
+                change(PUT, encodedKey, encodedValue);
+            }
+            return decode(current);
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     @Override
     public boolean remove(final Object key, final Object value)
     {
-        return map.remove(encode(key, "key"), encode(value, "value"));
+        final byte[] encodedKey = encode(key, "key");
+        final byte[] encodedValue = encode(value, "value");
+        lock();
+        try
+        {
+            if (Arrays.equals(map.get(encodedKey), encodedValue))
+            {
+                change(REMOVE, encodedKey, null);
+                return true;
+            }
+            return false;
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     @Override
     public boolean replace(final K key, final V oldValue, final V newValue)
     {
-        return map.replace(encode(key, "key"), encode(oldValue, "value"), encode(newValue, "value"));
+        final byte[] encodedKey = encode(key, "key");
+        final byte[] encodedOld = encode(oldValue, "value");
+        final byte[] encodedNew = encode(newValue, "value");
+        lock();
+        try
+        {
+            if (Arrays.equals(map.get(encodedKey), encodedOld))
+            {
+                change(PUT, encodedKey, encodedNew);
+                return true;
+            }
+            return false;
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     @Override
     public V replace(final K key, final V value)
     {
-        return decode(map.replace(encode(key, "key"), encode(value, "value")));
+        final byte[] encodedKey = encode(key, "key");
+        final byte[] encodedValue = encode(value, "value");
+        lock();
+        try
+        {
+            return map.containsKey(encodedKey) ? decode(change(PUT, encodedKey, encodedValue)) : null;
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
-    /** {@inheritDoc} A view that decodes entries as it iterates; not a snapshot. */
+    /** {@inheritDoc} A decoded copy of the keys at the time of the call. */
     @Override
     public Set<K> keySet()
     {
-        return new AbstractSet<>()
+        final List<byte[]> keys = read(m -> new ArrayList<>(m.keySet()));
+        final Set<K> decoded = new LinkedHashSet<>();
+        for (final byte[] key : keys)
         {
-            @Override
-            public Iterator<K> iterator()
-            {
-                final Iterator<byte[]> keys = map.keySet().iterator();
-                return new Iterator<>()
-                {
-                    @Override
-                    public boolean hasNext()
-                    {
-                        return keys.hasNext();
-                    }
-
-                    @Override
-                    public K next()
-                    {
-                        return SharedDict.this.decode(keys.next());
-                    }
-                };
-            }
-
-            @Override
-            public int size()
-            {
-                return map.size();
-            }
-        };
+            decoded.add(decode(key));
+        }
+        return decoded;
     }
 
     /** {@inheritDoc} A decoded copy of the values at the time of the call. */
     @Override
-    public java.util.Collection<V> values()
+    public Collection<V> values()
     {
-        final java.util.List<V> values = new java.util.ArrayList<>();
-        for (final byte[] value : map.values())
+        final List<byte[]> values = read(m -> new ArrayList<>(m.values()));
+        final List<V> decoded = new ArrayList<>(values.size());
+        for (final byte[] value : values)
         {
-            values.add(decode(value));
+            decoded.add(decode(value));
         }
-        return values;
+        return decoded;
     }
 
     /** {@inheritDoc} A decoded copy of the entries at the time of the call. */
     @Override
     public Set<Map.Entry<K, V>> entrySet()
     {
-        final Set<Map.Entry<K, V>> entries = new java.util.LinkedHashSet<>();
-        for (final Map.Entry<byte[], byte[]> entry : map.entrySet())
+        final List<Map.Entry<byte[], byte[]>> entries = read(m ->
         {
-            entries.add(new AbstractMap.SimpleImmutableEntry<>(decode(entry.getKey()), decode(entry.getValue())));
+            final List<Map.Entry<byte[], byte[]>> copy = new ArrayList<>();
+            for (final Map.Entry<byte[], byte[]> entry : m.entrySet())
+            {
+                copy.add(new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), entry.getValue()));
+            }
+            return copy;
+        });
+        final Set<Map.Entry<K, V>> decoded = new LinkedHashSet<>();
+        for (final Map.Entry<byte[], byte[]> entry : entries)
+        {
+            decoded.add(new AbstractMap.SimpleImmutableEntry<>(decode(entry.getKey()), decode(entry.getValue())));
         }
-        return entries;
+        return decoded;
     }
 
     /** Closes this process's view of the dict; the data stays for the others. Idempotent. */
@@ -245,19 +382,39 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         {
             map.close();
         }
+        guard.close();
     }
 
     void delete()
     {
         close();
-        try
-        {
-            Files.deleteIfExists(Path.of(file));
-        }
-        catch (final IOException ex)
-        {
-            // The session's removal deletes what is left.
-        }
+        deleteQuietly(Path.of(file));
+        deleteQuietly(Path.of(guardFile));
+    }
+
+    /**
+     * The robust lock every call takes; for tests that watch who holds it.
+     *
+     * @return the lock.
+     */
+    SharedLock sharedLock()
+    {
+        return lock;
+    }
+
+    /**
+     * The change in flight: what a process is doing to the map, or what a dead one left undone.
+     *
+     * @return the journaled change; its kind is {@link DictDescriptor#NONE} if there is none.
+     */
+    Change journaled()
+    {
+        final long kind = guardBody.getLongVolatile(JOURNAL_OFFSET);
+        final byte[] key = new byte[guardBody.getInt(KEY_LENGTH_OFFSET)];
+        final byte[] value = new byte[guardBody.getInt(VALUE_LENGTH_OFFSET)];
+        guardBody.getBytes(PAYLOAD_OFFSET, key);
+        guardBody.getBytes(PAYLOAD_OFFSET + key.length, value);
+        return new Change(kind, key, value);
     }
 
     @Override
@@ -275,37 +432,202 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     @Override
     public String toString()
     {
-        return "SharedDict{name=" + name + ", size=" + (map.isOpen() ? Integer.toString(map.size()) : "closed") + '}';
+        return "SharedDict{name=" + name + ", size=" + (map.isOpen() ? Integer.toString(size()) : "closed") + '}';
     }
 
     @Serial
     private void readObject(final ObjectInputStream in) throws IOException, ClassNotFoundException
     {
         in.defaultReadObject();
-        map = open();
+        final Region region;
+        try
+        {
+            region = Region.attach(Path.of(guardFile), RegionKind.DICT);
+        }
+        catch (final RegionMissingException ex)
+        {
+            throw new RegionMissingException("shared dict is gone (was its manager closed?): name=" + name +
+                " file=" + guardFile);
+        }
+        try
+        {
+            attach(region);
+        }
+        catch (final RuntimeException ex)
+        {
+            region.close();
+            throw ex;
+        }
     }
 
-    private byte[] full(final java.util.function.Supplier<byte[]> put)
+    /**
+     * Takes the lock; the taker of a dead process's lock repairs the map and completes its change. A repair
+     * that failed (or whose process died) is flagged, so the next taker tries again instead of using a
+     * map that may be broken.
+     */
+    private void lock()
+    {
+        if (guard.isClosed())
+        {
+            throw new IllegalStateException("shared dict is closed in this process: name=" + name);
+        }
+        lock.lock();
+        if (lock.previousOwnerDied() || guardBody.getIntVolatile(RECOVERING_OFFSET) != 0)
+        {
+            try
+            {
+                recover();
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                lock.unlock();
+                throw ex;
+            }
+        }
+    }
+
+    private <T> T read(final Function<ChronicleMap<byte[], byte[]>, T> query)
+    {
+        lock();
+        try
+        {
+            return query.apply(map);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes one unconditional change, journaled; call holding the lock.
+     *
+     * @return the value the key had, for {@code PUT} and {@code REMOVE}.
+     */
+    private byte[] change(final long kind, final byte[] key, final byte[] value)
+    {
+        journal(kind, key, value);
+        try
+        {
+            return apply(kind, key, value);
+        }
+        finally
+        {
+            guardBody.putLongRelease(JOURNAL_OFFSET, NONE);
+        }
+    }
+
+    private void journal(final long kind, final byte[] key, final byte[] value)
+    {
+        final int keyLength = key == null ? 0 : key.length;
+        final int valueLength = value == null ? 0 : value.length;
+        if ((long)keyLength + valueLength > PAYLOAD_CAPACITY)
+        {
+            throw new Mp4jException("shared dict entry is too large: name=" + name + " keyBytes=" + keyLength +
+                " valueBytes=" + valueLength + " max=" + PAYLOAD_CAPACITY + " (key and value, serialized)");
+        }
+        if (key != null)
+        {
+            guardBody.putBytes(PAYLOAD_OFFSET, key);
+        }
+        if (value != null)
+        {
+            guardBody.putBytes(PAYLOAD_OFFSET + keyLength, value);
+        }
+        guardBody.putInt(KEY_LENGTH_OFFSET, keyLength);
+        guardBody.putInt(VALUE_LENGTH_OFFSET, valueLength);
+        guardBody.putLongRelease(JOURNAL_OFFSET, kind);
+    }
+
+    private byte[] apply(final long kind, final byte[] key, final byte[] value)
     {
         try
         {
-            return put.get();
+            if (kind == PUT)
+            {
+                return map.put(key, value);
+            }
+            if (kind == REMOVE)
+            {
+                return map.remove(key);
+            }
+            map.clear();
+            return null;
         }
         catch (final IllegalStateException ex)
         {
             throw new Mp4jException("shared dict is full: name=" + name + " expectedEntries=" + expectedEntries +
-                " maxEntries~=" + expectedEntries * MAX_GROWTH + " (create it with a larger expected size)", ex);
+                " maxEntries~=" + expectedEntries * MAX_GROWTH + " (sized for keys of ~" + AVERAGE_KEY_BYTES + " and values of ~" +
+                AVERAGE_VALUE_BYTES + " serialized bytes; create it with a larger expected size)", ex);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new Mp4jException("shared dict entry is too large for this dict: name=" + name +
+                " expectedEntries=" + expectedEntries + " (a dict made for more entries takes larger ones): " +
+                ex.getMessage(), ex);
         }
     }
 
-    private byte[] encode(final Object value, final String what)
+    /** Repairs the map after its lock's owner died, and completes the dead owner's journaled change. */
+    private void recover()
     {
-        return JavaSerialization.serialize(value, "dict " + what);
+        guardBody.putIntVolatile(RECOVERING_OFFSET, 1);
+        ChronicleMapRecovery.recover(map);
+        final Change undone = journaled();
+        if (undone.kind() != NONE)
+        {
+            try
+            {
+                apply(undone.kind(), undone.key(), undone.value());
+            }
+            catch (final Mp4jException ex)
+            {
+                // The dead process's change could not be made (the dict was full): it fails as it would have.
+            }
+            guardBody.putLongRelease(JOURNAL_OFFSET, NONE);
+        }
+        guardBody.putIntRelease(RECOVERING_OFFSET, 0);
+    }
+
+    /**
+     * A journaled change: its kind ({@link DictDescriptor#PUT}, {@link DictDescriptor#REMOVE},
+     * {@link DictDescriptor#CLEAR} or {@link DictDescriptor#NONE}) and its serialized key and value.
+     *
+     * @param kind  what the change does.
+     * @param key   the key's bytes, empty for a clear.
+     * @param value the value's bytes, empty unless it is a put.
+     */
+    record Change(long kind, byte[] key, byte[] value)
+    {
+    }
+
+    private static byte[] encode(final Object value, final String what)
+    {
+        try
+        {
+            return Codec.encode(value);
+        }
+        catch (final EncodingException ex)
+        {
+            throw new EncodingException("dict " + what + " cannot cross processes: " + ex.getMessage(), ex);
+        }
     }
 
     @SuppressWarnings("unchecked")
-    private <T> T decode(final byte[] bytes)
+    private static <T> T decode(final byte[] bytes)
     {
-        return bytes == null ? null : (T)JavaSerialization.deserialize(bytes, "dict entry");
+        return bytes == null ? null : (T)Codec.decode(bytes);
+    }
+
+    private static void deleteQuietly(final Path path)
+    {
+        try
+        {
+            Files.deleteIfExists(path);
+        }
+        catch (final IOException ex)
+        {
+            // The session's removal deletes what is left.
+        }
     }
 }

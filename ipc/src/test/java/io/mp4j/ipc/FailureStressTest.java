@@ -26,7 +26,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -217,7 +216,7 @@ class FailureStressTest
                 while (!caughtRunning)
                 {
                     attempts++;
-                    caughtRunning = killIfCaught(victim, () -> victimRunning.get() == 1);
+                    caughtRunning = TestProcesses.killIfCaught(victim, () -> victimRunning.get() == 1);
                 }
             }
             else
@@ -338,7 +337,7 @@ class FailureStressTest
                         gate.set(1); // the producers may be waiting at the gate, and the queue empty
                     }
                     attempts++;
-                    caughtHolding = killIfCaught(killed.pid(), () -> decoding.get(victim) != lastDecoded.get(victim));
+                    caughtHolding = TestProcesses.killIfCaught(killed.pid(), () -> decoding.get(victim) != lastDecoded.get(victim));
                 }
             }
             if (!caughtHolding)
@@ -743,20 +742,6 @@ class FailureStressTest
     }
 
     // ------------------------------------------------------------------ common
-
-    /** Stops the process with SIGSTOP; SIGKILLs it if it is caught doing what is asked for, else lets it go on. */
-    private static boolean killIfCaught(final long pid, final BooleanSupplier caught) throws IOException, InterruptedException
-    {
-        TestProcesses.signal("STOP", pid);
-        TestProcesses.awaitStopped(pid);
-        if (caught.getAsBoolean())
-        {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            return true;
-        }
-        TestProcesses.signal("CONT", pid);
-        return false;
-    }
 
     /** Waits until the value reaches the threshold, failing early if any of the children has ended. */
     @SafeVarargs

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -81,6 +82,20 @@ final class TestProcesses
         {
             throw new IllegalStateException(String.join(" ", command) + " failed: " + output.strip());
         }
+    }
+
+    /** Stops the process with SIGSTOP; SIGKILLs it if it is caught doing what is asked for, else lets it go on. */
+    static boolean killIfCaught(final long pid, final BooleanSupplier caught) throws IOException, InterruptedException
+    {
+        signal("STOP", pid);
+        awaitStopped(pid);
+        if (caught.getAsBoolean())
+        {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            return true;
+        }
+        signal("CONT", pid);
+        return false;
     }
 
     /**
