@@ -9,6 +9,7 @@ import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,5 +75,26 @@ class ManagerTest
         {
             assertTrue(files.map(Path::toString).noneMatch(name -> name.endsWith(".cmap")));
         }
+    }
+
+    @Test
+    void shouldSayADictIsGoneOnceItsManagerClosed()
+    {
+        final Manager manager = new Manager();
+        final SharedDict<String, String> dict = manager.dict(10);
+        dict.put("k", "v");
+        final byte[] handle = io.mp4j.core.JavaSerialization.serialize(dict, "dict handle");
+        manager.close();
+
+        final IllegalStateException closed = assertThrows(IllegalStateException.class, () -> dict.get("k"));
+        assertTrue(closed.getMessage().startsWith("shared dict is closed in this process"), closed.getMessage());
+        final Exception gone = assertThrows(Exception.class,
+            () -> io.mp4j.core.JavaSerialization.deserialize(handle, "dict handle"));
+        Throwable cause = gone;
+        while (!(cause instanceof io.mp4j.core.RegionMissingException) && cause.getCause() != null)
+        {
+            cause = cause.getCause();
+        }
+        assertTrue(cause.getMessage().startsWith("shared dict is gone (was its manager closed?)"), cause.toString());
     }
 }
