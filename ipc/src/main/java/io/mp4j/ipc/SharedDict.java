@@ -156,7 +156,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     @Override
     public int size()
     {
-        return read(ChronicleMap::size);
+        return locked(ChronicleMap::size);
     }
 
     @Override
@@ -169,14 +169,14 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     public boolean containsKey(final Object key)
     {
         final byte[] encoded = encode(key, "key");
-        return read(m -> m.containsKey(encoded));
+        return locked(m -> m.containsKey(encoded));
     }
 
     @Override
     public boolean containsValue(final Object value)
     {
         final byte[] encoded = encode(value, "value");
-        return read(m ->
+        return locked(m ->
         {
             for (final byte[] candidate : m.values())
             {
@@ -193,7 +193,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     public V get(final Object key)
     {
         final byte[] encoded = encode(key, "key");
-        return decode(read(m -> m.get(encoded)));
+        return decode(locked(m -> m.get(encoded)));
     }
 
     @Override
@@ -201,30 +201,14 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     {
         final byte[] encodedKey = encode(key, "key");
         final byte[] encodedValue = encode(value, "value");
-        lock();
-        try
-        {
-            return decode(change(PUT, encodedKey, encodedValue));
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        return decode(locked(m -> change(PUT, encodedKey, encodedValue)));
     }
 
     @Override
     public V remove(final Object key)
     {
         final byte[] encoded = encode(key, "key");
-        lock();
-        try
-        {
-            return decode(change(REMOVE, encoded, null));
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        return decode(locked(m -> change(REMOVE, encoded, null)));
     }
 
     @Override
@@ -236,15 +220,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     @Override
     public void clear()
     {
-        lock();
-        try
-        {
-            change(CLEAR, null, null);
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        locked(m -> change(CLEAR, null, null));
     }
 
     @Override
@@ -252,63 +228,27 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     {
         final byte[] encodedKey = encode(key, "key");
         final byte[] encodedValue = encode(value, "value");
-        lock();
-        try
+        return decode(locked(m ->
         {
-            final byte[] current = map.get(encodedKey);
+            final byte[] current = m.get(encodedKey);
             if (current == null)
             {
                 change(PUT, encodedKey, encodedValue);
             }
-            return decode(current);
-        }
-        finally
-        {
-            lock.unlock();
-        }
+            return current;
+        }));
     }
 
     @Override
     public boolean remove(final Object key, final Object value)
     {
-        final byte[] encodedKey = encode(key, "key");
-        final byte[] encodedValue = encode(value, "value");
-        lock();
-        try
-        {
-            if (Arrays.equals(map.get(encodedKey), encodedValue))
-            {
-                change(REMOVE, encodedKey, null);
-                return true;
-            }
-            return false;
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        return changeIfCurrent(encode(key, "key"), encode(value, "value"), REMOVE, null);
     }
 
     @Override
     public boolean replace(final K key, final V oldValue, final V newValue)
     {
-        final byte[] encodedKey = encode(key, "key");
-        final byte[] encodedOld = encode(oldValue, "value");
-        final byte[] encodedNew = encode(newValue, "value");
-        lock();
-        try
-        {
-            if (Arrays.equals(map.get(encodedKey), encodedOld))
-            {
-                change(PUT, encodedKey, encodedNew);
-                return true;
-            }
-            return false;
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        return changeIfCurrent(encode(key, "key"), encode(oldValue, "value"), PUT, encode(newValue, "value"));
     }
 
     @Override
@@ -316,22 +256,14 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     {
         final byte[] encodedKey = encode(key, "key");
         final byte[] encodedValue = encode(value, "value");
-        lock();
-        try
-        {
-            return map.containsKey(encodedKey) ? decode(change(PUT, encodedKey, encodedValue)) : null;
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        return decode(locked(m -> m.containsKey(encodedKey) ? change(PUT, encodedKey, encodedValue) : null));
     }
 
     /** {@inheritDoc} A decoded copy of the keys at the time of the call. */
     @Override
     public Set<K> keySet()
     {
-        final List<byte[]> keys = read(m -> new ArrayList<>(m.keySet()));
+        final List<byte[]> keys = locked(m -> new ArrayList<>(m.keySet()));
         final Set<K> decoded = new LinkedHashSet<>();
         for (final byte[] key : keys)
         {
@@ -344,7 +276,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     @Override
     public Collection<V> values()
     {
-        final List<byte[]> values = read(m -> new ArrayList<>(m.values()));
+        final List<byte[]> values = locked(m -> new ArrayList<>(m.values()));
         final List<V> decoded = new ArrayList<>(values.size());
         for (final byte[] value : values)
         {
@@ -357,7 +289,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     @Override
     public Set<Map.Entry<K, V>> entrySet()
     {
-        final List<Map.Entry<byte[], byte[]>> entries = read(m ->
+        final List<Map.Entry<byte[], byte[]>> entries = locked(m ->
         {
             final List<Map.Entry<byte[], byte[]>> copy = new ArrayList<>();
             for (final Map.Entry<byte[], byte[]> entry : m.entrySet())
@@ -486,17 +418,31 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         }
     }
 
-    private <T> T read(final Function<ChronicleMap<byte[], byte[]>, T> query)
+    private <T> T locked(final Function<ChronicleMap<byte[], byte[]>, T> call)
     {
         lock();
         try
         {
-            return query.apply(map);
+            return call.apply(map);
         }
         finally
         {
             lock.unlock();
         }
+    }
+
+    /** Makes a change if the key's value is the expected one (decided and made under the lock). */
+    private boolean changeIfCurrent(final byte[] key, final byte[] expected, final long kind, final byte[] value)
+    {
+        return locked(m ->
+        {
+            if (Arrays.equals(m.get(key), expected))
+            {
+                change(kind, key, value);
+                return true;
+            }
+            return false;
+        });
     }
 
     /**

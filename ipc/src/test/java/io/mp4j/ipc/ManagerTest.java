@@ -97,4 +97,39 @@ class ManagerTest
         }
         assertTrue(cause.getMessage().startsWith("shared dict is gone (was its manager closed?)"), cause.toString());
     }
+
+    @Test
+    void shouldBehaveLikeAConcurrentHashMapUnderRandomCalls()
+    {
+        try (Manager manager = new Manager())
+        {
+            final SharedDict<Object, Object> dict = manager.dict(1_000);
+            final java.util.Map<Object, Object> model = new java.util.concurrent.ConcurrentHashMap<>();
+            final java.util.Random random = new java.util.Random(42);
+            for (int step = 0; step < 20_000; step++)
+            {
+                final Object key = random.nextBoolean() ? "k" + random.nextInt(50) : (Object)random.nextInt(50);
+                final Object value = random.nextInt(3) == 0 ? java.util.List.of(random.nextInt(4)) : (Object)random.nextInt(4);
+                final Object other = random.nextInt(4);
+                switch (random.nextInt(8))
+                {
+                    case 0 -> assertEquals(model.put(key, value), dict.put(key, value));
+                    case 1 -> assertEquals(model.get(key), dict.get(key));
+                    case 2 -> assertEquals(model.remove(key), dict.remove(key));
+                    case 3 -> assertEquals(model.putIfAbsent(key, value), dict.putIfAbsent(key, value));
+                    case 4 -> assertEquals(model.remove(key, other), dict.remove(key, other));
+                    case 5 -> assertEquals(model.replace(key, other, value), dict.replace(key, other, value));
+                    case 6 -> assertEquals(model.replace(key, value), dict.replace(key, value));
+                    default -> assertEquals(model.containsKey(key), dict.containsKey(key));
+                }
+                assertEquals(model.size(), dict.size());
+            }
+            assertEquals(model, dict);
+            assertEquals(model.keySet(), dict.keySet());
+            assertEquals(model.hashCode(), dict.hashCode());
+            assertEquals(model.containsValue(java.util.List.of(3)), dict.containsValue(java.util.List.of(3)));
+            dict.clear();
+            assertTrue(dict.isEmpty());
+        }
+    }
 }
