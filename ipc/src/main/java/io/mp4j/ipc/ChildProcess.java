@@ -6,7 +6,6 @@ import io.mp4j.core.RemoteException;
 import io.mp4j.core.Session;
 import io.mp4j.core.ShutdownSequence;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -414,54 +413,10 @@ public final class ChildProcess
 
     private Thread pump(final InputStream from, final Supplier<PrintStream> to, final String stream)
     {
-        final Thread thread = new Thread(() -> copyLines(from, to), "mp4j-" + stream + '-' + name);
+        final Thread thread = new Thread(() -> OutputLines.copyAll(from, to), "mp4j-" + stream + '-' + name);
         thread.setDaemon(true);
         thread.start();
         return thread;
-    }
-
-    /** Copies whole lines, each in one write, so that lines of concurrent children never interleave. */
-    private static void copyLines(final InputStream from, final Supplier<PrintStream> to)
-    {
-        final byte[] buffer = new byte[8192];
-        final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-        try (from)
-        {
-            int read;
-            while ((read = from.read(buffer)) != -1)
-            {
-                int start = 0;
-                for (int i = 0; i < read; i++)
-                {
-                    if (buffer[i] == '\n')
-                    {
-                        line.write(buffer, start, i + 1 - start);
-                        writeLine(to.get(), line);
-                        start = i + 1;
-                    }
-                }
-                line.write(buffer, start, read - start);
-            }
-        }
-        catch (final IOException ex)
-        {
-            // The child's end closed abruptly: what was read so far is still written below.
-        }
-        if (line.size() > 0)
-        {
-            line.write('\n');
-            writeLine(to.get(), line);
-        }
-    }
-
-    private static void writeLine(final PrintStream to, final ByteArrayOutputStream line)
-    {
-        synchronized (to)
-        {
-            to.write(line.toByteArray(), 0, line.size());
-            to.flush();
-        }
-        line.reset();
     }
 
     private static void stopChildrenAtExit()
