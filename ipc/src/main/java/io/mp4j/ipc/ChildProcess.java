@@ -313,7 +313,9 @@ public final class ChildProcess
     public void terminate()
     {
         checkStarted();
-        process.destroy();
+        // Through the handle: Process.destroy() would also close the child's pipes, and the child, seeing
+        // its lifeline closed, would halt before its shutdown hooks ran; its last output would be lost.
+        process.toHandle().destroy();
     }
 
     /**
@@ -324,7 +326,8 @@ public final class ChildProcess
     public void kill()
     {
         checkStarted();
-        process.destroyForcibly();
+        // Through the handle, so that what the child wrote before it died is still copied.
+        process.toHandle().destroyForcibly();
     }
 
     /**
