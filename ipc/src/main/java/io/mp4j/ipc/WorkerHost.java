@@ -119,7 +119,8 @@ public final class WorkerHost implements AutoCloseable
      *
      * @param name           the host's name: letters, digits, {@code . _ -}.
      * @param workerCount    how many warm worker JVMs.
-     * @param processContext how workers are started (their classpath must hold the clients' classes).
+     * @param processContext how workers are started (their classpath must hold the clients' classes); it
+     *                       must not name a host itself.
      * @return the running host.
      * @throws Mp4jException if a host of that name is already running.
      */
@@ -129,6 +130,11 @@ public final class WorkerHost implements AutoCloseable
         if (workerCount < 1)
         {
             throw new IllegalArgumentException("a host needs at least one worker: workers=" + workerCount);
+        }
+        if (processContext.host() != null)
+        {
+            throw new IllegalArgumentException("a host starts its own workers; its process context cannot name " +
+                "another host: host=" + processContext.host());
         }
 
         final Path registration = registrationOf(name);
