@@ -479,6 +479,30 @@ class HostedChildProcessTest
     }
 
     @Test
+    void shouldEndChildWithClearFailureWhenHostIsKilled()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final String name = TestHosts.uniqueName();
+            final Process host = hosts.start(name, 1);
+            final ChildProcess child = new ChildProcess(new ProcessContext().host(name), () -> Thread.sleep(600_000))
+                .start();
+
+            host.destroyForcibly().waitFor();
+            child.join();
+
+            final RemoteException failure = child.failure().orElseThrow();
+            assertTrue(failure.getMessage().contains("worker host stopped: host=" + name), failure.getMessage());
+            assertEquals(ChildMain.PARENT_DIED_EXIT_CODE, child.exitCode().orElseThrow(),
+                "the worker ended with its host");
+            TestProcesses.awaitExit(child.pid());
+            // A SIGKILLed host cannot clean up: its registration and session are left for the next one.
+            Files.deleteIfExists(WorkerHost.registrationOf(name));
+            Session.sweepStale(Session.defaultRoot());
+        });
+    }
+
+    @Test
     void shouldLeaseHostsWorkersForPoolWhoseProcessContextNamesTheHost()
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
