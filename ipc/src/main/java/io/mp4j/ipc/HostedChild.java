@@ -144,6 +144,24 @@ final class HostedChild
 
     private void reap()
     {
+        try
+        {
+            follow();
+        }
+        catch (final RuntimeException ex)
+        {
+            // Never leave join() waiting: stop the worker if it still serves this child, and say why.
+            signal(SIGKILL);
+            release(false);
+            channel.delete();
+            host.close();
+            child.ended(ChildProcess.FAILED_EXIT_CODE, localFailure("cannot follow the child: " + ex));
+        }
+    }
+
+    /** Copies the child's output until it ends, lets its worker go and ends the child. */
+    private void follow()
+    {
         int exitCode;
         RemoteException failure = null;
         if (awaitEnd())
@@ -247,7 +265,14 @@ final class HostedChild
             }
             case PoolChannel.EXITED ->
             {
-                exitFailure = channel.payload(buffer, index, length);
+                try
+                {
+                    exitFailure = channel.payload(buffer, index, length);
+                }
+                catch (final Mp4jException ex)
+                {
+                    exitFailure = RemoteException.encode(ex); // e.g. a spilled report whose file is gone
+                }
                 exited = true;
             }
             default ->
