@@ -503,6 +503,29 @@ class HostedChildProcessTest
     }
 
     @Test
+    void shouldReportTargetWhoseClassTheHostCannotLoad()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final ProcessTarget foreign = (ProcessTarget)TestHosts.compileOutsideTheClasspath(
+                root.resolve("foreign-target"), "ForeignTarget",
+                "public class ForeignTarget implements io.mp4j.ipc.ProcessTarget {\n" +
+                "    public void run() { System.out.println(\"ran\"); }\n" +
+                "}\n");
+            final ChildProcess child = new ChildProcess(new ProcessContext().host(HOST), foreign).start();
+            child.join();
+
+            assertEquals(ChildProcess.FAILED_EXIT_CODE, child.exitCode().orElseThrow());
+            final RemoteException failure = child.failure().orElseThrow();
+            assertTrue(failure.getMessage().contains("cannot load: class=ForeignTarget"), failure.getMessage());
+            final ChildProcess next = new ChildProcess(new ProcessContext().host(HOST), () -> System.out.println("next"))
+                .start();
+            next.join();
+            assertEquals(List.of("next"), outLines(), "the worker went on serving");
+        });
+    }
+
+    @Test
     void shouldLeaseHostsWorkersForPoolWhoseProcessContextNamesTheHost()
     {
         assertTimeoutPreemptively(TIMEOUT, () ->

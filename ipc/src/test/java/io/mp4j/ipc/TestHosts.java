@@ -2,7 +2,10 @@ package io.mp4j.ipc;
 
 import io.mp4j.core.Mp4jException;
 
+import javax.tools.ToolProvider;
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -72,6 +76,23 @@ final class TestHosts
         {
             Thread.sleep(10);
         }
+    }
+
+    /**
+     * Compiles a public class with a no-argument constructor into a directory of its own and makes one,
+     * through a class loader of its own: an object whose class a host's workers cannot load.
+     */
+    static Object compileOutsideTheClasspath(final Path directory, final String className, final String source)
+        throws Exception
+    {
+        final Path sources = Files.createDirectories(directory);
+        final Path file = sources.resolve(className + ".java");
+        Files.writeString(file, source);
+        final int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null,
+            "-cp", System.getProperty("java.class.path"), "-d", sources.toString(), file.toString());
+        assertEquals(0, compiled);
+        final URLClassLoader loader = new URLClassLoader(new URL[]{sources.toUri().toURL()}, TestHosts.class.getClassLoader());
+        return loader.loadClass(className).getDeclaredConstructor().newInstance();
     }
 
     static String readQuietly(final Path log)

@@ -8,9 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.tools.ToolProvider;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -193,16 +190,10 @@ class WorkerHostTest
     @SuppressWarnings("unchecked")
     private PoolFunction<Integer, Integer> compileFunctionOutsideTheClasspath() throws Exception
     {
-        final Path sources = Files.createDirectories(root.resolve("foreign"));
-        Files.writeString(sources.resolve("ForeignFunction.java"),
+        return (PoolFunction<Integer, Integer>)TestHosts.compileOutsideTheClasspath(root.resolve("foreign"),
+            "ForeignFunction",
             "public class ForeignFunction implements io.mp4j.ipc.PoolFunction<Integer, Integer> {\n" +
             "    public Integer apply(Integer x) { return x * 2; }\n" +
             "}\n");
-        final int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null,
-            "-cp", System.getProperty("java.class.path"), "-d", sources.toString(),
-            sources.resolve("ForeignFunction.java").toString());
-        assertEquals(0, compiled);
-        final URLClassLoader loader = new URLClassLoader(new URL[]{sources.toUri().toURL()}, getClass().getClassLoader());
-        return (PoolFunction<Integer, Integer>)loader.loadClass("ForeignFunction").getDeclaredConstructor().newInstance();
     }
 }
