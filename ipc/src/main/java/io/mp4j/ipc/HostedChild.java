@@ -7,6 +7,7 @@ import io.mp4j.core.Session;
 import io.mp4j.core.WaitStrategy;
 import io.mp4j.core.Waiter;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.MessageHandler;
 
 import java.util.OptionalInt;
 
@@ -38,6 +39,7 @@ final class HostedChild
     private final HostConnection.Lease lease;
     private final OutputLines out = new OutputLines(() -> System.out);
     private final OutputLines err = new OutputLines(() -> System.err);
+    private final MessageHandler handler = this::onMessage;
     private volatile Waiter reaperWaiter;
     private volatile int signal;
     private boolean released;
@@ -246,7 +248,7 @@ final class HostedChild
 
     private int drain()
     {
-        final int read = PoolChannel.read(channel.results(), this::onMessage, Integer.MAX_VALUE);
+        final int read = PoolChannel.read(channel.results(), handler, Integer.MAX_VALUE);
         if (read > 0)
         {
             channel.board().ring(PoolChannel.RESULTS_ROOM_TAG);

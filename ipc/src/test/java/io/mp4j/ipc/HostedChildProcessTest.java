@@ -340,8 +340,8 @@ class HostedChildProcessTest
                 assertEquals(0, child.exitCode().orElseThrow(), child.toString());
                 used.add(child.pid());
             }
-            final ChildProcess first = new ChildProcess(hosted, () -> Thread.sleep(500)).start();
-            final ChildProcess second = new ChildProcess(hosted, () -> Thread.sleep(500)).start();
+            final ChildProcess first = new ChildProcess(hosted, () -> Thread.sleep(2_000)).start();
+            final ChildProcess second = new ChildProcess(hosted, () -> Thread.sleep(2_000)).start();
             assertNotEquals(first.pid(), second.pid(), "children at once get workers of their own");
             first.join();
             second.join();
