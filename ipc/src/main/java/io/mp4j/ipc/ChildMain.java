@@ -43,30 +43,58 @@ public final class ChildMain
         final String fileName = args[0];
         final Session session = Session.current();
         final Path failureFile = session.file(fileName + ChildProcess.FAILURE_SUFFIX);
-        int exitCode = 0;
+        Throwable failure;
         try
         {
             final Path specFile = session.file(fileName + ChildProcess.SPEC_SUFFIX);
             final ChildSpec spec = ChildSpec.decode(Files.readAllBytes(specFile));
             Files.deleteIfExists(specFile);
-            Multiprocessing.becomeChild(spec);
-
-            final ProcessTarget target =
-                (ProcessTarget)JavaSerialization.deserialize(spec.target(), "target of " + spec.name());
-            target.run();
+            failure = run(spec);
         }
         catch (final Throwable ex)
         {
-            exitCode = ChildProcess.FAILED_EXIT_CODE;
-            // As Python does, the child prints its own traceback; the parent gets it too.
-            System.err.println("Exception in " + Multiprocessing.currentProcess().name() + ':');
-            ex.printStackTrace();
-            session.writeAtomically(failureFile.getFileName().toString(), RemoteException.encode(ex));
+            failure = printed(ex);
         }
 
+        int exitCode = 0;
+        if (failure != null)
+        {
+            exitCode = ChildProcess.FAILED_EXIT_CODE;
+            session.writeAtomically(failureFile.getFileName().toString(), RemoteException.encode(failure));
+        }
         System.out.flush();
         System.err.flush();
         System.exit(exitCode);
+    }
+
+    /**
+     * Runs a child's target in the calling thread as the process the spec names: in a child JVM of its
+     * own, or in a host's warm worker.
+     *
+     * @return what escaped the target, already printed to standard error; null if it returned.
+     */
+    static Throwable run(final ChildSpec spec)
+    {
+        try
+        {
+            Multiprocessing.becomeChild(spec);
+            final ProcessTarget target =
+                (ProcessTarget)JavaSerialization.deserialize(spec.target(), "target of " + spec.name());
+            target.run();
+            return null;
+        }
+        catch (final Throwable ex)
+        {
+            return printed(ex);
+        }
+    }
+
+    private static Throwable printed(final Throwable failure)
+    {
+        // As Python does, the child prints its own traceback; the parent gets it too.
+        System.err.println("Exception in " + Multiprocessing.currentProcess().name() + ':');
+        failure.printStackTrace();
+        return failure;
     }
 
     /**

@@ -6,7 +6,6 @@ import io.mp4j.core.RemoteException;
 import io.mp4j.core.Session;
 import io.mp4j.core.ShutdownSequence;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -40,6 +39,18 @@ import java.util.function.Supplier;
  * child's stack trace. A child exits by itself within moments of its parent's death, however the
  * parent died; at a normal exit of the parent, daemon children are stopped and the others joined.
  * <p>
+ * A <em>hosted</em> child runs its target in a warm worker JVM leased from a running {@link WorkerHost}
+ * instead of a new JVM, and starts in about a millisecond:
+ * <pre>{@code
+ * ChildProcess child = new ChildProcess(new ProcessContext().host("app"), () -> work()).start();
+ * }</pre>
+ * It behaves as a spawned child (output copied line by line, exit code, failure, name, terminate, kill,
+ * death with its parent), with these differences: {@link #pid()} is the worker's; {@link #terminate()}
+ * and {@link #kill()} end the worker's JVM, which the host replaces; what the target leaves running
+ * (threads, children) stays in the warm JVM, whose output after the target returned goes to the host's;
+ * a worker host that stops under a running child ends it with a {@link #failure()} saying
+ * {@code worker host stopped}.
+ * <p>
  * Configure (name, daemon) before {@link #start()}; after it, any thread may query, join or stop the
  * child.
  */
@@ -63,6 +74,7 @@ public final class ChildProcess
     private boolean daemon;
     private final CompletableFuture<ChildProcess> exit = new CompletableFuture<>();
     private volatile Process process;
+    private volatile HostedChild hosted;
     private volatile RemoteException failure;
     private volatile int exitCode;
 
@@ -109,9 +121,40 @@ public final class ChildProcess
     }
 
     /**
+     * A child that will run a one-argument target with the given context: Python's
+     * {@code ctx.Process(target=f, args=(a,))}.
+     *
+     * @param context  how the child is started, e.g. on a worker host.
+     * @param target   what the child runs.
+     * @param argument the argument passed to it, copied by serialization.
+     * @param <A>      the argument's type.
+     */
+    public <A> ChildProcess(final ProcessContext context, final ProcessTarget1<A> target, final A argument)
+    {
+        this(context, () -> target.run(argument));
+    }
+
+    /**
+     * A child that will run a two-argument target with the given context: Python's
+     * {@code ctx.Process(target=f, args=(a, b))}.
+     *
+     * @param context how the child is started, e.g. on a worker host.
+     * @param target  the target.
+     * @param first   the first argument, copied by serialization.
+     * @param second  the second argument, copied by serialization.
+     * @param <A>     the first argument's type.
+     * @param <B>     the second argument's type.
+     */
+    public <A, B> ChildProcess(
+        final ProcessContext context, final ProcessTarget2<A, B> target, final A first, final B second)
+    {
+        this(context, () -> target.run(first, second));
+    }
+
+    /**
      * A child that will run the target with the given context.
      *
-     * @param context how the child JVM is started.
+     * @param context how the child JVM is started, or which worker host runs it.
      * @param target  what the child runs; serialized at {@link #start()}.
      */
     public ChildProcess(final ProcessContext context, final ProcessTarget target)
@@ -171,22 +214,31 @@ public final class ChildProcess
     }
 
     /**
-     * Serializes the target, hands it to a new child JVM through the session and starts that JVM.
+     * Serializes the target, hands it to a new child JVM through the session and starts that JVM; or, with
+     * a context that names a worker host, hands it to a free worker of the host, waiting up to the
+     * context's {@link ProcessContext#leaseTimeout() lease timeout} for one.
      *
      * @return this, for chaining.
-     * @throws io.mp4j.core.EncodingException if the target or what it captures is not serializable; no
-     *                                        JVM is started then.
-     * @throws IllegalStateException          if the child was started before.
-     * @throws Mp4jException                  if the JVM cannot be started.
+     * @throws io.mp4j.core.EncodingException   if the target or what it captures is not serializable; no
+     *                                          JVM is started then.
+     * @throws IllegalStateException            if the child was started before.
+     * @throws io.mp4j.core.Mp4jTimeoutException if the host's workers all stayed leased for the lease
+     *                                          timeout; the child is not started and may be started again.
+     * @throws Mp4jException                    if the JVM cannot be started, or no worker host of the
+     *                                          context's name is running.
      */
     public synchronized ChildProcess start()
     {
         checkNotStarted();
         final byte[] targetBytes = JavaSerialization.serialize(target, "target of " + name);
-        final Session session = context.session();
-        final String fileName = session.uniqueName("child");
         final ChildSpec spec =
             new ChildSpec(name, identity, daemon, ProcessHandle.current().pid(), targetBytes);
+        if (context.host() != null)
+        {
+            return startHosted(spec);
+        }
+        final Session session = context.session();
+        final String fileName = session.uniqueName("child");
         final Path specFile = session.writeAtomically(fileName + SPEC_SUFFIX, spec.encode());
         final Path failureFile = session.file(fileName + FAILURE_SUFFIX);
 
@@ -211,6 +263,15 @@ public final class ChildProcess
         final Thread reaper = new Thread(() -> reap(started, out, err, specFile, failureFile), "mp4j-reaper-" + name);
         reaper.setDaemon(true);
         reaper.start();
+        return this;
+    }
+
+    private ChildProcess startHosted(final ChildSpec spec)
+    {
+        final HostedChild leased = HostedChild.lease(this, context, spec);
+        hosted = leased;
+        STARTED.add(this);
+        leased.watch();
         return this;
     }
 
@@ -266,6 +327,10 @@ public final class ChildProcess
      */
     public boolean isAlive()
     {
+        if (hosted != null)
+        {
+            return !exit.isDone();
+        }
         final Process started = process;
         return started != null && started.isAlive();
     }
@@ -274,7 +339,9 @@ public final class ChildProcess
      * The child's exit code once it has ended and been joined: 0 for a target that returned,
      * {@value #FAILED_EXIT_CODE} for one that threw, the code passed to {@code System.exit}, or
      * 128 + the signal number for a child ended by a signal (143 for {@link #terminate()}, 137 for
-     * {@link #kill()}), as the JDK reports it. Python reports signals as negative numbers instead.
+     * {@link #kill()}), as the JDK reports it. Python reports signals as negative numbers instead. A hosted
+     * child's code is the same: 0 or 1 as its target ended, or how its worker's JVM ended, which the host
+     * reports ({@value ChildMain#PARENT_DIED_EXIT_CODE} if a killed host could not).
      *
      * @return the exit code, or empty while the child runs or was never started.
      */
@@ -297,35 +364,55 @@ public final class ChildProcess
     /**
      * The child's process id: Python's {@code pid}.
      *
-     * @return the operating system's id of the child JVM.
+     * @return the operating system's id of the child JVM (a hosted child's: its worker's).
      * @throws IllegalStateException if the child was never started.
      */
     public long pid()
     {
         checkStarted();
-        return process.pid();
+        final HostedChild running = hosted;
+        return running != null ? running.pid() : process.pid();
     }
 
     /**
-     * Asks the child to stop (SIGTERM): its shutdown hooks run. Python's {@code terminate()}.
+     * Asks the child to stop (SIGTERM): its shutdown hooks run. Python's {@code terminate()}. A hosted
+     * child's worker JVM gets the signal while it runs the child's target; the host starts another. Once
+     * the child has ended this does nothing.
      *
      * @throws IllegalStateException if the child was never started.
      */
     public void terminate()
     {
         checkStarted();
-        process.destroy();
+        final HostedChild running = hosted;
+        if (running != null)
+        {
+            running.terminate();
+            return;
+        }
+        // Through the handle: Process.destroy() would also close the child's pipes, and the child, seeing
+        // its lifeline closed, would halt before its shutdown hooks ran; its last output would be lost.
+        process.toHandle().destroy();
     }
 
     /**
-     * Stops the child at once (SIGKILL): Python's {@code kill()}.
+     * Stops the child at once (SIGKILL): Python's {@code kill()}. A hosted child's worker JVM is killed
+     * while it runs the child's target; the host starts another. Once the child has ended this does
+     * nothing.
      *
      * @throws IllegalStateException if the child was never started.
      */
     public void kill()
     {
         checkStarted();
-        process.destroyForcibly();
+        final HostedChild running = hosted;
+        if (running != null)
+        {
+            running.kill();
+            return;
+        }
+        // Through the handle, so that what the child wrote before it died is still copied.
+        process.toHandle().destroyForcibly();
     }
 
     /**
@@ -341,11 +428,11 @@ public final class ChildProcess
     @Override
     public String toString()
     {
-        final Process started = process;
-        final String state = started == null ? "initial" : exit.isDone() ? "stopped exitcode=" + exitCode :
-            "started";
-        return "ChildProcess{name=" + name + (started == null ? "" : " pid=" + started.pid()) + ' ' + state +
-            (daemon ? " daemon" : "") + '}';
+        final boolean started = isStarted();
+        final String state = !started ? "initial" : exit.isDone() ? "stopped exitcode=" + exitCode : "started";
+        final HostedChild running = hosted;
+        return "ChildProcess{name=" + name + (started ? " pid=" + pid() : "") +
+            (running != null ? " host=" + running.hostName() : "") + ' ' + state + (daemon ? " daemon" : "") + '}';
     }
 
     static List<ChildProcess> started()
@@ -357,11 +444,12 @@ public final class ChildProcess
         final Process started, final Thread out, final Thread err, final Path specFile, final Path failureFile)
     {
         boolean interrupted = false;
+        int code;
         while (true)
         {
             try
             {
-                exitCode = started.waitFor();
+                code = started.waitFor();
                 // A grandchild that inherited the pipes could keep them open; the drain is bounded.
                 out.join(OUTPUT_DRAIN_MILLIS);
                 err.join(OUTPUT_DRAIN_MILLIS);
@@ -373,24 +461,33 @@ public final class ChildProcess
             }
         }
 
+        RemoteException reported;
         try
         {
-            failure = readFailure(failureFile);
+            reported = readFailure(failureFile);
         }
         catch (final RuntimeException ex)
         {
-            failure = new RemoteException("child failed: name=" + name + " pid=" + started.pid(),
+            reported = new RemoteException("child failed: name=" + name + " pid=" + started.pid(),
                 new io.mp4j.core.RemoteThrowable(ex.getClass().getName(),
                     "unreadable failure report: " + ex.getMessage(), new StackTraceElement[0]));
         }
         deleteQuietly(specFile);
         deleteQuietly(failureFile);
-        STARTED.remove(this);
-        exit.complete(this);
+        ended(code, reported);
         if (interrupted)
         {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Records how the child ended and completes its exit; called once, by the child's reaper thread. */
+    void ended(final int code, final RemoteException reported)
+    {
+        exitCode = code;
+        failure = reported;
+        STARTED.remove(this);
+        exit.complete(this);
     }
 
     private RemoteException readFailure(final Path failureFile)
@@ -414,54 +511,10 @@ public final class ChildProcess
 
     private Thread pump(final InputStream from, final Supplier<PrintStream> to, final String stream)
     {
-        final Thread thread = new Thread(() -> copyLines(from, to), "mp4j-" + stream + '-' + name);
+        final Thread thread = new Thread(() -> OutputLines.copyAll(from, to), "mp4j-" + stream + '-' + name);
         thread.setDaemon(true);
         thread.start();
         return thread;
-    }
-
-    /** Copies whole lines, each in one write, so that lines of concurrent children never interleave. */
-    private static void copyLines(final InputStream from, final Supplier<PrintStream> to)
-    {
-        final byte[] buffer = new byte[8192];
-        final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-        try (from)
-        {
-            int read;
-            while ((read = from.read(buffer)) != -1)
-            {
-                int start = 0;
-                for (int i = 0; i < read; i++)
-                {
-                    if (buffer[i] == '\n')
-                    {
-                        line.write(buffer, start, i + 1 - start);
-                        writeLine(to.get(), line);
-                        start = i + 1;
-                    }
-                }
-                line.write(buffer, start, read - start);
-            }
-        }
-        catch (final IOException ex)
-        {
-            // The child's end closed abruptly: what was read so far is still written below.
-        }
-        if (line.size() > 0)
-        {
-            line.write('\n');
-            writeLine(to.get(), line);
-        }
-    }
-
-    private static void writeLine(final PrintStream to, final ByteArrayOutputStream line)
-    {
-        synchronized (to)
-        {
-            to.write(line.toByteArray(), 0, line.size());
-            to.flush();
-        }
-        line.reset();
     }
 
     private static void stopChildrenAtExit()
@@ -471,16 +524,17 @@ public final class ChildProcess
         {
             if (child.daemon)
             {
-                child.process.destroy();
+                child.terminate();
             }
         }
         for (final ChildProcess child : children)
         {
             try
             {
-                if (child.daemon && !child.process.waitFor(DAEMON_STOP_MILLIS, TimeUnit.MILLISECONDS))
+                if (child.daemon && !child.join(Duration.ofMillis(DAEMON_STOP_MILLIS)))
                 {
-                    child.process.destroyForcibly().waitFor(DAEMON_STOP_MILLIS, TimeUnit.MILLISECONDS);
+                    child.kill();
+                    child.join(Duration.ofMillis(DAEMON_STOP_MILLIS));
                 }
                 child.join();
             }
@@ -504,9 +558,14 @@ public final class ChildProcess
         }
     }
 
+    private boolean isStarted()
+    {
+        return process != null || hosted != null;
+    }
+
     private void checkNotStarted()
     {
-        if (process != null)
+        if (isStarted())
         {
             throw new IllegalStateException("child already started: name=" + name);
         }
@@ -514,7 +573,7 @@ public final class ChildProcess
 
     private void checkStarted()
     {
-        if (process == null)
+        if (!isStarted())
         {
             throw new IllegalStateException("child not started: name=" + name);
         }

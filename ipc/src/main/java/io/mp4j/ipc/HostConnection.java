@@ -14,10 +14,12 @@ import org.agrona.concurrent.AtomicBuffer;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 import static io.mp4j.ipc.HostDescriptor.CHANNEL_PATH_LENGTH_OFFSET;
 import static io.mp4j.ipc.HostDescriptor.CHANNEL_PATH_OFFSET;
 import static io.mp4j.ipc.HostDescriptor.CLAIMED;
+import static io.mp4j.ipc.HostDescriptor.EXIT_WORD_OFFSET;
 import static io.mp4j.ipc.HostDescriptor.FREE;
 import static io.mp4j.ipc.HostDescriptor.HOST_PID_OFFSET;
 import static io.mp4j.ipc.HostDescriptor.HOST_RUNNING;
@@ -33,7 +35,10 @@ import static io.mp4j.ipc.HostDescriptor.WORKER_COUNT_OFFSET;
 import static io.mp4j.ipc.HostDescriptor.WORKER_PID_OFFSET;
 import static io.mp4j.ipc.HostDescriptor.WORKER_START_OFFSET;
 
-/** A client's view of a running worker host: its state, and leases of its workers. Used by one thread. */
+/**
+ * A client's view of a running worker host: its state, and leases of its workers. Used by one thread at
+ * a time (a hosted child's starting thread hands it to its reaper).
+ */
 final class HostConnection implements AutoCloseable
 {
     private final String name;
@@ -42,8 +47,11 @@ final class HostConnection implements AutoCloseable
     private final AtomicBuffer buffer;
     private final ProcessIdentity host;
 
-    /** A worker leased from the host: the slot, and the worker JVM serving the client's channel. */
-    record Lease(int slot, ProcessIdentity worker)
+    /**
+     * A worker leased from the host: the slot, the worker JVM serving the client's channel, and which of
+     * the slot's leases this is.
+     */
+    record Lease(int slot, ProcessIdentity worker, long number)
     {
     }
 
@@ -148,13 +156,13 @@ final class HostConnection implements AutoCloseable
                     buffer.putLong(base + OWNER_START_OFFSET, self.startEpochMilli());
                     buffer.putInt(base + CHANNEL_PATH_LENGTH_OFFSET, path.length);
                     buffer.putBytes(base + CHANNEL_PATH_OFFSET, path);
-                    buffer.getAndAddLong(base + LEASE_COUNT_OFFSET, 1);
+                    final long number = buffer.getAndAddLong(base + LEASE_COUNT_OFFSET, 1) + 1;
                     final ProcessIdentity worker = new ProcessIdentity(
                         buffer.getLong(base + WORKER_PID_OFFSET), buffer.getLong(base + WORKER_START_OFFSET));
                     buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(self.pid(), LEASED));
                     control.waitBoard().ring(WaitBoard.tagFor(base + LEASE_WORD_OFFSET));
                     buffer.getAndAddLong(LEASES_GRANTED_OFFSET, 1);
-                    return new Lease(slot, worker);
+                    return new Lease(slot, worker, number);
                 }
             }
             if (!waiter.idle())
@@ -171,6 +179,34 @@ final class HostConnection implements AutoCloseable
         final long word = buffer.getLongVolatile(HostDescriptor.slotOffset(slot) + LEASE_WORD_OFFSET);
         final int state = HostDescriptor.state(word);
         return (state == LEASED || state == CLAIMED) && HostDescriptor.claimerPid(word) == ProcessIdentity.current().pid();
+    }
+
+    /** Whether the lease still holds: its worker has not handed the slot back, nor has anyone else got it. */
+    boolean holds(final Lease lease)
+    {
+        final int base = HostDescriptor.slotOffset(lease.slot());
+        final long word = buffer.getLongVolatile(base + LEASE_WORD_OFFSET);
+        return HostDescriptor.state(word) == LEASED &&
+            HostDescriptor.claimerPid(word) == ProcessIdentity.current().pid() &&
+            buffer.getLongVolatile(base + LEASE_COUNT_OFFSET) == lease.number();
+    }
+
+    /** Whether the host's JVM is still there, stopping or not. */
+    boolean isHostAlive()
+    {
+        return host.isAlive();
+    }
+
+    /**
+     * The exit code the host recorded for the slot's worker, if the last worker it recorded there is this one.
+     *
+     * @return the exit code, or empty while the host has not recorded this worker's end.
+     */
+    OptionalInt exitCode(final int slot, final ProcessIdentity worker)
+    {
+        final long word = buffer.getLongVolatile(HostDescriptor.slotOffset(slot) + EXIT_WORD_OFFSET);
+        return HostDescriptor.exitedPid(word) == worker.pid() ?
+            OptionalInt.of(HostDescriptor.exitCode(word)) : OptionalInt.empty();
     }
 
     @Override

@@ -45,6 +45,9 @@ import java.nio.charset.StandardCharsets;
  *  |                        Tasks Done                             |
  *  |                                                               |
  *  +---------------------------------------------------------------+
+ *  |   Exit Word: last dead worker's pid (high 48), exit code (16) |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
  *  |                   Channel Path Length                         |
  *  +---------------------------------------------------------------+
  *  |                 Channel Path (UTF-8, to 512)                 ...
@@ -52,7 +55,9 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  * A slot's state moves STARTING → FREE (the worker waits) → CLAIMED (a client won the CAS and writes
  * its lease) → LEASED (the worker serves the client's channel) → FREE. The claimer's pid sits in the
- * lease word itself, so a claim whose client died before finishing it can be taken back.
+ * lease word itself, so a claim whose client died before finishing it can be taken back. The host,
+ * the parent of every worker, writes the exit code of a worker that died into the exit word before it
+ * starts the replacement, so that a client whose hosted child's worker died can tell how it ended.
  */
 final class HostDescriptor
 {
@@ -73,7 +78,8 @@ final class HostDescriptor
     static final int OWNER_START_OFFSET = OWNER_PID_OFFSET + Long.BYTES;
     static final int LEASE_COUNT_OFFSET = OWNER_START_OFFSET + Long.BYTES;
     static final int TASKS_DONE_OFFSET = LEASE_COUNT_OFFSET + Long.BYTES;
-    static final int CHANNEL_PATH_LENGTH_OFFSET = TASKS_DONE_OFFSET + Long.BYTES;
+    static final int EXIT_WORD_OFFSET = TASKS_DONE_OFFSET + Long.BYTES;
+    static final int CHANNEL_PATH_LENGTH_OFFSET = EXIT_WORD_OFFSET + Long.BYTES;
     static final int CHANNEL_PATH_OFFSET = CHANNEL_PATH_LENGTH_OFFSET + Integer.BYTES;
     static final int SLOT_LENGTH = 512;
     static final int MAX_CHANNEL_PATH_LENGTH = SLOT_LENGTH - CHANNEL_PATH_OFFSET;
@@ -113,6 +119,21 @@ final class HostDescriptor
     static long claimerPid(final long leaseWord)
     {
         return leaseWord >>> 8;
+    }
+
+    static long exitWord(final long workerPid, final int exitCode)
+    {
+        return (workerPid << 16) | (exitCode & 0xFFFF);
+    }
+
+    static long exitedPid(final long exitWord)
+    {
+        return exitWord >>> 16;
+    }
+
+    static int exitCode(final long exitWord)
+    {
+        return (short)(exitWord & 0xFFFF);
     }
 
     static byte[] encodePath(final String path)

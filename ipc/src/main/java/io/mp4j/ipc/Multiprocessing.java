@@ -79,4 +79,11 @@ public final class Multiprocessing
         identity = spec.identity();
         current = new CurrentProcess(spec.name(), ProcessHandle.current().pid(), spec.parentPid(), spec.daemon());
     }
+
+    /** Makes this JVM who it was before a hosted child's target ran in it. */
+    static void restore(final CurrentProcess process, final String processIdentity)
+    {
+        identity = processIdentity;
+        current = process;
+    }
 }

@@ -1747,7 +1747,9 @@ public final class Pool implements ExecutorService, AutoCloseable
         }
 
         /**
-         * Sets how worker JVMs are started; default {@link ProcessContext#defaultContext()}.
+         * Sets how worker JVMs are started; default {@link ProcessContext#defaultContext()}. A process
+         * context that names a worker host makes the pool lease that host's workers, as
+         * {@link #host(String)} does (Python's {@code get_context(...).Pool()}).
          *
          * @param processContext the process context.
          * @return this.
@@ -1776,6 +1778,15 @@ public final class Pool implements ExecutorService, AutoCloseable
          */
         public Context conclude()
         {
+            if (processContext == null)
+            {
+                processContext = ProcessContext.defaultContext();
+            }
+            processContext.conclude();
+            if (host == null)
+            {
+                host = processContext.host();
+            }
             if (host != null && maxTasksPerChild > 0)
             {
                 throw new IllegalArgumentException(
@@ -1800,11 +1811,6 @@ public final class Pool implements ExecutorService, AutoCloseable
             {
                 waitStrategy = WaitStrategy.defaultStrategy();
             }
-            if (processContext == null)
-            {
-                processContext = ProcessContext.defaultContext();
-            }
-            processContext.conclude();
             return this;
         }
     }

@@ -19,7 +19,9 @@ import java.nio.file.Path;
 /**
  * The two rings between a pool and one worker JVM, in one {@link RegionKind#POOL} region: tasks from
  * the pool to the worker, results from the worker to the pool. Each worker JVM gets a fresh channel,
- * so what a dead worker left in its rings can be drained by the pool without racing a live reader.
+ * so what a dead worker left in its rings can be drained by the pool without racing a live reader. A
+ * hosted child talks to its host worker over a channel too: its target goes one way ({@link #RUN}), its
+ * output and end the other ({@link #OUTPUT}, {@link #EXITED}).
  * <pre>
  *  +--------------------------------+------------------+--------------------------------+------------------+
  *  | task ring (capacity)           | task trailer     | result ring (capacity)         | result trailer   |
@@ -63,6 +65,8 @@ final class PoolChannel implements AutoCloseable
     static final int FORGET = 3;
     /** Pool to worker: finish and exit. */
     static final int STOP = 4;
+    /** Client to host worker: run a hosted child; the payload is its {@link ChildSpec}. */
+    static final int RUN = 6;
     /** Worker to pool: the initializer ran, tasks are welcome. */
     static final int READY = 11;
     /** Worker to pool: the results of a chunk. */
@@ -71,6 +75,22 @@ final class PoolChannel implements AutoCloseable
     static final int ERROR = 13;
     /** Worker to pool: the initializer failed; the payload is an encoded exception. */
     static final int INIT_FAILED = 14;
+
+    /**
+     * Host worker to client: bytes a hosted child wrote to {@link #STDOUT} or {@link #STDERR}, the stream
+     * carried as the task index.
+     */
+    static final int OUTPUT = 15;
+    /**
+     * Host worker to client: the hosted child's target has ended; an empty payload if it returned, the
+     * encoded exception if it threw.
+     */
+    static final int EXITED = 16;
+
+    /** Task index of an {@link #OUTPUT} message from standard output. */
+    static final int STDOUT = 1;
+    /** Task index of an {@link #OUTPUT} message from standard error. */
+    static final int STDERR = 2;
 
     /** Wait tag: a message arrived in the tasks ring. */
     static final int TASKS_TAG = 0;

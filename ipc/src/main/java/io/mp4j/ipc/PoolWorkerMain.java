@@ -19,7 +19,8 @@ import java.util.function.BooleanSupplier;
  * The loop a pool worker JVM runs on one channel: take a chunk from the task ring, apply the call's
  * function to each item, write the results to the result ring. Functions arrive once per call and are
  * kept until the pool says the call is over. A spawned worker serves one channel for its whole life; a
- * worker host's worker serves one channel per lease. Runs in the worker's main thread only.
+ * worker host's worker serves one channel per lease, a pool's or a hosted child's ({@link HostedRun}).
+ * Runs in the worker's main thread only.
  */
 final class PoolWorkerMain implements MessageHandler
 {
@@ -140,6 +141,7 @@ final class PoolWorkerMain implements MessageHandler
                 functions.remove(callId);
                 unloadable.remove(callId);
             }
+            case PoolChannel.RUN -> runChild(buffer, index, length);
             case PoolChannel.STOP -> stopped = true;
             default -> throw new IllegalStateException("unknown pool message: type=" + type);
         }
@@ -161,6 +163,23 @@ final class PoolWorkerMain implements MessageHandler
             }
             unloadable.put(callId, ex);
         }
+    }
+
+    /** Runs a hosted child's target; only a host's worker is sent one. */
+    private void runChild(final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        final byte[] spec;
+        try
+        {
+            spec = channel.payload(buffer, index, length);
+        }
+        catch (final RuntimeException ex)
+        {
+            send(PoolChannel.EXITED, 0, 0, RemoteException.encode(ex));
+            return;
+        }
+        HostedRun.run(this, spec, poolAlive);
+        onTaskDone.run();
     }
 
     private void initialize(final byte[] initializer)
@@ -206,8 +225,11 @@ final class PoolWorkerMain implements MessageHandler
         send(type, callId, taskIndex, reply);
     }
 
-    /** Writes a message, waiting while the ring is full; false if the pool went away meanwhile. */
-    private boolean send(final int type, final long callId, final int taskIndex, final byte[] payload)
+    /**
+     * Writes a message, waiting while the ring is full; false if the pool went away meanwhile. One thread
+     * at a time: the worker's, or a hosted child's that holds its run's lock.
+     */
+    boolean send(final int type, final long callId, final int taskIndex, final byte[] payload)
     {
         if (channel.write(channel.results(), type, callId, taskIndex, payload))
         {

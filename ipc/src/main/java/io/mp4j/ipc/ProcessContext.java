@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -35,6 +36,8 @@ public final class ProcessContext
         "-XX:ArchiveClassesAtExit", "-XX:SharedArchiveFile", "-XX:Flags", "-XX:VMOptionsFile",
         "-D" + Session.CURRENT_PROPERTY + '=', "-Djdk.module.main", "-Dsun.java.command");
 
+    private static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
+
     private static volatile ProcessContext defaultContext;
 
     private Path javaExecutable;
@@ -42,6 +45,8 @@ public final class ProcessContext
     private List<String> jvmOptions;
     private boolean inheritJvmOptions = true;
     private Session session;
+    private String host;
+    private Duration leaseTimeout;
     private boolean concluded;
 
     /**
@@ -176,6 +181,59 @@ public final class ProcessContext
     }
 
     /**
+     * Sets the worker host whose warm workers run children of this context instead of new JVMs; default
+     * none. Python's {@code get_context("forkserver")} starts children from a server process; a host
+     * goes further and keeps the JVMs warm. A hosted child runs in a worker the host started, so the
+     * host's classpath, JVM options and {@code java} apply, not this context's.
+     * <pre>{@code
+     * new ChildProcess(new ProcessContext().host("app"), () -> work()).start().join();
+     * }</pre>
+     *
+     * @param host the name the host was started under, or null to start a JVM per child.
+     * @return this, for chaining.
+     */
+    public ProcessContext host(final String host)
+    {
+        checkNotConcluded();
+        this.host = host;
+        return this;
+    }
+
+    /**
+     * The worker host that runs children of this context.
+     *
+     * @return the host's name, or null when each child is a JVM of its own.
+     */
+    public String host()
+    {
+        return host;
+    }
+
+    /**
+     * Sets how long a hosted child's {@code start()} waits for one of the host's workers to be free
+     * before it fails; default 10 s, as a pool's lease.
+     *
+     * @param leaseTimeout the longest wait; zero fails at once when every worker is leased.
+     * @return this, for chaining.
+     */
+    public ProcessContext leaseTimeout(final Duration leaseTimeout)
+    {
+        checkNotConcluded();
+        this.leaseTimeout = leaseTimeout;
+        return this;
+    }
+
+    /**
+     * How long a hosted child's {@code start()} waits for a free worker.
+     *
+     * @return the wait, after {@link #conclude()}.
+     */
+    public Duration leaseTimeout()
+    {
+        return leaseTimeout;
+    }
+
+    /**
      * Validates the settings and fills every unset one with its default. Setters fail afterwards.
      *
      * @return this, for chaining.
@@ -206,6 +264,14 @@ public final class ProcessContext
         {
             final String configured = System.getProperty(CHILD_JVM_OPTIONS_PROPERTY, "").trim();
             jvmOptions = configured.isEmpty() ? List.of() : List.of(configured.split("\\s+"));
+        }
+        if (leaseTimeout == null)
+        {
+            leaseTimeout = DEFAULT_LEASE_TIMEOUT;
+        }
+        if (leaseTimeout.isNegative())
+        {
+            throw new IllegalStateException("lease timeout must not be negative: leaseTimeout=" + leaseTimeout);
         }
 
         concluded = true;

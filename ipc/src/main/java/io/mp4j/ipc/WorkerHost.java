@@ -23,11 +23,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static io.mp4j.ipc.HostDescriptor.CLAIMED;
+import static io.mp4j.ipc.HostDescriptor.EXIT_WORD_OFFSET;
 import static io.mp4j.ipc.HostDescriptor.FREE;
 import static io.mp4j.ipc.HostDescriptor.HOST_PID_OFFSET;
 import static io.mp4j.ipc.HostDescriptor.HOST_RUNNING;
@@ -117,7 +119,8 @@ public final class WorkerHost implements AutoCloseable
      *
      * @param name           the host's name: letters, digits, {@code . _ -}.
      * @param workerCount    how many warm worker JVMs.
-     * @param processContext how workers are started (their classpath must hold the clients' classes).
+     * @param processContext how workers are started (their classpath must hold the clients' classes); it
+     *                       must not name a host itself.
      * @return the running host.
      * @throws Mp4jException if a host of that name is already running.
      */
@@ -127,6 +130,11 @@ public final class WorkerHost implements AutoCloseable
         if (workerCount < 1)
         {
             throw new IllegalArgumentException("a host needs at least one worker: workers=" + workerCount);
+        }
+        if (processContext.host() != null)
+        {
+            throw new IllegalArgumentException("a host starts its own workers; its process context cannot name " +
+                "another host: host=" + processContext.host());
         }
 
         final Path registration = registrationOf(name);
@@ -287,6 +295,13 @@ public final class WorkerHost implements AutoCloseable
                 break;
             }
         }
+        for (int slot = 0; slot < workers.length; slot++)
+        {
+            if (workers[slot] != null)
+            {
+                recordExit(slot);
+            }
+        }
 
         try
         {
@@ -368,7 +383,7 @@ public final class WorkerHost implements AutoCloseable
                 }
                 for (int slot = 0; slot < workers.length; slot++)
                 {
-                    if (!workers[slot].isAlive())
+                    if (recordExit(slot))
                     {
                         startWorker(slot);
                         continue;
@@ -377,6 +392,25 @@ public final class WorkerHost implements AutoCloseable
                 }
             }
         }
+    }
+
+    /**
+     * Publishes how the slot's worker ended, if it has ended and been reaped, for a client whose hosted
+     * child it was running.
+     *
+     * @return true if the worker has ended.
+     */
+    private boolean recordExit(final int slot)
+    {
+        final ChildProcess worker = workers[slot];
+        final OptionalInt exitCode = worker.exitCode();
+        if (exitCode.isEmpty())
+        {
+            return false;
+        }
+        buffer.putLongRelease(HostDescriptor.slotOffset(slot) + EXIT_WORD_OFFSET,
+            HostDescriptor.exitWord(worker.pid(), exitCode.getAsInt()));
+        return true;
     }
 
     /** A client that died between winning a slot and finishing its lease leaves it CLAIMED: take it back. */

@@ -76,6 +76,16 @@ public final class ParentMain
                         java.util.stream.IntStream.range(0, 100_000).boxed().collect(java.util.stream.Collectors.toList()), 10);
                 }
             }
+            case "host-child" ->
+            {
+                final ChildProcess child = new ChildProcess(new ProcessContext().host(args[1]), () ->
+                {
+                    System.out.println("ready");
+                    Thread.sleep(600_000);
+                }).start();
+                System.out.println("child " + child.pid());
+                child.join();
+            }
             default -> throw new IllegalArgumentException("unknown scenario: " + args[0]);
         }
     }

@@ -3,14 +3,11 @@ package io.mp4j.ipc;
 import io.mp4j.core.Mp4jException;
 import io.mp4j.core.RemoteException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.tools.ToolProvider;
-import java.io.IOException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -34,13 +30,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WorkerHostTest
 {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final AtomicInteger HOSTS = new AtomicInteger();
 
     @TempDir
     Path root;
 
-    private final List<Process> hosts = new ArrayList<>();
-    private final String name = "test-" + ProcessHandle.current().pid() + '-' + HOSTS.incrementAndGet();
+    private TestHosts hosts;
+    private final String name = TestHosts.uniqueName();
+
+    @BeforeEach
+    void prepareHosts()
+    {
+        hosts = new TestHosts(root);
+    }
 
     /** About 2 ms of work per item, so that a map lasts long enough to be interrupted. */
     static int slowIdentity(final int x)
@@ -53,46 +54,10 @@ class WorkerHostTest
         return x;
     }
 
-    private Process startHost(final String hostName, final int workers) throws Exception
-    {
-        final Path log = root.resolve("host-" + hosts.size() + ".log");
-        final Process host = new ProcessBuilder(ProcessContext.defaultContext().javaCommand(
-            WorkerHostCommand.class.getName(), List.of("start", "--name", hostName, "--workers", Integer.toString(workers))))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-        hosts.add(host);
-        while (!Files.readString(log).contains("worker host started") || !allWorkersFree(hostName))
-        {
-            assertTrue(host.isAlive(), () -> "host died: " + readQuietly(log));
-            Thread.sleep(20);
-        }
-        return host;
-    }
-
-    private static boolean allWorkersFree(final String hostName)
-    {
-        try
-        {
-            return WorkerHost.status(hostName).workers().stream().allMatch(w -> w.state().equals("free"));
-        }
-        catch (final Mp4jException ex)
-        {
-            return false;
-        }
-    }
-
     @AfterEach
     void stopHosts() throws Exception
     {
-        for (final Process host : hosts)
-        {
-            host.destroy();
-            if (!host.waitFor(30, java.util.concurrent.TimeUnit.SECONDS))
-            {
-                host.destroyForcibly().waitFor();
-            }
-        }
+        hosts.stopAll();
         assertFalse(Files.exists(WorkerHost.registrationOf(name)), "the host removed its registration");
     }
 
@@ -106,7 +71,7 @@ class WorkerHostTest
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
-            startHost(name, 2);
+            hosts.start(name, 2);
             final List<Long> hostWorkers = WorkerHost.status(name).workers().stream()
                 .map(WorkerHostStatus.Worker::pid).collect(Collectors.toList());
 
@@ -135,7 +100,7 @@ class WorkerHostTest
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
-            startHost(name, 1);
+            hosts.start(name, 1);
             final Path log = root.resolve("second.log");
             final Process second = new ProcessBuilder(ProcessContext.defaultContext().javaCommand(
                 WorkerHostCommand.class.getName(), List.of("start", "--name", name, "--workers", "1")))
@@ -154,7 +119,7 @@ class WorkerHostTest
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
-            startHost(name, 2);
+            hosts.start(name, 2);
             final Path log = root.resolve("client.log");
             final List<String> options = new ArrayList<>(ProcessContext.defaultContext().jvmOptions());
             final Process client = new ProcessBuilder(new ProcessContext().jvmOptions(options).conclude()
@@ -164,16 +129,13 @@ class WorkerHostTest
                 .start();
             while (WorkerHost.status(name).tasksDone() < 10)
             {
-                assertTrue(client.isAlive(), () -> readQuietly(log));
+                assertTrue(client.isAlive(), () -> TestHosts.readQuietly(log));
                 Thread.sleep(10);
             }
             client.destroyForcibly().waitFor();
 
             // Each worker finishes the task in hand, sees its client is gone and goes back to the host.
-            while (!allWorkersFree(name))
-            {
-                Thread.sleep(10);
-            }
+            TestHosts.awaitAllWorkersFree(name);
             try (Pool pool = new Pool(new Pool.Context().host(name)))
             {
                 assertEquals(range(1_000).stream().map(x -> x + 1).collect(Collectors.toList()),
@@ -187,7 +149,7 @@ class WorkerHostTest
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
-            final Process host = startHost(name, 2);
+            final Process host = hosts.start(name, 2);
             try (Pool pool = new Pool(new Pool.Context().host(name)))
             {
                 final CompletableFuture<List<Integer>> running =
@@ -214,7 +176,7 @@ class WorkerHostTest
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
-            startHost(name, 1);
+            hosts.start(name, 1);
             final PoolFunction<Integer, Integer> foreign = compileFunctionOutsideTheClasspath();
             try (Pool pool = new Pool(new Pool.Context().host(name)))
             {
@@ -228,28 +190,10 @@ class WorkerHostTest
     @SuppressWarnings("unchecked")
     private PoolFunction<Integer, Integer> compileFunctionOutsideTheClasspath() throws Exception
     {
-        final Path sources = Files.createDirectories(root.resolve("foreign"));
-        Files.writeString(sources.resolve("ForeignFunction.java"),
+        return (PoolFunction<Integer, Integer>)TestHosts.compileOutsideTheClasspath(root.resolve("foreign"),
+            "ForeignFunction",
             "public class ForeignFunction implements io.mp4j.ipc.PoolFunction<Integer, Integer> {\n" +
             "    public Integer apply(Integer x) { return x * 2; }\n" +
             "}\n");
-        final int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null,
-            "-cp", System.getProperty("java.class.path"), "-d", sources.toString(),
-            sources.resolve("ForeignFunction.java").toString());
-        assertEquals(0, compiled);
-        final URLClassLoader loader = new URLClassLoader(new URL[]{sources.toUri().toURL()}, getClass().getClassLoader());
-        return (PoolFunction<Integer, Integer>)loader.loadClass("ForeignFunction").getDeclaredConstructor().newInstance();
-    }
-
-    private static String readQuietly(final Path log)
-    {
-        try
-        {
-            return Files.readString(log);
-        }
-        catch (final IOException ex)
-        {
-            return ex.toString();
-        }
     }
 }

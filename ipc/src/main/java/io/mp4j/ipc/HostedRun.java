@@ -1,0 +1,207 @@
+package io.mp4j.ipc;
+
+import io.mp4j.core.RemoteException;
+import io.mp4j.core.Waiter;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A hosted child's target running in a host's warm worker: the worker's side of {@link HostedChild}. For
+ * as long as the target runs this JVM is the child: {@link Multiprocessing#currentProcess()} names it,
+ * {@code System.out} and {@code System.err} go to the client through the channel, and the client's
+ * death halts this JVM (the host starts another), as a spawned child dies with its parent. Then the
+ * worker is itself again, reports the end ({@link PoolChannel#EXITED}) and waits for the client to let
+ * it go. Runs in the worker's main thread; the target's threads may write to the output streams.
+ */
+final class HostedRun
+{
+    /** Output travels in messages of at most this many bytes, well below a record's maximum. */
+    private static final int CHUNK_LENGTH = 4096;
+
+    private final PoolWorkerMain worker;
+    /** The results ring has one producer: whoever holds this lock. */
+    private final Object lock = new Object();
+    private final ChannelOutput out;
+    private final ChannelOutput err;
+    private boolean over;
+
+    private HostedRun(final PoolWorkerMain worker, final PrintStream out, final PrintStream err)
+    {
+        this.worker = worker;
+        this.out = new ChannelOutput(PoolChannel.STDOUT, out);
+        this.err = new ChannelOutput(PoolChannel.STDERR, err);
+    }
+
+    /**
+     * Runs the child a client sent and reports its end.
+     *
+     * @param worker      the worker serving the client's channel, which sends for this run.
+     * @param spec        the encoded {@link ChildSpec}.
+     * @param clientAlive whether the client's process still runs.
+     */
+    static void run(final PoolWorkerMain worker, final byte[] spec, final BooleanSupplier clientAlive)
+    {
+        final CurrentProcess self = Multiprocessing.currentProcess();
+        final String identity = Multiprocessing.identity();
+        final PrintStream systemOut = System.out;
+        final PrintStream systemErr = System.err;
+        final HostedRun run = new HostedRun(worker, systemOut, systemErr);
+        final Thread watch = watchClient(clientAlive);
+
+        Throwable failure;
+        System.setOut(new PrintStream(run.out, true, Charset.defaultCharset()));
+        System.setErr(new PrintStream(run.err, true, Charset.defaultCharset()));
+        try
+        {
+            failure = ChildMain.run(ChildSpec.decode(spec));
+        }
+        catch (final RuntimeException ex)
+        {
+            // A spec this mp4j cannot read, e.g. from a client of another version.
+            ex.printStackTrace();
+            failure = ex;
+        }
+        finally
+        {
+            run.end();
+            System.setOut(systemOut);
+            System.setErr(systemErr);
+            Multiprocessing.restore(self, identity);
+            watch.interrupt();
+        }
+        worker.send(PoolChannel.EXITED, 0, 0, failure == null ? null : RemoteException.encode(failure));
+    }
+
+    /**
+     * Halts this JVM if the client dies while its target runs: a target cannot be stopped from outside its
+     * threads, and it must not run on for nobody, nor hold the worker from the host's other clients.
+     */
+    private static Thread watchClient(final BooleanSupplier clientAlive)
+    {
+        final Thread watch = new Thread(() ->
+        {
+            try
+            {
+                while (true)
+                {
+                    Thread.sleep(Waiter.CHECK_INTERVAL_MILLIS);
+                    if (!clientAlive.getAsBoolean())
+                    {
+                        Runtime.getRuntime().halt(ChildMain.PARENT_DIED_EXIT_CODE);
+                    }
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                // The target has ended.
+            }
+        }, "mp4j-client-watch");
+        watch.setDaemon(true);
+        watch.start();
+        return watch;
+    }
+
+    /**
+     * Sends what the streams hold and turns them over to the worker's own streams, for threads of the
+     * target that go on writing after it returned.
+     */
+    private void end()
+    {
+        synchronized (lock)
+        {
+            out.sendPending();
+            err.sendPending();
+            over = true;
+        }
+    }
+
+    /** One of the child's standard streams: bytes go to the client in chunks, at each flush or when full. */
+    private final class ChannelOutput extends OutputStream
+    {
+        private final int stream;
+        private final PrintStream after;
+        private final byte[] pending = new byte[CHUNK_LENGTH];
+        private int length;
+
+        ChannelOutput(final int stream, final PrintStream after)
+        {
+            this.stream = stream;
+            this.after = after;
+        }
+
+        @Override
+        public void write(final int b)
+        {
+            synchronized (lock)
+            {
+                if (over)
+                {
+                    after.write(b);
+                    return;
+                }
+                pending[length++] = (byte)b;
+                if (length == CHUNK_LENGTH)
+                {
+                    sendPending();
+                }
+            }
+        }
+
+        @Override
+        public void write(final byte[] bytes, final int offset, final int count)
+        {
+            Objects.checkFromIndexSize(offset, count, bytes.length);
+            synchronized (lock)
+            {
+                if (over)
+                {
+                    after.write(bytes, offset, count);
+                    return;
+                }
+                int from = offset;
+                int left = count;
+                while (left > 0)
+                {
+                    final int taken = Math.min(left, CHUNK_LENGTH - length);
+                    System.arraycopy(bytes, from, pending, length, taken);
+                    length += taken;
+                    from += taken;
+                    left -= taken;
+                    if (length == CHUNK_LENGTH)
+                    {
+                        sendPending();
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void flush()
+        {
+            synchronized (lock)
+            {
+                if (over)
+                {
+                    after.flush();
+                    return;
+                }
+                sendPending();
+            }
+        }
+
+        /** Sends the pending bytes; a client that has gone does not get them. Called holding the lock. */
+        void sendPending()
+        {
+            if (length > 0)
+            {
+                worker.send(PoolChannel.OUTPUT, 0, stream, Arrays.copyOf(pending, length));
+                length = 0;
+            }
+        }
+    }
+}
