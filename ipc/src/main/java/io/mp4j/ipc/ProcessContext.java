@@ -166,9 +166,10 @@ public final class ProcessContext
 
     /**
      * Sets whether children start from a class-data archive (AppCDS) that mp4j builds once per java,
-     * classpath and JVM options, and keeps in {@link #classDataDirectory(Path)}; default true, or the
-     * {@value #CLASS_DATA_SHARING_PROPERTY} system property. Children run the same either way; with
-     * the archive they start sooner.
+     * jar set and JVM options, and keeps in {@link #classDataDirectory(Path)}; default true, or the
+     * {@value #CLASS_DATA_SHARING_PROPERTY} system property. Children behave the same either way and
+     * start sooner with the archive; with it, the classpath's jars come before its directories, which
+     * mp4j does only when no directory holds a file that a jar after it also holds.
      *
      * @param enabled false to start children without an archive.
      * @return this, for chaining.
