@@ -4,6 +4,7 @@ import io.mp4j.core.JavaSerialization;
 import io.mp4j.core.Session;
 import io.mp4j.core.ShutdownSequence;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +48,8 @@ import java.util.regex.Pattern;
  * Sharing stays off where it cannot work or is someone else's business: switched off in the
  * {@link ProcessContext}, JVM options that manage sharing themselves ({@code -Xshare:off},
  * {@code -XX:SharedArchiveFile}, ...), a classpath with wildcards or without jars, mp4j's own classes
- * in a directory, a cache directory that is not this user's alone. Nothing here ever fails a child's
+ * in a directory, a cache directory that is not this user's alone or whose path holds the path
+ * separator. Nothing here ever fails a child's
  * start: any problem means a start without the archive. Safe to use from any thread.
  */
 final class ClassDataSharing
@@ -218,6 +220,11 @@ final class ClassDataSharing
         }
         final Optional<String> jdk = describeJdk(context.javaExecutable());
         if (jdk.isEmpty())
+        {
+            return Optional.empty();
+        }
+        // -XX:SharedArchiveFile takes a list of archives separated like a classpath.
+        if (context.classDataDirectory().toAbsolutePath().toString().contains(File.pathSeparator))
         {
             return Optional.empty();
         }

@@ -260,6 +260,31 @@ class ClassDataSharingTest
         });
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"writable by others", "with a path separator"})
+    void shouldStayOffWhenCacheDirectoryIsUnsafe(final String problem)
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Path cache;
+            if ("writable by others".equals(problem))
+            {
+                cache = Files.createDirectory(temp.resolve("cds"));
+                Files.setPosixFilePermissions(cache, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            }
+            else
+            {
+                cache = temp.resolve("c" + File.pathSeparator + "ds");
+            }
+            final ProcessContext context = context(jarClassPath, cache);
+            assertEquals(0, runChild(context, "unsafe cache"));
+            assertFalse(context.prepareClassDataArchive(BUILD_TIMEOUT));
+
+            assertEquals(List.of("unsafe cache"), lines(capturedOut));
+            assertEquals(List.of(), entries(cache), "nothing written there");
+        });
+    }
+
     @Test
     void shouldStayOffWhenMp4jClassesAreInDirectories()
     {
