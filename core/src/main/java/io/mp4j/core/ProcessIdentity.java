@@ -23,8 +23,6 @@ public record ProcessIdentity(long pid, long startEpochMilli) implements Seriali
      */
     private static final long START_TOLERANCE_MILLIS = 50;
 
-    private static final ProcessIdentity CURRENT = of(ProcessHandle.current());
-
     /**
      * The identity of the calling process.
      *
@@ -32,7 +30,7 @@ public record ProcessIdentity(long pid, long startEpochMilli) implements Seriali
      */
     public static ProcessIdentity current()
     {
-        return CURRENT;
+        return Current.IDENTITY;
     }
 
     /**
@@ -68,5 +66,14 @@ public record ProcessIdentity(long pid, long startEpochMilli) implements Seriali
     private static long startOf(final ProcessHandle handle)
     {
         return handle.info().startInstant().map(Instant::toEpochMilli).orElse(UNKNOWN_START);
+    }
+
+    /**
+     * Reading this JVM's start time loads the JDK's process machinery; a child that only attaches to a
+     * session never needs it, so it is read when first asked for.
+     */
+    private static final class Current
+    {
+        static final ProcessIdentity IDENTITY = of(ProcessHandle.current());
     }
 }

@@ -1,7 +1,6 @@
 package io.mp4j.core;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -53,7 +52,13 @@ public final class ShutdownSequence
             hookInstalled = true;
         }
 
-        STEPS.add(new Step(order, name, action));
+        // Kept in order as steps are added, so that the exit need not sort (nor load a comparator).
+        int index = STEPS.size();
+        while (index > 0 && STEPS.get(index - 1).order() > order)
+        {
+            index--;
+        }
+        STEPS.add(index, new Step(order, name, action));
     }
 
     private static void runAll()
@@ -65,7 +70,6 @@ public final class ShutdownSequence
             steps = new ArrayList<>(STEPS);
         }
 
-        steps.sort(Comparator.comparingInt(Step::order));
         for (final Step step : steps)
         {
             try

@@ -242,7 +242,9 @@ public final class ChildProcess
         final Path specFile = session.writeAtomically(fileName + SPEC_SUFFIX, spec.encode());
         final Path failureFile = session.file(fileName + FAILURE_SUFFIX);
 
-        final List<String> command = context.javaCommand(ChildMain.class.getName(), List.of(fileName));
+        final ClassDataSharing.Launch launch = ClassDataSharing.launch(context);
+        final List<String> command =
+            context.javaCommand(launch.options(), launch.classPath(), ChildMain.class.getName(), List.of(fileName));
         final Process started;
         try
         {

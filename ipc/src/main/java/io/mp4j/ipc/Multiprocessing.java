@@ -9,11 +9,9 @@ import java.util.List;
  */
 public final class Multiprocessing
 {
-    private static volatile CurrentProcess current = new CurrentProcess(
-        CurrentProcess.MAIN_PROCESS_NAME,
-        ProcessHandle.current().pid(),
-        ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L),
-        false);
+    /** Made when first asked for: a child that never asks does not load the JDK's process machinery. */
+    private static volatile CurrentProcess current;
+    private static volatile ChildSpec childSpec;
     private static volatile String identity = "";
 
     private Multiprocessing()
@@ -37,7 +35,24 @@ public final class Multiprocessing
      */
     public static CurrentProcess currentProcess()
     {
-        return current;
+        CurrentProcess process = current;
+        if (process == null)
+        {
+            synchronized (Multiprocessing.class)
+            {
+                process = current;
+                if (process == null)
+                {
+                    final ChildSpec spec = childSpec;
+                    process = spec != null ?
+                        new CurrentProcess(spec.name(), ProcessHandle.current().pid(), spec.parentPid(), spec.daemon()) :
+                        new CurrentProcess(CurrentProcess.MAIN_PROCESS_NAME, ProcessHandle.current().pid(),
+                            ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L), false);
+                    current = process;
+                }
+            }
+        }
+        return process;
     }
 
     /**
@@ -76,8 +91,12 @@ public final class Multiprocessing
 
     static void becomeChild(final ChildSpec spec)
     {
-        identity = spec.identity();
-        current = new CurrentProcess(spec.name(), ProcessHandle.current().pid(), spec.parentPid(), spec.daemon());
+        synchronized (Multiprocessing.class)
+        {
+            identity = spec.identity();
+            childSpec = spec;
+            current = null;
+        }
     }
 
     /** Makes this JVM who it was before a hosted child's target ran in it. */

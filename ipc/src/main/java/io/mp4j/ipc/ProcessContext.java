@@ -27,6 +27,15 @@ public final class ProcessContext
     /** System property: the {@code java} executable for children; default: this JVM's own. */
     public static final String JAVA_PROPERTY = "mp4j.child.java";
 
+    /** System property: {@code false} starts children without mp4j's class-data archive; default true. */
+    public static final String CLASS_DATA_SHARING_PROPERTY = "mp4j.cds";
+
+    /**
+     * System property: the directory of children's class-data archives; default
+     * {@code <java.io.tmpdir>/mp4j-cds-<user>}.
+     */
+    public static final String CLASS_DATA_DIRECTORY_PROPERTY = "mp4j.cds.dir";
+
     /**
      * Options of this JVM that a child must not inherit: debuggers and agents would clash on ports,
      * archive dumping is a one-off, and the session is set per child.
@@ -44,6 +53,8 @@ public final class ProcessContext
     private String classPath;
     private List<String> jvmOptions;
     private boolean inheritJvmOptions = true;
+    private Boolean classDataSharing;
+    private Path classDataDirectory;
     private Session session;
     private String host;
     private Duration leaseTimeout;
@@ -155,6 +166,74 @@ public final class ProcessContext
         checkNotConcluded();
         this.inheritJvmOptions = inherit;
         return this;
+    }
+
+    /**
+     * Sets whether children start from a class-data archive (AppCDS) that mp4j builds once per java,
+     * jar set and JVM options, and keeps in {@link #classDataDirectory(Path)}; default true, or the
+     * {@value #CLASS_DATA_SHARING_PROPERTY} system property. Children behave the same either way and
+     * start sooner with the archive; with it, the classpath's jars come before its directories, which
+     * mp4j does only when no directory holds a file that a jar after it also holds.
+     *
+     * @param enabled false to start children without an archive.
+     * @return this, for chaining.
+     */
+    public ProcessContext classDataSharing(final boolean enabled)
+    {
+        checkNotConcluded();
+        this.classDataSharing = enabled;
+        return this;
+    }
+
+    /**
+     * Whether children start from a class-data archive where one can be built.
+     *
+     * @return the setting.
+     */
+    public boolean classDataSharing()
+    {
+        return classDataSharing == null || classDataSharing;
+    }
+
+    /**
+     * Sets the directory that keeps children's class-data archives, owned by this OS user and writable
+     * by nobody else; default: the {@value #CLASS_DATA_DIRECTORY_PROPERTY} system property, or
+     * {@code mp4j-cds-<user>} in the temp directory.
+     *
+     * @param directory the cache directory; created (0700) if missing.
+     * @return this, for chaining.
+     */
+    public ProcessContext classDataDirectory(final Path directory)
+    {
+        checkNotConcluded();
+        this.classDataDirectory = directory;
+        return this;
+    }
+
+    /**
+     * The directory that keeps children's class-data archives.
+     *
+     * @return the cache directory.
+     */
+    public Path classDataDirectory()
+    {
+        return classDataDirectory;
+    }
+
+    /**
+     * Makes sure the class-data archive of this context's children exists, building it now if it does
+     * not and waiting for that: for callers that want even their first children to start fast. Any
+     * thread may call it.
+     *
+     * @param timeout how long to wait for a build.
+     * @return true if children of this context start from an archive, false if they cannot (switched
+     *         off, an option or the classpath rules it out, the build failed or timed out).
+     * @throws InterruptedException if the calling thread is interrupted while waiting.
+     */
+    public boolean prepareClassDataArchive(final Duration timeout) throws InterruptedException
+    {
+        conclude();
+        return ClassDataSharing.prepare(this, timeout);
     }
 
     /**
@@ -273,6 +352,14 @@ public final class ProcessContext
         {
             throw new IllegalStateException("lease timeout must not be negative: leaseTimeout=" + leaseTimeout);
         }
+        if (classDataSharing == null)
+        {
+            classDataSharing = !"false".equalsIgnoreCase(System.getProperty(CLASS_DATA_SHARING_PROPERTY, "true").trim());
+        }
+        if (classDataDirectory == null)
+        {
+            classDataDirectory = ClassDataSharing.defaultDirectory();
+        }
 
         concluded = true;
         return this;
@@ -290,6 +377,8 @@ public final class ProcessContext
         copy.classPath = classPath;
         copy.jvmOptions = jvmOptions;
         copy.inheritJvmOptions = inheritJvmOptions;
+        copy.classDataSharing = classDataSharing;
+        copy.classDataDirectory = classDataDirectory;
         copy.session = session;
         return copy.conclude();
     }
@@ -306,20 +395,41 @@ public final class ProcessContext
     public List<String> javaCommand(final String mainClass, final List<String> arguments)
     {
         conclude();
+        return javaCommand(List.of(), classPath, mainClass, arguments);
+    }
+
+    /**
+     * The command line of {@link #javaCommand(String, List)} with options placed first (so that the
+     * context's own options win) and another classpath, for launches that use a class-data archive.
+     */
+    List<String> javaCommand(
+        final List<String> firstOptions, final String launchClassPath, final String mainClass, final List<String> arguments)
+    {
+        conclude();
         final List<String> command = new ArrayList<>();
         command.add(javaExecutable.toString());
-        if (inheritJvmOptions)
-        {
-            command.addAll(inheritableOptions());
-        }
-        command.addAll(JvmFlags.required());
-        command.addAll(jvmOptions);
+        command.addAll(firstOptions);
+        command.addAll(launchOptions());
         command.add("-D" + Session.CURRENT_PROPERTY + '=' + session().directory());
         command.add("-cp");
-        command.add(classPath);
+        command.add(launchClassPath);
         command.add(Objects.requireNonNull(mainClass, "mainClass"));
         command.addAll(arguments);
         return command;
+    }
+
+    /** The JVM options of a launch: inherited ones, mp4j's required flags, then the extra options. */
+    List<String> launchOptions()
+    {
+        conclude();
+        final List<String> options = new ArrayList<>();
+        if (inheritJvmOptions)
+        {
+            options.addAll(inheritableOptions());
+        }
+        options.addAll(JvmFlags.required());
+        options.addAll(jvmOptions);
+        return options;
     }
 
     private static List<String> inheritableOptions()
