@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * What a JVM pays to open its first manager dict (a Chronicle Map), measured once per fresh JVM: each JMH
  * fork is a new JVM and times its very first {@code manager.dict()}. {@code childGetStartJoin} is what a
  * user sees: a child that receives a dict, reads one key and exits; compare it with
- * {@link ChildStartBenchmark#mp4jStartJoin()}, a child that opens nothing.
+ * {@link ChildStartBenchmark#mp4jStartJoin ChildStartBenchmark.mp4jStartJoin}, a child that opens nothing.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
