@@ -6,18 +6,28 @@ import io.mp4j.core.WaitBoard;
 import io.mp4j.core.WaitStrategy;
 import io.mp4j.core.Waiter;
 
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serial;
+import java.io.Serializable;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What {@link SharedLock} and {@link SharedRLock} share: a {@link RobustMutex} over a region, the
- * {@link java.util.concurrent.locks.Lock} methods, and the closeable {@link SharedMutex.Held} form.
+ * What {@link SharedLock} and {@link SharedRLock} share: a {@link RobustMutex} over a region, checked
+ * to hold the expected primitive, the {@link java.util.concurrent.locks.Lock} methods, the closeable
+ * {@link SharedMutex.Held} form, and travelling between JVMs as a {@link SyncHandle}. The two differ only
+ * in re-entrance and type code.
  */
-abstract class MutexHandle
+abstract sealed class MutexHandle implements Serializable permits SharedLock, SharedRLock
 {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
     final Region region;
     final int offset;
     final RobustMutex mutex;
+    private final int type;
     private final SharedMutex.Held held = new SharedMutex.Held()
     {
         @Override
@@ -33,23 +43,19 @@ abstract class MutexHandle
         }
     };
 
-    MutexHandle(final Region region, final int offset, final boolean reentrant, final WaitStrategy waitStrategy)
+    MutexHandle(
+        final Region region, final int offset, final int type, final boolean reentrant, final WaitStrategy waitStrategy)
     {
         this.region = region;
         this.offset = offset;
+        this.type = type;
         this.mutex = new RobustMutex(region.body(), region.waitBoard(), offset, reentrant, Objects.requireNonNull(waitStrategy));
+        SyncHandle.verify(region, offset, type);
     }
 
     static Region newRegion(final Session session, final int type)
     {
         return SyncHandle.createRegion(session, type);
-    }
-
-    abstract int type();
-
-    final SyncHandle handle()
-    {
-        return new SyncHandle(region.file().toString(), region.kind(), offset, type(), mutex.waitStrategy(), null);
     }
 
     /**
@@ -143,6 +149,16 @@ abstract class MutexHandle
     }
 
     /**
+     * How many times the calling thread holds the lock.
+     *
+     * @return the hold count, 0 if the caller is not the owner.
+     */
+    public int holdCount()
+    {
+        return mutex.holdCount();
+    }
+
+    /**
      * Whether the calling thread holds the lock.
      *
      * @return true if the caller is the owner.
@@ -183,6 +199,17 @@ abstract class MutexHandle
     }
 
     /**
+     * A new condition bound to this lock, in a region of its own in the lock's session.
+     *
+     * @return a shared condition.
+     */
+    public SharedCondition newCondition()
+    {
+        // sealed: this is a SharedLock or a SharedRLock, so a SharedMutex
+        return SharedCondition.create(SyncHandle.sessionOf(region), (SharedMutex)this, waitStrategy());
+    }
+
+    /**
      * Whether this JVM's mapping is closed.
      *
      * @return true once closed.
@@ -213,5 +240,18 @@ abstract class MutexHandle
     private long ownerWord()
     {
         return region.body().getLongVolatile(offset + MutexDescriptor.OWNER_OFFSET);
+    }
+
+    /** A lock travels as its {@link SyncHandle}, which attaches to the same mutex on the other side. */
+    @Serial
+    final Object writeReplace()
+    {
+        return new SyncHandle(region.file().toString(), region.kind(), offset, type, mutex.waitStrategy(), null);
+    }
+
+    @Serial
+    private void readObject(final ObjectInputStream in) throws InvalidObjectException
+    {
+        throw new InvalidObjectException(getClass().getSimpleName() + " travels as a SyncHandle");
     }
 }

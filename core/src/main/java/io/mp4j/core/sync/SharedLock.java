@@ -4,8 +4,6 @@ import io.mp4j.core.Region;
 import io.mp4j.core.Session;
 import io.mp4j.core.WaitStrategy;
 
-import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
 import java.io.Serial;
 
 /**
@@ -29,8 +27,7 @@ public final class SharedLock extends MutexHandle implements SharedMutex
 
     SharedLock(final Region region, final int offset, final WaitStrategy waitStrategy)
     {
-        super(region, offset, false, waitStrategy);
-        SyncHandle.verify(region, offset, SyncDescriptor.TYPE_LOCK);
+        super(region, offset, SyncDescriptor.TYPE_LOCK, false, waitStrategy);
     }
 
     /**
@@ -68,39 +65,5 @@ public final class SharedLock extends MutexHandle implements SharedMutex
     public static SharedLock wrap(final Region region, final int offset, final WaitStrategy waitStrategy)
     {
         return new SharedLock(region, offset, waitStrategy);
-    }
-
-    /**
-     * How many times the calling thread holds the lock.
-     *
-     * @return the hold count, 0 if the caller is not the owner.
-     */
-    public int holdCount()
-    {
-        return mutex.holdCount();
-    }
-
-    @Override
-    public SharedCondition newCondition()
-    {
-        return SharedCondition.create(SyncHandle.sessionOf(region), this, waitStrategy());
-    }
-
-    @Override
-    int type()
-    {
-        return SyncDescriptor.TYPE_LOCK;
-    }
-
-    @Serial
-    private Object writeReplace()
-    {
-        return handle();
-    }
-
-    @Serial
-    private void readObject(final ObjectInputStream in) throws InvalidObjectException
-    {
-        throw new InvalidObjectException("SharedLock travels as a SyncHandle");
     }
 }
