@@ -102,6 +102,8 @@ abstract class SharedArrayHandle extends SharedMemoryHandle implements Serializa
         return handle();
     }
 
+    // A second guard: SharedMemoryHandle is not Serializable and has no no-argument constructor, so a
+    // stream naming an array class itself already fails with "no valid constructor".
     @Serial
     private void readObject(final ObjectInputStream in) throws InvalidObjectException
     {

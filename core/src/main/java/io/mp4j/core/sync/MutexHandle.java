@@ -6,10 +6,6 @@ import io.mp4j.core.WaitBoard;
 import io.mp4j.core.WaitStrategy;
 import io.mp4j.core.Waiter;
 
-import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
-import java.io.Serial;
-import java.io.Serializable;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -18,12 +14,13 @@ import java.util.concurrent.TimeUnit;
  * to hold the expected primitive, the {@link java.util.concurrent.locks.Lock} methods, the closeable
  * {@link SharedMutex.Held} form, and travelling between JVMs as a {@link SyncHandle}. The two differ only
  * in re-entrance and type code.
+ * <p>
+ * Not {@link java.io.Serializable} itself, on purpose: with no no-argument constructor here, a stream that
+ * names a lock class itself instead of its {@link SyncHandle} fails with "no valid constructor" before
+ * anything is read.
  */
-abstract sealed class MutexHandle implements Serializable permits SharedLock, SharedRLock
+abstract sealed class MutexHandle permits SharedLock, SharedRLock
 {
-    @Serial
-    private static final long serialVersionUID = 1L;
-
     final Region region;
     final int offset;
     final RobustMutex mutex;
@@ -242,16 +239,15 @@ abstract sealed class MutexHandle implements Serializable permits SharedLock, Sh
         return region.body().getLongVolatile(offset + MutexDescriptor.OWNER_OFFSET);
     }
 
-    /** A lock travels as its {@link SyncHandle}, which attaches to the same mutex on the other side. */
-    @Serial
+    /**
+     * Serialization's {@code writeReplace} for both locks (Serializable through {@link SharedMutex}): a lock
+     * travels as its {@link SyncHandle}, which attaches to the same mutex on the other side. Package-private
+     * and not private, so that serialization finds it from the subclasses.
+     *
+     * @return the handle to serialize instead of the lock.
+     */
     final Object writeReplace()
     {
         return new SyncHandle(region.file().toString(), region.kind(), offset, type, mutex.waitStrategy(), null);
-    }
-
-    @Serial
-    private void readObject(final ObjectInputStream in) throws InvalidObjectException
-    {
-        throw new InvalidObjectException(getClass().getSimpleName() + " travels as a SyncHandle");
     }
 }

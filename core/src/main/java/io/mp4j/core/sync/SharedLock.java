@@ -4,6 +4,8 @@ import io.mp4j.core.Region;
 import io.mp4j.core.Session;
 import io.mp4j.core.WaitStrategy;
 
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.io.Serial;
 
 /**
@@ -65,5 +67,13 @@ public final class SharedLock extends MutexHandle implements SharedMutex
     public static SharedLock wrap(final Region region, final int offset, final WaitStrategy waitStrategy)
     {
         return new SharedLock(region, offset, waitStrategy);
+    }
+
+    // A second guard behind MutexHandle's missing no-argument constructor; serialization calls readObject
+    // only on the Serializable class that declares it, so each lock keeps its own.
+    @Serial
+    private void readObject(final ObjectInputStream in) throws InvalidObjectException
+    {
+        throw new InvalidObjectException("SharedLock travels as a SyncHandle");
     }
 }

@@ -4,6 +4,8 @@ import io.mp4j.core.Region;
 import io.mp4j.core.Session;
 import io.mp4j.core.WaitStrategy;
 
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.io.Serial;
 
 /**
@@ -65,5 +67,13 @@ public final class SharedRLock extends MutexHandle implements SharedMutex
     public static SharedRLock wrap(final Region region, final int offset, final WaitStrategy waitStrategy)
     {
         return new SharedRLock(region, offset, waitStrategy);
+    }
+
+    // A second guard behind MutexHandle's missing no-argument constructor; serialization calls readObject
+    // only on the Serializable class that declares it, so each lock keeps its own.
+    @Serial
+    private void readObject(final ObjectInputStream in) throws InvalidObjectException
+    {
+        throw new InvalidObjectException("SharedRLock travels as a SyncHandle");
     }
 }

@@ -1,5 +1,7 @@
 package io.mp4j.core.shared;
 
+import io.mp4j.core.EncodingException;
+import io.mp4j.core.ForgedStreams;
 import io.mp4j.core.JavaSerialization;
 import io.mp4j.core.RegionCache;
 import io.mp4j.core.RegionLayoutException;
@@ -8,12 +10,17 @@ import io.mp4j.core.WaitStrategy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.ObjectStreamException;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -175,6 +182,22 @@ class SharedValueTest
         final Exception ex = assertThrows(Exception.class, () -> copy(asInt));
         assertTrue(String.valueOf(ex.getCause()).contains("type=long('q') expected=int('i')"), String.valueOf(ex));
         assertTrue(ex.getCause() instanceof RegionLayoutException, String.valueOf(ex));
+    }
+
+    static Stream<Class<?>> sharedClasses()
+    {
+        return Stream.of(SharedInt.class, SharedLong.class, SharedDouble.class, SharedByte.class,
+            SharedIntArray.class, SharedLongArray.class, SharedDoubleArray.class, SharedByteArray.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sharedClasses")
+    void shouldRefuseStreamThatNamesTheClassInsteadOfItsHandle(final Class<?> type)
+    {
+        final byte[] forged = ForgedStreams.objectNamingClassItself(type);
+        final EncodingException ex = assertThrows(EncodingException.class,
+            () -> JavaSerialization.deserialize(forged, "forged"));
+        assertInstanceOf(ObjectStreamException.class, ex.getCause(), String.valueOf(ex));
     }
 
     @Test

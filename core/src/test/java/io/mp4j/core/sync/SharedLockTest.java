@@ -1,5 +1,7 @@
 package io.mp4j.core.sync;
 
+import io.mp4j.core.EncodingException;
+import io.mp4j.core.ForgedStreams;
 import io.mp4j.core.JavaSerialization;
 import io.mp4j.core.RegionLayoutException;
 import io.mp4j.core.Session;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.ObjectStreamException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -172,6 +175,22 @@ class SharedLockTest
         assertTrue(copy.isHeldByCurrentThread());
         copy.unlock();
         assertFalse(lock.isLocked());
+    }
+
+    static Stream<Class<?>> primitiveClasses()
+    {
+        return Stream.of(SharedLock.class, SharedRLock.class, SharedCondition.class, SharedSemaphore.class,
+            SharedEvent.class, SharedBarrier.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("primitiveClasses")
+    void shouldRefuseStreamThatNamesTheClassInsteadOfItsHandle(final Class<?> type)
+    {
+        final byte[] forged = ForgedStreams.objectNamingClassItself(type);
+        final EncodingException ex = assertThrows(EncodingException.class,
+            () -> JavaSerialization.deserialize(forged, "forged"));
+        assertInstanceOf(ObjectStreamException.class, ex.getCause(), String.valueOf(ex));
     }
 
     @Test
