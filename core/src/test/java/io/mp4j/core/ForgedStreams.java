@@ -5,7 +5,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.ObjectStreamClass;
 import java.io.ObjectStreamConstants;
+import java.io.ObjectStreamException;
 import java.io.UncheckedIOException;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Serialized streams that no honest writer makes, for tests of what deserialization refuses.
@@ -14,6 +18,20 @@ public final class ForgedStreams
 {
     private ForgedStreams()
     {
+    }
+
+    /**
+     * Checks that deserializing {@link #objectNamingClassItself(Class)} fails as a stream error and builds
+     * nothing.
+     *
+     * @param type a serializable class that travels as a proxy (writeReplace).
+     */
+    public static void assertRefused(final Class<?> type)
+    {
+        final byte[] forged = objectNamingClassItself(type);
+        final EncodingException ex = assertThrows(EncodingException.class,
+            () -> JavaSerialization.deserialize(forged, "forged"));
+        assertInstanceOf(ObjectStreamException.class, ex.getCause(), String.valueOf(ex));
     }
 
     /**
