@@ -145,6 +145,9 @@ abstract sealed class MutexHandle permits SharedLock, SharedRLock
         return mutex.recoveries();
     }
 
+    // holdCount() and newCondition() were declared by each lock and are not final, so that javac still gives
+    // each public lock class a public method of its own (a bridge) and reflection on the lock class keeps working.
+
     /**
      * How many times the calling thread holds the lock.
      *
