@@ -1,13 +1,9 @@
 package io.mp4j.core.shared;
 
 import io.mp4j.core.Region;
-import io.mp4j.core.RegionKind;
 import io.mp4j.core.Session;
 import io.mp4j.core.WaitStrategy;
-import org.agrona.concurrent.AtomicBuffer;
 
-import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.invoke.VarHandle;
@@ -30,19 +26,14 @@ import static io.mp4j.core.shared.ArrayDescriptor.ELEMENTS_OFFSET;
  * Index checks throw {@link IndexOutOfBoundsException}. Any thread of any process holding a handle may
  * call any method; bulk copies are not atomic as a whole (hold {@link #getLock()} for that).
  */
-public final class SharedByteArray extends SharedMemoryHandle implements Serializable, AutoCloseable
+public final class SharedByteArray extends SharedArrayHandle implements Serializable, AutoCloseable
 {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private final int length;
-    private final AtomicBuffer view;
-
     SharedByteArray(final Region region, final WaitStrategy waitStrategy)
     {
-        super(region, ValueDescriptor.TYPE_BYTE, ArrayDescriptor.LOCK_OFFSET, waitStrategy);
-        this.length = checkedLength(region, buffer.getInt(ArrayDescriptor.LENGTH_OFFSET), Byte.BYTES);
-        this.view = region.view(ELEMENTS_OFFSET, length);
+        super(region, ValueDescriptor.TYPE_BYTE, Byte.BYTES, waitStrategy);
     }
 
     /**
@@ -93,21 +84,8 @@ public final class SharedByteArray extends SharedMemoryHandle implements Seriali
     public static SharedByteArray create(
         final Session session, final int length, final boolean locked, final WaitStrategy waitStrategy)
     {
-        final int bodyLength = ArrayDescriptor.bodyLength(length, Byte.BYTES);
-        final Region region = newRegion(session, RegionKind.ARRAY, ValueDescriptor.TYPE_BYTE, locked, bodyLength);
-        region.body().putInt(ArrayDescriptor.LENGTH_OFFSET, length);
-        VarHandle.releaseFence();
+        final Region region = newArrayRegion(session, ValueDescriptor.TYPE_BYTE, Byte.BYTES, length, locked);
         return new SharedByteArray(region, waitStrategy);
-    }
-
-    /**
-     * The number of elements: Python's {@code len(array)}.
-     *
-     * @return the fixed length.
-     */
-    public int length()
-    {
-        return length;
     }
 
     /**
@@ -280,18 +258,6 @@ public final class SharedByteArray extends SharedMemoryHandle implements Seriali
         return copy;
     }
 
-    /**
-     * The elements as a buffer over the shared memory itself, for kernels: element {@code i} is at byte
-     * index {@code i}, in the platform's byte order. No copy is made; the buffer is emptied
-     * when the region is closed, so a late access throws instead of reading freed memory.
-     *
-     * @return this handle's view of all elements.
-     */
-    public AtomicBuffer view()
-    {
-        return view;
-    }
-
     @Override
     public String toString()
     {
@@ -301,17 +267,5 @@ public final class SharedByteArray extends SharedMemoryHandle implements Seriali
     private int offset(final int index)
     {
         return ELEMENTS_OFFSET + Objects.checkIndex(index, length);
-    }
-
-    @Serial
-    private Object writeReplace()
-    {
-        return handle();
-    }
-
-    @Serial
-    private void readObject(final ObjectInputStream in) throws InvalidObjectException
-    {
-        throw new InvalidObjectException("SharedByteArray travels as a SharedHandle");
     }
 }

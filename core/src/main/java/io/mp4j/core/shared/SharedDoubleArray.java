@@ -1,13 +1,9 @@
 package io.mp4j.core.shared;
 
 import io.mp4j.core.Region;
-import io.mp4j.core.RegionKind;
 import io.mp4j.core.Session;
 import io.mp4j.core.WaitStrategy;
-import org.agrona.concurrent.AtomicBuffer;
 
-import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.invoke.VarHandle;
@@ -29,21 +25,16 @@ import static io.mp4j.core.shared.ArrayDescriptor.ELEMENTS_OFFSET;
  * Index checks throw {@link IndexOutOfBoundsException}. Any thread of any process holding a handle may
  * call any method; bulk copies are not atomic as a whole (hold {@link #getLock()} for that).
  */
-public final class SharedDoubleArray extends SharedMemoryHandle implements Serializable, AutoCloseable
+public final class SharedDoubleArray extends SharedArrayHandle implements Serializable, AutoCloseable
 {
     @Serial
     private static final long serialVersionUID = 1L;
 
     private static final int SHIFT = 3;
 
-    private final int length;
-    private final AtomicBuffer view;
-
     SharedDoubleArray(final Region region, final WaitStrategy waitStrategy)
     {
-        super(region, ValueDescriptor.TYPE_DOUBLE, ArrayDescriptor.LOCK_OFFSET, waitStrategy);
-        this.length = checkedLength(region, buffer.getInt(ArrayDescriptor.LENGTH_OFFSET), Double.BYTES);
-        this.view = region.view(ELEMENTS_OFFSET, length << SHIFT);
+        super(region, ValueDescriptor.TYPE_DOUBLE, Double.BYTES, waitStrategy);
     }
 
     /**
@@ -94,21 +85,8 @@ public final class SharedDoubleArray extends SharedMemoryHandle implements Seria
     public static SharedDoubleArray create(
         final Session session, final int length, final boolean locked, final WaitStrategy waitStrategy)
     {
-        final int bodyLength = ArrayDescriptor.bodyLength(length, Double.BYTES);
-        final Region region = newRegion(session, RegionKind.ARRAY, ValueDescriptor.TYPE_DOUBLE, locked, bodyLength);
-        region.body().putInt(ArrayDescriptor.LENGTH_OFFSET, length);
-        VarHandle.releaseFence();
+        final Region region = newArrayRegion(session, ValueDescriptor.TYPE_DOUBLE, Double.BYTES, length, locked);
         return new SharedDoubleArray(region, waitStrategy);
-    }
-
-    /**
-     * The number of elements: Python's {@code len(array)}.
-     *
-     * @return the fixed length.
-     */
-    public int length()
-    {
-        return length;
     }
 
     /**
@@ -277,18 +255,6 @@ public final class SharedDoubleArray extends SharedMemoryHandle implements Seria
         return copy;
     }
 
-    /**
-     * The elements as a buffer over the shared memory itself, for kernels: element {@code i} is at byte
-     * index {@code i * Double.BYTES}, in the platform's byte order. No copy is made; the buffer is emptied
-     * when the region is closed, so a late access throws instead of reading freed memory.
-     *
-     * @return this handle's view of all elements.
-     */
-    public AtomicBuffer view()
-    {
-        return view;
-    }
-
     @Override
     public String toString()
     {
@@ -298,17 +264,5 @@ public final class SharedDoubleArray extends SharedMemoryHandle implements Seria
     private int offset(final int index)
     {
         return ELEMENTS_OFFSET + (Objects.checkIndex(index, length) << SHIFT);
-    }
-
-    @Serial
-    private Object writeReplace()
-    {
-        return handle();
-    }
-
-    @Serial
-    private void readObject(final ObjectInputStream in) throws InvalidObjectException
-    {
-        throw new InvalidObjectException("SharedDoubleArray travels as a SharedHandle");
     }
 }

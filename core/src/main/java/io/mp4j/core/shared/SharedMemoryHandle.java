@@ -54,16 +54,6 @@ abstract class SharedMemoryHandle
         return region;
     }
 
-    static int checkedLength(final Region region, final int length, final int elementSize)
-    {
-        if (length < 0 || ArrayDescriptor.ELEMENTS_OFFSET + (long)length * elementSize > region.bodyLength())
-        {
-            throw new RegionLayoutException("shared array longer than its region: file=" + region.file() +
-                " length=" + length + " elementSize=" + elementSize + " bodyLength=" + region.bodyLength());
-        }
-        return length;
-    }
-
     static String typeName(final int type)
     {
         return switch (type)

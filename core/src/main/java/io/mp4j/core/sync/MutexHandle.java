@@ -10,14 +10,21 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What {@link SharedLock} and {@link SharedRLock} share: a {@link RobustMutex} over a region, the
- * {@link java.util.concurrent.locks.Lock} methods, and the closeable {@link SharedMutex.Held} form.
+ * What {@link SharedLock} and {@link SharedRLock} share: a {@link RobustMutex} over a region, checked
+ * to hold the expected primitive, the {@link java.util.concurrent.locks.Lock} methods, the closeable
+ * {@link SharedMutex.Held} form, and travelling between JVMs as a {@link SyncHandle}. The two differ only
+ * in re-entrance and type code.
+ * <p>
+ * Not {@link java.io.Serializable} itself, on purpose: with no no-argument constructor here, a stream that
+ * names a lock class itself instead of its {@link SyncHandle} fails with "no valid constructor" before
+ * anything is read.
  */
-abstract class MutexHandle
+abstract sealed class MutexHandle permits SharedLock, SharedRLock
 {
     final Region region;
     final int offset;
     final RobustMutex mutex;
+    private final int type;
     private final SharedMutex.Held held = new SharedMutex.Held()
     {
         @Override
@@ -33,23 +40,19 @@ abstract class MutexHandle
         }
     };
 
-    MutexHandle(final Region region, final int offset, final boolean reentrant, final WaitStrategy waitStrategy)
+    MutexHandle(
+        final Region region, final int offset, final int type, final boolean reentrant, final WaitStrategy waitStrategy)
     {
         this.region = region;
         this.offset = offset;
+        this.type = type;
         this.mutex = new RobustMutex(region.body(), region.waitBoard(), offset, reentrant, Objects.requireNonNull(waitStrategy));
+        SyncHandle.verify(region, offset, type);
     }
 
     static Region newRegion(final Session session, final int type)
     {
         return SyncHandle.createRegion(session, type);
-    }
-
-    abstract int type();
-
-    final SyncHandle handle()
-    {
-        return new SyncHandle(region.file().toString(), region.kind(), offset, type(), mutex.waitStrategy(), null);
     }
 
     /**
@@ -142,6 +145,19 @@ abstract class MutexHandle
         return mutex.recoveries();
     }
 
+    // holdCount() and newCondition() were declared by each lock and are not final, so that javac still gives
+    // each public lock class a public method of its own (a bridge) and reflection on the lock class keeps working.
+
+    /**
+     * How many times the calling thread holds the lock.
+     *
+     * @return the hold count, 0 if the caller is not the owner.
+     */
+    public int holdCount()
+    {
+        return mutex.holdCount();
+    }
+
     /**
      * Whether the calling thread holds the lock.
      *
@@ -183,6 +199,17 @@ abstract class MutexHandle
     }
 
     /**
+     * A new condition bound to this lock, in a region of its own in the lock's session.
+     *
+     * @return a shared condition.
+     */
+    public SharedCondition newCondition()
+    {
+        // sealed: this is a SharedLock or a SharedRLock, so a SharedMutex
+        return SharedCondition.create(SyncHandle.sessionOf(region), (SharedMutex)this, waitStrategy());
+    }
+
+    /**
      * Whether this JVM's mapping is closed.
      *
      * @return true once closed.
@@ -213,5 +240,17 @@ abstract class MutexHandle
     private long ownerWord()
     {
         return region.body().getLongVolatile(offset + MutexDescriptor.OWNER_OFFSET);
+    }
+
+    /**
+     * Serialization's {@code writeReplace} for both locks (Serializable through {@link SharedMutex}): a lock
+     * travels as its {@link SyncHandle}, which attaches to the same mutex on the other side. Package-private
+     * and not private, so that serialization finds it from the subclasses.
+     *
+     * @return the handle to serialize instead of the lock.
+     */
+    final Object writeReplace()
+    {
+        return new SyncHandle(region.file().toString(), region.kind(), offset, type, mutex.waitStrategy(), null);
     }
 }

@@ -29,8 +29,7 @@ public final class SharedRLock extends MutexHandle implements SharedMutex
 
     SharedRLock(final Region region, final int offset, final WaitStrategy waitStrategy)
     {
-        super(region, offset, true, waitStrategy);
-        SyncHandle.verify(region, offset, SyncDescriptor.TYPE_RLOCK);
+        super(region, offset, SyncDescriptor.TYPE_RLOCK, true, waitStrategy);
     }
 
     /**
@@ -70,34 +69,8 @@ public final class SharedRLock extends MutexHandle implements SharedMutex
         return new SharedRLock(region, offset, waitStrategy);
     }
 
-    /**
-     * How many times the calling thread holds the lock.
-     *
-     * @return the hold count, 0 if the caller is not the owner.
-     */
-    public int holdCount()
-    {
-        return mutex.holdCount();
-    }
-
-    @Override
-    public SharedCondition newCondition()
-    {
-        return SharedCondition.create(SyncHandle.sessionOf(region), this, waitStrategy());
-    }
-
-    @Override
-    int type()
-    {
-        return SyncDescriptor.TYPE_RLOCK;
-    }
-
-    @Serial
-    private Object writeReplace()
-    {
-        return handle();
-    }
-
+    // A second guard behind MutexHandle's missing no-argument constructor; serialization calls readObject
+    // only on the Serializable class that declares it, so each lock keeps its own.
     @Serial
     private void readObject(final ObjectInputStream in) throws InvalidObjectException
     {

@@ -1,5 +1,6 @@
 package io.mp4j.core.shared;
 
+import io.mp4j.core.ForgedStreams;
 import io.mp4j.core.JavaSerialization;
 import io.mp4j.core.RegionCache;
 import io.mp4j.core.RegionLayoutException;
@@ -8,8 +9,11 @@ import io.mp4j.core.WaitStrategy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -175,6 +179,19 @@ class SharedValueTest
         final Exception ex = assertThrows(Exception.class, () -> copy(asInt));
         assertTrue(String.valueOf(ex.getCause()).contains("type=long('q') expected=int('i')"), String.valueOf(ex));
         assertTrue(ex.getCause() instanceof RegionLayoutException, String.valueOf(ex));
+    }
+
+    static Stream<Class<?>> sharedClasses()
+    {
+        return Stream.of(SharedInt.class, SharedLong.class, SharedDouble.class, SharedByte.class,
+            SharedIntArray.class, SharedLongArray.class, SharedDoubleArray.class, SharedByteArray.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sharedClasses")
+    void shouldRefuseStreamThatNamesTheClassInsteadOfItsHandle(final Class<?> type)
+    {
+        ForgedStreams.assertRefused(type);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.mp4j.core.sync;
 
+import io.mp4j.core.ForgedStreams;
 import io.mp4j.core.JavaSerialization;
 import io.mp4j.core.RegionLayoutException;
 import io.mp4j.core.Session;
@@ -172,6 +173,19 @@ class SharedLockTest
         assertTrue(copy.isHeldByCurrentThread());
         copy.unlock();
         assertFalse(lock.isLocked());
+    }
+
+    static Stream<Class<?>> primitiveClasses()
+    {
+        return Stream.of(SharedLock.class, SharedRLock.class, SharedCondition.class, SharedSemaphore.class,
+            SharedEvent.class, SharedBarrier.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("primitiveClasses")
+    void shouldRefuseStreamThatNamesTheClassInsteadOfItsHandle(final Class<?> type)
+    {
+        ForgedStreams.assertRefused(type);
     }
 
     @Test
