@@ -1,5 +1,6 @@
 package io.mp4j.bench;
 
+import io.mp4j.core.FileTrees;
 import io.mp4j.ipc.ChildProcess;
 import io.mp4j.ipc.ProcessContext;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,11 +18,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +73,7 @@ public class ChildStartBenchmark
         @TearDown(Level.Trial)
         public void removeCache()
         {
-            deleteRecursively(cache);
+            FileTrees.delete(cache);
         }
     }
 
@@ -107,7 +105,7 @@ public class ChildStartBenchmark
         public void finishBuild() throws InterruptedException
         {
             context.prepareClassDataArchive(BUILD_TIMEOUT);
-            deleteRecursively(cache);
+            FileTrees.delete(cache);
         }
     }
 
@@ -184,33 +182,6 @@ public class ChildStartBenchmark
         final ChildProcess child = new ChildProcess(context, () -> { }).start();
         child.join();
         return child.exitCode().orElseThrow();
-    }
-
-    private static void deleteRecursively(final Path directory)
-    {
-        try
-        {
-            Files.walkFileTree(directory, new SimpleFileVisitor<>()
-            {
-                @Override
-                public FileVisitResult visitFile(final Path file, final BasicFileAttributes attributes) throws IOException
-                {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(final Path visited, final IOException ex) throws IOException
-                {
-                    Files.delete(visited);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("cannot remove benchmark cache: path=" + directory, ex);
-        }
     }
 
     /** The baseline's child: a JVM that starts and ends. */

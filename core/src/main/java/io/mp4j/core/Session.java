@@ -3,14 +3,11 @@ package io.mp4j.core;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -193,7 +190,7 @@ public final class Session implements AutoCloseable
                         Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2), 16));
                     if (!owner.isAlive())
                     {
-                        deleteRecursively(entry);
+                        FileTrees.delete(entry);
                         removed++;
                     }
                 }
@@ -340,7 +337,7 @@ public final class Session implements AutoCloseable
         {
             OWNED_OPEN.remove(this);
             Doorbell.closeDirectory(directory.toAbsolutePath());
-            deleteRecursively(directory);
+            FileTrees.delete(directory);
         }
     }
 
@@ -370,43 +367,6 @@ public final class Session implements AutoCloseable
             " ownerAlive=" + owner.isAlive());
         ex.initCause(cause);
         return ex;
-    }
-
-    private static void deleteRecursively(final Path directory)
-    {
-        try
-        {
-            Files.walkFileTree(directory, new SimpleFileVisitor<>()
-            {
-                @Override
-                public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException
-                {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(final Path file, final IOException ex)
-                {
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(final Path dir, final IOException ex) throws IOException
-                {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        }
-        catch (final NoSuchFileException ex)
-        {
-            // Already gone: nothing to remove.
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot remove session directory: path=" + directory, ex);
-        }
     }
 
     /** Removes, at JVM exit, the sessions this JVM owns and has not closed. */

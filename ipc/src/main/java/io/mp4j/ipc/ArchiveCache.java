@@ -1,5 +1,6 @@
 package io.mp4j.ipc;
 
+import io.mp4j.core.FileTrees;
 import io.mp4j.core.ProcessIdentity;
 
 import java.io.IOException;
@@ -9,12 +10,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -358,32 +356,14 @@ final class ArchiveCache
         return (int)crc.getValue();
     }
 
+    /** Removes a tree of the cache; what cannot be removed now is left for the next JVM that opens it. */
     static void deleteRecursively(final Path path)
     {
         try
         {
-            Files.walkFileTree(path, new SimpleFileVisitor<>()
-            {
-                @Override
-                public FileVisitResult visitFile(final Path file, final BasicFileAttributes attributes) throws IOException
-                {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(final Path visited, final IOException ex) throws IOException
-                {
-                    Files.deleteIfExists(visited);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            FileTrees.delete(path);
         }
-        catch (final NoSuchFileException ex)
-        {
-            // Already gone.
-        }
-        catch (final IOException | UncheckedIOException ex)
+        catch (final UncheckedIOException ex)
         {
             // Left for the next JVM that opens the cache: it removes temporary directories of dead processes.
         }
