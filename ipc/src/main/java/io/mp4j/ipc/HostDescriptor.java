@@ -54,7 +54,8 @@ import java.nio.charset.StandardCharsets;
  *  +---------------------------------------------------------------+
  * </pre>
  * A slot's state moves STARTING → FREE (the worker waits) → CLAIMED (a client won the CAS and writes
- * its lease) → LEASED (the worker serves the client's channel) → FREE. The claimer's pid sits in the
+ * its lease) → LEASED (the worker serves the client's channel) → FREE, or → STARTING when the worker
+ * retires (a hosted child left threads in it) and the host starts another. The claimer's pid sits in the
  * lease word itself, so a claim whose client died before finishing it can be taken back. The host,
  * the parent of every worker, writes the exit code of a worker that died into the exit word before it
  * starts the replacement, so that a client whose hosted child's worker died can tell how it ended.

@@ -19,14 +19,16 @@ import static io.mp4j.ipc.HostDescriptor.LEASED;
 import static io.mp4j.ipc.HostDescriptor.LEASE_WORD_OFFSET;
 import static io.mp4j.ipc.HostDescriptor.OWNER_PID_OFFSET;
 import static io.mp4j.ipc.HostDescriptor.OWNER_START_OFFSET;
+import static io.mp4j.ipc.HostDescriptor.STARTING;
 import static io.mp4j.ipc.HostDescriptor.TASKS_DONE_OFFSET;
 import static io.mp4j.ipc.HostDescriptor.WORKER_PID_OFFSET;
 import static io.mp4j.ipc.HostDescriptor.WORKER_START_OFFSET;
 
 /**
  * The loop of a worker host's warm worker: wait in its slot until a client leases it, serve the
- * client's pool channel until the client stops it or dies, free the slot, wait again. Runs in the
- * worker JVM's main thread; the host's death ends the JVM through its lifeline.
+ * client's pool channel until the client stops it or dies, free the slot, wait again. A worker whose
+ * hosted child left threads running ends instead, and the host starts another. Runs in the worker JVM's
+ * main thread; the host's death ends the JVM through its lifeline.
  *
  * @param slot         the worker's slot in the host's control region.
  * @param waitStrategy how to wait for leases and tasks.
@@ -61,7 +63,12 @@ record HostWorkerMain(int slot, WaitStrategy waitStrategy) implements ProcessTar
                         continue;
                     }
                     waiter.restart();
-                    serveLease(buffer, base);
+                    if (serveLease(buffer, base))
+                    {
+                        // Not leasable while this JVM exits; the host sees the exit and starts another.
+                        buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, STARTING));
+                        return;
+                    }
                     buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, FREE));
                     control.waitBoard().ring(HostDescriptor.WORKER_FREED_TAG);
                 }
@@ -73,7 +80,8 @@ record HostWorkerMain(int slot, WaitStrategy waitStrategy) implements ProcessTar
         }
     }
 
-    private void serveLease(final AtomicBuffer buffer, final int base)
+    /** @return true if this worker must retire, see {@link PoolWorkerMain#serve}. */
+    private boolean serveLease(final AtomicBuffer buffer, final int base)
     {
         final ProcessIdentity owner = new ProcessIdentity(
             buffer.getLong(base + OWNER_PID_OFFSET), buffer.getLong(base + OWNER_START_OFFSET));
@@ -88,11 +96,11 @@ record HostWorkerMain(int slot, WaitStrategy waitStrategy) implements ProcessTar
         catch (final RuntimeException ex)
         {
             // The client died, or removed its channel, before this worker got to it.
-            return;
+            return false;
         }
         try (channel)
         {
-            PoolWorkerMain.serve(channel, waitStrategy, owner::isAlive,
+            return PoolWorkerMain.serve(channel, waitStrategy, owner::isAlive,
                 () -> buffer.getAndAddLong(base + TASKS_DONE_OFFSET, 1));
         }
     }

@@ -120,9 +120,9 @@ final class HostedChild
 
     private synchronized void signal(final int number)
     {
-        if (released || !lease.worker().isAlive())
+        if (released || !lease.worker().isAlive() || !host.holds(lease))
         {
-            return; // the child has ended: the worker may serve someone else by now
+            return; // the child has ended, or its worker let it go: the worker may serve someone else by now
         }
         signal = number;
         ProcessHandle.of(lease.worker().pid()).ifPresent(number == SIGKILL ? ProcessHandle::destroyForcibly :

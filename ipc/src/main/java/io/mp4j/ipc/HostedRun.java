@@ -7,7 +7,10 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -16,12 +19,16 @@ import java.util.function.BooleanSupplier;
  * {@code System.out} and {@code System.err} go to the client through the channel, and the client's
  * death halts this JVM (the host starts another), as a spawned child dies with its parent. Then the
  * worker is itself again, reports the end ({@link PoolChannel#EXITED}) and waits for the client to let
- * it go. Runs in the worker's main thread; the target's threads may write to the output streams.
+ * it go. A target that leaves threads running retires its worker: a spawned child's leftover threads die
+ * with its JVM, and these must not run on beside the host's next child (nor write into its output). Runs
+ * in the worker's main thread; the target's threads may write to the output streams.
  */
 final class HostedRun
 {
     /** Output travels in messages of at most this many bytes, well below a record's maximum. */
     private static final int CHUNK_LENGTH = 4096;
+    /** How long threads the target started get to finish after it returned, e.g. a joined child's reaper. */
+    private static final long LEFTOVER_GRACE_MILLIS = 200;
 
     private final PoolWorkerMain worker;
     /** The results ring has one producer: whoever holds this lock. */
@@ -43,17 +50,20 @@ final class HostedRun
      * @param worker      the worker serving the client's channel, which sends for this run.
      * @param spec        the encoded {@link ChildSpec}.
      * @param clientAlive whether the client's process still runs.
+     * @return true if the target left threads running, so that the worker must not serve another child.
      */
-    static void run(final PoolWorkerMain worker, final byte[] spec, final BooleanSupplier clientAlive)
+    static boolean run(final PoolWorkerMain worker, final byte[] spec, final BooleanSupplier clientAlive)
     {
         final CurrentProcess self = Multiprocessing.currentProcess();
         final String identity = Multiprocessing.identity();
         final PrintStream systemOut = System.out;
         final PrintStream systemErr = System.err;
         final HostedRun run = new HostedRun(worker, systemOut, systemErr);
+        final Set<Thread> before = liveThreads();
         final Thread watch = watchClient(clientAlive);
 
         Throwable failure;
+        boolean leftThreads = true;
         System.setOut(new PrintStream(run.out, true, Charset.defaultCharset()));
         System.setErr(new PrintStream(run.err, true, Charset.defaultCharset()));
         try
@@ -68,13 +78,68 @@ final class HostedRun
         }
         finally
         {
-            run.end();
-            System.setOut(systemOut);
-            System.setErr(systemErr);
-            Multiprocessing.restore(self, identity);
             watch.interrupt();
+            try
+            {
+                leftThreads = leftThreads(before, watch);
+            }
+            finally
+            {
+                run.end();
+                System.setOut(systemOut);
+                System.setErr(systemErr);
+                Multiprocessing.restore(self, identity);
+            }
         }
         worker.send(PoolChannel.EXITED, 0, 0, failure == null ? null : RemoteException.encode(failure));
+        return leftThreads;
+    }
+
+    /**
+     * Whether threads started while the target ran still run after a short grace, which lets ending
+     * threads (a joined child's reaper, say) finish. The target's threads are in this thread's group or
+     * below it; the JDK's own threads (the process reaper, the cleaner) are not.
+     */
+    private static boolean leftThreads(final Set<Thread> before, final Thread watch)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LEFTOVER_GRACE_MILLIS);
+        for (final Thread thread : liveThreads())
+        {
+            if (before.contains(thread))
+            {
+                continue;
+            }
+            final long left = deadline - System.nanoTime();
+            try
+            {
+                if (left > 0)
+                {
+                    thread.join(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+            if (thread.isAlive() && thread != watch)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Set<Thread> liveThreads()
+    {
+        final ThreadGroup group = Thread.currentThread().getThreadGroup();
+        Thread[] threads = new Thread[group.activeCount() + 8];
+        int count;
+        while ((count = group.enumerate(threads, true)) == threads.length)
+        {
+            threads = new Thread[threads.length * 2];
+        }
+        return new HashSet<>(Arrays.asList(threads).subList(0, count));
     }
 
     /**
@@ -108,7 +173,7 @@ final class HostedRun
 
     /**
      * Sends what the streams hold and turns them over to the worker's own streams, for threads of the
-     * target that go on writing after it returned.
+     * target that go on writing after it returned (until the retired worker's JVM exits).
      */
     private void end()
     {

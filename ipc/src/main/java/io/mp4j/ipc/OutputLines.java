@@ -8,13 +8,19 @@ import java.util.function.Supplier;
 
 /**
  * Copies a child's standard output or error to this JVM's stream a whole line at a time, each line in
- * one write under the stream's lock, so that lines of concurrent children never interleave. A spawned
- * child's bytes come from its pipe, a hosted child's from its channel. Used by one thread at a time.
+ * one write under the stream's lock, so that lines of concurrent children never interleave. A line
+ * longer than {@value #MAX_LINE_BYTES} bytes (a progress bar redrawn with {@code \r}, say) is written
+ * in pieces of that size rather than held whole. A spawned child's bytes come from its pipe, a hosted
+ * child's from its channel. Used by one thread at a time.
  */
 final class OutputLines
 {
+    static final int MAX_LINE_BYTES = 64 * 1024;
+
     private final Supplier<PrintStream> to;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    /** Part of the current line has been written already. */
+    private boolean lineStarted;
 
     /**
      * @param to where the lines go, asked at every line so that a later {@code System.setOut} is seen.
@@ -55,16 +61,22 @@ final class OutputLines
             {
                 line.write(bytes, start, i + 1 - start);
                 writeLine();
+                lineStarted = false;
                 start = i + 1;
             }
         }
         line.write(bytes, start, end - start);
+        if (line.size() >= MAX_LINE_BYTES)
+        {
+            writeLine();
+            lineStarted = true;
+        }
     }
 
     /** Writes what is left of an unterminated last line, ending it with a newline. */
     void finish()
     {
-        if (line.size() > 0)
+        if (line.size() > 0 || lineStarted)
         {
             line.write('\n');
             writeLine();

@@ -48,6 +48,7 @@ final class PoolWorkerMain implements MessageHandler
     private final Map<Long, RuntimeException> unloadable = new LinkedHashMap<>();
     private boolean stopped;
     private boolean initializerFailed;
+    private boolean retire;
 
     private PoolWorkerMain(
         final PoolChannel channel, final WaitStrategy waitStrategy, final BooleanSupplier poolAlive,
@@ -89,15 +90,16 @@ final class PoolWorkerMain implements MessageHandler
      * @param waitStrategy how to wait for tasks.
      * @param poolAlive    whether the pool's process still runs; asked every 100 ms of waiting.
      * @param onTaskDone   called after each task, e.g. to count it.
+     * @return true if this JVM must not serve again: a hosted child left threads running in it.
      */
-    static void serve(
+    static boolean serve(
         final PoolChannel channel, final WaitStrategy waitStrategy, final BooleanSupplier poolAlive,
         final Runnable onTaskDone)
     {
         final PoolWorkerMain worker = new PoolWorkerMain(channel, waitStrategy, poolAlive, onTaskDone);
         if (!worker.send(PoolChannel.READY, 0, -1, null))
         {
-            return;
+            return false;
         }
 
         final Waiter waiter = Waiter.begin(waitStrategy, channel.board(), PoolChannel.TASKS_TAG, Waiter.NO_TIMEOUT);
@@ -114,10 +116,11 @@ final class PoolWorkerMain implements MessageHandler
                 }
                 if (waiter.checkDue() && !poolAlive.getAsBoolean())
                 {
-                    return;
+                    return worker.retire;
                 }
                 waiter.idle();
             }
+            return worker.retire;
         }
         finally
         {
@@ -178,7 +181,7 @@ final class PoolWorkerMain implements MessageHandler
             send(PoolChannel.EXITED, 0, 0, RemoteException.encode(ex));
             return;
         }
-        HostedRun.run(this, spec, poolAlive);
+        retire |= HostedRun.run(this, spec, poolAlive);
         onTaskDone.run();
     }
 

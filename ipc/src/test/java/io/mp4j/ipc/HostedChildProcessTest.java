@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -565,6 +566,45 @@ class HostedChildProcessTest
 
             assertEquals(0, child.exitCode().orElseThrow());
             assertEquals(List.of("grandchild of " + child.pid()), outLines());
+            TestHosts.awaitAllWorkersFree(HOST);
+            assertTrue(workerPids(HOST).contains(child.pid()), "a joined grandchild leaves nothing behind: the worker stays");
+        });
+    }
+
+    @Test
+    void shouldRetireWorkerWhoseTargetLeftThreadsRunningSoThatTheNextChildSeesNoneOfThem()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final ProcessContext hosted = new ProcessContext().host(HOST);
+            final ChildProcess leaver = new ChildProcess(hosted, () ->
+            {
+                final Thread chatter = new Thread(() ->
+                {
+                    while (!Thread.currentThread().isInterrupted())
+                    {
+                        System.out.println("leftover");
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                });
+                chatter.setDaemon(true);
+                chatter.start();
+            }).start();
+            leaver.join();
+            assertEquals(0, leaver.exitCode().orElseThrow());
+            capturedOut.reset();
+
+            TestHosts.awaitAllWorkersFree(HOST);
+            assertFalse(workerPids(HOST).contains(leaver.pid()), "the host replaced the worker");
+            assertFalse(ProcessHandle.of(leaver.pid()).map(ProcessHandle::isAlive).orElse(false));
+            for (int i = 0; i < 4; i++)
+            {
+                final ChildProcess next = new ChildProcess(hosted, (Integer n) -> System.out.println("next " + n), i)
+                    .start();
+                next.join();
+                assertEquals(0, next.exitCode().orElseThrow());
+            }
+            assertEquals(List.of("next 0", "next 1", "next 2", "next 3"), outLines());
         });
     }
 }
