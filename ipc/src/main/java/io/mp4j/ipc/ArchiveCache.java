@@ -21,6 +21,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
@@ -67,16 +69,22 @@ final class ArchiveCache
     /** How many entries (archives and failure records) the cache keeps. */
     static final int MAX_ENTRIES = 16;
 
+    /** How long a failed build keeps its key from being built again: a failure may be the machine's. */
+    static final Duration FAILURE_HOLD = Duration.ofHours(1);
+
     private static final int LOG_TAIL_BYTES = 4096;
     private static final long BUILD_POLL_MILLIS = 50;
     private static final Pattern TEMPORARY_PATTERN = Pattern.compile(".*\\.(?:tmp|del)-(\\d+)-([0-9a-f]+)-\\d+");
     private static final Pattern CHECKSUM_PATTERN = Pattern.compile("size=(\\d+) crc32c=([0-9a-f]{8})\\s*");
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final Path PROC_SELF = Path.of("/proc/self");
     private static final Map<Path, ArchiveCache> OPEN = new ConcurrentHashMap<>();
     private static final AtomicInteger TEMPORARY_SEQUENCE = new AtomicInteger();
 
     private final Path directory;
+    /** The directory's identity when it was checked: a directory removed and made again is checked anew. */
+    private final Object directoryKey;
     private final Map<String, Checked> checked = new ConcurrentHashMap<>();
 
     /** An archive file as it was when its checksum matched. */
@@ -88,14 +96,16 @@ final class ArchiveCache
         }
     }
 
-    private ArchiveCache(final Path directory)
+    private ArchiveCache(final Path directory, final Object directoryKey)
     {
         this.directory = directory;
+        this.directoryKey = directoryKey;
     }
 
     /**
-     * The cache in a directory, created (0700) if missing. The first open in a JVM removes temporary
-     * directories of dead processes.
+     * The cache in a directory, created (0700) if missing. The directory is checked at every open, as
+     * it may have been removed and made again by someone else since the last; the first open of a
+     * directory in a JVM removes temporary directories of dead processes.
      *
      * @param directory the cache directory.
      * @return the cache, or empty if the directory cannot be used safely: not a directory, owned by
@@ -104,20 +114,18 @@ final class ArchiveCache
     static Optional<ArchiveCache> open(final Path directory)
     {
         final Path absolute = directory.toAbsolutePath().normalize();
-        final ArchiveCache known = OPEN.get(absolute);
-        if (known != null && Files.isDirectory(absolute, LinkOption.NOFOLLOW_LINKS))
-        {
-            return Optional.of(known);
-        }
-        if (!isSafe(absolute))
+        final Optional<Object> directoryKey = safeDirectoryKey(absolute);
+        if (directoryKey.isEmpty())
         {
             return Optional.empty();
         }
-        final ArchiveCache cache = new ArchiveCache(absolute);
-        if (known == null)
+        final ArchiveCache known = OPEN.get(absolute);
+        if (known != null && known.directoryKey.equals(directoryKey.get()))
         {
-            cache.removeAbandonedBuilds();
+            return Optional.of(known);
         }
+        final ArchiveCache cache = new ArchiveCache(absolute, directoryKey.get());
+        cache.removeAbandonedBuilds();
         OPEN.put(absolute, cache);
         return Optional.of(cache);
     }
@@ -150,6 +158,10 @@ final class ArchiveCache
         catch (final IOException ex)
         {
             checked.remove(key);
+            if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS))
+            {
+                remove(entry); // an entry whose archive went (a temp-file cleaner): built again
+            }
             return Optional.empty();
         }
 
@@ -170,15 +182,16 @@ final class ArchiveCache
     }
 
     /**
-     * Whether a build of this key failed before; such a key is not built again until the entry is
-     * evicted or removed.
+     * Whether a build of this key failed within the last {@link #FAILURE_HOLD}; such a key is not built
+     * again until the hold has passed or the record is evicted or removed.
      *
      * @param key the archive's key.
-     * @return true if a failure record exists.
+     * @return true if a recent failure record exists.
      */
     boolean hasFailed(final String key)
     {
-        return Files.exists(directory.resolve(key + FAILED_SUFFIX));
+        final FileTime recorded = lastModified(directory.resolve(key + FAILED_SUFFIX));
+        return System.currentTimeMillis() - recorded.toMillis() < FAILURE_HOLD.toMillis();
     }
 
     /**
@@ -218,12 +231,14 @@ final class ArchiveCache
      *
      * @param build         a directory from {@link #leadingBuild(String)}.
      * @param deadlineNanos when to stop waiting, on the {@link System#nanoTime()} clock.
+     * @param giveUp        whether to stop waiting now, asked at every look.
      * @throws InterruptedException if the calling thread is interrupted while waiting.
      */
-    void awaitBuild(final Path build, final long deadlineNanos) throws InterruptedException
+    void awaitBuild(final Path build, final long deadlineNanos, final BooleanSupplier giveUp) throws InterruptedException
     {
         final Optional<ProcessIdentity> owner = ownerOf(build);
-        while (Files.exists(build) && owner.isPresent() && owner.get().isAlive() && System.nanoTime() < deadlineNanos)
+        while (Files.exists(build) && owner.isPresent() && owner.get().isAlive() &&
+            System.nanoTime() < deadlineNanos && !giveUp.getAsBoolean())
         {
             Thread.sleep(BUILD_POLL_MILLIS);
         }
@@ -269,7 +284,7 @@ final class ArchiveCache
         {
             // Another process installed this key first; its entry is as good as this one.
             deleteRecursively(build);
-            return Files.isDirectory(entry);
+            return archive(key).isPresent();
         }
         Files.deleteIfExists(directory.resolve(key + FAILED_SUFFIX));
         evictLeastRecentlyUsed();
@@ -369,7 +384,8 @@ final class ArchiveCache
         }
     }
 
-    private static boolean isSafe(final Path directory)
+    /** The directory's file key if it is safe to use, made (0700) if missing. */
+    private static Optional<Object> safeDirectoryKey(final Path directory)
     {
         try
         {
@@ -388,15 +404,28 @@ final class ArchiveCache
             final PosixFileAttributes attributes =
                 Files.readAttributes(directory, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             final Set<PosixFilePermission> permissions = attributes.permissions();
-            return attributes.isDirectory() &&
-                attributes.owner().getName().equals(System.getProperty("user.name")) &&
+            final boolean safe = attributes.isDirectory() &&
+                isOwnedByThisUser(directory) &&
                 !permissions.contains(PosixFilePermission.GROUP_WRITE) &&
-                !permissions.contains(PosixFilePermission.OTHERS_WRITE);
+                !permissions.contains(PosixFilePermission.OTHERS_WRITE) &&
+                attributes.fileKey() != null;
+            return safe ? Optional.of(attributes.fileKey()) : Optional.empty();
         }
-        catch (final IOException | UnsupportedOperationException | SecurityException ex)
+        catch (final IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException ex)
         {
-            return false;
+            return Optional.empty();
         }
+    }
+
+    /**
+     * Whether this process's user owns a file, by numeric user id: {@code user.name} can be set on the
+     * command line, and is {@code ?} for a user id without a name (as in many containers). This
+     * process's id is that of its {@code /proc/self}.
+     */
+    private static boolean isOwnedByThisUser(final Path file) throws IOException
+    {
+        final Object owner = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        return owner.equals(Files.getAttribute(PROC_SELF, "unix:uid"));
     }
 
     private static boolean checksumMatches(final Path entry, final Path archive, final long size)

@@ -2,6 +2,7 @@ package io.mp4j.ipc;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -15,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 
@@ -26,8 +30,8 @@ import java.util.zip.ZipFile;
  * after them, each group in its original order.
  * <p>
  * Moving a directory behind the jars changes nothing when no file in it is also in a jar it moves
- * behind; {@link #isOrderSafe()} checks exactly that, and a classpath that fails the check is run
- * unchanged, without the archive.
+ * behind; {@link #isOrderSafe()} checks exactly that (and gives up on a jar whose manifest names more
+ * jars), and a classpath that fails the check is run unchanged, without the archive.
  */
 final class ArchiveClassPath
 {
@@ -254,14 +258,20 @@ final class ArchiveClassPath
             }
         }
 
+        final int firstDirectory = kinds.indexOf(Kind.DIRECTORY);
         for (int i = 0; i < entries.size(); i++)
         {
             if (kinds.get(i) != Kind.JAR)
             {
                 continue;
             }
-            try (ZipFile jar = new ZipFile(entries.get(i)))
+            try (JarFile jar = new JarFile(entries.get(i)))
             {
+                // The jars a manifest names are searched right after it, and would move with it: not scanned, not moved.
+                if (i > firstDirectory && namesExistingJar(Paths.get(entries.get(i)), jar.getManifest()))
+                {
+                    return false;
+                }
                 for (final Map.Entry<String, Integer> name : firstPosition.entrySet())
                 {
                     if (name.getValue() < i && jar.getEntry(name.getKey()) != null)
@@ -276,6 +286,37 @@ final class ArchiveClassPath
             }
         }
         return true;
+    }
+
+    /** Whether a manifest's {@code Class-Path} names a file that exists (Chronicle's name jars that don't). */
+    private static boolean namesExistingJar(final Path jar, final Manifest manifest)
+    {
+        final String names = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+        if (names == null)
+        {
+            return false;
+        }
+        final URI base = jar.toAbsolutePath().getParent().toUri();
+        for (final String name : names.trim().split("\\s+"))
+        {
+            if (name.isEmpty())
+            {
+                continue;
+            }
+            try
+            {
+                final URI named = base.resolve(name);
+                if ("file".equals(named.getScheme()) && Files.exists(Paths.get(named)))
+                {
+                    return true;
+                }
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                // Not a URL the class loader could use either.
+            }
+        }
+        return false;
     }
 
     private static boolean listFiles(final Path directory, final int position, final Map<String, Integer> names)

@@ -277,10 +277,14 @@ final class ClassDataSharing
                     text.append("jdk ").append(describe(release)).append('\n');
                 }
                 text.append("jdk ").append(describe(modules)).append('\n');
-                final Path jvm = home.resolve("lib").resolve("server").resolve(System.mapLibraryName("jvm"));
-                if (Files.isRegularFile(jvm))
+                // The JVM, and the base archives a dynamic archive is built on top of (re-dumped by an admin's -Xshare:dump).
+                final Path server = home.resolve("lib").resolve("server");
+                for (final String file : List.of(System.mapLibraryName("jvm"), "classes.jsa", "classes_nocoops.jsa"))
                 {
-                    text.append("jdk ").append(describe(jvm)).append('\n');
+                    if (Files.isRegularFile(server.resolve(file)))
+                    {
+                        text.append("jdk ").append(describe(server.resolve(file))).append('\n');
+                    }
                 }
                 return Optional.of(text.toString());
             }
@@ -324,7 +328,21 @@ final class ClassDataSharing
                 return previous;
             }
             final CompletableFuture<Boolean> done = new CompletableFuture<>();
-            final Thread builder = new Thread(() -> done.complete(buildNow(context, plan)), "mp4j-cds-build");
+            final Runnable buildIt = () ->
+            {
+                boolean built = false;
+                try
+                {
+                    built = buildNow(context, plan);
+                }
+                finally
+                {
+                    done.complete(built);
+                }
+            };
+            // In the root thread group: mp4j's thread, not one the caller started (a hosted child whose
+            // target leaves threads behind retires its worker).
+            final Thread builder = new Thread(rootThreadGroup(), buildIt, "mp4j-cds-build");
             builder.setDaemon(true);
             builder.start();
             return done;
@@ -361,7 +379,7 @@ final class ClassDataSharing
                     return train(context, plan, build);
                 }
                 ArchiveCache.deleteRecursively(build);
-                cache.awaitBuild(leader.get(), deadline);
+                cache.awaitBuild(leader.get(), deadline, () -> exiting);
             }
             return false;
         }
@@ -441,8 +459,13 @@ final class ClassDataSharing
         }
     }
 
+    /**
+     * Lets training JVMs that this JVM started finish and their archives be installed; builds waiting
+     * for another JVM's training, and builds not yet begun, give up at once.
+     */
     private static void finishBuildsAtExit()
     {
+        exiting = true;
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(EXIT_WAIT_SECONDS);
         for (final CompletableFuture<Boolean> pending : BUILDS.values())
         {
@@ -464,11 +487,20 @@ final class ClassDataSharing
                 break;
             }
         }
-        exiting = true;
         for (final Process training : TRAINING)
         {
             training.destroyForcibly();
         }
+    }
+
+    private static ThreadGroup rootThreadGroup()
+    {
+        ThreadGroup group = Thread.currentThread().getThreadGroup();
+        while (group.getParent() != null)
+        {
+            group = group.getParent();
+        }
+        return group;
     }
 
     /** The training JVM's target: a lambda, so that the training deserializes one as every child does. */

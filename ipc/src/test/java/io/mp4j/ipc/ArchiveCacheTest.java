@@ -55,6 +55,31 @@ class ArchiveCacheTest
     }
 
     @Test
+    void shouldCheckDirectoryAgainWhenItWasMadeAnew() throws IOException
+    {
+        final Path directory = temp.resolve("cds");
+        assertTrue(ArchiveCache.open(directory).isPresent());
+        Files.delete(directory);
+        Files.createDirectory(directory);
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        assertTrue(ArchiveCache.open(directory).isEmpty(), "made again, writable by anyone");
+    }
+
+    @Test
+    void shouldRemoveEntryWhoseArchiveWentSoThatItIsBuiltAgain() throws IOException
+    {
+        final ArchiveCache cache = ArchiveCache.open(temp.resolve("cds")).orElseThrow();
+        cache.install(KEY, build(cache, KEY, "archive".getBytes(StandardCharsets.UTF_8)), "key");
+        Files.delete(cache.archive(KEY).orElseThrow());
+
+        assertEquals(Optional.empty(), cache.archive(KEY));
+        assertEquals(List.of(), names(cache.directory()));
+        assertTrue(cache.install(KEY, build(cache, KEY, "again".getBytes(StandardCharsets.UTF_8)), "key"));
+        assertEquals("again", Files.readString(cache.archive(KEY).orElseThrow()));
+    }
+
+    @Test
     void shouldInstallBuildAndFindItsArchive() throws IOException
     {
         final ArchiveCache cache = ArchiveCache.open(temp.resolve("cds")).orElseThrow();
@@ -132,6 +157,20 @@ class ArchiveCacheTest
         assertTrue(record.startsWith("build failed: exitCode=1\n"), record);
         assertTrue(record.contains("Error: something the JVM said"), record);
         assertEquals(List.of(KEY + ArchiveCache.FAILED_SUFFIX), names(cache.directory()));
+    }
+
+    @Test
+    void shouldTryFailedKeyAgainAfterTheHold() throws IOException
+    {
+        final ArchiveCache cache = ArchiveCache.open(temp.resolve("cds")).orElseThrow();
+        cache.recordFailure(KEY, cache.newBuild(KEY), "build failed: exitCode=1");
+        final Path record = cache.directory().resolve(KEY + ArchiveCache.FAILED_SUFFIX);
+        Files.setLastModifiedTime(record, FileTime.fromMillis(
+            System.currentTimeMillis() - ArchiveCache.FAILURE_HOLD.toMillis() - 60_000));
+
+        assertFalse(cache.hasFailed(KEY));
+        assertTrue(cache.install(KEY, build(cache, KEY, "archive".getBytes(StandardCharsets.UTF_8)), "key"));
+        assertEquals(List.of(KEY), names(cache.directory()), "the record went with the install");
     }
 
     @Test

@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,6 +55,28 @@ class ArchiveClassPathTest
         final ArchiveClassPath classPath = ArchiveClassPath.of(join(library, resources)).orElseThrow();
         assertTrue(classPath.isOrderSafe());
         assertEquals(join(library, resources), classPath.sharingClassPath());
+    }
+
+    @Test
+    void shouldKeepOrderWhenALaterJarsManifestNamesMoreJarsThatExist() throws IOException
+    {
+        // dependency.jar would be searched right after app.jar, and so would move ahead of classes/.
+        final Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, "dependency.jar missing.jar");
+        final Path app = temp.resolve("app.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(app), manifest))
+        {
+            out.putNextEntry(new JarEntry("app/Main.class"));
+            out.closeEntry();
+        }
+        final Path before = directory("classes-before", "lib/Library.class");
+        assertTrue(ArchiveClassPath.of(join(before, app)).orElseThrow().isOrderSafe(), "the jars it names do not exist");
+
+        jar("dependency.jar", "lib/Library.class");
+        final Path classes = directory("classes", "lib/Library.class");
+        assertFalse(ArchiveClassPath.of(join(classes, app)).orElseThrow().isOrderSafe());
+        assertTrue(ArchiveClassPath.of(join(app, classes)).orElseThrow().isOrderSafe(), "nothing moves");
     }
 
     @Test
