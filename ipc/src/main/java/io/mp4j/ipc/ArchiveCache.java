@@ -52,7 +52,8 @@ import java.util.zip.CRC32C;
  * archive reaches a child before its checksum has been checked in this JVM (once, and again whenever
  * the file changes). Entries are only ever added by rename and removed by rename-then-delete, so
  * concurrent builders and readers, in any number of JVMs, never see half an entry. Builders of one
- * key agree on one of them to go on ({@link #leadingBuild(String)}); the others wait for it. A temporary
+ * key let the first by name go on ({@link #leadingBuild(String)}) and wait for it; two that look before
+ * seeing each other's build may both go on, and the first installed is kept. A temporary
  * directory whose process has died is removed by the next JVM that opens the cache. The least recently
  * used entries beyond {@value #MAX_ENTRIES} are removed. Safe to use from any thread.
  */
@@ -195,8 +196,8 @@ final class ArchiveCache
     }
 
     /**
-     * The build of this key that every JVM agrees should go on: the first by name among the builds of
-     * live processes. Builds of dead processes are removed on the way.
+     * The build of this key that should go on: the first by name among the builds of live processes
+     * (a build made after this look may come first by name; see the class comment). Builds of dead processes are removed on the way.
      *
      * @param key the archive's key.
      * @return the leading build directory, or empty if there is none.
