@@ -2,18 +2,13 @@ package io.mp4j.ipc;
 
 import io.mp4j.core.EncodingException;
 import io.mp4j.core.RemoteException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,27 +26,8 @@ class ChildProcessTest
 {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-
-    @BeforeEach
-    void captureOutput()
-    {
-        originalOut = System.out;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreOutput()
-    {
-        System.setOut(originalOut);
-    }
-
-    private List<String> outputLines()
-    {
-        final String text = captured.toString(StandardCharsets.UTF_8);
-        return text.isEmpty() ? List.of() : Arrays.asList(text.split("\n"));
-    }
+    @RegisterExtension
+    final CapturedOutput output = new CapturedOutput();
 
     @Test
     void shouldExitWithZeroAndCopyOutputWhenTargetReturns()
@@ -64,7 +40,7 @@ class ChildProcessTest
             assertEquals(0, child.exitCode().orElseThrow());
             assertTrue(child.failure().isEmpty());
             assertFalse(child.isAlive());
-            assertEquals(List.of("hello from child"), outputLines());
+            assertEquals(List.of("hello from child"), output.outLines());
         });
     }
 
@@ -202,8 +178,8 @@ class ChildProcessTest
 
             assertEquals(20, pids.size());
             final Set<String> expected = IntStream.range(0, 20).mapToObj(n -> "child " + n).collect(Collectors.toSet());
-            assertEquals(expected, new HashSet<>(outputLines()));
-            assertEquals(20, outputLines().size());
+            assertEquals(expected, new HashSet<>(output.outLines()));
+            assertEquals(20, output.outLines().size());
         });
     }
 
@@ -221,7 +197,7 @@ class ChildProcessTest
             final long parent = ProcessHandle.current().pid();
             assertEquals(List.of(
                 unnamed.name() + ' ' + unnamed.pid() + ' ' + parent + " false",
-                "worker " + named.pid() + ' ' + parent + " true"), outputLines());
+                "worker " + named.pid() + ' ' + parent + " true"), output.outLines());
             assertThrows(IllegalStateException.class, () -> named.name("late"));
             assertThrows(IllegalStateException.class, named::start);
         });

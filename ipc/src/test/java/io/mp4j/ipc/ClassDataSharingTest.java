@@ -1,18 +1,15 @@
 package io.mp4j.ipc;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -57,10 +53,8 @@ class ClassDataSharingTest
     @TempDir
     Path temp;
 
-    private final ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
+    @RegisterExtension
+    final CapturedOutput output = new CapturedOutput();
 
     @BeforeAll
     static void jarTheClassDirectories() throws IOException
@@ -82,22 +76,6 @@ class ClassDataSharingTest
         jarClassPath = String.join(File.pathSeparator, entries);
     }
 
-    @BeforeEach
-    void captureOutput()
-    {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreOutput()
-    {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
-
     @Test
     void shouldBuildArchiveOnceAndStartLaterChildrenFromIt()
     {
@@ -116,8 +94,8 @@ class ClassDataSharingTest
             assertEquals(0, runChild(context, "third"));
             assertTrue(logging.prepareClassDataArchive(BUILD_TIMEOUT));
 
-            assertEquals(List.of("first", "second", "third"), lines(capturedOut));
-            assertEquals(List.of(), lines(capturedErr));
+            assertEquals(List.of("first", "second", "third"), output.outLines());
+            assertEquals(List.of(), output.errLines());
             assertTrue(loadedFromArchive(log), "the child mapped the archive");
             final BasicFileAttributes used = Files.readAttributes(onlyArchive(cache), BasicFileAttributes.class);
             assertEquals(built.fileKey(), used.fileKey(), "the same archive, not a rebuilt one");
@@ -158,8 +136,8 @@ class ClassDataSharingTest
 
             final Path log = temp.resolve("class-load.log");
             assertEquals(0, runChild(context(jarClassPath, cache, "-Xlog:class+load=info:file=" + log), "after damage"));
-            assertEquals(List.of("after damage"), lines(capturedOut));
-            assertEquals(List.of(), lines(capturedErr));
+            assertEquals(List.of("after damage"), output.outLines());
+            assertEquals(List.of(), output.errLines());
             assertFalse(loadedFromArchive(log), "the damaged archive was not mapped");
 
             assertTrue(context.prepareClassDataArchive(BUILD_TIMEOUT), "archive built again");
@@ -200,8 +178,8 @@ class ClassDataSharingTest
 
             final Path log = temp.resolve("class-load.log");
             assertEquals(0, runChild(context(otherClassPath, cache, "-Xlog:class+load=info:file=" + log), "mismatched"));
-            assertEquals(List.of("mismatched"), lines(capturedOut));
-            assertEquals(List.of(), lines(capturedErr), "the JVM says nothing about the archive it rejects");
+            assertEquals(List.of("mismatched"), output.outLines());
+            assertEquals(List.of(), output.errLines(), "the JVM says nothing about the archive it rejects");
             assertFalse(loadedFromArchive(log));
         });
     }
@@ -238,7 +216,7 @@ class ClassDataSharingTest
                 }
             }
 
-            assertEquals(List.of("switched off"), lines(capturedOut));
+            assertEquals(List.of("switched off"), output.outLines());
             assertFalse(Files.exists(cache), "no cache directory made");
         });
     }
@@ -255,7 +233,7 @@ class ClassDataSharingTest
             assertEquals(0, runChild(context, "own sharing"));
             assertFalse(context.prepareClassDataArchive(BUILD_TIMEOUT));
 
-            assertEquals(List.of("own sharing"), lines(capturedOut));
+            assertEquals(List.of("own sharing"), output.outLines());
             assertFalse(Files.exists(cache), "no cache directory made");
         });
     }
@@ -280,7 +258,7 @@ class ClassDataSharingTest
             assertEquals(0, runChild(context, "unsafe cache"));
             assertFalse(context.prepareClassDataArchive(BUILD_TIMEOUT));
 
-            assertEquals(List.of("unsafe cache"), lines(capturedOut));
+            assertEquals(List.of("unsafe cache"), output.outLines());
             assertEquals(List.of(), entries(cache), "nothing written there");
         });
     }
@@ -295,7 +273,7 @@ class ClassDataSharingTest
             assertEquals(0, runChild(context, "from directories"));
             assertFalse(context.prepareClassDataArchive(BUILD_TIMEOUT));
 
-            assertEquals(List.of("from directories"), lines(capturedOut));
+            assertEquals(List.of("from directories"), output.outLines());
             assertEquals(List.of(), entries(cache), "no archive and no failure record");
         });
     }
@@ -395,12 +373,6 @@ class ClassDataSharingTest
     {
         return entries(cache).stream().filter(name -> ArchiveCache.isTemporary(Paths.get(name)))
             .collect(Collectors.toList());
-    }
-
-    private static List<String> lines(final ByteArrayOutputStream captured)
-    {
-        final String text = captured.toString(StandardCharsets.UTF_8);
-        return text.isEmpty() ? List.of() : Arrays.asList(text.split("\n"));
     }
 
     private static Path jar(final Path directory, final Path jar) throws IOException

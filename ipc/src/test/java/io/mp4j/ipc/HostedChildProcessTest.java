@@ -7,17 +7,14 @@ import io.mp4j.core.Session;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,10 +50,8 @@ class HostedChildProcessTest
 
     private static TestHosts hosts;
 
-    private final ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
+    @RegisterExtension
+    final CapturedOutput output = new CapturedOutput();
 
     @BeforeAll
     static void startHost()
@@ -75,21 +70,9 @@ class HostedChildProcessTest
         assertFalse(Files.exists(WorkerHost.registrationOf(HOST)), "the host removed its registration");
     }
 
-    @BeforeEach
-    void captureOutput()
-    {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
-    }
-
     @AfterEach
-    void restoreOutputAndAwaitFreeWorkers()
+    void awaitFreeWorkers()
     {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-        originalErr.print(capturedErr.toString(StandardCharsets.UTF_8));
         // A test that killed a worker leaves the host replacing it; the next test starts with all free.
         assertTimeoutPreemptively(TIMEOUT, () -> TestHosts.awaitAllWorkersFree(HOST));
     }
@@ -99,17 +82,6 @@ class HostedChildProcessTest
         return Stream.of(
             Arguments.of("spawned", ProcessContext.defaultContext()),
             Arguments.of("hosted", new ProcessContext().host(HOST).conclude()));
-    }
-
-    private List<String> outLines()
-    {
-        return lines(capturedOut);
-    }
-
-    private static List<String> lines(final ByteArrayOutputStream captured)
-    {
-        final String text = captured.toString(StandardCharsets.UTF_8);
-        return text.isEmpty() ? List.of() : Arrays.asList(text.split("\n"));
     }
 
     private static Set<Long> workerPids(final String host)
@@ -136,8 +108,8 @@ class HostedChildProcessTest
             assertEquals(0, child.exitCode().orElseThrow());
             assertTrue(child.failure().isEmpty());
             assertFalse(child.isAlive());
-            assertEquals(List.of("hello from child", "an unfinished line"), outLines());
-            assertTrue(lines(capturedErr).contains("to standard error"), capturedErr.toString(StandardCharsets.UTF_8));
+            assertEquals(List.of("hello from child", "an unfinished line"), output.outLines());
+            assertTrue(output.errLines().contains("to standard error"), output.errText());
         });
     }
 
@@ -156,7 +128,7 @@ class HostedChildProcessTest
             assertEquals("boom in the child", failure.remoteMessage());
             assertTrue(failure.remoteStackTrace().contains("failDeepInside"), failure.remoteStackTrace());
             assertTrue(failure.getMessage().contains("pid=" + child.pid()), failure.getMessage());
-            final String err = capturedErr.toString(StandardCharsets.UTF_8);
+            final String err = output.errText();
             assertTrue(err.contains("Exception in " + child.name() + ':'), "the child prints its traceback: " + err);
         });
     }
@@ -265,7 +237,7 @@ class HostedChildProcessTest
             final long parent = ProcessHandle.current().pid();
             assertEquals(List.of(
                 unnamed.name() + ' ' + unnamed.pid() + ' ' + parent + " false",
-                "worker " + named.pid() + ' ' + parent + " true"), outLines());
+                "worker " + named.pid() + ' ' + parent + " true"), output.outLines());
             assertThrows(IllegalStateException.class, named::start);
         });
     }
@@ -294,7 +266,7 @@ class HostedChildProcessTest
 
             assertEquals(0, child.exitCode().orElseThrow());
             assertEquals(IntStream.range(0, lines).mapToObj(i -> "line " + i + " of the child's output")
-                .collect(Collectors.toList()), outLines());
+                .collect(Collectors.toList()), output.outLines());
         });
     }
 
@@ -318,7 +290,7 @@ class HostedChildProcessTest
             child.join();
 
             assertEquals(0, child.exitCode().orElseThrow());
-            assertEquals(List.of("sum " + data.length), outLines());
+            assertEquals(List.of("sum " + data.length), output.outLines());
         });
     }
 
@@ -348,7 +320,7 @@ class HostedChildProcessTest
             second.join();
 
             assertTrue(warm.containsAll(used), "every child ran in one of the host's warm JVMs: " + used + " " + warm);
-            assertEquals(IntStream.range(0, 20).mapToObj(n -> "child " + n).collect(Collectors.toList()), outLines());
+            assertEquals(IntStream.range(0, 20).mapToObj(n -> "child " + n).collect(Collectors.toList()), output.outLines());
             TestHosts.awaitAllWorkersFree(HOST);
             final WorkerHostStatus status = WorkerHost.status(HOST);
             assertEquals(leasesBefore + 22, status.leasesGranted());
@@ -425,7 +397,7 @@ class HostedChildProcessTest
                 .start();
             next.join();
             assertEquals(0, next.exitCode().orElseThrow());
-            assertEquals(List.of("next"), outLines());
+            assertEquals(List.of("next"), output.outLines());
             Session.sweepStale(Session.defaultRoot()); // the killed client's session
         });
     }
@@ -459,7 +431,7 @@ class HostedChildProcessTest
                 System.out.println("running");
                 Thread.sleep(600_000);
             }).start();
-            while (!outLines().contains("running"))
+            while (!output.outLines().contains("running"))
             {
                 Thread.sleep(10);
             }
@@ -522,7 +494,7 @@ class HostedChildProcessTest
             final ChildProcess next = new ChildProcess(new ProcessContext().host(HOST), () -> System.out.println("next"))
                 .start();
             next.join();
-            assertEquals(List.of("next"), outLines(), "the worker went on serving");
+            assertEquals(List.of("next"), output.outLines(), "the worker went on serving");
         });
     }
 
@@ -565,7 +537,7 @@ class HostedChildProcessTest
             child.join();
 
             assertEquals(0, child.exitCode().orElseThrow());
-            assertEquals(List.of("grandchild of " + child.pid()), outLines());
+            assertEquals(List.of("grandchild of " + child.pid()), output.outLines());
             TestHosts.awaitAllWorkersFree(HOST);
             assertTrue(workerPids(HOST).contains(child.pid()), "a joined grandchild leaves nothing behind: the worker stays");
         });
@@ -592,7 +564,7 @@ class HostedChildProcessTest
             }).start();
             leaver.join();
             assertEquals(0, leaver.exitCode().orElseThrow());
-            capturedOut.reset();
+            output.resetOut();
 
             TestHosts.awaitAllWorkersFree(HOST);
             assertFalse(workerPids(HOST).contains(leaver.pid()), "the host replaced the worker");
@@ -604,7 +576,7 @@ class HostedChildProcessTest
                 next.join();
                 assertEquals(0, next.exitCode().orElseThrow());
             }
-            assertEquals(List.of("next 0", "next 1", "next 2", "next 3"), outLines());
+            assertEquals(List.of("next 0", "next 1", "next 2", "next 3"), output.outLines());
         });
     }
 }
