@@ -21,9 +21,12 @@ import java.util.List;
  * {@code ChronicleMapBuilder.recoverPersistedTo}, needs the file to itself (it takes an exclusive file
  * lock, which no process that has the map open lets it have). The dict instead makes every process take
  * one robust mp4j lock around each Chronicle call; whoever takes that lock over from a dead owner knows
- * no other process is inside Chronicle, and runs here the same steps that {@code recoverPersistedTo}
- * runs after mapping: clear the global lock, then per segment clear the lock, check each entry against
- * its checksum (dropping corrupt ones), rebuild the hash lookup and the counters. Those steps are not
+ * no other process is inside Chronicle, and runs here the segment steps of {@code recoverPersistedTo}:
+ * clear the global lock, then per segment clear the lock, check each entry against its checksum
+ * (dropping corrupt ones), rebuild the hash lookup and the counters. Not run: its recount of allocated
+ * tier bulks and of the stored data size, which need the file to itself; a process killed while
+ * allocating a bulk may leave that size one bulk short, which costs nothing in place (bulks are found
+ * by their offsets) but a later {@code recoverPersistedTo} would set right. Those steps are not
  * public API; this class is the one place mp4j touches them, and it fails loudly if a Chronicle upgrade
  * moves them.
  */

@@ -9,6 +9,7 @@ import io.mp4j.core.Session;
 import io.mp4j.core.WaitStrategy;
 import io.mp4j.core.codec.Codec;
 import io.mp4j.core.sync.SharedLock;
+import net.openhft.chronicle.core.io.ClosedIllegalStateException;
 import net.openhft.chronicle.map.ChronicleMap;
 import org.agrona.concurrent.AtomicBuffer;
 
@@ -28,8 +29,11 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import static io.mp4j.ipc.DictDescriptor.CLEAR;
@@ -65,7 +69,10 @@ import static io.mp4j.ipc.DictDescriptor.VALUE_LENGTH_OFFSET;
  * decoding happen outside it).
  * <p>
  * Iteration, {@link #entrySet()}, {@link #keySet()} and {@link #values()} are over a snapshot taken under
- * the lock. Any thread may use a dict.
+ * the lock. As in {@link java.util.concurrent.ConcurrentHashMap}, keys and values cannot be null, and
+ * {@code compute}, {@code merge} and their kin run their function outside the lock, without holding up
+ * other processes, and then store its result only if the entry has not changed meanwhile (trying again
+ * if it has), so the function may run more than once. Any thread may use a dict.
  */
 public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseable, Serializable
 {
@@ -80,6 +87,10 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
 
     private static final int AVERAGE_KEY_BYTES = 32;
     private static final int AVERAGE_VALUE_BYTES = 64;
+    /** How Chronicle Map says it has no tier left to grow into. */
+    private static final String TIERS_EXHAUSTED = "extra segment tier";
+    /** What an {@link #update} remapping returns to leave the entry as it is. */
+    private static final Object UNCHANGED = new Object();
 
     private final String name;
     private final String file;
@@ -89,6 +100,9 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     private transient Region guard;
     private transient AtomicBuffer guardBody;
     private transient SharedLock lock;
+    /** Calls of this process's threads read-lock it; {@link #close()} write-locks it, so no call sees the map go. */
+    private transient ReentrantReadWriteLock inUse;
+    private transient boolean closed;
 
     private SharedDict(final String name, final Path file, final Region guard, final long expectedEntries)
     {
@@ -112,7 +126,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         {
             return new SharedDict<>(name, file, guard, expectedEntries);
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | Error ex)
         {
             guard.close();
             deleteQuietly(guard.file());
@@ -126,15 +140,19 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         guard = region;
         guardBody = region.body();
         lock = SharedLock.wrap(region, LOCK_OFFSET, WaitStrategy.defaultStrategy());
+        inUse = new ReentrantReadWriteLock();
         ChronicleDefaults.apply();
+        ChronicleMapPrecompiler.define();
         try
         {
+            // No close at exit by Chronicle's hook: it would unmap the map under threads still using it.
             map = ChronicleMap.of(byte[].class, byte[].class)
                 .name(name)
                 .entries(expectedEntries)
                 .averageKeySize(AVERAGE_KEY_BYTES)
                 .averageValueSize(AVERAGE_VALUE_BYTES)
                 .maxBloatFactor(MAX_GROWTH)
+                .skipCloseOnExitHook(true)
                 .createPersistedTo(new File(file));
         }
         catch (final IOException | RuntimeException ex)
@@ -242,7 +260,8 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     @Override
     public boolean remove(final Object key, final Object value)
     {
-        return changeIfCurrent(encode(key, "key"), encode(value, "value"), REMOVE, null);
+        final byte[] encodedKey = encode(key, "key");
+        return value != null && changeIfCurrent(encodedKey, encode(value, "value"), REMOVE, null);
     }
 
     @Override
@@ -257,6 +276,55 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         final byte[] encodedKey = encode(key, "key");
         final byte[] encodedValue = encode(value, "value");
         return decode(locked(m -> m.containsKey(encodedKey) ? change(PUT, encodedKey, encodedValue) : null));
+    }
+
+    @Override
+    public V compute(final K key, final BiFunction<? super K, ? super V, ? extends V> remapping)
+    {
+        Objects.requireNonNull(remapping, "remapping");
+        return update(encode(key, "key"), current -> remapping.apply(key, current));
+    }
+
+    @Override
+    public V computeIfAbsent(final K key, final Function<? super K, ? extends V> mapping)
+    {
+        Objects.requireNonNull(mapping, "mapping");
+        return update(encode(key, "key"), current ->
+        {
+            if (current != null)
+            {
+                return UNCHANGED;
+            }
+            final V made = mapping.apply(key);
+            return made == null ? UNCHANGED : made;
+        });
+    }
+
+    @Override
+    public V computeIfPresent(final K key, final BiFunction<? super K, ? super V, ? extends V> remapping)
+    {
+        Objects.requireNonNull(remapping, "remapping");
+        return update(encode(key, "key"), current -> current == null ? UNCHANGED : remapping.apply(key, current));
+    }
+
+    @Override
+    public V merge(final K key, final V value, final BiFunction<? super V, ? super V, ? extends V> remapping)
+    {
+        Objects.requireNonNull(remapping, "remapping");
+        encode(value, "value");
+        return update(encode(key, "key"), current -> current == null ? value : remapping.apply(current, value));
+    }
+
+    @Override
+    public void replaceAll(final BiFunction<? super K, ? super V, ? extends V> function)
+    {
+        Objects.requireNonNull(function, "function");
+        for (final byte[] encodedKey : locked(m -> new ArrayList<>(m.keySet())))
+        {
+            final K key = decode(encodedKey);
+            update(encodedKey, current -> current == null ? UNCHANGED :
+                Objects.requireNonNull(function.apply(key, current), "replaceAll's function returned null"));
+        }
     }
 
     /** {@inheritDoc} A decoded copy of the keys at the time of the call. */
@@ -306,15 +374,28 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         return decoded;
     }
 
-    /** Closes this process's view of the dict; the data stays for the others. Idempotent. */
+    /**
+     * Closes this process's view of the dict, after calls in progress in this process end; the data
+     * stays for the others. Idempotent.
+     */
     @Override
     public void close()
     {
-        if (map.isOpen())
+        inUse.writeLock().lock();
+        try
         {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
             map.close();
+            guard.close();
         }
-        guard.close();
+        finally
+        {
+            inUse.writeLock().unlock();
+        }
     }
 
     void delete()
@@ -342,6 +423,10 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     Change journaled()
     {
         final long kind = guardBody.getLongVolatile(JOURNAL_OFFSET);
+        if (kind == NONE)
+        {
+            return new Change(NONE, new byte[0], new byte[0]);
+        }
         final byte[] key = new byte[guardBody.getInt(KEY_LENGTH_OFFSET)];
         final byte[] value = new byte[guardBody.getInt(VALUE_LENGTH_OFFSET)];
         guardBody.getBytes(PAYLOAD_OFFSET, key);
@@ -352,7 +437,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     @Override
     public boolean equals(final Object other)
     {
-        return other instanceof Map<?, ?> && entrySet().equals(((Map<?, ?>)other).entrySet());
+        return other == this || other instanceof Map<?, ?> && entrySet().equals(((Map<?, ?>)other).entrySet());
     }
 
     @Override
@@ -364,7 +449,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     @Override
     public String toString()
     {
-        return "SharedDict{name=" + name + ", size=" + (map.isOpen() ? Integer.toString(size()) : "closed") + '}';
+        return "SharedDict{name=" + name + ", size=" + (closed ? "closed" : Integer.toString(size())) + '}';
     }
 
     @Serial
@@ -399,23 +484,36 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
      */
     private void lock()
     {
-        if (guard.isClosed())
+        inUse.readLock().lock();
+        boolean locked = false;
+        try
         {
-            throw new IllegalStateException("shared dict is closed in this process: name=" + name);
-        }
-        lock.lock();
-        if (lock.previousOwnerDied() || guardBody.getIntVolatile(RECOVERING_OFFSET) != 0)
-        {
-            try
+            if (closed)
+            {
+                throw new IllegalStateException("shared dict is closed in this process: name=" + name);
+            }
+            lock.lock();
+            locked = true;
+            if (lock.previousOwnerDied() || guardBody.getIntVolatile(RECOVERING_OFFSET) != 0)
             {
                 recover();
             }
-            catch (final RuntimeException | Error ex)
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            if (locked)
             {
                 lock.unlock();
-                throw ex;
             }
+            inUse.readLock().unlock();
+            throw ex;
         }
+    }
+
+    private void unlock()
+    {
+        lock.unlock();
+        inUse.readLock().unlock();
     }
 
     private <T> T locked(final Function<ChronicleMap<byte[], byte[]>, T> call)
@@ -427,7 +525,53 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         }
         finally
         {
-            lock.unlock();
+            unlock();
+        }
+    }
+
+    /**
+     * Sets a key's entry to what a function of its value gives: the function runs outside the lock, and
+     * its result is stored only if the entry is still the one it was given, else it runs again.
+     *
+     * @param key   the encoded key.
+     * @param remap from the current value (null if absent) to the new one: null removes the entry,
+     *              {@link #UNCHANGED} leaves it as it is.
+     * @return the new value, or the current one if unchanged.
+     */
+    @SuppressWarnings("unchecked")
+    private V update(final byte[] key, final Function<V, Object> remap)
+    {
+        while (true)
+        {
+            final byte[] current = locked(m -> m.get(key));
+            final V currentValue = decode(current);
+            final Object next = remap.apply(currentValue);
+            if (next == UNCHANGED)
+            {
+                return currentValue;
+            }
+            final byte[] encodedNext = next == null ? null : encode(next, "value");
+            final boolean stored = locked(m ->
+            {
+                final byte[] now = m.get(key);
+                if (!Arrays.equals(now, current))
+                {
+                    return false;
+                }
+                if (encodedNext != null)
+                {
+                    change(PUT, key, encodedNext);
+                }
+                else if (now != null)
+                {
+                    change(REMOVE, key, null);
+                }
+                return true;
+            });
+            if (stored)
+            {
+                return (V)next;
+            }
         }
     }
 
@@ -446,21 +590,33 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     }
 
     /**
-     * Makes one unconditional change, journaled; call holding the lock.
+     * Makes one unconditional change, journaled; call holding the lock. A change the map refused (full,
+     * too large) is over; one that failed any other way (an {@code Error} mid-write, say) may have left
+     * the map half-changed, so its journal stays and the next taker of the lock repairs the map and
+     * redoes it, as for a dead process.
      *
      * @return the value the key had, for {@code PUT} and {@code REMOVE}.
      */
     private byte[] change(final long kind, final byte[] key, final byte[] value)
     {
         journal(kind, key, value);
+        final byte[] previous;
         try
         {
-            return apply(kind, key, value);
+            previous = apply(kind, key, value);
         }
-        finally
+        catch (final Mp4jException refused)
         {
             guardBody.putLongRelease(JOURNAL_OFFSET, NONE);
+            throw refused;
         }
+        catch (final RuntimeException | Error ex)
+        {
+            guardBody.putIntVolatile(RECOVERING_OFFSET, 1);
+            throw ex;
+        }
+        guardBody.putLongRelease(JOURNAL_OFFSET, NONE);
+        return previous;
     }
 
     private void journal(final long kind, final byte[] key, final byte[] value)
@@ -500,8 +656,16 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
             map.clear();
             return null;
         }
+        catch (final ClosedIllegalStateException ex)
+        {
+            throw new IllegalStateException("shared dict is closed in this process: name=" + name, ex);
+        }
         catch (final IllegalStateException ex)
         {
+            if (ex.getMessage() == null || !ex.getMessage().contains(TIERS_EXHAUSTED))
+            {
+                throw ex;
+            }
             throw new Mp4jException("shared dict is full: name=" + name + " expectedEntries=" + expectedEntries +
                 " maxEntries~=" + expectedEntries * MAX_GROWTH + " (sized for keys of ~" + AVERAGE_KEY_BYTES + " and values of ~" +
                 AVERAGE_VALUE_BYTES + " serialized bytes; create it with a larger expected size)", ex);
@@ -549,6 +713,10 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
 
     private static byte[] encode(final Object value, final String what)
     {
+        if (value == null)
+        {
+            throw new NullPointerException("shared dict " + what + "s cannot be null (as in ConcurrentHashMap)");
+        }
         try
         {
             return Codec.encode(value);
