@@ -4,33 +4,51 @@ import net.openhft.chronicle.values.ValueModel;
 import net.openhft.compiler.CachedCompiler;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Properties;
 
 /**
- * A build step, not a runtime class: it writes into ipc's classes the one class that Chronicle Map
- * otherwise generates and compiles with {@code javac} in every JVM that opens a map, the off-heap
- * flyweight of {@code VanillaGlobalMutableState}. Chronicle Values looks for
- * {@code <type>$$Native} on the class path before it generates one, so with the class in mp4j's jar a
- * JVM opening its first dict skips the compiler (about 1,100 classes and most of a second).
+ * The one class that Chronicle Map otherwise generates and compiles with {@code javac} in every JVM
+ * that opens a map (about 1,100 compiler classes and most of a second): the off-heap flyweight of
+ * {@code VanillaGlobalMutableState}. Chronicle Values asks the class loader for
+ * {@code <type>$$Native} before it generates one.
  * <p>
- * The source is produced by Chronicle Values' own generator for the Chronicle version of the build,
- * so the class always matches the interface it implements; {@code SharedDictStartTest} checks that
- * the dict uses it. Run by the ipc module's build:
- * {@code ChronicleMapPrecompiler <classes directory> <Java release>}.
+ * At build time ({@link #main}) Chronicle Values' own generator writes the source, which is compiled
+ * and stored as a resource of mp4j's, next to a key: the Chronicle Values version and a hash of the
+ * interface. At run time {@link #define()} defines the class in the interface's package only if this
+ * JVM's Chronicle has the same key, so an application on other Chronicle versions gets a class
+ * compiled for them, as without mp4j, never a stale one. {@code SharedDictStartTest} checks that a
+ * dict uses it.
  */
 final class ChronicleMapPrecompiler
 {
     private static final String VALUE_TYPE = "net.openhft.chronicle.hash.VanillaGlobalMutableState";
     private static final String GENERATOR = "net.openhft.chronicle.values.Generators";
     private static final String NATIVE_SUFFIX = "$$Native";
+    private static final String CLASS_RESOURCE = "VanillaGlobalMutableState.native";
+    private static final String KEY_RESOURCE = "VanillaGlobalMutableState.native-key";
+    private static final String VALUES_POM = "/META-INF/maven/net.openhft/chronicle-values/pom.properties";
+
+    private static boolean defined;
 
     private ChronicleMapPrecompiler()
     {
     }
 
     /**
-     * The name of the class this step writes.
+     * The name of the class this makes.
      *
      * @return its binary name.
      */
@@ -40,7 +58,39 @@ final class ChronicleMapPrecompiler
     }
 
     /**
-     * Generates and compiles the class into a classes directory.
+     * Defines the precompiled class if it matches this JVM's Chronicle and nothing defined it yet; else
+     * leaves Chronicle to make its own. Never throws. Call before the first map is opened.
+     */
+    static synchronized void define()
+    {
+        if (defined)
+        {
+            return;
+        }
+        defined = true;
+        try
+        {
+            final byte[] bytes = resource(CLASS_RESOURCE);
+            final byte[] key = resource(KEY_RESOURCE);
+            final Class<?> valueType = Class.forName(VALUE_TYPE);
+            if (bytes != null && key != null && new String(key, StandardCharsets.UTF_8).equals(key(valueType)))
+            {
+                MethodHandles.privateLookupIn(valueType, MethodHandles.lookup()).defineClass(bytes);
+            }
+        }
+        catch (final LinkageError ex)
+        {
+            // Defined already, by another copy of mp4j or by Chronicle itself: that one serves.
+        }
+        catch (final IOException | ReflectiveOperationException | RuntimeException ex)
+        {
+            // Chronicle generates the class as it would without mp4j.
+        }
+    }
+
+    /**
+     * Generates and compiles the class, and writes it and its key into a classes directory as
+     * resources of this package.
      *
      * @param args the classes directory, and the Java release to compile for (the project's, not the
      *             building JDK's, so a newer JDK does not make a class that Java 17 refuses).
@@ -54,13 +104,53 @@ final class ChronicleMapPrecompiler
             throw new IllegalArgumentException("usage: ChronicleMapPrecompiler <classes directory> <Java release>");
         }
         ChronicleDefaults.apply();
+        final Path classes = Paths.get(args[0]);
         final Class<?> valueType = Class.forName(VALUE_TYPE);
         final String simpleName = valueType.getSimpleName() + NATIVE_SUFFIX;
         final Method generate = Class.forName(GENERATOR)
             .getDeclaredMethod("generateNativeClass", ValueModel.class, String.class);
         generate.setAccessible(true);
         final String source = (String)generate.invoke(null, ValueModel.acquire(valueType), simpleName);
-        new CachedCompiler(null, new File(args[0]), List.of("-g", "-nowarn", "--release", args[1]))
+
+        final Path compiled = classes.resolveSibling("chronicle-native");
+        new CachedCompiler(null, compiled.toFile(), List.of("-g", "-nowarn", "--release", args[1]))
             .loadFromJava(valueType.getClassLoader(), nativeClassName(), source);
+        final String classFile = nativeClassName().replace('.', File.separatorChar) + ".class";
+        final Path resources = classes.resolve(ChronicleMapPrecompiler.class.getPackageName().replace('.', File.separatorChar));
+        Files.copy(compiled.resolve(classFile), resources.resolve(CLASS_RESOURCE), StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(resources.resolve(KEY_RESOURCE), key(valueType), StandardCharsets.UTF_8);
+        // Earlier builds put the class itself into the classes directory, where Chronicle would always find it.
+        Files.deleteIfExists(classes.resolve(classFile));
+    }
+
+    /** What the generated class depends on: the generator's version and the interface it implements. */
+    private static String key(final Class<?> valueType) throws IOException
+    {
+        final Properties pom = new Properties();
+        try (InputStream in = ValueModel.class.getResourceAsStream(VALUES_POM))
+        {
+            if (in != null)
+            {
+                pom.load(in);
+            }
+        }
+        final byte[] type = valueType.getResourceAsStream(valueType.getSimpleName() + ".class").readAllBytes();
+        try
+        {
+            return "chronicle-values " + pom.getProperty("version", "unknown") + '\n' + VALUE_TYPE + " sha256 " +
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(type)) + '\n';
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("every JDK has SHA-256", ex);
+        }
+    }
+
+    private static byte[] resource(final String name) throws IOException
+    {
+        try (InputStream in = ChronicleMapPrecompiler.class.getResourceAsStream(name))
+        {
+            return in == null ? null : in.readAllBytes();
+        }
     }
 }
