@@ -19,9 +19,11 @@ import java.util.function.BooleanSupplier;
  * {@code System.out} and {@code System.err} go to the client through the channel, and the client's
  * death halts this JVM (the host starts another), as a spawned child dies with its parent. Then the
  * worker is itself again, reports the end ({@link PoolChannel#EXITED}) and waits for the client to let
- * it go. A target that leaves threads running retires its worker: a spawned child's leftover threads die
- * with its JVM, and these must not run on beside the host's next child (nor write into its output). Runs
- * in the worker's main thread; the target's threads may write to the output streams.
+ * it go. Output of threads that an earlier run started (daemon threads left behind, such as a library's
+ * background threads) goes to the worker's own streams, never to another client. A target that leaves
+ * non-daemon threads running retires its worker: a spawned child's leftover threads die with its JVM,
+ * and these must not work on beside the host's next child. Runs in the worker's main thread; the
+ * target's threads may write to the output streams.
  */
 final class HostedRun
 {
@@ -29,6 +31,8 @@ final class HostedRun
     private static final int CHUNK_LENGTH = 4096;
     /** How long threads the target started get to finish after it returned, e.g. a joined child's reaper. */
     private static final long LEFTOVER_GRACE_MILLIS = 200;
+    /** The run whose target started the current thread (inherited by the threads it starts), if any. */
+    private static final InheritableThreadLocal<HostedRun> STARTED_BY = new InheritableThreadLocal<>();
 
     private final PoolWorkerMain worker;
     /** The results ring has one producer: whoever holds this lock. */
@@ -50,7 +54,7 @@ final class HostedRun
      * @param worker      the worker serving the client's channel, which sends for this run.
      * @param spec        the encoded {@link ChildSpec}.
      * @param clientAlive whether the client's process still runs.
-     * @return true if the target left threads running, so that the worker must not serve another child.
+     * @return true if the target left non-daemon threads running, so that the worker must not serve another child.
      */
     static boolean run(final PoolWorkerMain worker, final byte[] spec, final BooleanSupplier clientAlive)
     {
@@ -66,6 +70,7 @@ final class HostedRun
         boolean leftThreads = true;
         System.setOut(new PrintStream(run.out, true, Charset.defaultCharset()));
         System.setErr(new PrintStream(run.err, true, Charset.defaultCharset()));
+        STARTED_BY.set(run);
         try
         {
             failure = ChildMain.run(ChildSpec.decode(spec));
@@ -78,10 +83,11 @@ final class HostedRun
         }
         finally
         {
+            STARTED_BY.remove();
             watch.interrupt();
             try
             {
-                leftThreads = leftThreads(before, watch);
+                leftThreads = leftThreads(before);
             }
             finally
             {
@@ -96,16 +102,18 @@ final class HostedRun
     }
 
     /**
-     * Whether threads started while the target ran still run after a short grace, which lets ending
-     * threads (a joined child's reaper, say) finish. The target's threads are in this thread's group or
-     * below it; the JDK's own threads (the process reaper, the cleaner) are not.
+     * Whether non-daemon threads started while the target ran still run after a short grace, which lets
+     * ending threads (a joined child's reaper, say) finish. The target's threads are in this thread's
+     * group or below it; the JDK's own threads (the process reaper, the cleaner) are not. Daemon threads
+     * do not count: libraries start them lazily and keep them (Chronicle's disk-space checker, say), and
+     * they would retire every worker.
      */
-    private static boolean leftThreads(final Set<Thread> before, final Thread watch)
+    private static boolean leftThreads(final Set<Thread> before)
     {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LEFTOVER_GRACE_MILLIS);
         for (final Thread thread : liveThreads())
         {
-            if (before.contains(thread))
+            if (before.contains(thread) || thread.isDaemon())
             {
                 continue;
             }
@@ -122,7 +130,7 @@ final class HostedRun
                 Thread.currentThread().interrupt();
                 return true;
             }
-            if (thread.isAlive() && thread != watch)
+            if (thread.isAlive())
             {
                 return true;
             }
@@ -204,7 +212,7 @@ final class HostedRun
         {
             synchronized (lock)
             {
-                if (over)
+                if (over || isFromAnotherRun())
                 {
                     after.write(b);
                     return;
@@ -223,7 +231,7 @@ final class HostedRun
             Objects.checkFromIndexSize(offset, count, bytes.length);
             synchronized (lock)
             {
-                if (over)
+                if (over || isFromAnotherRun())
                 {
                     after.write(bytes, offset, count);
                     return;
@@ -257,6 +265,13 @@ final class HostedRun
                 }
                 sendPending();
             }
+        }
+
+        /** Whether the writing thread was started by an earlier run's target: its output is not this client's. */
+        private boolean isFromAnotherRun()
+        {
+            final HostedRun startedBy = STARTED_BY.get();
+            return startedBy != null && startedBy != HostedRun.this;
         }
 
         /** Sends the pending bytes; a client that has gone does not get them. Called holding the lock. */

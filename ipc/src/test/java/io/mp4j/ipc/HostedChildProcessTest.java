@@ -544,7 +544,7 @@ class HostedChildProcessTest
     }
 
     @Test
-    void shouldRetireWorkerWhoseTargetLeftThreadsRunningSoThatTheNextChildSeesNoneOfThem()
+    void shouldKeepOutputOfDaemonThreadsATargetLeftFromTheNextChildren()
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
@@ -553,7 +553,7 @@ class HostedChildProcessTest
             {
                 final Thread chatter = new Thread(() ->
                 {
-                    while (!Thread.currentThread().isInterrupted())
+                    for (int i = 0; i < 3_000; i++)
                     {
                         System.out.println("leftover");
                         LockSupport.parkNanos(1_000_000);
@@ -566,17 +566,57 @@ class HostedChildProcessTest
             assertEquals(0, leaver.exitCode().orElseThrow());
             output.resetOut();
 
-            TestHosts.awaitAllWorkersFree(HOST);
-            assertFalse(workerPids(HOST).contains(leaver.pid()), "the host replaced the worker");
-            assertFalse(ProcessHandle.of(leaver.pid()).map(ProcessHandle::isAlive).orElse(false));
-            for (int i = 0; i < 4; i++)
+            final Set<Long> used = new HashSet<>();
+            for (int i = 0; i < 6; i++)
             {
                 final ChildProcess next = new ChildProcess(hosted, (Integer n) -> System.out.println("next " + n), i)
                     .start();
                 next.join();
                 assertEquals(0, next.exitCode().orElseThrow());
+                used.add(next.pid());
             }
-            assertEquals(List.of("next 0", "next 1", "next 2", "next 3"), output.outLines());
+            assertTrue(used.contains(leaver.pid()), "the chatter's worker served again: " + used);
+            assertEquals(IntStream.range(0, 6).mapToObj(n -> "next " + n).collect(Collectors.toList()), output.outLines());
+            assertTrue(workerPids(HOST).contains(leaver.pid()), "a daemon thread left behind does not retire the worker");
+        });
+    }
+
+    @Test
+    void shouldRetireWorkerWhoseTargetLeftNonDaemonThreadsRunning()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final ProcessContext hosted = new ProcessContext().host(HOST);
+            final ChildProcess leaver = new ChildProcess(hosted, () ->
+                new Thread(() -> LockSupport.parkNanos(Long.MAX_VALUE), "still-working").start()).start();
+            leaver.join();
+            assertEquals(0, leaver.exitCode().orElseThrow());
+
+            TestHosts.awaitAllWorkersFree(HOST);
+            assertFalse(workerPids(HOST).contains(leaver.pid()), "the host replaced the worker");
+            assertFalse(ProcessHandle.of(leaver.pid()).map(ProcessHandle::isAlive).orElse(false));
+            final ChildProcess next = new ChildProcess(hosted, () -> System.out.println("next")).start();
+            next.join();
+            assertEquals(0, next.exitCode().orElseThrow());
+        });
+    }
+
+    @Test
+    void shouldKeepWorkerWhoseTargetUsedADictThatStartedChroniclesBackgroundThreads()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            try (Manager manager = new Manager())
+            {
+                final SharedDict<String, Integer> dict = manager.dict(10);
+                final ChildProcess child = new ChildProcess(new ProcessContext().host(HOST),
+                    (SharedDict<String, Integer> shared) -> shared.put("from", 1), dict).start();
+                child.join();
+                assertEquals(0, child.exitCode().orElseThrow(), () -> String.valueOf(child.failure()));
+                assertEquals(1, dict.get("from"));
+                TestHosts.awaitAllWorkersFree(HOST);
+                assertTrue(workerPids(HOST).contains(child.pid()), "the worker stays warm");
+            }
         });
     }
 }
