@@ -12,6 +12,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -156,13 +157,18 @@ final class ArchiveCache
         {
             attributes = Files.readAttributes(archive, BasicFileAttributes.class);
         }
-        catch (final IOException ex)
+        catch (final NoSuchFileException ex)
         {
             checked.remove(key);
             if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS))
             {
                 remove(entry); // an entry whose archive went (a temp-file cleaner): built again
             }
+            return Optional.empty();
+        }
+        catch (final IOException ex)
+        {
+            checked.remove(key);
             return Optional.empty();
         }
 
@@ -192,7 +198,8 @@ final class ArchiveCache
     boolean hasFailed(final String key)
     {
         final FileTime recorded = lastModified(directory.resolve(key + FAILED_SUFFIX));
-        return System.currentTimeMillis() - recorded.toMillis() < FAILURE_HOLD.toMillis();
+        // A record from the future (a clock set back) holds no longer than one from now.
+        return Math.abs(System.currentTimeMillis() - recorded.toMillis()) < FAILURE_HOLD.toMillis();
     }
 
     /**
@@ -419,14 +426,19 @@ final class ArchiveCache
     }
 
     /**
-     * Whether this process's user owns a file, by numeric user id: {@code user.name} can be set on the
-     * command line, and is {@code ?} for a user id without a name (as in many containers). This
-     * process's id is that of its {@code /proc/self}.
+     * Whether this process's user owns a file, by numeric user id where the system has {@code /proc}:
+     * {@code user.name} can be set on the command line, and is {@code ?} for a user id without a name
+     * (as in many containers). This process's id is that of its {@code /proc/self}; without one (macOS,
+     * the BSDs) the owner's name is compared with {@code user.name}.
      */
     private static boolean isOwnedByThisUser(final Path file) throws IOException
     {
-        final Object owner = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        return owner.equals(Files.getAttribute(PROC_SELF, "unix:uid"));
+        if (Files.isDirectory(PROC_SELF))
+        {
+            final Object owner = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            return owner.equals(Files.getAttribute(PROC_SELF, "unix:uid"));
+        }
+        return Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"));
     }
 
     private static boolean checksumMatches(final Path entry, final Path archive, final long size)

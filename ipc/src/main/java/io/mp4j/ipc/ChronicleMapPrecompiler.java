@@ -26,8 +26,8 @@ import java.util.Properties;
  * {@code <type>$$Native} before it generates one.
  * <p>
  * At build time ({@link #main}) Chronicle Values' own generator writes the source, which is compiled
- * and stored as a resource of mp4j's, next to a key: the Chronicle Values version and a hash of the
- * interface. At run time {@link #define()} defines the class in the interface's package only if this
+ * and stored as a resource of mp4j's, next to a key: the versions of Chronicle Values, Bytes and
+ * Core, and a hash of the interface. At run time {@link #define()} defines the class in the interface's package only if this
  * JVM's Chronicle has the same key, so an application on other Chronicle versions gets a class
  * compiled for them, as without mp4j, never a stale one. {@code SharedDictStartTest} checks that a
  * dict uses it.
@@ -39,7 +39,8 @@ final class ChronicleMapPrecompiler
     private static final String NATIVE_SUFFIX = "$$Native";
     private static final String CLASS_RESOURCE = "VanillaGlobalMutableState.native";
     private static final String KEY_RESOURCE = "VanillaGlobalMutableState.native-key";
-    private static final String VALUES_POM = "/META-INF/maven/net.openhft/chronicle-values/pom.properties";
+    /** The Chronicle artifacts the generated class is made by (values) or calls into (bytes, core). */
+    private static final List<String> ARTIFACTS = List.of("chronicle-values", "chronicle-bytes", "chronicle-core");
 
     private static boolean defined;
 
@@ -123,22 +124,30 @@ final class ChronicleMapPrecompiler
         Files.deleteIfExists(classes.resolve(classFile));
     }
 
-    /** What the generated class depends on: the generator's version and the interface it implements. */
+    /**
+     * What the generated class depends on: the versions of the generator and of the libraries it calls,
+     * and the interface it implements.
+     */
     private static String key(final Class<?> valueType) throws IOException
     {
-        final Properties pom = new Properties();
-        try (InputStream in = ValueModel.class.getResourceAsStream(VALUES_POM))
+        final StringBuilder key = new StringBuilder();
+        for (final String artifact : ARTIFACTS)
         {
-            if (in != null)
+            final Properties pom = new Properties();
+            try (InputStream in = ValueModel.class.getResourceAsStream("/META-INF/maven/net.openhft/" + artifact + "/pom.properties"))
             {
-                pom.load(in);
+                if (in != null)
+                {
+                    pom.load(in);
+                }
             }
+            key.append(artifact).append(' ').append(pom.getProperty("version", "unknown")).append('\n');
         }
         final byte[] type = valueType.getResourceAsStream(valueType.getSimpleName() + ".class").readAllBytes();
         try
         {
-            return "chronicle-values " + pom.getProperty("version", "unknown") + '\n' + VALUE_TYPE + " sha256 " +
-                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(type)) + '\n';
+            return key.append(VALUE_TYPE).append(" sha256 ")
+                .append(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(type))).append('\n').toString();
         }
         catch (final NoSuchAlgorithmException ex)
         {

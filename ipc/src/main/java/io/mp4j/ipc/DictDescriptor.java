@@ -23,6 +23,8 @@ import io.mp4j.core.sync.MutexDescriptor;
  *  +---------------------------------------------------------------+
  *  |      Recovering: 1 while a repair is under way or failed      |
  *  +---------------------------------------------------------------+
+ *  |      Redo Attempts: how often the journaled change was redone |
+ *  +---------------------------------------------------------------+
  *  |                      Reserved (to 384)                       ...
  *  +---------------------------------------------------------------+
  *  |         Payload: the change's key bytes, then value bytes    ...
@@ -53,6 +55,12 @@ final class DictDescriptor
 
     /** Offset of the flag set while a repair runs: one that failed or died is run again by the next taker. */
     static final int RECOVERING_OFFSET = VALUE_LENGTH_OFFSET + Integer.BYTES;
+
+    /** Offset of the count of redo attempts of the journaled change; past {@link #MAX_REDO_ATTEMPTS} it is dropped. */
+    static final int REDO_ATTEMPTS_OFFSET = RECOVERING_OFFSET + Integer.BYTES;
+
+    /** A journaled change whose redo failed this many times is dropped, so that the dict is usable again. */
+    static final int MAX_REDO_ATTEMPTS = 3;
 
     /** Offset of the journaled key and value bytes. */
     static final int PAYLOAD_OFFSET = 384;

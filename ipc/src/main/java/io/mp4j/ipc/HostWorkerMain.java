@@ -37,6 +37,9 @@ record HostWorkerMain(int slot, WaitStrategy waitStrategy) implements ProcessTar
 {
     private static final long serialVersionUID = 1L;
 
+    /** How long a retiring worker's exit may take before it halts. */
+    private static final long RETIRE_EXIT_MILLIS = 30_000;
+
     @Override
     public void run()
     {
@@ -67,6 +70,7 @@ record HostWorkerMain(int slot, WaitStrategy waitStrategy) implements ProcessTar
                     {
                         // Not leasable while this JVM exits; the host sees the exit and starts another.
                         buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, STARTING));
+                        haltIfExitHangs();
                         return;
                     }
                     buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, FREE));
@@ -78,6 +82,28 @@ record HostWorkerMain(int slot, WaitStrategy waitStrategy) implements ProcessTar
                 waiter.end();
             }
         }
+    }
+
+    /**
+     * The retiring JVM's exit joins the children its last target left and runs the target's shutdown
+     * hooks; one that hangs must not cost the host this worker's slot for good.
+     */
+    private static void haltIfExitHangs()
+    {
+        final Thread watchdog = new Thread(() ->
+        {
+            try
+            {
+                Thread.sleep(RETIRE_EXIT_MILLIS);
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            Runtime.getRuntime().halt(ChildProcess.FAILED_EXIT_CODE);
+        }, "mp4j-retire-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 
     /** @return true if this worker must retire, see {@link PoolWorkerMain#serve}. */

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +22,8 @@ import java.util.function.BooleanSupplier;
  * worker is itself again, reports the end ({@link PoolChannel#EXITED}) and waits for the client to let
  * it go. Output of threads that an earlier run started (daemon threads left behind, such as a library's
  * background threads) goes to the worker's own streams, never to another client. A target that leaves
- * non-daemon threads running retires its worker: a spawned child's leftover threads die with its JVM,
- * and these must not work on beside the host's next child. Runs in the worker's main thread; the
+ * non-daemon threads or child processes running retires its worker: a spawned child's leftover threads
+ * die with its JVM, and these must not work on beside the host's next child. Runs in the worker's main thread; the
  * target's threads may write to the output streams.
  */
 final class HostedRun
@@ -54,7 +55,8 @@ final class HostedRun
      * @param worker      the worker serving the client's channel, which sends for this run.
      * @param spec        the encoded {@link ChildSpec}.
      * @param clientAlive whether the client's process still runs.
-     * @return true if the target left non-daemon threads running, so that the worker must not serve another child.
+     * @return true if the target left work running (non-daemon threads, child processes), so that the
+     *         worker must not serve another child.
      */
     static boolean run(final PoolWorkerMain worker, final byte[] spec, final BooleanSupplier clientAlive)
     {
@@ -64,10 +66,11 @@ final class HostedRun
         final PrintStream systemErr = System.err;
         final HostedRun run = new HostedRun(worker, systemOut, systemErr);
         final Set<Thread> before = liveThreads();
+        final List<ChildProcess> childrenBefore = Multiprocessing.activeChildren();
         final Thread watch = watchClient(clientAlive);
 
         Throwable failure;
-        boolean leftThreads = true;
+        boolean leftWork = true;
         System.setOut(new PrintStream(run.out, true, Charset.defaultCharset()));
         System.setErr(new PrintStream(run.err, true, Charset.defaultCharset()));
         STARTED_BY.set(run);
@@ -87,7 +90,7 @@ final class HostedRun
             watch.interrupt();
             try
             {
-                leftThreads = leftThreads(before);
+                leftWork = leftWork(before, childrenBefore);
             }
             finally
             {
@@ -98,18 +101,26 @@ final class HostedRun
             }
         }
         worker.send(PoolChannel.EXITED, 0, 0, failure == null ? null : RemoteException.encode(failure));
-        return leftThreads;
+        return leftWork;
     }
 
     /**
-     * Whether non-daemon threads started while the target ran still run after a short grace, which lets
-     * ending threads (a joined child's reaper, say) finish. The target's threads are in this thread's
-     * group or below it; the JDK's own threads (the process reaper, the cleaner) are not. Daemon threads
-     * do not count: libraries start them lazily and keep them (Chronicle's disk-space checker, say), and
-     * they would retire every worker.
+     * Whether child processes or non-daemon threads started while the target ran still run after a short
+     * grace, which lets ending threads (a joined child's reaper, say) finish. A spawned child's exit would
+     * join or stop its children; the retired worker's exit does that. The target's threads are in this
+     * thread's group or below it; the JDK's own threads (the process reaper, the cleaner) are not. Daemon
+     * threads do not count: libraries start them lazily and keep them (Chronicle's resource releaser,
+     * say), and they would retire every worker.
      */
-    private static boolean leftThreads(final Set<Thread> before)
+    private static boolean leftWork(final Set<Thread> before, final List<ChildProcess> childrenBefore)
     {
+        for (final ChildProcess child : Multiprocessing.activeChildren())
+        {
+            if (!childrenBefore.contains(child))
+            {
+                return true;
+            }
+        }
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LEFTOVER_GRACE_MILLIS);
         for (final Thread thread : liveThreads())
         {

@@ -40,11 +40,13 @@ import static io.mp4j.ipc.DictDescriptor.CLEAR;
 import static io.mp4j.ipc.DictDescriptor.JOURNAL_OFFSET;
 import static io.mp4j.ipc.DictDescriptor.KEY_LENGTH_OFFSET;
 import static io.mp4j.ipc.DictDescriptor.LOCK_OFFSET;
+import static io.mp4j.ipc.DictDescriptor.MAX_REDO_ATTEMPTS;
 import static io.mp4j.ipc.DictDescriptor.NONE;
 import static io.mp4j.ipc.DictDescriptor.PAYLOAD_CAPACITY;
 import static io.mp4j.ipc.DictDescriptor.PAYLOAD_OFFSET;
 import static io.mp4j.ipc.DictDescriptor.PUT;
 import static io.mp4j.ipc.DictDescriptor.RECOVERING_OFFSET;
+import static io.mp4j.ipc.DictDescriptor.REDO_ATTEMPTS_OFFSET;
 import static io.mp4j.ipc.DictDescriptor.REMOVE;
 import static io.mp4j.ipc.DictDescriptor.VALUE_LENGTH_OFFSET;
 
@@ -449,7 +451,16 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     @Override
     public String toString()
     {
-        return "SharedDict{name=" + name + ", size=" + (closed ? "closed" : Integer.toString(size())) + '}';
+        String size;
+        try
+        {
+            size = Integer.toString(size());
+        }
+        catch (final IllegalStateException ex)
+        {
+            size = "closed";
+        }
+        return "SharedDict{name=" + name + ", size=" + size + '}';
     }
 
     @Serial
@@ -638,6 +649,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         }
         guardBody.putInt(KEY_LENGTH_OFFSET, keyLength);
         guardBody.putInt(VALUE_LENGTH_OFFSET, valueLength);
+        guardBody.putInt(REDO_ATTEMPTS_OFFSET, 0);
         guardBody.putLongRelease(JOURNAL_OFFSET, kind);
     }
 
@@ -678,7 +690,11 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         }
     }
 
-    /** Repairs the map after its lock's owner died, and completes the dead owner's journaled change. */
+    /**
+     * Repairs the map after its lock's owner died, and completes the dead owner's journaled change. A
+     * change whose redo keeps failing (other than by the map refusing it) is dropped after
+     * {@link DictDescriptor#MAX_REDO_ATTEMPTS} tries, rather than fail every call of every process.
+     */
     private void recover()
     {
         guardBody.putIntVolatile(RECOVERING_OFFSET, 1);
@@ -686,9 +702,14 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         final Change undone = journaled();
         if (undone.kind() != NONE)
         {
+            final int attempt = guardBody.getInt(REDO_ATTEMPTS_OFFSET) + 1;
+            guardBody.putIntVolatile(REDO_ATTEMPTS_OFFSET, attempt);
             try
             {
-                apply(undone.kind(), undone.key(), undone.value());
+                if (attempt <= MAX_REDO_ATTEMPTS)
+                {
+                    apply(undone.kind(), undone.key(), undone.value());
+                }
             }
             catch (final Mp4jException ex)
             {

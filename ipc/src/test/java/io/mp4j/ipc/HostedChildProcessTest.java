@@ -619,4 +619,27 @@ class HostedChildProcessTest
             }
         });
     }
+
+    @Test
+    void shouldRetireWorkerWhoseTargetLeftAChildProcessRunningAndStopThatChild()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final ChildProcess leaver = new ChildProcess(new ProcessContext().host(HOST), () ->
+            {
+                final ChildProcess grandchild = new ChildProcess(() -> Thread.sleep(600_000)).daemon(true).start();
+                System.out.println(grandchild.pid());
+            }).start();
+            leaver.join();
+            assertEquals(0, leaver.exitCode().orElseThrow());
+            final long grandchild = Long.parseLong(output.outLines().get(0));
+
+            TestHosts.awaitAllWorkersFree(HOST);
+            assertFalse(workerPids(HOST).contains(leaver.pid()), "the host replaced the worker");
+            while (ProcessHandle.of(grandchild).map(ProcessHandle::isAlive).orElse(false))
+            {
+                Thread.sleep(10); // the retired worker's exit stops its daemon child
+            }
+        });
+    }
 }
