@@ -46,8 +46,9 @@ import java.util.function.Supplier;
  * }</pre>
  * It behaves as a spawned child (output copied line by line, exit code, failure, name, terminate, kill,
  * death with its parent), with these differences: {@link #pid()} is the worker's; {@link #terminate()}
- * and {@link #kill()} end the worker's JVM, which the host replaces; what the target leaves running
- * (threads, children) stays in the warm JVM, whose output after the target returned goes to the host's;
+ * and {@link #kill()} end the worker's JVM, which the host replaces; daemon threads the target leaves
+ * running stay in the warm JVM, their output going to the host's, while non-daemon threads or child
+ * processes it leaves running retire the worker (the host starts another);
  * a worker host that stops under a running child ends it with a {@link #failure()} saying
  * {@code worker host stopped}.
  * <p>

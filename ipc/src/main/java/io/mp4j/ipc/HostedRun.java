@@ -192,7 +192,8 @@ final class HostedRun
 
     /**
      * Sends what the streams hold and turns them over to the worker's own streams, for threads of the
-     * target that go on writing after it returned (until the retired worker's JVM exits).
+     * target that go on writing after it returned (daemon threads left behind, or any until a retiring
+     * worker's JVM exits).
      */
     private void end()
     {

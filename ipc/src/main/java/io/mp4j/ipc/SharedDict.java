@@ -313,7 +313,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     public V merge(final K key, final V value, final BiFunction<? super V, ? super V, ? extends V> remapping)
     {
         Objects.requireNonNull(remapping, "remapping");
-        encode(value, "value");
+        requireNonNull(value, "value");
         return update(encode(key, "key"), current -> current == null ? value : remapping.apply(current, value));
     }
 
@@ -732,12 +732,17 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     {
     }
 
-    private static byte[] encode(final Object value, final String what)
+    private static void requireNonNull(final Object value, final String what)
     {
         if (value == null)
         {
             throw new NullPointerException("shared dict " + what + "s cannot be null (as in ConcurrentHashMap)");
         }
+    }
+
+    private static byte[] encode(final Object value, final String what)
+    {
+        requireNonNull(value, what);
         try
         {
             return Codec.encode(value);
