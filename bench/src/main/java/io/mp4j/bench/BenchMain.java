@@ -1,7 +1,7 @@
 package io.mp4j.bench;
 
 import io.mp4j.bench.compare.CompareCommand;
-import io.mp4j.ipc.JvmFlags;
+import io.mp4j.process.internal.JvmFlags;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;

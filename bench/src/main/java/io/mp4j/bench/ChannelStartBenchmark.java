@@ -1,8 +1,8 @@
 package io.mp4j.bench;
 
-import io.mp4j.ipc.ChildProcess;
-import io.mp4j.ipc.DurableQueue;
-import io.mp4j.ipc.SharedQueue;
+import io.mp4j.process.ChildProcess;
+import io.mp4j.queue.SharedQueue;
+import io.mp4j.queue.durable.DurableQueue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,7 +47,7 @@ public class ChannelStartBenchmark
     @Setup(Level.Trial)
     public void setUp() throws IOException
     {
-        queue = SharedQueue.create(new io.mp4j.ipc.QueueContext().capacity(1 << 16));
+        queue = SharedQueue.create(new io.mp4j.queue.QueueContext().capacity(1 << 16));
         directory = Files.createTempDirectory("mp4j-durable-start");
     }
 

@@ -1,8 +1,8 @@
 package io.mp4j.bench;
 
-import io.mp4j.core.FileTrees;
-import io.mp4j.ipc.ChildProcess;
-import io.mp4j.ipc.ProcessContext;
+import io.mp4j.internal.FileTrees;
+import io.mp4j.process.ChildProcess;
+import io.mp4j.process.ProcessContext;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,8 +1,7 @@
 package io.mp4j.bench;
 
-import io.mp4j.ipc.ChildProcess;
-import io.mp4j.ipc.Manager;
-import io.mp4j.ipc.SharedDict;
+import io.mp4j.manager.Manager;
+import io.mp4j.process.ChildProcess;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,6 +15,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 public class DictOpenBenchmark
 {
     private Manager manager;
-    private SharedDict<String, Integer> shared;
+    private ConcurrentMap<String, Integer> shared;
 
     /** Makes the manager whose session the dict lives in; the dict itself is the measured part. */
     @Setup(Level.Trial)
@@ -84,7 +84,7 @@ public class DictOpenBenchmark
         return child.exitCode().orElseThrow();
     }
 
-    private static void readAnswer(final SharedDict<String, Integer> dict)
+    private static void readAnswer(final ConcurrentMap<String, Integer> dict)
     {
         if (dict.get("answer") != 42)
         {

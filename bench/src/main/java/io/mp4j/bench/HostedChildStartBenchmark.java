@@ -1,9 +1,9 @@
 package io.mp4j.bench;
 
-import io.mp4j.ipc.ChildProcess;
-import io.mp4j.ipc.ProcessContext;
-import io.mp4j.ipc.ProcessTarget;
-import io.mp4j.ipc.WorkerHost;
+import io.mp4j.host.WorkerHost;
+import io.mp4j.process.ChildProcess;
+import io.mp4j.process.ProcessContext;
+import io.mp4j.process.ProcessTarget;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,12 +1,12 @@
 package io.mp4j.bench;
 
-import io.mp4j.core.Session;
-import io.mp4j.core.WaitStrategy;
-import io.mp4j.core.shared.SharedLong;
-import io.mp4j.core.sync.SharedEvent;
-import io.mp4j.core.sync.SharedLock;
-import io.mp4j.ipc.ChildProcess;
-import io.mp4j.ipc.ProcessContext;
+import io.mp4j.WaitStrategy;
+import io.mp4j.process.ChildProcess;
+import io.mp4j.process.ProcessContext;
+import io.mp4j.session.Session;
+import io.mp4j.shared.SharedLong;
+import io.mp4j.sync.SharedEvent;
+import io.mp4j.sync.SharedLock;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,10 +1,10 @@
 package io.mp4j.bench;
 
-import io.mp4j.core.EndOfStreamException;
-import io.mp4j.core.WaitStrategy;
-import io.mp4j.ipc.ChildProcess;
-import io.mp4j.ipc.Connection;
-import io.mp4j.ipc.Pipe;
+import io.mp4j.EndOfStreamException;
+import io.mp4j.WaitStrategy;
+import io.mp4j.connection.Connection;
+import io.mp4j.connection.Pipe;
+import io.mp4j.process.ChildProcess;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;

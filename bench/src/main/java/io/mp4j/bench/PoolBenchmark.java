@@ -1,6 +1,6 @@
 package io.mp4j.bench;
 
-import io.mp4j.ipc.Pool;
+import io.mp4j.pool.Pool;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

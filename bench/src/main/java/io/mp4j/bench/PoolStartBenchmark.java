@@ -1,8 +1,8 @@
 package io.mp4j.bench;
 
-import io.mp4j.ipc.Pool;
-import io.mp4j.ipc.ProcessContext;
-import io.mp4j.ipc.WorkerHost;
+import io.mp4j.host.WorkerHost;
+import io.mp4j.pool.Pool;
+import io.mp4j.process.ProcessContext;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,8 +1,8 @@
 package io.mp4j.bench;
 
-import io.mp4j.ipc.ChildProcess;
-import io.mp4j.ipc.QueueContext;
-import io.mp4j.ipc.SharedQueue;
+import io.mp4j.process.ChildProcess;
+import io.mp4j.queue.QueueContext;
+import io.mp4j.queue.SharedQueue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

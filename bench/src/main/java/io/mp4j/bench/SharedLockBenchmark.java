@@ -1,10 +1,10 @@
 package io.mp4j.bench;
 
-import io.mp4j.core.Session;
-import io.mp4j.core.WaitStrategy;
-import io.mp4j.core.sync.SharedLock;
-import io.mp4j.core.sync.SharedMutex;
-import io.mp4j.core.sync.SharedRLock;
+import io.mp4j.WaitStrategy;
+import io.mp4j.session.Session;
+import io.mp4j.sync.SharedLock;
+import io.mp4j.sync.SharedMutex;
+import io.mp4j.sync.SharedRLock;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,9 +1,9 @@
 package io.mp4j.bench;
 
-import io.mp4j.core.Session;
-import io.mp4j.core.WaitStrategy;
-import io.mp4j.core.shared.SharedDouble;
-import io.mp4j.core.shared.SharedLong;
+import io.mp4j.WaitStrategy;
+import io.mp4j.session.Session;
+import io.mp4j.shared.SharedDouble;
+import io.mp4j.shared.SharedLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

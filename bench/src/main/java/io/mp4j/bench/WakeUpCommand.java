@@ -1,13 +1,13 @@
 package io.mp4j.bench;
 
+import io.mp4j.EndOfStreamException;
+import io.mp4j.WaitStrategy;
 import io.mp4j.bench.compare.CPythonWorkloads;
-import io.mp4j.core.EndOfStreamException;
-import io.mp4j.core.Session;
-import io.mp4j.core.WaitStrategy;
-import io.mp4j.ipc.ChildProcess;
-import io.mp4j.ipc.Connection;
-import io.mp4j.ipc.Pipe;
-import io.mp4j.ipc.ProcessTarget;
+import io.mp4j.connection.Connection;
+import io.mp4j.connection.Pipe;
+import io.mp4j.process.ChildProcess;
+import io.mp4j.process.ProcessTarget;
+import io.mp4j.session.Session;
 import org.HdrHistogram.Histogram;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.MessageHandler;

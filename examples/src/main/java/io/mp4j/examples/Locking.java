@@ -1,8 +1,8 @@
 package io.mp4j.examples;
 
-import io.mp4j.core.shared.SharedInt;
-import io.mp4j.core.sync.SharedLock;
-import io.mp4j.ipc.ChildProcess;
+import io.mp4j.process.ChildProcess;
+import io.mp4j.shared.SharedInt;
+import io.mp4j.sync.SharedLock;
 
 import java.util.ArrayList;
 import java.util.List;

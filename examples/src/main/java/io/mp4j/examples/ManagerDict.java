@@ -1,10 +1,10 @@
 package io.mp4j.examples;
 
-import io.mp4j.ipc.ChildProcess;
-import io.mp4j.ipc.Manager;
-import io.mp4j.ipc.SharedDict;
+import io.mp4j.manager.Manager;
+import io.mp4j.process.ChildProcess;
 
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Two children write keys into a manager dict; the parent prints the sorted entries. Python:
@@ -30,10 +30,11 @@ public final class ManagerDict
      */
     public static void main(final String[] args) throws InterruptedException
     {
-        // The manager's dict is a Chronicle Map in the session: no server process, each JVM maps it.
+        // The manager's dict is a Chronicle Map in the session (the mp4j-chronicle artifact): no server
+        // process, each JVM maps it.
         try (Manager manager = new Manager())
         {
-            final SharedDict<String, Integer> dict = manager.dict();
+            final ConcurrentMap<String, Integer> dict = manager.dict();
             // The dict is passed by handle: each child opens the same map and writes into it.
             final ChildProcess first = new ChildProcess(ManagerDict::fill, dict, "first").start();
             final ChildProcess second = new ChildProcess(ManagerDict::fill, dict, "second").start();
@@ -43,7 +44,7 @@ public final class ManagerDict
         }
     }
 
-    private static void fill(final SharedDict<String, Integer> dict, final String name)
+    private static void fill(final ConcurrentMap<String, Integer> dict, final String name)
     {
         dict.put(name, name.length());
         dict.put(name + "-squared", name.length() * name.length());

@@ -1,8 +1,8 @@
 package io.mp4j.examples;
 
-import io.mp4j.ipc.ChildProcess;
-import io.mp4j.ipc.Manager;
-import io.mp4j.ipc.SharedList;
+import io.mp4j.manager.Manager;
+import io.mp4j.manager.SharedList;
+import io.mp4j.process.ChildProcess;
 
 /**
  * A child appends to a manager list; the parent prints it. Python:

@@ -1,7 +1,7 @@
 package io.mp4j.examples;
 
-import io.mp4j.core.shared.SharedDoubleArray;
-import io.mp4j.ipc.Pool;
+import io.mp4j.pool.Pool;
+import io.mp4j.shared.SharedDoubleArray;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.util.List;

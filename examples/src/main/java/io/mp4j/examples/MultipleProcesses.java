@@ -1,6 +1,6 @@
 package io.mp4j.examples;
 
-import io.mp4j.ipc.ChildProcess;
+import io.mp4j.process.ChildProcess;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.mp4j.examples;
 
-import io.mp4j.ipc.ChildProcess;
-import io.mp4j.ipc.Connection;
-import io.mp4j.ipc.Pipe;
+import io.mp4j.connection.Connection;
+import io.mp4j.connection.Pipe;
+import io.mp4j.process.ChildProcess;
 
 /**
  * A child sends a message through a pipe; the parent receives it. Python:

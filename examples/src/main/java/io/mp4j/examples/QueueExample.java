@@ -1,7 +1,7 @@
 package io.mp4j.examples;
 
-import io.mp4j.ipc.ChildProcess;
-import io.mp4j.ipc.SharedQueue;
+import io.mp4j.process.ChildProcess;
+import io.mp4j.queue.SharedQueue;
 
 /**
  * A child puts a message on a shared queue; the parent takes it. Python:

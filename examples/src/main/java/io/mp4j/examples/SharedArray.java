@@ -1,7 +1,7 @@
 package io.mp4j.examples;
 
-import io.mp4j.core.shared.SharedDoubleArray;
-import io.mp4j.ipc.ChildProcess;
+import io.mp4j.process.ChildProcess;
+import io.mp4j.shared.SharedDoubleArray;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.mp4j.examples;
 
-import io.mp4j.core.shared.SharedInt;
-import io.mp4j.ipc.ChildProcess;
+import io.mp4j.process.ChildProcess;
+import io.mp4j.shared.SharedInt;
 
 /**
  * A child JVM increments an {@code int} that lives in shared memory, and the parent sees it. Python:

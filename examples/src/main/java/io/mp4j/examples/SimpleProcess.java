@@ -1,6 +1,6 @@
 package io.mp4j.examples;
 
-import io.mp4j.ipc.ChildProcess;
+import io.mp4j.process.ChildProcess;
 
 /**
  * Starts one child JVM that prints a greeting, and waits for it. Python:

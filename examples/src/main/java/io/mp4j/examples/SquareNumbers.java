@@ -1,6 +1,6 @@
 package io.mp4j.examples;
 
-import io.mp4j.ipc.Pool;
+import io.mp4j.pool.Pool;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.mp4j.examples;
 
-import io.mp4j.ipc.ProcessContext;
+import io.mp4j.process.ProcessContext;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

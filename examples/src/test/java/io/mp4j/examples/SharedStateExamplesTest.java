@@ -1,7 +1,7 @@
 package io.mp4j.examples;
 
-import io.mp4j.core.Session;
-import io.mp4j.ipc.ProcessContext;
+import io.mp4j.process.ProcessContext;
+import io.mp4j.session.Session;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

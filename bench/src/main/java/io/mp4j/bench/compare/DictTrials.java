@@ -1,12 +1,12 @@
 package io.mp4j.bench.compare;
 
-import io.mp4j.core.Session;
-import io.mp4j.ipc.Manager;
-import io.mp4j.ipc.SharedDict;
+import io.mp4j.manager.Manager;
+import io.mp4j.session.Session;
 
 import java.io.Serial;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Row 7: a manager's dict used from another process than the one that made it, in operations per
@@ -99,10 +99,10 @@ final class DictTrials
     static final class Mp4jDict implements AutoCloseable
     {
         private final Manager manager;
-        private final SharedDict<Integer, Integer> dict;
+        private final ConcurrentMap<Integer, Integer> dict;
         private final Mp4jServant servant;
 
-        private Mp4jDict(final Manager manager, final SharedDict<Integer, Integer> dict, final Mp4jServant servant)
+        private Mp4jDict(final Manager manager, final ConcurrentMap<Integer, Integer> dict, final Mp4jServant servant)
         {
             this.manager = manager;
             this.dict = dict;
@@ -114,7 +114,7 @@ final class DictTrials
             final Manager manager = new Manager(session);
             try
             {
-                final SharedDict<Integer, Integer> dict = manager.dict();
+                final ConcurrentMap<Integer, Integer> dict = manager.dict();
                 final Mp4jServant servant =
                     Mp4jServant.start(session, "dict", pairs -> setAndGet(dict, (Integer)pairs));
                 try

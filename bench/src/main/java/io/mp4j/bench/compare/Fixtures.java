@@ -1,7 +1,7 @@
 package io.mp4j.bench.compare;
 
-import io.mp4j.core.Session;
-import io.mp4j.ipc.Pool;
+import io.mp4j.pool.Pool;
+import io.mp4j.session.Session;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,9 +1,9 @@
 package io.mp4j.bench.compare;
 
-import io.mp4j.core.Session;
-import io.mp4j.core.WaitStrategy;
-import io.mp4j.core.shared.SharedDoubleArray;
-import io.mp4j.ipc.Pool;
+import io.mp4j.WaitStrategy;
+import io.mp4j.pool.Pool;
+import io.mp4j.session.Session;
+import io.mp4j.shared.SharedDoubleArray;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.mp4j.bench.compare;
 
-import io.mp4j.core.Session;
-import io.mp4j.core.WaitStrategy;
-import io.mp4j.core.shared.SharedLong;
-import io.mp4j.core.sync.SharedRLock;
+import io.mp4j.WaitStrategy;
+import io.mp4j.session.Session;
+import io.mp4j.shared.SharedLong;
+import io.mp4j.sync.SharedRLock;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

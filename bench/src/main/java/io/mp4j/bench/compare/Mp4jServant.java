@@ -1,11 +1,11 @@
 package io.mp4j.bench.compare;
 
-import io.mp4j.core.EndOfStreamException;
-import io.mp4j.core.Mp4jTimeoutException;
-import io.mp4j.core.Session;
-import io.mp4j.ipc.ChildProcess;
-import io.mp4j.ipc.Connection;
-import io.mp4j.ipc.Pipe;
+import io.mp4j.EndOfStreamException;
+import io.mp4j.Mp4jTimeoutException;
+import io.mp4j.connection.Connection;
+import io.mp4j.connection.Pipe;
+import io.mp4j.process.ChildProcess;
+import io.mp4j.session.Session;
 
 import java.io.PrintWriter;
 import java.io.Serial;

@@ -1,6 +1,6 @@
 package io.mp4j.bench.compare;
 
-import io.mp4j.ipc.ProcessContext;
+import io.mp4j.process.ProcessContext;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

@@ -1,8 +1,8 @@
 package io.mp4j.bench.compare;
 
-import io.mp4j.core.Session;
-import io.mp4j.ipc.QueueContext;
-import io.mp4j.ipc.SharedQueue;
+import io.mp4j.queue.QueueContext;
+import io.mp4j.queue.SharedQueue;
+import io.mp4j.session.Session;
 
 import java.io.IOException;
 import java.io.Serial;

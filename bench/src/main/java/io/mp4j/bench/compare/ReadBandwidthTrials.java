@@ -1,8 +1,8 @@
 package io.mp4j.bench.compare;
 
-import io.mp4j.core.Session;
-import io.mp4j.core.WaitStrategy;
-import io.mp4j.core.shared.SharedLongArray;
+import io.mp4j.WaitStrategy;
+import io.mp4j.session.Session;
+import io.mp4j.shared.SharedLongArray;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.mp4j.bench.compare;
 
-import io.mp4j.ipc.Connection;
+import io.mp4j.connection.Connection;
 
 import java.io.Serial;
 import java.util.Arrays;
@@ -22,7 +22,7 @@ final class RoundTripTrials
     }
 
     /**
-     * mp4j: a {@link io.mp4j.ipc.Pipe} to a warm child, both ends waiting with the JVM's default strategy.
+     * mp4j: a {@link io.mp4j.connection.Pipe} to a warm child, both ends waiting with the JVM's default strategy.
      *
      * @param fixtures   where the echoing child is kept.
      * @param size       how many round trips.

@@ -1,10 +1,10 @@
 package io.mp4j.bench.compare;
 
+import io.mp4j.WaitStrategy;
 import io.mp4j.bench.ChildStartBenchmark;
-import io.mp4j.core.WaitStrategy;
-import io.mp4j.ipc.ChildProcess;
-import io.mp4j.ipc.Pool;
-import io.mp4j.ipc.ProcessContext;
+import io.mp4j.pool.Pool;
+import io.mp4j.process.ChildProcess;
+import io.mp4j.process.ProcessContext;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.mp4j.bench.compare;
 
-import io.mp4j.core.Session;
+import io.mp4j.session.Session;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,0 +1,75 @@
+package io.mp4j.internal;
+
+import io.mp4j.EncodingException;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+
+/**
+ * Java serialization with the errors mp4j promises: a value that cannot cross to another process fails
+ * here, in the sender, with a message that names the offending class.
+ */
+public final class JavaSerialization
+{
+    private JavaSerialization()
+    {
+    }
+
+    /**
+     * Serializes a value.
+     *
+     * @param value what to serialize, e.g. a child's target.
+     * @param what  what the value is, for the error message, e.g. {@code "target"}.
+     * @return the serialized bytes.
+     * @throws EncodingException if the value, or anything it refers to, is not serializable.
+     */
+    public static byte[] serialize(final Object value, final String what)
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes))
+        {
+            out.writeObject(value);
+        }
+        catch (final NotSerializableException ex)
+        {
+            throw new EncodingException(what + " is not serializable: class=" + ex.getMessage() +
+                " (it, or a value it captures, must implement java.io.Serializable)", ex);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw new EncodingException(what + " cannot be serialized: class=" +
+                (value == null ? "null" : value.getClass().getName()) + " error=" + ex, ex);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Deserializes what {@link #serialize(Object, String)} produced, with this thread's context class
+     * loader (falling back to mp4j's own).
+     *
+     * @param bytes the serialized bytes.
+     * @param what  what the value is, for the error message.
+     * @return the value.
+     * @throws EncodingException if the bytes are corrupt or name a class this JVM cannot load.
+     */
+    public static Object deserialize(final byte[] bytes, final String what)
+    {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)))
+        {
+            return in.readObject();
+        }
+        catch (final ClassNotFoundException ex)
+        {
+            throw new EncodingException(what + " names a class this JVM cannot load: class=" + ex.getMessage() +
+                " (is it on this JVM's classpath?)", ex);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw new EncodingException(what + " cannot be deserialized: length=" + bytes.length + " error=" + ex, ex);
+        }
+    }
+}

@@ -1,0 +1,441 @@
+package io.mp4j.internal.region;
+
+import io.mp4j.Mp4jException;
+import io.mp4j.RegionLayoutException;
+import io.mp4j.RegionMissingException;
+import io.mp4j.internal.Doorbell;
+import io.mp4j.internal.ProcessIdentity;
+import io.mp4j.internal.WaitBoard;
+import io.mp4j.internal.Waiter;
+import io.mp4j.session.Session;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.lang.ref.WeakReference;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import static io.mp4j.internal.region.RegionDescriptor.BODY_LENGTH_OFFSET;
+import static io.mp4j.internal.region.RegionDescriptor.CREATION_TIME_OFFSET;
+import static io.mp4j.internal.region.RegionDescriptor.CREATOR_PID_OFFSET;
+import static io.mp4j.internal.region.RegionDescriptor.CREATOR_START_OFFSET;
+import static io.mp4j.internal.region.RegionDescriptor.HEADER_LENGTH;
+import static io.mp4j.internal.region.RegionDescriptor.HEADER_LENGTH_OFFSET;
+import static io.mp4j.internal.region.RegionDescriptor.KIND_OFFSET;
+import static io.mp4j.internal.region.RegionDescriptor.LAYOUT_VERSION;
+import static io.mp4j.internal.region.RegionDescriptor.LAYOUT_VERSION_OFFSET;
+import static io.mp4j.internal.region.RegionDescriptor.MAGIC;
+import static io.mp4j.internal.region.RegionDescriptor.MAGIC_OFFSET;
+import static io.mp4j.internal.region.RegionDescriptor.MAX_BODY_LENGTH;
+import static io.mp4j.internal.region.RegionDescriptor.WAIT_BOARD_OFFSET;
+
+/**
+ * One memory-mapped file in a session: a {@link RegionDescriptor header} that says what it is, then
+ * a body that processes share. The creator writes the whole file under a temporary name and links it
+ * into place, so a process that attaches never sees a half-made region, and two creators of one name
+ * cannot both win. Attaching checks the header and refuses a foreign, truncated, other-version or
+ * other-kind file with a precise exception.
+ * <p>
+ * Each process maps the region once per {@code Region} object and owns that mapping: {@link #close()}
+ * unmaps it, after pointing the body and every view handed out by {@link #view(int, int)} at an empty
+ * buffer, so a late access throws {@link IndexOutOfBoundsException} instead of touching freed memory.
+ * Closing a region never removes its file; the session does. Any thread may use a region; closing one
+ * while another thread still uses it is the caller's error.
+ */
+public final class Region implements AutoCloseable
+{
+    /** Suffix of every region file in a session directory. */
+    public static final String FILE_SUFFIX = ".region";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final byte[] EMPTY = new byte[0];
+
+    private final String name;
+    private final Path file;
+    private final RegionKind kind;
+    private final int bodyLength;
+    private final ProcessIdentity creator;
+    private final long creationTimeMillis;
+    private final MappedByteBuffer mapping;
+    private final UnsafeBuffer body;
+    private final UnsafeBuffer boardBuffer;
+    private final WaitBoard waitBoard;
+    private final List<WeakReference<UnsafeBuffer>> views = new ArrayList<>();
+    private boolean closed;
+
+    private Region(
+        final String name, final Path file, final MappedByteBuffer mapping, final UnsafeBuffer header)
+    {
+        this.name = name;
+        this.file = file;
+        this.mapping = mapping;
+        this.kind = RegionKind.fromCode(header.getInt(KIND_OFFSET));
+        this.bodyLength = (int)header.getLong(BODY_LENGTH_OFFSET);
+        this.creator = new ProcessIdentity(header.getLong(CREATOR_PID_OFFSET), header.getLong(CREATOR_START_OFFSET));
+        this.creationTimeMillis = header.getLong(CREATION_TIME_OFFSET);
+        this.body = new UnsafeBuffer(mapping, HEADER_LENGTH, bodyLength);
+        this.boardBuffer = new UnsafeBuffer(mapping, WAIT_BOARD_OFFSET, WaitBoard.LENGTH);
+        this.waitBoard = new WaitBoard(boardBuffer, Doorbell.directory(file.toAbsolutePath().getParent()));
+    }
+
+    /**
+     * Creates a region with a zeroed body in a session.
+     *
+     * @param session    the session to create it in.
+     * @param name       the region's name, unique within the session: letters, digits, {@code . _ -}.
+     * @param kind       what the region holds.
+     * @param bodyLength the body's length in bytes.
+     * @return the new region, mapped.
+     * @throws IllegalArgumentException if the name or length is invalid.
+     * @throws Mp4jException            if a region of that name exists already, or the file cannot be made.
+     */
+    public static Region create(final Session session, final String name, final RegionKind kind, final int bodyLength)
+    {
+        checkName(name);
+        if (bodyLength < 0 || bodyLength > MAX_BODY_LENGTH)
+        {
+            throw new IllegalArgumentException(
+                "invalid region body length: name=" + name + " bodyLength=" + bodyLength + " max=" + MAX_BODY_LENGTH);
+        }
+
+        final Path file = session.file(name + FILE_SUFFIX);
+        final Path temporary = session.createFile(session.uniqueName(name) + ".creating");
+        final long fileLength = (long)HEADER_LENGTH + bodyLength;
+        MappedByteBuffer mapping = null;
+        try
+        {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.READ, StandardOpenOption.WRITE))
+            {
+                mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileLength);
+            }
+
+            final UnsafeBuffer header = new UnsafeBuffer(mapping, 0, HEADER_LENGTH);
+            final ProcessIdentity self = ProcessIdentity.current();
+            header.putInt(LAYOUT_VERSION_OFFSET, LAYOUT_VERSION);
+            header.putInt(KIND_OFFSET, kind.code());
+            header.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+            header.putLong(BODY_LENGTH_OFFSET, bodyLength);
+            header.putLong(CREATOR_PID_OFFSET, self.pid());
+            header.putLong(CREATOR_START_OFFSET, self.startEpochMilli());
+            header.putLong(CREATION_TIME_OFFSET, System.currentTimeMillis());
+            header.putIntRelease(MAGIC_OFFSET, MAGIC);
+
+            // link(2) is atomic and fails if the name exists: attachers see the whole file or none.
+            Files.createLink(file, temporary);
+            return new Region(name, file, mapping, header);
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            IoUtil.unmap(mapping);
+            throw new Mp4jException("region exists already: name=" + name + " file=" + file, ex);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            if (mapping != null)
+            {
+                IoUtil.unmap(mapping);
+            }
+            throw ex instanceof Mp4jException ? (Mp4jException)ex :
+                new Mp4jException("cannot create region: name=" + name + " file=" + file, ex);
+        }
+        finally
+        {
+            deleteQuietly(temporary);
+        }
+    }
+
+    /**
+     * Attaches to a region of a session by name, checking its header.
+     *
+     * @param session  the session the region is in.
+     * @param name     the region's name.
+     * @param expected the kind it must be.
+     * @return the region, mapped.
+     * @throws RegionMissingException if there is no such region.
+     * @throws RegionLayoutException  if the file is not a region of this layout version and kind.
+     */
+    public static Region attach(final Session session, final String name, final RegionKind expected)
+    {
+        checkName(name);
+        return attach(session.file(name + FILE_SUFFIX), expected);
+    }
+
+    /**
+     * Attaches to a region file, checking its header.
+     *
+     * @param file     the region's file.
+     * @param expected the kind it must be, or null to accept any kind.
+     * @return the region, mapped.
+     * @throws RegionMissingException if the file does not exist.
+     * @throws RegionLayoutException  if the file is not a region of this layout version and kind.
+     */
+    public static Region attach(final Path file, final RegionKind expected)
+    {
+        final String fileName = file.getFileName().toString();
+        final String name = fileName.endsWith(FILE_SUFFIX) ?
+            fileName.substring(0, fileName.length() - FILE_SUFFIX.length()) : fileName;
+
+        MappedByteBuffer mapping = null;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            final long fileLength = channel.size();
+            if (fileLength < HEADER_LENGTH)
+            {
+                throw new RegionLayoutException("truncated region: file=" + file + " length=" + fileLength +
+                    " headerLength=" + HEADER_LENGTH);
+            }
+
+            final UnsafeBuffer header = new UnsafeBuffer(new byte[HEADER_LENGTH]);
+            channel.read(java.nio.ByteBuffer.wrap(header.byteArray()), 0);
+            checkHeader(file, header, fileLength, expected);
+
+            mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileLength);
+            return new Region(name, file, mapping, new UnsafeBuffer(mapping, 0, HEADER_LENGTH));
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new RegionMissingException("region does not exist: file=" + file);
+        }
+        catch (final IOException ex)
+        {
+            throw new Mp4jException("cannot attach region: file=" + file, ex);
+        }
+    }
+
+    private static void checkHeader(
+        final Path file, final UnsafeBuffer header, final long fileLength, final RegionKind expected)
+    {
+        final int magic = header.getInt(MAGIC_OFFSET);
+        if (magic != MAGIC)
+        {
+            throw new RegionLayoutException("not an mp4j region: file=" + file +
+                " magic=0x" + Integer.toHexString(magic) + " expected=0x" + Integer.toHexString(MAGIC));
+        }
+
+        final int version = header.getInt(LAYOUT_VERSION_OFFSET);
+        if (version != LAYOUT_VERSION)
+        {
+            throw new RegionLayoutException("region of another layout version: file=" + file +
+                " version=" + version + " expected=" + LAYOUT_VERSION);
+        }
+
+        final int headerLength = header.getInt(HEADER_LENGTH_OFFSET);
+        if (headerLength != HEADER_LENGTH)
+        {
+            throw new RegionLayoutException("region header of unexpected length: file=" + file +
+                " headerLength=" + headerLength + " expected=" + HEADER_LENGTH);
+        }
+
+        final int code = header.getInt(KIND_OFFSET);
+        final RegionKind kind = RegionKind.fromCode(code);
+        if (kind == null || (expected != null && kind != expected))
+        {
+            throw new RegionLayoutException("region of another kind: file=" + file +
+                " kind=" + (kind == null ? "unknown(" + code + ")" : kind) + " expected=" + expected);
+        }
+
+        final long bodyLength = header.getLong(BODY_LENGTH_OFFSET);
+        if (bodyLength < 0 || bodyLength > MAX_BODY_LENGTH || fileLength < HEADER_LENGTH + bodyLength)
+        {
+            throw new RegionLayoutException("truncated region: file=" + file + " length=" + fileLength +
+                " expected=" + (HEADER_LENGTH + bodyLength));
+        }
+    }
+
+    /**
+     * The region's name within its session.
+     *
+     * @return the name given at creation.
+     */
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * The region's file.
+     *
+     * @return the path of the mapped file.
+     */
+    public Path file()
+    {
+        return file;
+    }
+
+    /**
+     * What the region holds.
+     *
+     * @return the kind from the header.
+     */
+    public RegionKind kind()
+    {
+        return kind;
+    }
+
+    /**
+     * The body's length in bytes.
+     *
+     * @return the length from the header.
+     */
+    public int bodyLength()
+    {
+        return bodyLength;
+    }
+
+    /**
+     * The process that created the region.
+     *
+     * @return its pid and start time.
+     */
+    public ProcessIdentity creator()
+    {
+        return creator;
+    }
+
+    /**
+     * When the region was created.
+     *
+     * @return milliseconds since the epoch.
+     */
+    public long creationTimeMillis()
+    {
+        return creationTimeMillis;
+    }
+
+    /**
+     * The whole body, for volatile, ordered and CAS access shared with other processes.
+     *
+     * @return the body buffer; emptied when the region is closed.
+     * @throws IllegalStateException if the region is closed.
+     */
+    public AtomicBuffer body()
+    {
+        checkOpen();
+        return body;
+    }
+
+    /**
+     * Where processes that sleep on this region announce themselves, and what wakes them: every change
+     * a waiter may wait for rings it (see {@link Waiter}).
+     *
+     * @return the region's wait board; emptied when the region is closed.
+     */
+    public WaitBoard waitBoard()
+    {
+        return waitBoard;
+    }
+
+    /**
+     * A view of part of the body that does not copy it, e.g. a kernel's chunk of a shared array.
+     * Views are emptied when the region closes, so reuse them rather than asking for one per access.
+     *
+     * @param offset where the view starts in the body.
+     * @param length the view's length in bytes.
+     * @return a buffer over that part of the mapped memory.
+     * @throws IndexOutOfBoundsException if the range is not within the body.
+     * @throws IllegalStateException     if the region is closed.
+     */
+    public synchronized UnsafeBuffer view(final int offset, final int length)
+    {
+        checkOpen();
+        if (offset < 0 || length < 0 || (long)offset + length > bodyLength)
+        {
+            throw new IndexOutOfBoundsException(
+                "view out of region: name=" + name + " offset=" + offset + " length=" + length +
+                " bodyLength=" + bodyLength);
+        }
+
+        final UnsafeBuffer view = new UnsafeBuffer(body, offset, length);
+        if (views.size() >= 64)
+        {
+            views.removeIf(reference -> reference.get() == null);
+        }
+        views.add(new WeakReference<>(view));
+        return view;
+    }
+
+    /**
+     * Whether {@link #close()} has been called.
+     *
+     * @return true once closed.
+     */
+    public synchronized boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Empties the body and every view, then unmaps the file. The file stays for other processes and
+     * the session. Idempotent.
+     */
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+
+        body.wrap(EMPTY);
+        waitBoard.withdrawAllOfThisProcess();
+        boardBuffer.wrap(EMPTY);
+        for (final WeakReference<UnsafeBuffer> reference : views)
+        {
+            final UnsafeBuffer view = reference.get();
+            if (view != null)
+            {
+                view.wrap(EMPTY);
+            }
+        }
+        views.clear();
+        IoUtil.unmap(mapping);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Region{name=" + name + ", kind=" + kind + ", bodyLength=" + bodyLength + ", creator=" +
+            creator.pid() + ", file=" + file + '}';
+    }
+
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("region is closed: name=" + name + " file=" + file);
+        }
+    }
+
+    private static void checkName(final String name)
+    {
+        if (name == null || !NAME.matcher(name).matches())
+        {
+            throw new IllegalArgumentException(
+                "invalid region name: name=" + name + " (1-128 of letters, digits, '.', '_', '-'; not starting " +
+                "with a symbol)");
+        }
+    }
+
+    private static void deleteQuietly(final Path file)
+    {
+        try
+        {
+            Files.deleteIfExists(file);
+        }
+        catch (final IOException ex)
+        {
+            // The session's removal deletes what is left.
+        }
+    }
+}

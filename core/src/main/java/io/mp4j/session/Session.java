@@ -1,0 +1,405 @@
+package io.mp4j.session;
+
+import io.mp4j.Mp4jException;
+import io.mp4j.SessionMissingException;
+import io.mp4j.internal.Doorbell;
+import io.mp4j.internal.FileTrees;
+import io.mp4j.internal.ProcessIdentity;
+import io.mp4j.internal.ShutdownSequence;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A directory of shared files that a family of processes uses together: the process that creates it
+ * owns it, its children attach to it. The owner removes it on {@link #close()} and when its JVM
+ * exits; a session left behind by an owner that was killed is swept by the next session created
+ * under the same root.
+ * <p>
+ * The directory is named {@code mp4j-<pid>-<start>-<seq>} so that anyone can tell from the name
+ * which process owns it, and is readable and writable by the owning OS user only (0700, files
+ * 0600). It lives under {@code /dev/shm} where that exists, so its files are memory, not disk.
+ * <p>
+ * A session is safe to use from any thread.
+ */
+public final class Session implements AutoCloseable
+{
+    /** System property naming the root directory under which sessions are created. */
+    public static final String ROOT_PROPERTY = "mp4j.session.root";
+
+    /**
+     * System property that names the session a child JVM belongs to; it is set on every child's
+     * command line so that {@link #current()} in the child attaches to its parent's session.
+     */
+    public static final String CURRENT_PROPERTY = "mp4j.session";
+
+    /** Prefix of every session directory's name. */
+    public static final String NAME_PREFIX = "mp4j-";
+
+    private static final Pattern NAME_PATTERN = Pattern.compile("mp4j-(\\d+)-([0-9a-f]+)-\\d+");
+    private static final FileAttribute<Set<PosixFilePermission>> DIRECTORY_PERMISSIONS =
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<Set<PosixFilePermission>> FILE_PERMISSIONS =
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final Set<Session> OWNED_OPEN = Collections.synchronizedSet(new LinkedHashSet<>());
+    private static final AtomicInteger FILE_SEQUENCE = new AtomicInteger();
+
+    private static Session current;
+
+    private final Path directory;
+    private final ProcessIdentity owner;
+    private final boolean owned;
+    private volatile boolean closed;
+
+    private Session(final Path directory, final ProcessIdentity owner, final boolean owned)
+    {
+        this.directory = directory;
+        this.owner = owner;
+        this.owned = owned;
+    }
+
+    /**
+     * Creates a new session owned by this JVM under the default root, after sweeping sessions whose
+     * owners have died.
+     *
+     * @return the new session.
+     */
+    public static Session create()
+    {
+        return create(defaultRoot());
+    }
+
+    /**
+     * Creates a new session owned by this JVM under the given root, after sweeping sessions there
+     * whose owners have died.
+     *
+     * @param root the directory to create the session in; created if missing.
+     * @return the new session.
+     */
+    public static Session create(final Path root)
+    {
+        final ProcessIdentity self = ProcessIdentity.current();
+        final String name = NAME_PREFIX + self.pid() + '-' + Long.toHexString(self.startEpochMilli()) + '-' +
+            SEQUENCE.incrementAndGet();
+        try
+        {
+            Files.createDirectories(root);
+            sweepStale(root);
+            final Path directory = Files.createDirectory(root.resolve(name), DIRECTORY_PERMISSIONS);
+            final Session session = new Session(directory, self, true);
+            OWNED_OPEN.add(session);
+            ShutdownHolder.ensureInstalled();
+            return session;
+        }
+        catch (final IOException ex)
+        {
+            throw new Mp4jException("cannot create session: root=" + root + " name=" + name, ex);
+        }
+    }
+
+    /**
+     * Attaches to a session another process created; closing the attached session leaves the
+     * directory in place for its owner.
+     *
+     * @param directory the session's directory.
+     * @return the attached session.
+     * @throws SessionMissingException if the directory does not exist or is not a session.
+     */
+    public static Session attach(final Path directory)
+    {
+        final Matcher matcher = NAME_PATTERN.matcher(directory.getFileName().toString());
+        if (!matcher.matches())
+        {
+            throw new SessionMissingException("not a session directory: path=" + directory);
+        }
+        if (!Files.isDirectory(directory))
+        {
+            throw new SessionMissingException("session directory does not exist: path=" + directory);
+        }
+
+        final ProcessIdentity owner = new ProcessIdentity(
+            Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2), 16));
+        return new Session(directory, owner, false);
+    }
+
+    /**
+     * The session of this process family: in a child JVM the session its parent passed it, otherwise
+     * a session this JVM creates on first use and removes when it exits.
+     *
+     * @return the current session, never closed.
+     */
+    public static synchronized Session current()
+    {
+        if (current == null || current.closed)
+        {
+            final String attached = System.getProperty(CURRENT_PROPERTY);
+            current = attached != null ? attach(Paths.get(attached)) : create();
+        }
+        return current;
+    }
+
+    /**
+     * The root under which sessions are created: the {@value #ROOT_PROPERTY} system property if set,
+     * otherwise {@code /dev/shm} where it is a writable directory, otherwise the temp directory.
+     *
+     * @return the default session root.
+     */
+    public static Path defaultRoot()
+    {
+        final String configured = System.getProperty(ROOT_PROPERTY);
+        if (configured != null && !configured.isBlank())
+        {
+            return Paths.get(configured);
+        }
+
+        final Path shm = Paths.get("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm))
+        {
+            return shm;
+        }
+        return Paths.get(System.getProperty("java.io.tmpdir"));
+    }
+
+    /**
+     * Removes the session directories under a root whose owning process is gone. Directories of live
+     * owners, and anything not named like a session, are left alone.
+     *
+     * @param root the directory to sweep.
+     * @return how many sessions were removed.
+     */
+    public static int sweepStale(final Path root)
+    {
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, NAME_PREFIX + "*"))
+        {
+            for (final Path entry : entries)
+            {
+                final Matcher matcher = NAME_PATTERN.matcher(entry.getFileName().toString());
+                if (matcher.matches() && Files.isDirectory(entry) && Files.isWritable(entry))
+                {
+                    final ProcessIdentity owner = new ProcessIdentity(
+                        Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2), 16));
+                    if (!owner.isAlive())
+                    {
+                        FileTrees.delete(entry);
+                        removed++;
+                    }
+                }
+            }
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            // Another process may be sweeping or creating at the same time; a missed sweep is retried
+            // by the next session.
+        }
+        return removed;
+    }
+
+    /**
+     * The session's directory.
+     *
+     * @return the absolute path of the directory.
+     */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /**
+     * The process that created, and will remove, this session.
+     *
+     * @return the owner's identity.
+     */
+    ProcessIdentity owner()
+    {
+        return owner;
+    }
+
+    /**
+     * Whether this JVM created the session and so removes it on close.
+     *
+     * @return true for the owner's handle, false for an attached one.
+     */
+    public boolean isOwner()
+    {
+        return owned;
+    }
+
+    /**
+     * Whether {@link #close()} has been called on this handle.
+     *
+     * @return true once closed.
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * The path of a file in this session, checking that the session still exists.
+     *
+     * @param name the file's name within the session directory.
+     * @return the file's path.
+     * @throws SessionMissingException if the session was closed or its directory removed.
+     */
+    public Path file(final String name)
+    {
+        ensureUsable();
+        return directory.resolve(name);
+    }
+
+    /**
+     * A file name that no other process of this family will choose: it carries this JVM's pid.
+     *
+     * @param prefix what the file is, e.g. {@code "child"}.
+     * @return a name such as {@code child-1234-7}.
+     */
+    public String uniqueName(final String prefix)
+    {
+        return prefix + '-' + ProcessIdentity.current().pid() + '-' + FILE_SEQUENCE.incrementAndGet();
+    }
+
+    /**
+     * Writes a whole file in this session so that readers never see it half-written: the bytes go to
+     * a temporary file (0600) that is then renamed into place.
+     *
+     * @param name  the file's name within the session directory.
+     * @param bytes its contents.
+     * @return the file's path.
+     */
+    public Path writeAtomically(final String name, final byte[] bytes)
+    {
+        final Path target = file(name);
+        final Path temporary = directory.resolve(name + ".tmp");
+        try
+        {
+            Files.deleteIfExists(temporary);
+            Files.createFile(temporary, FILE_PERMISSIONS);
+            Files.write(temporary, bytes);
+            return Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw missing(ex);
+        }
+        catch (final IOException ex)
+        {
+            throw new Mp4jException("cannot write session file: path=" + target, ex);
+        }
+    }
+
+    /**
+     * Creates an empty file in this session, readable and writable by this OS user only.
+     *
+     * @param name the file's name within the session directory.
+     * @return the new file's path.
+     */
+    public Path createFile(final String name)
+    {
+        final Path path = file(name);
+        try
+        {
+            return Files.createFile(path, FILE_PERMISSIONS);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw missing(ex);
+        }
+        catch (final IOException ex)
+        {
+            throw new Mp4jException("cannot create session file: path=" + path, ex);
+        }
+    }
+
+    /**
+     * Closes this handle. The owner's close removes the directory and everything in it; an attached
+     * handle's close leaves them. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+
+        if (owned)
+        {
+            OWNED_OPEN.remove(this);
+            Doorbell.closeDirectory(directory.toAbsolutePath());
+            FileTrees.delete(directory);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Session{directory=" + directory + ", owner=" + owner.pid() + ", owned=" + owned + '}';
+    }
+
+    private void ensureUsable()
+    {
+        if (closed)
+        {
+            throw new SessionMissingException("session is closed: path=" + directory);
+        }
+        if (!Files.isDirectory(directory))
+        {
+            throw new SessionMissingException("session directory vanished: path=" + directory +
+                " owner=" + owner.pid() + " ownerAlive=" + owner.isAlive());
+        }
+    }
+
+    private SessionMissingException missing(final IOException cause)
+    {
+        final SessionMissingException ex = new SessionMissingException(
+            "session directory vanished: path=" + directory + " owner=" + owner.pid() +
+            " ownerAlive=" + owner.isAlive());
+        ex.initCause(cause);
+        return ex;
+    }
+
+    /** Removes, at JVM exit, the sessions this JVM owns and has not closed. */
+    private static final class ShutdownHolder
+    {
+        static
+        {
+            ShutdownSequence.add(ShutdownSequence.SESSIONS, "remove sessions", ShutdownHolder::closeAll);
+        }
+
+        static void ensureInstalled()
+        {
+            // Loading this class installs the step exactly once.
+        }
+
+        private static void closeAll()
+        {
+            final Session[] sessions;
+            synchronized (OWNED_OPEN)
+            {
+                sessions = OWNED_OPEN.toArray(new Session[0]);
+            }
+            for (final Session session : sessions)
+            {
+                session.close();
+            }
+        }
+    }
+}

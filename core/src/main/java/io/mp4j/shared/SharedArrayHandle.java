@@ -1,0 +1,112 @@
+package io.mp4j.shared;
+
+import io.mp4j.RegionLayoutException;
+import io.mp4j.WaitStrategy;
+import io.mp4j.internal.region.Region;
+import io.mp4j.internal.region.RegionKind;
+import io.mp4j.session.Session;
+import org.agrona.concurrent.AtomicBuffer;
+
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.invoke.VarHandle;
+
+import static io.mp4j.shared.ArrayDescriptor.ELEMENTS_OFFSET;
+
+/**
+ * What the four shared arrays have in common over {@link SharedMemoryHandle}: the {@link ArrayDescriptor}
+ * region with its length, the view of the elements, and travelling between JVMs as a {@link SharedHandle}.
+ * The typed accessors stay in each array, as in the JDK's {@code AtomicIntegerArray} and
+ * {@code AtomicLongArray}, so that an element access is one index check and one buffer access.
+ */
+abstract class SharedArrayHandle extends SharedMemoryHandle implements Serializable
+{
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    /** The number of elements, checked against the region on attach. */
+    final int length;
+
+    /** The elements alone, from element 0, for bulk copies and kernels. */
+    final AtomicBuffer view;
+
+    SharedArrayHandle(final Region region, final int type, final int elementSize, final WaitStrategy waitStrategy)
+    {
+        super(region, type, ArrayDescriptor.LOCK_OFFSET, waitStrategy);
+        this.length = checkedLength(region, buffer.getInt(ArrayDescriptor.LENGTH_OFFSET), elementSize);
+        this.view = region.view(ELEMENTS_OFFSET, length * elementSize);
+    }
+
+    /**
+     * Creates the zeroed region of a new array and publishes its type, flags and length, ready to attach.
+     *
+     * @param session     the session the region lives in.
+     * @param type        a {@code ValueDescriptor.TYPE_*} code.
+     * @param elementSize the size of one element in bytes.
+     * @param length      the number of elements.
+     * @param locked      whether the array carries its own lock.
+     * @return the new region.
+     */
+    static Region newArrayRegion(
+        final Session session, final int type, final int elementSize, final int length, final boolean locked)
+    {
+        final int bodyLength = ArrayDescriptor.bodyLength(length, elementSize);
+        final Region region = newRegion(session, RegionKind.ARRAY, type, locked, bodyLength);
+        region.body().putInt(ArrayDescriptor.LENGTH_OFFSET, length);
+        VarHandle.releaseFence();
+        return region;
+    }
+
+    private static int checkedLength(final Region region, final int length, final int elementSize)
+    {
+        if (length < 0 || ELEMENTS_OFFSET + (long)length * elementSize > region.bodyLength())
+        {
+            throw new RegionLayoutException("shared array longer than its region: file=" + region.file() +
+                " length=" + length + " elementSize=" + elementSize + " bodyLength=" + region.bodyLength());
+        }
+        return length;
+    }
+
+    // length() and view() were declared by each array and are not final, so that javac still gives each
+    // public array class a public method of its own (a bridge) and reflection on the array class keeps working.
+
+    /**
+     * The number of elements: Python's {@code len(array)}.
+     *
+     * @return the fixed length.
+     */
+    public int length()
+    {
+        return length;
+    }
+
+    /**
+     * The elements as a buffer over the shared memory itself, for kernels: element {@code i} is at byte
+     * index {@code i} times the element size ({@code Byte.BYTES}, {@code Integer.BYTES}, {@code Long.BYTES}
+     * or {@code Double.BYTES}), in the platform's byte order. No copy is made; the buffer is emptied when
+     * the region is closed, so a late access throws instead of reading freed memory.
+     *
+     * @return this handle's view of all elements.
+     */
+    public AtomicBuffer view()
+    {
+        return view;
+    }
+
+    /** An array travels as its {@link SharedHandle}, which attaches to the same region on the other side. */
+    @Serial
+    final Object writeReplace()
+    {
+        return handle();
+    }
+
+    // A second guard: SharedMemoryHandle is not Serializable and has no no-argument constructor, so a
+    // stream naming an array class itself already fails with "no valid constructor".
+    @Serial
+    private void readObject(final ObjectInputStream in) throws InvalidObjectException
+    {
+        throw new InvalidObjectException(getClass().getSimpleName() + " travels as a SharedHandle");
+    }
+}

@@ -1,0 +1,268 @@
+package io.mp4j.shared;
+
+import io.mp4j.WaitStrategy;
+import io.mp4j.internal.region.Region;
+import io.mp4j.session.Session;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Objects;
+
+import static io.mp4j.shared.ArrayDescriptor.ELEMENTS_OFFSET;
+
+/**
+ * A fixed-length {@code double} array shared by processes: Python's {@code Array('d', n)} (with
+ * {@link #create(int)}) or {@code RawArray('d', n)} (with {@link #createRaw(int)}). Elements can be read and
+ * written with volatile semantics and updated atomically (compare-and-set on raw bits, add by CAS loop); bulk copies move many
+ * elements to and from Java arrays; {@link #view()} lets a kernel work on the shared memory in place.
+ * <pre>{@code
+ * SharedDoubleArray counts = SharedDoubleArray.create(4);
+ * new ChildProcess(() -> counts.addAndGet(2, 0.5)).start().join();
+ * counts.toArray();   // [0.0, 0.0, 0.5, 0.0]
+ * }</pre>
+ * Index checks throw {@link IndexOutOfBoundsException}. Any thread of any process holding a handle may
+ * call any method; bulk copies are not atomic as a whole (hold {@link #getLock()} for that).
+ */
+public final class SharedDoubleArray extends SharedArrayHandle implements Serializable, AutoCloseable
+{
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private static final int SHIFT = 3;
+
+    SharedDoubleArray(final Region region, final WaitStrategy waitStrategy)
+    {
+        super(region, ValueDescriptor.TYPE_DOUBLE, Double.BYTES, waitStrategy);
+    }
+
+    /**
+     * Creates a zeroed array with its own lock in the current session: Python's {@code Array('d', length)}.
+     *
+     * @param length the number of elements.
+     * @return the new array.
+     */
+    public static SharedDoubleArray create(final int length)
+    {
+        return create(Session.current(), length, true, WaitStrategy.defaultStrategy());
+    }
+
+    /**
+     * Creates a zeroed array without a lock in the current session: Python's {@code RawArray('d', length)}.
+     *
+     * @param length the number of elements.
+     * @return the new array.
+     */
+    public static SharedDoubleArray createRaw(final int length)
+    {
+        return create(Session.current(), length, false, WaitStrategy.defaultStrategy());
+    }
+
+    /**
+     * Creates an array with its own lock holding a copy of the given elements: Python's
+     * {@code Array('d', [...])}.
+     *
+     * @param elements the first contents.
+     * @return the new array.
+     */
+    public static SharedDoubleArray of(final double... elements)
+    {
+        final SharedDoubleArray array = create(elements.length);
+        array.copyFrom(elements);
+        return array;
+    }
+
+    /**
+     * Creates a zeroed array.
+     *
+     * @param session      the session its region lives in.
+     * @param length       the number of elements.
+     * @param locked       whether it carries its own lock.
+     * @param waitStrategy how its lock's waiters wait.
+     * @return the new array.
+     */
+    public static SharedDoubleArray create(
+        final Session session, final int length, final boolean locked, final WaitStrategy waitStrategy)
+    {
+        final Region region = newArrayRegion(session, ValueDescriptor.TYPE_DOUBLE, Double.BYTES, length, locked);
+        return new SharedDoubleArray(region, waitStrategy);
+    }
+
+    /**
+     * Reads an element with volatile semantics.
+     *
+     * @param index the element's index.
+     * @return its value.
+     */
+    public double get(final int index)
+    {
+        return Double.longBitsToDouble(buffer.getLongVolatile(offset(index)));
+    }
+
+    /**
+     * Reads an element with no ordering.
+     *
+     * @param index the element's index.
+     * @return its value, as this thread last saw it.
+     */
+    public double getPlain(final int index)
+    {
+        return Double.longBitsToDouble(buffer.getLong(offset(index)));
+    }
+
+    /**
+     * Writes an element with volatile semantics.
+     *
+     * @param index the element's index.
+     * @param value the new value.
+     */
+    public void set(final int index, final double value)
+    {
+        buffer.putLongVolatile(offset(index), Double.doubleToRawLongBits(value));
+    }
+
+    /**
+     * Writes an element with release semantics.
+     *
+     * @param index the element's index.
+     * @param value the new value.
+     */
+    public void setRelease(final int index, final double value)
+    {
+        buffer.putLongRelease(offset(index), Double.doubleToRawLongBits(value));
+    }
+
+    /**
+     * Writes an element with no ordering; publish with a later volatile write, a lock, or an event.
+     *
+     * @param index the element's index.
+     * @param value the new value.
+     */
+    public void setPlain(final int index, final double value)
+    {
+        buffer.putDouble(offset(index), value);
+    }
+
+    /**
+     * Replaces an element, atomically.
+     *
+     * @param index the element's index.
+     * @param value the new value.
+     * @return the previous value.
+     */
+    public double getAndSet(final int index, final double value)
+    {
+        return Double.longBitsToDouble(buffer.getAndSetLong(offset(index), Double.doubleToRawLongBits(value)));
+    }
+
+    /**
+     * Writes {@code update} if the element has the bits of {@code expected}, atomically.
+     *
+     * @param index    the element's index.
+     * @param expected the value it must have.
+     * @param update   the new value.
+     * @return true if written.
+     */
+    public boolean compareAndSet(final int index, final double expected, final double update)
+    {
+        return buffer.compareAndSetLong(
+            offset(index), Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(update));
+    }
+
+    /**
+     * Adds to an element, atomically (a CAS loop).
+     *
+     * @param index the element's index.
+     * @param delta what to add.
+     * @return the value before.
+     */
+    public double getAndAdd(final int index, final double delta)
+    {
+        return getAndAddDouble(buffer, offset(index), delta);
+    }
+
+    /**
+     * Adds to an element, atomically (a CAS loop).
+     *
+     * @param index the element's index.
+     * @param delta what to add.
+     * @return the value after.
+     */
+    public double addAndGet(final int index, final double delta)
+    {
+        return getAndAddDouble(buffer, offset(index), delta) + delta;
+    }
+
+    /**
+     * Copies elements out to a Java array, then nothing else: each element is read whole, the range is
+     * not a snapshot. Reads made after an acquire (a lock, a volatile read) see what was published before it.
+     *
+     * @param fromIndex   the first element to copy.
+     * @param destination where to copy to.
+     * @param offset      where in {@code destination} to start.
+     * @param count       how many elements.
+     */
+    public void copyTo(final int fromIndex, final double[] destination, final int offset, final int count)
+    {
+        Objects.checkFromIndexSize(fromIndex, count, length);
+        Objects.checkFromIndexSize(offset, count, destination.length);
+        VarHandle.acquireFence();
+        for (int i = 0; i < count; i++)
+        {
+            destination[offset + i] = view.getDouble((fromIndex + i) << SHIFT);
+        }
+    }
+
+    /**
+     * Copies elements in from a Java array, then publishes them with a release fence.
+     *
+     * @param source    where to copy from.
+     * @param offset    where in {@code source} to start.
+     * @param toIndex   the first element to write.
+     * @param count     how many elements.
+     */
+    public void copyFrom(final double[] source, final int offset, final int toIndex, final int count)
+    {
+        Objects.checkFromIndexSize(offset, count, source.length);
+        Objects.checkFromIndexSize(toIndex, count, length);
+        for (int i = 0; i < count; i++)
+        {
+            view.putDouble((toIndex + i) << SHIFT, source[offset + i]);
+        }
+        VarHandle.releaseFence();
+    }
+
+    /**
+     * Copies a whole Java array in, from element 0: Python's {@code array[:] = values}.
+     *
+     * @param source the elements; at most {@link #length()} of them.
+     */
+    public void copyFrom(final double[] source)
+    {
+        copyFrom(source, 0, 0, source.length);
+    }
+
+    /**
+     * Copies every element out: Python's {@code array[:]}.
+     *
+     * @return a new Java array.
+     */
+    public double[] toArray()
+    {
+        final double[] copy = new double[length];
+        copyTo(0, copy, 0, length);
+        return copy;
+    }
+
+    @Override
+    public String toString()
+    {
+        return isClosed() ? "SharedDoubleArray{closed}" : Arrays.toString(toArray());
+    }
+
+    private int offset(final int index)
+    {
+        return ELEMENTS_OFFSET + (Objects.checkIndex(index, length) << SHIFT);
+    }
+}

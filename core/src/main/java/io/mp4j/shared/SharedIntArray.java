@@ -1,0 +1,289 @@
+package io.mp4j.shared;
+
+import io.mp4j.WaitStrategy;
+import io.mp4j.internal.region.Region;
+import io.mp4j.session.Session;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Objects;
+
+import static io.mp4j.shared.ArrayDescriptor.ELEMENTS_OFFSET;
+
+/**
+ * A fixed-length {@code int} array shared by processes: Python's {@code Array('i', n)} (with
+ * {@link #create(int)}) or {@code RawArray('i', n)} (with {@link #createRaw(int)}). Elements have the
+ * atomic operations of {@link java.util.concurrent.atomic.AtomicIntegerArray}; bulk copies move many
+ * elements to and from Java arrays; {@link #view()} lets a kernel work on the shared memory in place.
+ * <pre>{@code
+ * SharedIntArray counts = SharedIntArray.create(4);
+ * new ChildProcess(() -> counts.incrementAndGet(2)).start().join();
+ * counts.toArray();   // [0, 0, 1, 0]
+ * }</pre>
+ * Index checks throw {@link IndexOutOfBoundsException}. Any thread of any process holding a handle may
+ * call any method; bulk copies are not atomic as a whole (hold {@link #getLock()} for that).
+ */
+public final class SharedIntArray extends SharedArrayHandle implements Serializable, AutoCloseable
+{
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private static final int SHIFT = 2;
+
+    SharedIntArray(final Region region, final WaitStrategy waitStrategy)
+    {
+        super(region, ValueDescriptor.TYPE_INT, Integer.BYTES, waitStrategy);
+    }
+
+    /**
+     * Creates a zeroed array with its own lock in the current session: Python's {@code Array('i', length)}.
+     *
+     * @param length the number of elements.
+     * @return the new array.
+     */
+    public static SharedIntArray create(final int length)
+    {
+        return create(Session.current(), length, true, WaitStrategy.defaultStrategy());
+    }
+
+    /**
+     * Creates a zeroed array without a lock in the current session: Python's {@code RawArray('i', length)}.
+     *
+     * @param length the number of elements.
+     * @return the new array.
+     */
+    public static SharedIntArray createRaw(final int length)
+    {
+        return create(Session.current(), length, false, WaitStrategy.defaultStrategy());
+    }
+
+    /**
+     * Creates an array with its own lock holding a copy of the given elements: Python's
+     * {@code Array('i', [...])}.
+     *
+     * @param elements the first contents.
+     * @return the new array.
+     */
+    public static SharedIntArray of(final int... elements)
+    {
+        final SharedIntArray array = create(elements.length);
+        array.copyFrom(elements);
+        return array;
+    }
+
+    /**
+     * Creates a zeroed array.
+     *
+     * @param session      the session its region lives in.
+     * @param length       the number of elements.
+     * @param locked       whether it carries its own lock.
+     * @param waitStrategy how its lock's waiters wait.
+     * @return the new array.
+     */
+    public static SharedIntArray create(
+        final Session session, final int length, final boolean locked, final WaitStrategy waitStrategy)
+    {
+        final Region region = newArrayRegion(session, ValueDescriptor.TYPE_INT, Integer.BYTES, length, locked);
+        return new SharedIntArray(region, waitStrategy);
+    }
+
+    /**
+     * Reads an element with volatile semantics.
+     *
+     * @param index the element's index.
+     * @return its value.
+     */
+    public int get(final int index)
+    {
+        return buffer.getIntVolatile(offset(index));
+    }
+
+    /**
+     * Reads an element with no ordering.
+     *
+     * @param index the element's index.
+     * @return its value, as this thread last saw it.
+     */
+    public int getPlain(final int index)
+    {
+        return buffer.getInt(offset(index));
+    }
+
+    /**
+     * Writes an element with volatile semantics.
+     *
+     * @param index the element's index.
+     * @param value the new value.
+     */
+    public void set(final int index, final int value)
+    {
+        buffer.putIntVolatile(offset(index), value);
+    }
+
+    /**
+     * Writes an element with release semantics.
+     *
+     * @param index the element's index.
+     * @param value the new value.
+     */
+    public void setRelease(final int index, final int value)
+    {
+        buffer.putIntRelease(offset(index), value);
+    }
+
+    /**
+     * Writes an element with no ordering; publish with a later volatile write, a lock, or an event.
+     *
+     * @param index the element's index.
+     * @param value the new value.
+     */
+    public void setPlain(final int index, final int value)
+    {
+        buffer.putInt(offset(index), value);
+    }
+
+    /**
+     * Replaces an element, atomically.
+     *
+     * @param index the element's index.
+     * @param value the new value.
+     * @return the previous value.
+     */
+    public int getAndSet(final int index, final int value)
+    {
+        return buffer.getAndSetInt(offset(index), value);
+    }
+
+    /**
+     * Writes {@code update} if the element is {@code expected}, atomically.
+     *
+     * @param index    the element's index.
+     * @param expected the value it must have.
+     * @param update   the new value.
+     * @return true if written.
+     */
+    public boolean compareAndSet(final int index, final int expected, final int update)
+    {
+        return buffer.compareAndSetInt(offset(index), expected, update);
+    }
+
+    /**
+     * Adds to an element, atomically.
+     *
+     * @param index the element's index.
+     * @param delta what to add.
+     * @return the value before.
+     */
+    public int getAndAdd(final int index, final int delta)
+    {
+        return buffer.getAndAddInt(offset(index), delta);
+    }
+
+    /**
+     * Adds to an element, atomically.
+     *
+     * @param index the element's index.
+     * @param delta what to add.
+     * @return the value after.
+     */
+    public int addAndGet(final int index, final int delta)
+    {
+        return buffer.getAndAddInt(offset(index), delta) + delta;
+    }
+
+    /**
+     * Adds one to an element, atomically.
+     *
+     * @param index the element's index.
+     * @return the value after.
+     */
+    public int incrementAndGet(final int index)
+    {
+        return buffer.getAndAddInt(offset(index), 1) + 1;
+    }
+
+    /**
+     * Subtracts one from an element, atomically.
+     *
+     * @param index the element's index.
+     * @return the value after.
+     */
+    public int decrementAndGet(final int index)
+    {
+        return buffer.getAndAddInt(offset(index), -1) - 1;
+    }
+
+    /**
+     * Copies elements out to a Java array, then nothing else: each element is read whole, the range is
+     * not a snapshot. Reads made after an acquire (a lock, a volatile read) see what was published before it.
+     *
+     * @param fromIndex   the first element to copy.
+     * @param destination where to copy to.
+     * @param offset      where in {@code destination} to start.
+     * @param count       how many elements.
+     */
+    public void copyTo(final int fromIndex, final int[] destination, final int offset, final int count)
+    {
+        Objects.checkFromIndexSize(fromIndex, count, length);
+        Objects.checkFromIndexSize(offset, count, destination.length);
+        VarHandle.acquireFence();
+        for (int i = 0; i < count; i++)
+        {
+            destination[offset + i] = view.getInt((fromIndex + i) << SHIFT);
+        }
+    }
+
+    /**
+     * Copies elements in from a Java array, then publishes them with a release fence.
+     *
+     * @param source    where to copy from.
+     * @param offset    where in {@code source} to start.
+     * @param toIndex   the first element to write.
+     * @param count     how many elements.
+     */
+    public void copyFrom(final int[] source, final int offset, final int toIndex, final int count)
+    {
+        Objects.checkFromIndexSize(offset, count, source.length);
+        Objects.checkFromIndexSize(toIndex, count, length);
+        for (int i = 0; i < count; i++)
+        {
+            view.putInt((toIndex + i) << SHIFT, source[offset + i]);
+        }
+        VarHandle.releaseFence();
+    }
+
+    /**
+     * Copies a whole Java array in, from element 0: Python's {@code array[:] = values}.
+     *
+     * @param source the elements; at most {@link #length()} of them.
+     */
+    public void copyFrom(final int[] source)
+    {
+        copyFrom(source, 0, 0, source.length);
+    }
+
+    /**
+     * Copies every element out: Python's {@code array[:]}.
+     *
+     * @return a new Java array.
+     */
+    public int[] toArray()
+    {
+        final int[] copy = new int[length];
+        copyTo(0, copy, 0, length);
+        return copy;
+    }
+
+    @Override
+    public String toString()
+    {
+        return isClosed() ? "SharedIntArray{closed}" : Arrays.toString(toArray());
+    }
+
+    private int offset(final int index)
+    {
+        return ELEMENTS_OFFSET + (Objects.checkIndex(index, length) << SHIFT);
+    }
+}

@@ -1,0 +1,46 @@
+package io.mp4j.sync;
+
+/**
+ * The layout of a {@link SharedBarrier}: one state word that every arrival CASes, and two cache lines
+ * further on the read-only number of parties.
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |         State: generation (high 31 bits) | broken (1 bit)     |
+ *  |                | arrived in this generation (low 32 bits)     |
+ *  +---------------------------------------------------------------+
+ *  |                      Reserved (to 128)                       ...
+ *  +---------------------------------------------------------------+
+ *  |                           Parties                             |
+ *  +---------------------------------------------------------------+
+ *  |                      Reserved (to 256)                       ...
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * The last party to arrive moves the state to the next generation with no arrivals in one CAS; a
+ * broken generation keeps its number until {@link SharedBarrier#reset()} moves past it.
+ */
+final class BarrierDescriptor
+{
+    /** Offset of the state word. */
+    public static final int STATE_OFFSET = 0;
+
+    /** Offset of the number of parties. */
+    public static final int PARTIES_OFFSET = STATE_OFFSET + 128;
+
+    /** Length of the layout: four cache lines. */
+    public static final int LENGTH = 256;
+
+    /** Mask of the arrival count in the state word. */
+    public static final long ARRIVED_MASK = 0xFFFF_FFFFL;
+
+    /** The broken bit of the state word. */
+    public static final long BROKEN_BIT = 1L << 32;
+
+    /** Shift of the generation number in the state word. */
+    public static final int GENERATION_SHIFT = 33;
+
+    private BarrierDescriptor()
+    {
+    }
+}

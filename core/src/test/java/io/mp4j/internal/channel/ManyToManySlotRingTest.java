@@ -1,0 +1,192 @@
+package io.mp4j.internal.channel;
+
+import io.mp4j.internal.ProcessIdentity;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ManyToManySlotRingTest
+{
+    /** A process that does not exist: pids never reach this high on Linux. */
+    private static final long DEAD_TAG = ProcessTag.of(new ProcessIdentity(0x7FFF_FFF0L, 12345));
+
+    private static ManyToManySlotRing newRing(final int capacity)
+    {
+        final int slotLength = QueueDescriptor.slotLength(32);
+        final UnsafeBuffer buffer =
+            new UnsafeBuffer(ByteBuffer.allocateDirect(QueueDescriptor.bodyLength(capacity, slotLength)));
+        ManyToManySlotRing.initialise(buffer, capacity, slotLength);
+        return new ManyToManySlotRing(buffer);
+    }
+
+    private static void put(final ManyToManySlotRing ring, final long value)
+    {
+        final long position = ring.tryClaimProduce();
+        assertTrue(position >= 0, "position=" + position);
+        ring.buffer().putLong(ring.messageOffset(position), value);
+        ring.publish(position, Long.BYTES);
+    }
+
+    private static long take(final ManyToManySlotRing ring)
+    {
+        final long position = ring.tryClaimConsume();
+        assertTrue(position >= 0, "position=" + position);
+        final long value = ring.buffer().getLong(ring.messageOffset(position));
+        ring.release(position);
+        return value;
+    }
+
+    private static void setOwner(final ManyToManySlotRing ring, final long position, final long tag)
+    {
+        ring.buffer().putLongVolatile(ring.messageOffset(position) - QueueDescriptor.MESSAGE_OFFSET +
+            QueueDescriptor.OWNER_OFFSET, tag);
+    }
+
+    @Test
+    void shouldBeFifoAndReportFullAndEmpty()
+    {
+        final ManyToManySlotRing ring = newRing(4);
+        assertEquals(ManyToManySlotRing.EMPTY, ring.tryClaimConsume());
+        for (int lap = 0; lap < 3; lap++)
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                put(ring, lap * 10 + i);
+            }
+            assertEquals(ManyToManySlotRing.FULL, ring.tryClaimProduce());
+            assertEquals(4, ring.size());
+            assertEquals(Long.valueOf(lap * 10), ring.peek((buffer, offset, length) -> buffer.getLong(offset)));
+            for (int i = 0; i < 4; i++)
+            {
+                assertEquals(lap * 10 + i, take(ring));
+            }
+            assertEquals(ManyToManySlotRing.EMPTY, ring.tryClaimConsume());
+            assertNull(ring.peek((buffer, offset, length) -> 1));
+        }
+        assertEquals(12, ring.unfinishedTasks());
+        assertTrue(ring.taskDone());
+        assertEquals(11, ring.unfinishedTasks());
+    }
+
+    @Test
+    void shouldTurnAPositionClaimedByADeadProducerIntoATombstoneThatConsumersSkip()
+    {
+        final ManyToManySlotRing ring = newRing(4);
+        final long claimed = ring.tryClaimProduce();
+        setOwner(ring, claimed, DEAD_TAG); // the producer died before publishing
+        put(ring, 7);
+
+        assertEquals(ManyToManySlotRing.EMPTY, ring.tryClaimConsume()); // the head waits for the dead one
+        assertEquals(-1, ring.recover(true));
+        assertEquals(1, ring.tombstones());
+        assertEquals(7, take(ring));
+        assertEquals(ManyToManySlotRing.EMPTY, ring.tryClaimConsume());
+        assertEquals(1, ring.unfinishedTasks());
+    }
+
+    @Test
+    void shouldFreeASlotLockedByADeadProducerThatHadNotClaimedYet()
+    {
+        final ManyToManySlotRing ring = newRing(4);
+        setOwner(ring, 0, DEAD_TAG); // died between locking the slot and moving the enqueue position
+        assertEquals(ManyToManySlotRing.BUSY, ring.tryClaimProduce());
+        ring.recover(false);
+        assertEquals(0, ring.tombstones());
+        put(ring, 5);
+        assertEquals(5, take(ring));
+    }
+
+    @Test
+    void shouldHandAMessageWhoseConsumerDiedToTheNextConsumer()
+    {
+        final ManyToManySlotRing ring = newRing(4);
+        put(ring, 41);
+        put(ring, 42);
+        final long claimed = ring.tryClaimConsume();
+        setOwner(ring, claimed, DEAD_TAG); // the consumer died mid-take
+
+        assertEquals(-1, ring.recover(false), "a producer must leave it for a consumer");
+        assertEquals(42, take(ring));
+        final long recovered = ring.recover(true);
+        assertEquals(claimed, recovered);
+        assertEquals(41, ring.buffer().getLong(ring.messageOffset(recovered)));
+        ring.release(recovered);
+        assertEquals(-1, ring.recover(true));
+        for (int i = 0; i < 8; i++)
+        {
+            put(ring, i);
+            assertEquals(i, take(ring));
+        }
+    }
+
+    @Test
+    void shouldDeliverEveryMessageExactlyOnceBetweenManyThreads()
+    {
+        final int producers = 4;
+        final int consumers = 3;
+        final int perProducer = 200_000;
+        final ManyToManySlotRing ring = newRing(64);
+        final AtomicLongArray seen = new AtomicLongArray(producers * perProducer);
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () ->
+        {
+            final List<Thread> threads = new ArrayList<>();
+            for (int p = 0; p < producers; p++)
+            {
+                final int producer = p;
+                threads.add(new Thread(() ->
+                {
+                    for (int i = 0; i < perProducer; i++)
+                    {
+                        long position;
+                        while ((position = ring.tryClaimProduce()) < 0)
+                        {
+                            Thread.yield();
+                        }
+                        ring.buffer().putLong(ring.messageOffset(position), (long)producer * perProducer + i);
+                        ring.publish(position, Long.BYTES);
+                    }
+                }));
+            }
+            final java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
+            for (int c = 0; c < consumers; c++)
+            {
+                threads.add(new Thread(() ->
+                {
+                    while (taken.get() < (long)producers * perProducer)
+                    {
+                        final long position = ring.tryClaimConsume();
+                        if (position < 0)
+                        {
+                            Thread.yield();
+                            continue;
+                        }
+                        final long value = ring.buffer().getLong(ring.messageOffset(position));
+                        ring.release(position);
+                        seen.incrementAndGet((int)value);
+                        taken.incrementAndGet();
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (final Thread thread : threads)
+            {
+                thread.join();
+            }
+        });
+        for (int i = 0; i < seen.length(); i++)
+        {
+            assertEquals(1, seen.get(i), "message=" + i);
+        }
+        assertFalse(ring.tryClaimConsume() >= 0);
+    }
+}

@@ -1,0 +1,212 @@
+package io.mp4j.pool;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One call on a pool (a map, an imap, an apply): its serialized function, its tasks (chunks of items),
+ * and how results reach the caller. Results and failures are delivered by the pool's engine thread;
+ * the caller's thread reads them.
+ */
+abstract class PoolCall
+{
+    final long id;
+    final String description;
+    final byte[] function;
+    final int taskCount;
+
+    /** The pool run under which a journal records this call; a resumed call keeps its original one. */
+    long journalRunId;
+    /** The call id under which a journal records this call. */
+    long journalCallId;
+    /** Whether the journal has recorded the call's start already (a resumed call was journaled before). */
+    boolean journaled;
+    /** Whether this pool journals the call's tasks as they are accepted (not for a resumed call). */
+    boolean journalingTasks;
+
+    PoolCall(final long id, final String description, final byte[] function, final int taskCount)
+    {
+        this.id = id;
+        this.description = description;
+        this.function = function;
+        this.taskCount = taskCount;
+        this.journalCallId = id;
+    }
+
+    /** The results of task {@code index}, in item order. Called by the engine thread. */
+    abstract void complete(int index, List<?> results);
+
+    /** The call failed; later results are ignored. Called by any thread. */
+    abstract void fail(Throwable cause);
+
+    /** Whether the call needs no more results: it completed or failed. */
+    abstract boolean isDone();
+
+    /** A call whose results are gathered into one list: map, starmap, apply. */
+    static final class Gathering extends PoolCall
+    {
+        final CompletableFuture<List<Object>> future = new CompletableFuture<>();
+        private final List<?>[] chunks;
+        private int remaining;
+
+        Gathering(final long id, final String description, final byte[] function, final int taskCount)
+        {
+            super(id, description, function, taskCount);
+            this.chunks = new List<?>[taskCount];
+            this.remaining = taskCount;
+            if (taskCount == 0)
+            {
+                future.complete(List.of());
+            }
+        }
+
+        @Override
+        void complete(final int index, final List<?> results)
+        {
+            if (chunks[index] == null && !future.isDone())
+            {
+                chunks[index] = results;
+                if (--remaining == 0)
+                {
+                    final List<Object> all = new ArrayList<>();
+                    for (final List<?> chunk : chunks)
+                    {
+                        all.addAll(chunk);
+                    }
+                    future.complete(all);
+                }
+            }
+        }
+
+        @Override
+        void fail(final Throwable cause)
+        {
+            future.completeExceptionally(cause);
+        }
+
+        @Override
+        boolean isDone()
+        {
+            return future.isDone();
+        }
+    }
+
+    /** A call whose results are read one at a time as they come: imap (in order) and imap_unordered. */
+    static final class Streaming extends PoolCall implements Iterator<Object>
+    {
+        private final boolean ordered;
+        private final List<?>[] chunks;
+        private final List<Object> arrived = new ArrayList<>();
+        private int nextChunk;
+        private int positionInChunk;
+        private int delivered;
+        private final int itemCount;
+        private Throwable failure;
+
+        Streaming(
+            final long id, final String description, final byte[] function, final int taskCount,
+            final int itemCount, final boolean ordered)
+        {
+            super(id, description, function, taskCount);
+            this.ordered = ordered;
+            this.chunks = new List<?>[taskCount];
+            this.itemCount = itemCount;
+        }
+
+        @Override
+        synchronized void complete(final int index, final List<?> results)
+        {
+            if (chunks[index] == null && failure == null)
+            {
+                chunks[index] = results;
+                if (!ordered)
+                {
+                    arrived.addAll(results);
+                }
+                notifyAll();
+            }
+        }
+
+        @Override
+        synchronized void fail(final Throwable cause)
+        {
+            if (failure == null)
+            {
+                failure = cause;
+                notifyAll();
+            }
+        }
+
+        @Override
+        synchronized boolean isDone()
+        {
+            return failure != null || delivered == itemCount;
+        }
+
+        @Override
+        public synchronized boolean hasNext()
+        {
+            return delivered < itemCount;
+        }
+
+        @Override
+        public synchronized Object next()
+        {
+            if (delivered == itemCount)
+            {
+                throw new NoSuchElementException();
+            }
+
+            while (true)
+            {
+                if (failure != null)
+                {
+                    throw Pool.rethrowable(failure);
+                }
+
+                final Object result = ordered ? nextInOrder() : nextArrived();
+                if (result != NO_RESULT)
+                {
+                    delivered++;
+                    return result;
+                }
+
+                try
+                {
+                    wait();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new CancellationException("interrupted while waiting for a result: call=" + description);
+                }
+            }
+        }
+
+        private Object nextInOrder()
+        {
+            while (nextChunk < chunks.length && chunks[nextChunk] != null)
+            {
+                final List<?> chunk = chunks[nextChunk];
+                if (positionInChunk < chunk.size())
+                {
+                    return chunk.get(positionInChunk++);
+                }
+                chunks[nextChunk++] = List.of(); // delivered: let the results be collected
+                positionInChunk = 0;
+            }
+            return NO_RESULT;
+        }
+
+        private Object nextArrived()
+        {
+            return positionInChunk < arrived.size() ? arrived.get(positionInChunk++) : NO_RESULT;
+        }
+
+        private static final Object NO_RESULT = new Object();
+    }
+}

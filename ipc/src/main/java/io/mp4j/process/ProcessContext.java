@@ -1,0 +1,445 @@
+package io.mp4j.process;
+
+import io.mp4j.process.internal.ClassDataSharing;
+import io.mp4j.process.internal.JvmFlags;
+import io.mp4j.process.internal.LaunchSpec;
+import io.mp4j.session.Session;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How child JVMs are started: which {@code java}, which classpath, which JVM options, in which session.
+ * Python's {@code get_context()}: set what you need with the fluent setters, then {@link #conclude()}
+ * validates and fills the rest with defaults read from the system properties listed here.
+ * <p>
+ * A concluded context is immutable and may be shared by every thread.
+ */
+public final class ProcessContext
+{
+    /** System property: extra JVM options for every child, separated by spaces. */
+    public static final String CHILD_JVM_OPTIONS_PROPERTY = "mp4j.child.jvmOptions";
+
+    /** System property: the {@code java} executable for children; default: this JVM's own. */
+    public static final String JAVA_PROPERTY = "mp4j.child.java";
+
+    /** System property: {@code false} starts children without mp4j's class-data archive; default true. */
+    public static final String CLASS_DATA_SHARING_PROPERTY = "mp4j.cds";
+
+    /**
+     * System property: the directory of children's class-data archives; default
+     * {@code <java.io.tmpdir>/mp4j-cds-<user>}.
+     */
+    public static final String CLASS_DATA_DIRECTORY_PROPERTY = ClassDataSharing.CLASS_DATA_DIRECTORY_PROPERTY;
+
+    /**
+     * Options of this JVM that a child must not inherit: debuggers and agents would clash on ports,
+     * archive dumping is a one-off, and the session is set per child.
+     */
+    private static final List<String> NOT_INHERITED = List.of(
+        "-agentlib:", "-agentpath:", "-javaagent:", "-Xdebug", "-Xrunjdwp", "-Xshare:dump",
+        "-XX:ArchiveClassesAtExit", "-XX:SharedArchiveFile", "-XX:Flags", "-XX:VMOptionsFile",
+        "-D" + Session.CURRENT_PROPERTY + '=', "-Djdk.module.main", "-Dsun.java.command");
+
+    private static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
+
+    private static volatile ProcessContext defaultContext;
+
+    private Path javaExecutable;
+    private String classPath;
+    private List<String> jvmOptions;
+    private boolean inheritJvmOptions = true;
+    private Boolean classDataSharing;
+    private Path classDataDirectory;
+    private Session session;
+    private String host;
+    private Duration leaseTimeout;
+    private boolean concluded;
+
+    /**
+     * The context that {@code new ChildProcess(...)} uses when given none: all defaults, the current
+     * session.
+     *
+     * @return the shared default context, concluded.
+     */
+    public static ProcessContext defaultContext()
+    {
+        ProcessContext context = defaultContext;
+        if (context == null)
+        {
+            synchronized (ProcessContext.class)
+            {
+                context = defaultContext;
+                if (context == null)
+                {
+                    context = new ProcessContext().conclude();
+                    defaultContext = context;
+                }
+            }
+        }
+        return context;
+    }
+
+    /**
+     * Sets the {@code java} executable children run on.
+     *
+     * @param javaExecutable path to a {@code java} binary.
+     * @return this, for chaining.
+     */
+    public ProcessContext javaExecutable(final Path javaExecutable)
+    {
+        checkNotConcluded();
+        this.javaExecutable = javaExecutable;
+        return this;
+    }
+
+    /**
+     * The {@code java} executable children run on.
+     *
+     * @return path to a {@code java} binary.
+     */
+    public Path javaExecutable()
+    {
+        return javaExecutable;
+    }
+
+    /**
+     * Sets the classpath of children; default: this JVM's.
+     *
+     * @param classPath a classpath string.
+     * @return this, for chaining.
+     */
+    public ProcessContext classPath(final String classPath)
+    {
+        checkNotConcluded();
+        this.classPath = classPath;
+        return this;
+    }
+
+    /**
+     * The classpath children run with.
+     *
+     * @return a classpath string.
+     */
+    public String classPath()
+    {
+        return classPath;
+    }
+
+    /**
+     * Sets extra JVM options for children, after the inherited ones (so they win); default: the
+     * {@value #CHILD_JVM_OPTIONS_PROPERTY} system property.
+     *
+     * @param jvmOptions options such as {@code -Xmx64m}.
+     * @return this, for chaining.
+     */
+    public ProcessContext jvmOptions(final List<String> jvmOptions)
+    {
+        checkNotConcluded();
+        this.jvmOptions = List.copyOf(jvmOptions);
+        return this;
+    }
+
+    /**
+     * The extra JVM options of children.
+     *
+     * @return an unmodifiable list.
+     */
+    public List<String> jvmOptions()
+    {
+        return jvmOptions;
+    }
+
+    /**
+     * Sets whether children inherit this JVM's own options (heap size, system properties, module flags),
+     * as Python's children inherit the interpreter's settings; default true.
+     *
+     * @param inherit false to start children with mp4j's required flags and the extra options only.
+     * @return this, for chaining.
+     */
+    public ProcessContext inheritJvmOptions(final boolean inherit)
+    {
+        checkNotConcluded();
+        this.inheritJvmOptions = inherit;
+        return this;
+    }
+
+    /**
+     * Sets whether children start from a class-data archive (AppCDS) that mp4j builds once per java,
+     * jar set and JVM options, and keeps in {@link #classDataDirectory(Path)}; default true, or the
+     * {@value #CLASS_DATA_SHARING_PROPERTY} system property. Children behave the same either way and
+     * start sooner with the archive; with it, the classpath's jars come before its directories, which
+     * mp4j does only when no directory holds a file that a jar after it also holds.
+     *
+     * @param enabled false to start children without an archive.
+     * @return this, for chaining.
+     */
+    public ProcessContext classDataSharing(final boolean enabled)
+    {
+        checkNotConcluded();
+        this.classDataSharing = enabled;
+        return this;
+    }
+
+    /**
+     * Whether children start from a class-data archive where one can be built.
+     *
+     * @return the setting.
+     */
+    public boolean classDataSharing()
+    {
+        return classDataSharing == null || classDataSharing;
+    }
+
+    /**
+     * Sets the directory that keeps children's class-data archives, owned by this OS user and writable
+     * by nobody else; default: the {@value #CLASS_DATA_DIRECTORY_PROPERTY} system property, or
+     * {@code mp4j-cds-<user>} in the temp directory.
+     *
+     * @param directory the cache directory; created (0700) if missing.
+     * @return this, for chaining.
+     */
+    public ProcessContext classDataDirectory(final Path directory)
+    {
+        checkNotConcluded();
+        this.classDataDirectory = directory;
+        return this;
+    }
+
+    /**
+     * The directory that keeps children's class-data archives.
+     *
+     * @return the cache directory.
+     */
+    public Path classDataDirectory()
+    {
+        return classDataDirectory;
+    }
+
+    /**
+     * Makes sure the class-data archive of this context's children exists, building it now if it does
+     * not and waiting for that: for callers that want even their first children to start fast. Any
+     * thread may call it.
+     *
+     * @param timeout how long to wait for a build.
+     * @return true if children of this context start from an archive, false if they cannot (switched
+     *         off, an option or the classpath rules it out, the build failed or timed out).
+     * @throws InterruptedException if the calling thread is interrupted while waiting.
+     */
+    public boolean prepareClassDataArchive(final Duration timeout) throws InterruptedException
+    {
+        conclude();
+        return ClassDataSharing.prepare(launchSpec(), timeout);
+    }
+
+    /**
+     * Sets the session children belong to; default: {@link Session#current()}.
+     *
+     * @param session an open session.
+     * @return this, for chaining.
+     */
+    public ProcessContext session(final Session session)
+    {
+        checkNotConcluded();
+        this.session = session;
+        return this;
+    }
+
+    /**
+     * The session children belong to.
+     *
+     * @return the session, or {@link Session#current()} if none was set.
+     */
+    public Session session()
+    {
+        return session != null ? session : Session.current();
+    }
+
+    /**
+     * Sets the worker host whose warm workers run children of this context instead of new JVMs; default
+     * none. Python's {@code get_context("forkserver")} starts children from a server process; a host
+     * goes further and keeps the JVMs warm. A hosted child runs in a worker the host started, so the
+     * host's classpath, JVM options and {@code java} apply, not this context's.
+     * <pre>{@code
+     * new ChildProcess(new ProcessContext().host("app"), () -> work()).start().join();
+     * }</pre>
+     *
+     * @param host the name the host was started under, or null to start a JVM per child.
+     * @return this, for chaining.
+     */
+    public ProcessContext host(final String host)
+    {
+        checkNotConcluded();
+        this.host = host;
+        return this;
+    }
+
+    /**
+     * The worker host that runs children of this context.
+     *
+     * @return the host's name, or null when each child is a JVM of its own.
+     */
+    public String host()
+    {
+        return host;
+    }
+
+    /**
+     * Sets how long a hosted child's {@code start()} waits for one of the host's workers to be free
+     * before it fails; default 10 s, as a pool's lease.
+     *
+     * @param leaseTimeout the longest wait; zero fails at once when every worker is leased.
+     * @return this, for chaining.
+     */
+    public ProcessContext leaseTimeout(final Duration leaseTimeout)
+    {
+        checkNotConcluded();
+        this.leaseTimeout = leaseTimeout;
+        return this;
+    }
+
+    /**
+     * How long a hosted child's {@code start()} waits for a free worker.
+     *
+     * @return the wait, after {@link #conclude()}.
+     */
+    public Duration leaseTimeout()
+    {
+        return leaseTimeout;
+    }
+
+    /**
+     * Validates the settings and fills every unset one with its default. Setters fail afterwards.
+     *
+     * @return this, for chaining.
+     * @throws IllegalStateException if a setting is invalid, e.g. the java executable does not exist.
+     */
+    public ProcessContext conclude()
+    {
+        if (concluded)
+        {
+            return this;
+        }
+
+        if (javaExecutable == null)
+        {
+            final String configured = System.getProperty(JAVA_PROPERTY);
+            javaExecutable = configured != null ?
+                Paths.get(configured) : Paths.get(System.getProperty("java.home"), "bin", "java");
+        }
+        if (!Files.isExecutable(javaExecutable))
+        {
+            throw new IllegalStateException("java executable not found: path=" + javaExecutable);
+        }
+        if (classPath == null)
+        {
+            classPath = System.getProperty("java.class.path");
+        }
+        if (jvmOptions == null)
+        {
+            final String configured = System.getProperty(CHILD_JVM_OPTIONS_PROPERTY, "").trim();
+            jvmOptions = configured.isEmpty() ? List.of() : List.of(configured.split("\\s+"));
+        }
+        if (leaseTimeout == null)
+        {
+            leaseTimeout = DEFAULT_LEASE_TIMEOUT;
+        }
+        if (leaseTimeout.isNegative())
+        {
+            throw new IllegalStateException("lease timeout must not be negative: leaseTimeout=" + leaseTimeout);
+        }
+        if (classDataSharing == null)
+        {
+            classDataSharing = !"false".equalsIgnoreCase(System.getProperty(CLASS_DATA_SHARING_PROPERTY, "true").trim());
+        }
+        if (classDataDirectory == null)
+        {
+            classDataDirectory = ClassDataSharing.defaultDirectory();
+        }
+
+        concluded = true;
+        return this;
+    }
+
+    /**
+     * A concluded copy of this context whose children belong to another session, e.g. a worker host's
+     * own session.
+     *
+     * @param session the other session.
+     * @return the copy.
+     */
+    public ProcessContext withSession(final Session session)
+    {
+        conclude();
+        final ProcessContext copy = new ProcessContext();
+        copy.javaExecutable = javaExecutable;
+        copy.classPath = classPath;
+        copy.jvmOptions = jvmOptions;
+        copy.inheritJvmOptions = inheritJvmOptions;
+        copy.classDataSharing = classDataSharing;
+        copy.classDataDirectory = classDataDirectory;
+        copy.session = session;
+        return copy.conclude();
+    }
+
+    /**
+     * The command line that starts a JVM of this context running a main class: the {@code java}
+     * executable, inherited options, mp4j's required flags, the extra options, the session, the
+     * classpath, the main class and its arguments.
+     *
+     * @param mainClass the class whose {@code main} runs.
+     * @param arguments the arguments of {@code main}.
+     * @return the command, ready for a {@link ProcessBuilder}.
+     */
+    public List<String> javaCommand(final String mainClass, final List<String> arguments)
+    {
+        return launchSpec().javaCommand(List.of(), classPath, mainClass, arguments);
+    }
+
+    /**
+     * How children of this context are launched, for the launch layer below this API.
+     *
+     * @return the concluded launch settings.
+     */
+    LaunchSpec launchSpec()
+    {
+        conclude();
+        final List<String> options = new ArrayList<>();
+        if (inheritJvmOptions)
+        {
+            options.addAll(inheritableOptions());
+        }
+        options.addAll(JvmFlags.forClassPath(classPath));
+        options.addAll(jvmOptions);
+        return new LaunchSpec(
+            javaExecutable, classPath, List.copyOf(options), classDataSharing, classDataDirectory, session());
+    }
+
+    private static List<String> inheritableOptions()
+    {
+        final List<String> inherited = new ArrayList<>();
+        for (final String option : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (NOT_INHERITED.stream().noneMatch(option::startsWith))
+            {
+                inherited.add(option);
+            }
+        }
+        return Collections.unmodifiableList(inherited);
+    }
+
+    private void checkNotConcluded()
+    {
+        if (concluded)
+        {
+            throw new IllegalStateException("context is already concluded");
+        }
+    }
+}

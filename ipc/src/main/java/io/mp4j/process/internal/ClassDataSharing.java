@@ -1,0 +1,523 @@
+package io.mp4j.process.internal;
+
+import io.mp4j.internal.JavaSerialization;
+import io.mp4j.internal.ShutdownSequence;
+import io.mp4j.session.Session;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Class-data sharing (AppCDS) for child JVMs: the first time this user starts a child with a given
+ * {@code java}, jar set and JVM options, mp4j builds a dynamic archive of the classes a child loads on
+ * its way to its target, and every later child of that configuration, in any JVM, maps it instead of
+ * loading and verifying those classes again.
+ * <p>
+ * The archive is built by a separate training JVM, in the background: it runs {@link ChildMain} with a
+ * no-op target on the classpath's jars alone (the JDK archives nothing from directories and refuses
+ * to archive after loading from one) and writes the archive as it exits
+ * ({@code -XX:ArchiveClassesAtExit}, JDK 13+). Children started meanwhile run without it; a JVM that
+ * ends while a build runs waits for it, up to {@value #EXIT_WAIT_SECONDS} s. The archive is installed
+ * in the {@link ArchiveCache} under a key that hashes everything that would make the JDK reject it:
+ * the {@code java} and its JDK files, the JVM options, and each jar's path, size and modification
+ * time. Children that use it get {@code -XX:SharedArchiveFile} with {@code -Xshare:auto} (a JVM that
+ * cannot use an archive runs without it) and {@code -Xlog:cds*=off} (and says nothing about it), and
+ * run with the jars first on their classpath (see {@link ArchiveClassPath}).
+ * <p>
+ * Sharing stays off where it cannot work or is someone else's business: switched off in the
+ * {@code ProcessContext}, JVM options that manage sharing themselves ({@code -Xshare:off},
+ * {@code -XX:SharedArchiveFile}, ...), a classpath with wildcards or without jars, mp4j's own classes
+ * in a directory, a cache directory that is not this user's alone or whose path holds the path
+ * separator. Nothing here ever fails a child's
+ * start: any problem means a start without the archive. Safe to use from any thread.
+ */
+public final class ClassDataSharing
+{
+    /** The system property that names the class-data archive cache directory. */
+    public static final String CLASS_DATA_DIRECTORY_PROPERTY = "mp4j.cds.dir";
+
+    /** How long a training JVM may take before it is stopped and the build given up. */
+    static final long BUILD_TIMEOUT_SECONDS = 120;
+
+    /** How long a JVM that exits waits for its builds to finish. */
+    static final long EXIT_WAIT_SECONDS = 10;
+
+    private static final int LAYOUT_VERSION = 1;
+    private static final int MIN_JAVA_FEATURE = 13;
+    private static final String TRAINING_NAME = "ClassDataTraining";
+    private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)[^\"]*\"");
+
+    /** Options by which a launch manages class-data sharing itself; mp4j then keeps out of it. */
+    private static final List<String> SHARING_OPTIONS = List.of(
+        "-Xshare:off", "-Xshare:on", "-Xshare:dump", "-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit",
+        "-XX:+AutoCreateSharedArchive", "-XX:-UseSharedSpaces", "-XX:SharedClassListFile",
+        "-XX:DumpLoadedClassList", "-XX:+RecordDynamicDumpInfo", "-XX:AOTCache", "-XX:AOTMode",
+        "-XX:AOTCacheOutput", "-XX:AOTConfiguration");
+
+    /** Options that write files or logs as a side effect and have no bearing on an archive. */
+    private static final List<String> OUTPUT_OPTIONS = List.of(
+        "-Xlog", "-verbose", "-XX:ErrorFile=", "-XX:HeapDumpPath=", "-XX:CompileCommandFile=", "-XX:LogFile=",
+        "-XX:StartFlightRecording", "-XX:FlightRecorderOptions");
+
+    /** Resources the training JVM must find in a jar: the child's entry point and the session it attaches. */
+    private static final List<String> BOOTSTRAP_RESOURCES = List.of(
+        ChildMain.class.getName().replace('.', '/') + ".class",
+        Session.class.getName().replace('.', '/') + ".class");
+
+    private static final Map<String, CompletableFuture<Boolean>> BUILDS = new ConcurrentHashMap<>();
+    private static final Set<Process> TRAINING = ConcurrentHashMap.newKeySet();
+    private static final Map<Path, Optional<String>> JDKS = new ConcurrentHashMap<>();
+    private static volatile boolean exiting;
+
+    static
+    {
+        ShutdownSequence.add(ShutdownSequence.CHILDREN, "finish class-data archive builds",
+            ClassDataSharing::finishBuildsAtExit);
+    }
+
+    /** What a child's command line gets: options to place first, and the classpath. */
+    public record Launch(List<String> options, String classPath)
+    {
+    }
+
+    /** One configuration's archive: its key, the text the key hashes, where it lives, its classpath. */
+    private record Plan(String key, String keyText, ArchiveCache cache, ArchiveClassPath classPath)
+    {
+    }
+
+    private ClassDataSharing()
+    {
+    }
+
+    /**
+     * The default cache directory: the {@value #CLASS_DATA_DIRECTORY_PROPERTY} system
+     * property, or {@code mp4j-cds-<user>} in the temp directory.
+     *
+     * @return the directory; it need not exist.
+     */
+    public static Path defaultDirectory()
+    {
+        final String configured = System.getProperty(CLASS_DATA_DIRECTORY_PROPERTY);
+        if (configured != null && !configured.isBlank())
+        {
+            return Paths.get(configured);
+        }
+        final String user = System.getProperty("user.name", "unknown").replaceAll("[^A-Za-z0-9._-]", "_");
+        return Paths.get(System.getProperty("java.io.tmpdir"), "mp4j-cds-" + user);
+    }
+
+    /**
+     * How to start a child of this context: with the archive if it is ready, otherwise plainly (and the
+     * archive's build is started in the background, once per key and JVM). Never throws.
+     *
+     * @param context a concluded context.
+     * @return options to place first on the command line, and the classpath.
+     */
+    public static Launch launch(final LaunchSpec context)
+    {
+        final Launch plain = new Launch(List.of(), context.classPath());
+        if (!context.classDataSharing() || exiting)
+        {
+            return plain;
+        }
+        try
+        {
+            final Optional<Plan> plan = plan(context);
+            if (plan.isEmpty())
+            {
+                return plain;
+            }
+            final Optional<Path> archive = plan.get().cache().archive(plan.get().key());
+            if (archive.isEmpty())
+            {
+                build(context, plan.get());
+                return plain;
+            }
+            return new Launch(
+                List.of("-XX:SharedArchiveFile=" + archive.get(), "-Xshare:auto", "-Xlog:cds*=off"),
+                plan.get().classPath().sharingClassPath());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return plain;
+        }
+    }
+
+    /**
+     * Makes sure the archive of this context's children exists, building it if need be and waiting.
+     *
+     * @param context a concluded context.
+     * @param timeout how long to wait for a build.
+     * @return true if children of this context start from an archive now.
+     * @throws InterruptedException if the calling thread is interrupted while waiting.
+     */
+    public static boolean prepare(final LaunchSpec context, final Duration timeout) throws InterruptedException
+    {
+        if (!context.classDataSharing() || exiting)
+        {
+            return false;
+        }
+        final Optional<Plan> plan;
+        try
+        {
+            plan = plan(context);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return false;
+        }
+        if (plan.isEmpty())
+        {
+            return false;
+        }
+        if (plan.get().cache().archive(plan.get().key()).isPresent())
+        {
+            return true;
+        }
+        try
+        {
+            build(context, plan.get()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        catch (final ExecutionException | TimeoutException ex)
+        {
+            return false;
+        }
+        return plan.get().cache().archive(plan.get().key()).isPresent();
+    }
+
+    private static Optional<Plan> plan(final LaunchSpec context) throws IOException
+    {
+        final List<String> options = context.options();
+        for (final String option : options)
+        {
+            if (SHARING_OPTIONS.stream().anyMatch(option::startsWith))
+            {
+                return Optional.empty();
+            }
+        }
+        final Optional<ArchiveClassPath> classPath = ArchiveClassPath.of(context.classPath());
+        if (classPath.isEmpty() || classPath.get().jars().isEmpty() || !classPath.get().isOrderSafe())
+        {
+            return Optional.empty();
+        }
+        final Optional<String> jdk = describeJdk(context.javaExecutable());
+        if (jdk.isEmpty())
+        {
+            return Optional.empty();
+        }
+        // -XX:SharedArchiveFile takes a list of archives separated like a classpath.
+        if (context.classDataDirectory().toAbsolutePath().toString().contains(File.pathSeparator))
+        {
+            return Optional.empty();
+        }
+        final Optional<ArchiveCache> cache = ArchiveCache.open(context.classDataDirectory());
+        if (cache.isEmpty())
+        {
+            return Optional.empty();
+        }
+
+        final StringBuilder keyText = new StringBuilder()
+            .append("mp4j class-data archive layout=").append(LAYOUT_VERSION).append('\n')
+            .append(jdk.get());
+        for (final String option : options)
+        {
+            if (!option.startsWith("-D") && OUTPUT_OPTIONS.stream().noneMatch(option::startsWith))
+            {
+                keyText.append("option ").append(option).append('\n');
+            }
+        }
+        for (final String jar : classPath.get().jars())
+        {
+            keyText.append("jar ").append(describe(Paths.get(jar))).append('\n');
+        }
+        return Optional.of(new Plan(sha256(keyText.toString()), keyText.toString(), cache.get(), classPath.get()));
+    }
+
+    /** The JDK of a {@code java} executable as the key sees it, or empty if it cannot archive. */
+    private static Optional<String> describeJdk(final Path javaExecutable)
+    {
+        return JDKS.computeIfAbsent(javaExecutable, executable ->
+        {
+            try
+            {
+                final Path real = executable.toRealPath();
+                final Path home = real.getParent().getParent();
+                final Path release = home.resolve("release");
+                final Path modules = home.resolve("lib").resolve("modules");
+                if (!Files.isRegularFile(modules))
+                {
+                    return Optional.empty();
+                }
+                final StringBuilder text = new StringBuilder("java ").append(real).append('\n');
+                if (Files.isRegularFile(release))
+                {
+                    final Matcher version = JAVA_VERSION.matcher(Files.readString(release, StandardCharsets.UTF_8));
+                    if (version.find() && Integer.parseInt(version.group(1)) < MIN_JAVA_FEATURE)
+                    {
+                        return Optional.empty();
+                    }
+                    text.append("jdk ").append(describe(release)).append('\n');
+                }
+                text.append("jdk ").append(describe(modules)).append('\n');
+                // The JVM, and the base archives a dynamic archive is built on top of (re-dumped by an admin's -Xshare:dump).
+                final Path server = home.resolve("lib").resolve("server");
+                for (final String file : List.of(System.mapLibraryName("jvm"), "classes.jsa", "classes_nocoops.jsa"))
+                {
+                    if (Files.isRegularFile(server.resolve(file)))
+                    {
+                        text.append("jdk ").append(describe(server.resolve(file))).append('\n');
+                    }
+                }
+                return Optional.of(text.toString());
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                return Optional.empty();
+            }
+        });
+    }
+
+    private static String describe(final Path file) throws IOException
+    {
+        final BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        return file + " size=" + attributes.size() + " modified=" + attributes.lastModifiedTime().toMillis();
+    }
+
+    private static String sha256(final String text)
+    {
+        try
+        {
+            final byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("every JDK has SHA-256", ex);
+        }
+    }
+
+    /**
+     * The build of a plan's archive, in a daemon thread: one per key and JVM at a time, none after a
+     * failed one, and a new one after a successful one only if that archive has since been removed
+     * (damaged, or evicted).
+     */
+    private static CompletableFuture<Boolean> build(final LaunchSpec context, final Plan plan)
+    {
+        return BUILDS.compute(plan.key(), (key, previous) ->
+        {
+            if (previous != null && !(previous.isDone() && previous.join()))
+            {
+                return previous;
+            }
+            final CompletableFuture<Boolean> done = new CompletableFuture<>();
+            final Runnable buildIt = () ->
+            {
+                boolean built = false;
+                try
+                {
+                    built = buildNow(context, plan);
+                }
+                finally
+                {
+                    done.complete(built);
+                }
+            };
+            // In the root thread group: mp4j's thread, not one the caller started (a hosted child whose
+            // target leaves threads behind retires its worker).
+            final Thread builder = new Thread(rootThreadGroup(), buildIt, "mp4j-cds-build");
+            builder.setDaemon(true);
+            builder.start();
+            return done;
+        });
+    }
+
+    private static boolean buildNow(final LaunchSpec context, final Plan plan)
+    {
+        final ArchiveCache cache = plan.cache();
+        try
+        {
+            if (cache.hasFailed(plan.key()) ||
+                BOOTSTRAP_RESOURCES.stream().anyMatch(resource -> !plan.classPath().isFirstFoundInJar(resource)))
+            {
+                return false;
+            }
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BUILD_TIMEOUT_SECONDS);
+            while (!exiting && System.nanoTime() < deadline)
+            {
+                if (cache.archive(plan.key()).isPresent())
+                {
+                    return true;
+                }
+                if (cache.hasFailed(plan.key()))
+                {
+                    return false;
+                }
+                // Every JVM that wants this key creates a build directory; the first by name builds, the
+                // others wait for it and then use what it installed.
+                final Path build = cache.newBuild(plan.key());
+                final Optional<Path> leader = cache.leadingBuild(plan.key());
+                if (leader.isEmpty() || leader.get().equals(build))
+                {
+                    return train(context, plan, build);
+                }
+                ArchiveCache.deleteRecursively(build);
+                cache.awaitBuild(leader.get(), deadline, () -> exiting);
+            }
+            return false;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return false;
+        }
+    }
+
+    /** Runs the training JVM into the build directory and installs what it wrote. */
+    private static boolean train(final LaunchSpec context, final Plan plan, final Path build)
+        throws InterruptedException
+    {
+        final ArchiveCache cache = plan.cache();
+        try (Session session = Session.create())
+        {
+            final String name = session.uniqueName("cds-training");
+            final ChildSpec spec = new ChildSpec(TRAINING_NAME, TRAINING_NAME, true, ProcessHandle.current().pid(),
+                JavaSerialization.serialize(Training.target(), "class-data training target"));
+            session.writeAtomically(name + ChildMain.SPEC_SUFFIX, spec.encode());
+
+            final List<String> command = new ArrayList<>();
+            for (final String part : context.withSession(session).javaCommand(
+                List.of("-XX:ArchiveClassesAtExit=" + build.resolve(ArchiveCache.ARCHIVE_FILE), "-Xshare:auto"),
+                plan.classPath().archivingClassPath(), ChildMain.class.getName(), List.of(name)))
+            {
+                // The training's own output is the build log; what the context asks to be logged elsewhere is not its business.
+                if (OUTPUT_OPTIONS.stream().noneMatch(part::startsWith))
+                {
+                    command.add(part);
+                }
+            }
+            final Process training = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(build.resolve(ArchiveCache.BUILD_LOG_FILE).toFile())
+                .start();
+            TRAINING.add(training);
+            final boolean exited;
+            try
+            {
+                exited = training.waitFor(BUILD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+            finally
+            {
+                if (training.isAlive())
+                {
+                    training.destroyForcibly().waitFor();
+                }
+                TRAINING.remove(training);
+            }
+
+            final Path archive = build.resolve(ArchiveCache.ARCHIVE_FILE);
+            final int exitCode = exited ? training.exitValue() : -1;
+            if (exitCode == 0 && Files.isRegularFile(archive) && Files.size(archive) > 0)
+            {
+                return cache.install(plan.key(), build, plan.keyText());
+            }
+            if (!exited || exiting || exitCode > 128)
+            {
+                // Stopped or killed: the machine's trouble, not the configuration's; a later JVM tries again.
+                ArchiveCache.deleteRecursively(build);
+                return false;
+            }
+            cache.recordFailure(plan.key(), build, "class-data archive build failed: exitCode=" + exitCode +
+                " archiveWritten=" + Files.isRegularFile(archive) + " command=" + String.join(" ", command));
+            return false;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            ArchiveCache.deleteRecursively(build);
+            return false;
+        }
+    }
+
+    /**
+     * Lets training JVMs that this JVM started finish and their archives be installed; builds waiting
+     * for another JVM's training, and builds not yet begun, give up at once.
+     */
+    private static void finishBuildsAtExit()
+    {
+        exiting = true;
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(EXIT_WAIT_SECONDS);
+        for (final CompletableFuture<Boolean> pending : BUILDS.values())
+        {
+            try
+            {
+                pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+            catch (final TimeoutException ex)
+            {
+                break;
+            }
+            catch (final ExecutionException ex)
+            {
+                // A build that failed has nothing left to finish.
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (final Process training : TRAINING)
+        {
+            training.destroyForcibly();
+        }
+    }
+
+    private static ThreadGroup rootThreadGroup()
+    {
+        ThreadGroup group = Thread.currentThread().getThreadGroup();
+        while (group.getParent() != null)
+        {
+            group = group.getParent();
+        }
+        return group;
+    }
+
+    /** The training JVM's target: a lambda, so that the training deserializes one as every child does. */
+    static final class Training
+    {
+        private Training()
+        {
+        }
+
+        static Callable<Void> target()
+        {
+            return (Callable<Void> & Serializable)() -> null;
+        }
+    }
+}

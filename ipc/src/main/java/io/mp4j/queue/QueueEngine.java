@@ -1,0 +1,395 @@
+package io.mp4j.queue;
+
+import io.mp4j.MessageTooLargeException;
+import io.mp4j.RegionLayoutException;
+import io.mp4j.WaitStrategy;
+import io.mp4j.codec.Codec;
+import io.mp4j.codec.MessageEncoder;
+import io.mp4j.internal.WaitBoard;
+import io.mp4j.internal.Waiter;
+import io.mp4j.internal.channel.ManyToManySlotRing;
+import io.mp4j.internal.channel.QueueDescriptor;
+import io.mp4j.internal.region.Region;
+import io.mp4j.internal.region.RegionKind;
+import io.mp4j.internal.region.SharedRegions;
+import io.mp4j.session.Session;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * What every shared queue flavour shares: the mapped ring, the encoding of messages, and all waiting.
+ * Each thread gets its own encoder; waiters sleep on the region's {@link WaitBoard} with one tag for
+ * "a message was put", one for "a slot was freed" and one for "every task is done".
+ */
+final class QueueEngine
+{
+    /** What {@link #poll(long)} returns when no message came in time (null is a message). */
+    static final Object NOTHING = new Object();
+
+    private static final Map<Path, Object> ATTACHED = new HashMap<>();
+    private static final int MESSAGE_TAG = 0;
+    private static final int ROOM_TAG = 1;
+    private static final int DONE_TAG = 2;
+
+    private final Region region;
+    private final ManyToManySlotRing ring;
+    private final WaitBoard board;
+    private final WaitStrategy waitStrategy;
+    private final int flavour;
+    private final String description;
+    private final ThreadLocal<MessageEncoder> encoders = ThreadLocal.withInitial(MessageEncoder::new);
+    private volatile boolean closed;
+
+    private QueueEngine(final Region region, final int flavour, final WaitStrategy waitStrategy)
+    {
+        this.region = region;
+        this.ring = new ManyToManySlotRing(region.body());
+        this.flavour = flavour;
+        this.waitStrategy = waitStrategy;
+        this.description = "queue=" + region.name();
+        this.board = region.waitBoard();
+        final int actual = region.body().getIntVolatile(QueueDescriptor.FLAVOUR_OFFSET);
+        if (actual != flavour)
+        {
+            throw new RegionLayoutException("queue of another flavour: " + description + " flavour=" + actual +
+                " expected=" + flavour);
+        }
+    }
+
+    static <Q> Q create(final QueueContext context, final int flavour, final Function<QueueEngine, Q> wrap)
+    {
+        context.conclude();
+        final Session session = context.session();
+        final int slotLength = QueueDescriptor.slotLength(context.maxMessageLength());
+        final Region region = Region.create(session, session.uniqueName("queue"), RegionKind.QUEUE,
+            QueueDescriptor.bodyLength(context.capacity(), slotLength));
+        SharedRegions.register(region);
+        try
+        {
+            region.body().putInt(QueueDescriptor.FLAVOUR_OFFSET, flavour);
+            ManyToManySlotRing.initialise(region.body(), context.capacity(), slotLength);
+            final Q queue = wrap.apply(new QueueEngine(region, flavour, context.waitStrategy()));
+            synchronized (QueueEngine.class)
+            {
+                ATTACHED.put(region.file(), queue);
+            }
+            return queue;
+        }
+        catch (final RuntimeException ex)
+        {
+            SharedRegions.release(region);
+            throw ex;
+        }
+    }
+
+    static synchronized Object attach(
+        final Path file, final int flavour, final WaitStrategy waitStrategy, final Function<QueueEngine, ?> wrap)
+    {
+        final Object existing = ATTACHED.get(file);
+        if (existing != null)
+        {
+            return existing;
+        }
+
+        final Region region = SharedRegions.acquire(file, RegionKind.QUEUE);
+        try
+        {
+            final Object queue = wrap.apply(new QueueEngine(region, flavour, waitStrategy));
+            ATTACHED.put(file, queue);
+            return queue;
+        }
+        catch (final RuntimeException ex)
+        {
+            SharedRegions.release(region);
+            throw ex;
+        }
+    }
+
+    /**
+     * Puts a message, waiting up to the timeout for room.
+     *
+     * @param timeoutNanos 0 to not wait, negative to wait without limit.
+     * @return false if there was no room in time.
+     */
+    boolean offer(final Object value, final long timeoutNanos) throws InterruptedException
+    {
+        checkOpen();
+        final MessageEncoder encoder = encoders.get();
+        final int length = encoder.prepare(value);
+        try
+        {
+            if (length > ring.maxMessageLength())
+            {
+                throw new MessageTooLargeException(description, length, ring.maxMessageLength());
+            }
+
+            long position = ring.tryClaimProduce();
+            if (position < 0)
+            {
+                if (timeoutNanos == 0)
+                {
+                    return false;
+                }
+                final Waiter waiter = Waiter.begin(waitStrategy, board, ROOM_TAG, timeoutNanos);
+                try
+                {
+                    while ((position = ring.tryClaimProduce()) < 0)
+                    {
+                        if (Thread.interrupted())
+                        {
+                            throw new InterruptedException("interrupted while waiting for room: " + description);
+                        }
+                        if (waiter.checkDue())
+                        {
+                            recover(false);
+                        }
+                        if (!idle(waiter, position))
+                        {
+                            return false;
+                        }
+                    }
+                }
+                finally
+                {
+                    waiter.end();
+                }
+            }
+
+            try
+            {
+                encoder.encode(ring.buffer(), ring.messageOffset(position));
+            }
+            catch (final RuntimeException ex)
+            {
+                ring.abandon(position);
+                board.ring(MESSAGE_TAG);
+                board.ring(DONE_TAG);
+                throw ex;
+            }
+            ring.publish(position, length);
+            board.ring(MESSAGE_TAG);
+            return true;
+        }
+        finally
+        {
+            encoder.clear();
+        }
+    }
+
+    /**
+     * Takes a message, waiting up to the timeout for one.
+     *
+     * @param timeoutNanos 0 to not wait, negative to wait without limit.
+     * @return the message, or {@link #NOTHING} if none came in time.
+     */
+    Object poll(final long timeoutNanos) throws InterruptedException
+    {
+        checkOpen();
+        long position = ring.tryClaimConsume();
+        if (position < 0)
+        {
+            if (timeoutNanos == 0)
+            {
+                return NOTHING;
+            }
+            final Waiter waiter = Waiter.begin(waitStrategy, board, MESSAGE_TAG, timeoutNanos);
+            try
+            {
+                while ((position = ring.tryClaimConsume()) < 0)
+                {
+                    if (Thread.interrupted())
+                    {
+                        throw new InterruptedException("interrupted while waiting for a message: " + description);
+                    }
+                    final long attempt = position;
+                    if (waiter.checkDue() && (position = recover(true)) >= 0)
+                    {
+                        break;
+                    }
+                    if (!idle(waiter, attempt))
+                    {
+                        return NOTHING;
+                    }
+                }
+            }
+            finally
+            {
+                waiter.end();
+            }
+        }
+
+        try
+        {
+            return Codec.decode(ring.buffer(), ring.messageOffset(position), ring.messageLength(position));
+        }
+        finally
+        {
+            ring.release(position);
+            board.ring(ROOM_TAG);
+        }
+    }
+
+    /**
+     * Idles after a failed claim. {@link ManyToManySlotRing#BUSY} means another process is between the
+     * two steps of its own claim: it will not ring, so yield to it rather than sleep.
+     *
+     * @return false once the deadline has passed.
+     */
+    private static boolean idle(final Waiter waiter, final long failedClaim) throws InterruptedException
+    {
+        if (failedClaim == ManyToManySlotRing.BUSY)
+        {
+            Thread.yield();
+            return waiter.remainingNanos() > 0;
+        }
+        return waiter.idleInterruptibly();
+    }
+
+    /**
+     * Settles what a dead process left half done (see {@link ManyToManySlotRing#recover(boolean)}) and wakes
+     * whoever that may concern.
+     */
+    private long recover(final boolean claim)
+    {
+        final long position = ring.recover(claim);
+        board.ring(MESSAGE_TAG);
+        board.ring(ROOM_TAG);
+        board.ring(DONE_TAG);
+        return position;
+    }
+
+    Object peek()
+    {
+        checkOpen();
+        final Object value = ring.peek(Codec::decode);
+        return value;
+    }
+
+    boolean isEmptyNow()
+    {
+        checkOpen();
+        return ring.peek((buffer, offset, length) -> Boolean.TRUE) == null;
+    }
+
+    int size()
+    {
+        checkOpen();
+        return ring.size();
+    }
+
+    int capacity()
+    {
+        return ring.capacity();
+    }
+
+    int maxMessageLength()
+    {
+        return ring.maxMessageLength();
+    }
+
+    WaitStrategy waitStrategy()
+    {
+        return waitStrategy;
+    }
+
+    void taskDone()
+    {
+        checkOpen();
+        if (!ring.taskDone())
+        {
+            throw new IllegalStateException("taskDone called more times than messages were put: " + description);
+        }
+        board.ring(DONE_TAG);
+    }
+
+    long unfinishedTasks()
+    {
+        checkOpen();
+        return ring.unfinishedTasks();
+    }
+
+    boolean join(final Duration timeout) throws InterruptedException
+    {
+        checkOpen();
+        if (ring.unfinishedTasks() <= 0)
+        {
+            return true;
+        }
+        final Waiter waiter = Waiter.begin(waitStrategy, board, DONE_TAG, timeout == null ? -1 : timeout.toNanos());
+        try
+        {
+            while (ring.unfinishedTasks() > 0)
+            {
+                if (Thread.interrupted())
+                {
+                    throw new InterruptedException("interrupted while joining: " + description);
+                }
+                if (waiter.checkDue())
+                {
+                    // A producer that died mid-put leaves a position that only a tombstone settles.
+                    recover(false);
+                }
+                if (!waiter.idleInterruptibly())
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        finally
+        {
+            waiter.end();
+        }
+    }
+
+    /** The queue's region file, for tests that reach under the queue. */
+    Path regionFile()
+    {
+        return region.file();
+    }
+
+    String description()
+    {
+        return description;
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    void close()
+    {
+        synchronized (QueueEngine.class)
+        {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+            ATTACHED.remove(region.file());
+        }
+        SharedRegions.release(region);
+    }
+
+    QueueHandle handle()
+    {
+        checkOpen();
+        final Path file = region.file().toAbsolutePath();
+        final String fileName = file.getFileName().toString();
+        return new QueueHandle(file.getParent().toString(),
+            fileName.substring(0, fileName.length() - Region.FILE_SUFFIX.length()), flavour, waitStrategy);
+    }
+
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("queue is closed in this process: " + description);
+        }
+    }
+}

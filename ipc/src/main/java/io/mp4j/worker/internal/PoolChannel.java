@@ -1,0 +1,272 @@
+package io.mp4j.worker.internal;
+
+import io.mp4j.Mp4jException;
+import io.mp4j.internal.WaitBoard;
+import io.mp4j.internal.region.Region;
+import io.mp4j.internal.region.RegionKind;
+import io.mp4j.pool.Pool;
+import io.mp4j.process.internal.ChildSpec;
+import io.mp4j.session.Session;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The two rings between a pool and one worker JVM, in one {@link RegionKind#POOL} region: tasks from
+ * the pool to the worker, results from the worker to the pool. Each worker JVM gets a fresh channel,
+ * so what a dead worker left in its rings can be drained by the pool without racing a live reader. A
+ * hosted child talks to its host worker over a channel too: its target goes one way ({@link #RUN}), its
+ * output and end the other ({@link #OUTPUT}, {@link #EXITED}).
+ * <pre>
+ *  +--------------------------------+------------------+--------------------------------+------------------+
+ *  | task ring (capacity)           | task trailer     | result ring (capacity)         | result trailer   |
+ *  +--------------------------------+------------------+--------------------------------+------------------+
+ * </pre>
+ * Every record is a message of this layout, after Agrona's record header:
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                           Call Id                             |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                          Task Index                           |
+ *  +---------------------------------------------------------------+
+ *  |                            Flags                              |
+ *  +---------------------------------------------------------------+
+ *  |                         Payload                              ...
+ * ...                                                              |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * A payload too large for a ring record is written to a file in the session and the record carries the
+ * file's name with {@link #FLAG_SPILLED}; the reader deletes the file.
+ */
+public final class PoolChannel implements AutoCloseable
+{
+    static final int CALL_ID_OFFSET = 0;
+    static final int TASK_INDEX_OFFSET = CALL_ID_OFFSET + Long.BYTES;
+    static final int FLAGS_OFFSET = TASK_INDEX_OFFSET + Integer.BYTES;
+    static final int PAYLOAD_OFFSET = FLAGS_OFFSET + Integer.BYTES;
+
+    static final int FLAG_SPILLED = 1;
+
+    /** Pool to worker: the serialized initializer, run before anything else on this channel. */
+    public static final int INITIALIZE = 5;
+    /** Pool to worker: the serialized function of a call. */
+    public static final int FUNCTION = 1;
+    /** Pool to worker: a chunk of items of a call. */
+    public static final int TASK = 2;
+    /** Pool to worker: a call is over, drop its function. */
+    public static final int FORGET = 3;
+    /** Pool to worker: finish and exit. */
+    public static final int STOP = 4;
+    /** Client to host worker: run a hosted child; the payload is its {@link ChildSpec}. */
+    public static final int RUN = 6;
+    /** Worker to pool: the initializer ran, tasks are welcome. */
+    public static final int READY = 11;
+    /** Worker to pool: the results of a chunk. */
+    public static final int RESULT = 12;
+    /** Worker to pool: a chunk failed; the payload is an encoded exception. */
+    public static final int ERROR = 13;
+    /** Worker to pool: the initializer failed; the payload is an encoded exception. */
+    public static final int INIT_FAILED = 14;
+
+    /**
+     * Host worker to client: bytes a hosted child wrote to {@link #STDOUT} or {@link #STDERR}, the stream
+     * carried as the task index.
+     */
+    public static final int OUTPUT = 15;
+    /**
+     * Host worker to client: the hosted child's target has ended; an empty payload if it returned, the
+     * encoded exception if it threw.
+     */
+    public static final int EXITED = 16;
+
+    /** Task index of an {@link #OUTPUT} message from standard output. */
+    static final int STDOUT = 1;
+    /** Task index of an {@link #OUTPUT} message from standard error. */
+    public static final int STDERR = 2;
+
+    /** Wait tag: a message arrived in the tasks ring. */
+    static final int TASKS_TAG = 0;
+    /** Wait tag: a message arrived in the results ring. */
+    public static final int RESULTS_TAG = 1;
+    /** Wait tag: the pool read results, so the results ring has room again. */
+    public static final int RESULTS_ROOM_TAG = 2;
+
+    private final Region region;
+    private final Session session;
+    private final OneToOneRingBuffer tasks;
+    private final OneToOneRingBuffer results;
+
+    private PoolChannel(final Session session, final Region region)
+    {
+        this.session = session;
+        this.region = region;
+        final int ringLength = region.bodyLength() / 2;
+        this.tasks = new OneToOneRingBuffer(region.view(0, ringLength));
+        this.results = new OneToOneRingBuffer(region.view(ringLength, ringLength));
+    }
+
+    public static PoolChannel create(final Session session, final String name, final int ringCapacity)
+    {
+        final int ringLength = ringCapacity + RingBufferDescriptor.TRAILER_LENGTH;
+        return new PoolChannel(session, Region.create(session, name, RegionKind.POOL, 2 * ringLength));
+    }
+
+    public static PoolChannel attach(final Session session, final String name)
+    {
+        return new PoolChannel(session, Region.attach(session, name, RegionKind.POOL));
+    }
+
+    /** Attaches to a channel in another process's session, e.g. a client's channel in a host worker. */
+    public static PoolChannel attach(final Path file)
+    {
+        return new PoolChannel(Session.attach(file.getParent()), Region.attach(file, RegionKind.POOL));
+    }
+
+    public Path file()
+    {
+        return region.file();
+    }
+
+    String name()
+    {
+        return region.name();
+    }
+
+    public OneToOneRingBuffer tasks()
+    {
+        return tasks;
+    }
+
+    public OneToOneRingBuffer results()
+    {
+        return results;
+    }
+
+    /**
+     * Reads up to {@code limit} messages, going on past the padding at the ring's end: a read that stops
+     * at the padding returns nothing while a message waits at the ring's start, and a reader that then
+     * sleeps would not be rung for it again.
+     *
+     * @return the number of messages read.
+     */
+    public static int read(final OneToOneRingBuffer ring, final MessageHandler handler, final int limit)
+    {
+        final long before = ring.consumerPosition();
+        final int read = ring.read(handler, limit);
+        return read == 0 && ring.consumerPosition() != before ? ring.read(handler, limit) : read;
+    }
+
+    /**
+     * Where the pool and the worker sleep on this channel: the worker for {@link #TASKS_TAG}, the pool
+     * for {@link #RESULTS_TAG}, a worker whose results ring is full for {@link #RESULTS_ROOM_TAG}.
+     */
+    public WaitBoard board()
+    {
+        return region.waitBoard();
+    }
+
+    /**
+     * Writes one message; false when the ring is full (try again later). A payload too large for a
+     * record goes to a spill file.
+     */
+    public boolean write(
+        final OneToOneRingBuffer ring, final int type, final long callId, final int taskIndex, final byte[] payload)
+    {
+        byte[] body = payload == null ? new byte[0] : payload;
+        int flags = 0;
+        if (PAYLOAD_OFFSET + body.length > ring.maxMsgLength())
+        {
+            final String spillName = session.uniqueName("spill");
+            session.writeAtomically(spillName, body);
+            body = spillName.getBytes(StandardCharsets.UTF_8);
+            flags = FLAG_SPILLED;
+        }
+
+        final int index = ring.tryClaim(type, PAYLOAD_OFFSET + body.length);
+        if (index <= 0)
+        {
+            if (flags == FLAG_SPILLED)
+            {
+                deleteQuietly(session.file(new String(body, StandardCharsets.UTF_8)));
+            }
+            return false;
+        }
+
+        final UnsafeBuffer buffer = (UnsafeBuffer)ring.buffer();
+        buffer.putLong(index + CALL_ID_OFFSET, callId);
+        buffer.putInt(index + TASK_INDEX_OFFSET, taskIndex);
+        buffer.putInt(index + FLAGS_OFFSET, flags);
+        buffer.putBytes(index + PAYLOAD_OFFSET, body);
+        ring.commit(index);
+        region.waitBoard().ring(ring == tasks ? TASKS_TAG : RESULTS_TAG);
+        return true;
+    }
+
+    /** The payload of a message being read, fetching a spilled one from its file. */
+    public byte[] payload(final DirectBuffer buffer, final int index, final int length)
+    {
+        final byte[] bytes = new byte[length - PAYLOAD_OFFSET];
+        buffer.getBytes(index + PAYLOAD_OFFSET, bytes);
+        if ((buffer.getInt(index + FLAGS_OFFSET) & FLAG_SPILLED) == 0)
+        {
+            return bytes;
+        }
+
+        final Path spilled = session.file(new String(bytes, StandardCharsets.UTF_8));
+        try
+        {
+            final byte[] contents = Files.readAllBytes(spilled);
+            Files.delete(spilled);
+            return contents;
+        }
+        catch (final IOException ex)
+        {
+            throw new Mp4jException("cannot read spilled payload: file=" + spilled, ex);
+        }
+    }
+
+    public static long callId(final DirectBuffer buffer, final int index)
+    {
+        return buffer.getLong(index + CALL_ID_OFFSET);
+    }
+
+    public static int taskIndex(final DirectBuffer buffer, final int index)
+    {
+        return buffer.getInt(index + TASK_INDEX_OFFSET);
+    }
+
+    /** Closes this JVM's mapping; the owner deletes the file with {@link #delete()}. */
+    @Override
+    public void close()
+    {
+        region.close();
+    }
+
+    public void delete()
+    {
+        close();
+        deleteQuietly(region.file());
+    }
+
+    private static void deleteQuietly(final Path file)
+    {
+        try
+        {
+            Files.deleteIfExists(file);
+        }
+        catch (final IOException ex)
+        {
+            // The session's removal deletes what is left.
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package io.mp4j.worker.internal;
+
+import io.mp4j.RemoteException;
+import io.mp4j.WaitStrategy;
+import io.mp4j.codec.Codec;
+import io.mp4j.internal.JavaSerialization;
+import io.mp4j.internal.Waiter;
+import io.mp4j.session.Session;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.MessageHandler;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The loop a pool worker JVM runs on one channel: take a chunk from the task ring, apply the call's
+ * function to each item, write the results to the result ring. Functions arrive once per call and are
+ * kept until the pool says the call is over. A spawned worker serves one channel for its whole life; a
+ * worker host's worker serves one channel per lease, a pool's or a hosted child's ({@link HostedRun}).
+ * Runs in the worker's main thread only.
+ */
+public final class PoolWorkerMain implements MessageHandler
+{
+    /** Kept functions beyond this many are dropped oldest first, should FORGET messages be lost. */
+    private static final int MAX_FUNCTIONS = 64;
+
+    /** How often an idle worker checks that the pool it serves is still there. */
+
+    private final PoolChannel channel;
+    private final WaitStrategy waitStrategy;
+    private final Runnable onTaskDone;
+    private final BooleanSupplier poolAlive;
+    private final Map<Long, TaskFunction> functions =
+        new LinkedHashMap<>(16, 0.75f, false)
+        {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(final Map.Entry<Long, TaskFunction> eldest)
+            {
+                return size() > MAX_FUNCTIONS;
+            }
+        };
+    /** Functions that could not be deserialized here (e.g. a class missing from this JVM), by call. */
+    private final Map<Long, RuntimeException> unloadable = new LinkedHashMap<>();
+    private boolean stopped;
+    private boolean initializerFailed;
+    private boolean retire;
+
+    private PoolWorkerMain(
+        final PoolChannel channel, final WaitStrategy waitStrategy, final BooleanSupplier poolAlive,
+        final Runnable onTaskDone)
+    {
+        this.channel = channel;
+        this.waitStrategy = waitStrategy;
+        this.poolAlive = poolAlive;
+        this.onTaskDone = onTaskDone;
+    }
+
+    /**
+     * Serves the channel of a name in the current session until the pool stops this worker; the body of
+     * a pool's worker JVM. The parent lifeline ends this JVM if the pool's JVM dies, so the pool is
+     * always there.
+     *
+     * @param channelName  the worker's channel in the current session.
+     * @param waitStrategy how to wait for tasks.
+     */
+    public static void serve(final String channelName, final WaitStrategy waitStrategy)
+    {
+        try (PoolChannel channel = PoolChannel.attach(Session.current(), channelName))
+        {
+            serve(channel, waitStrategy, () -> true, () -> { });
+        }
+    }
+
+    /**
+     * Serves a channel until the pool sends STOP, the pool's initializer fails, or the pool's process
+     * is gone.
+     *
+     * @param channel      the channel to serve.
+     * @param waitStrategy how to wait for tasks.
+     * @param poolAlive    whether the pool's process still runs; asked every 100 ms of waiting.
+     * @param onTaskDone   called after each task, e.g. to count it.
+     * @return true if this JVM must not serve again: a hosted child left threads running in it.
+     */
+    public static boolean serve(
+        final PoolChannel channel, final WaitStrategy waitStrategy, final BooleanSupplier poolAlive,
+        final Runnable onTaskDone)
+    {
+        final PoolWorkerMain worker = new PoolWorkerMain(channel, waitStrategy, poolAlive, onTaskDone);
+        if (!worker.send(PoolChannel.READY, 0, -1, null))
+        {
+            return false;
+        }
+
+        final Waiter waiter = Waiter.begin(waitStrategy, channel.board(), PoolChannel.TASKS_TAG, Waiter.NO_TIMEOUT);
+        try
+        {
+            while (!worker.stopped && !worker.initializerFailed)
+            {
+                // One record per read, so the ring's space is freed before each task runs.
+                final int read = PoolChannel.read(channel.tasks(), worker, 1);
+                if (read > 0)
+                {
+                    waiter.restart();
+                    continue;
+                }
+                if (waiter.checkDue() && !poolAlive.getAsBoolean())
+                {
+                    return worker.retire;
+                }
+                waiter.idle();
+            }
+            return worker.retire;
+        }
+        finally
+        {
+            waiter.end();
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void onMessage(final int type, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        final long callId = PoolChannel.callId(buffer, index);
+        switch (type)
+        {
+            case PoolChannel.INITIALIZE -> initialize(channel.payload(buffer, index, length));
+            case PoolChannel.FUNCTION -> loadFunction(callId, channel.payload(buffer, index, length));
+            case PoolChannel.TASK -> runTask(callId, PoolChannel.taskIndex(buffer, index),
+                channel.payload(buffer, index, length));
+            case PoolChannel.FORGET ->
+            {
+                functions.remove(callId);
+                unloadable.remove(callId);
+            }
+            case PoolChannel.RUN -> runChild(buffer, index, length);
+            case PoolChannel.STOP -> stopped = true;
+            default -> throw new IllegalStateException("unknown pool message: type=" + type);
+        }
+    }
+
+    private void loadFunction(final long callId, final byte[] function)
+    {
+        try
+        {
+            functions.put(callId, (TaskFunction)JavaSerialization.deserialize(function, "pool function"));
+        }
+        catch (final RuntimeException ex)
+        {
+            // Each task of the call reports it; the worker goes on serving other calls.
+            if (unloadable.size() >= MAX_FUNCTIONS)
+            {
+                unloadable.remove(unloadable.keySet().iterator().next());
+            }
+            unloadable.put(callId, ex);
+        }
+    }
+
+    /** Runs a hosted child's target; only a host's worker is sent one. */
+    private void runChild(final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        final byte[] spec;
+        try
+        {
+            spec = channel.payload(buffer, index, length);
+        }
+        catch (final RuntimeException ex)
+        {
+            send(PoolChannel.EXITED, 0, 0, RemoteException.encode(ex));
+            return;
+        }
+        retire |= HostedRun.run(this, spec, poolAlive);
+        onTaskDone.run();
+    }
+
+    private void initialize(final byte[] initializer)
+    {
+        try
+        {
+            ((Callable<?>)JavaSerialization.deserialize(initializer, "pool initializer")).call();
+        }
+        catch (final Throwable ex)
+        {
+            initializerFailed = true;
+            send(PoolChannel.INIT_FAILED, 0, -1, RemoteException.encode(ex));
+        }
+    }
+
+    private void runTask(final long callId, final int taskIndex, final byte[] payload)
+    {
+        byte[] reply;
+        int type = PoolChannel.RESULT;
+        try
+        {
+            final TaskFunction function = functions.get(callId);
+            if (function == null)
+            {
+                final RuntimeException whyNot = unloadable.get(callId);
+                throw whyNot != null ? whyNot : new IllegalStateException("no function for call: callId=" + callId);
+            }
+
+            final List<Object> items = Codec.decodeList(payload);
+            final ArrayList<Object> results = new ArrayList<>(items.size());
+            for (final Object item : items)
+            {
+                results.add(function.apply(item));
+            }
+            reply = Codec.encodeList(results);
+        }
+        catch (final Throwable ex)
+        {
+            type = PoolChannel.ERROR;
+            reply = RemoteException.encode(ex);
+        }
+        onTaskDone.run();
+        send(type, callId, taskIndex, reply);
+    }
+
+    /**
+     * Writes a message, waiting while the ring is full; false if the pool went away meanwhile. One thread
+     * at a time: the worker's, or a hosted child's that holds its run's lock.
+     */
+    boolean send(final int type, final long callId, final int taskIndex, final byte[] payload)
+    {
+        if (channel.write(channel.results(), type, callId, taskIndex, payload))
+        {
+            return true;
+        }
+        final Waiter waiter = Waiter.begin(waitStrategy, channel.board(), PoolChannel.RESULTS_ROOM_TAG, Waiter.NO_TIMEOUT);
+        try
+        {
+            while (!channel.write(channel.results(), type, callId, taskIndex, payload))
+            {
+                if (waiter.checkDue() && !poolAlive.getAsBoolean())
+                {
+                    return false;
+                }
+                waiter.idle();
+            }
+            return true;
+        }
+        finally
+        {
+            waiter.end();
+        }
+    }
+}

@@ -1,0 +1,396 @@
+package io.mp4j.process.internal;
+
+import io.mp4j.process.ChildProcess;
+import io.mp4j.process.ProcessContext;
+import io.mp4j.test.CapturedOutput;
+import io.mp4j.test.NoLeaksExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Class-data sharing with real child JVMs. mp4j's own classes come from directories in this module's
+ * test run, where no archive can hold them, so most tests run children on a production-like classpath:
+ * this module's and its dependencies' classes in jars, the test classes (the targets) still in a
+ * directory in front of them.
+ */
+@ExtendWith(NoLeaksExtension.class)
+class ClassDataSharingTest
+{
+    private static final Duration TIMEOUT = Duration.ofSeconds(240);
+    private static final Duration BUILD_TIMEOUT = Duration.ofSeconds(150);
+    private static final String FROM_ARCHIVE = "io.mp4j.process.internal.ChildMain source: shared objects file";
+
+    @TempDir
+    static Path jars;
+
+    private static String jarClassPath;
+
+    @TempDir
+    Path temp;
+
+    @RegisterExtension
+    final CapturedOutput output = new CapturedOutput();
+
+    @BeforeAll
+    static void jarTheClassDirectories() throws IOException
+    {
+        final List<String> entries = new ArrayList<>();
+        int index = 0;
+        for (final String entry : System.getProperty("java.class.path").split(File.pathSeparator))
+        {
+            final Path path = Paths.get(entry);
+            if (Files.isDirectory(path) && !path.endsWith("test-classes"))
+            {
+                entries.add(jar(path, jars.resolve(index++ + "-" + path.getParent().getParent().getFileName() + ".jar")).toString());
+            }
+            else
+            {
+                entries.add(entry);
+            }
+        }
+        jarClassPath = String.join(File.pathSeparator, entries);
+    }
+
+    @Test
+    void shouldBuildArchiveOnceAndStartLaterChildrenFromIt()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Path cache = temp.resolve("cds");
+            final ProcessContext context = context(jarClassPath, cache);
+            assertEquals(0, runChild(context, "first"));
+            assertTrue(context.prepareClassDataArchive(BUILD_TIMEOUT), "archive built");
+
+            final Path archive = onlyArchive(cache);
+            final BasicFileAttributes built = Files.readAttributes(archive, BasicFileAttributes.class);
+            final Path log = temp.resolve("class-load.log");
+            final ProcessContext logging = context(jarClassPath, cache, "-Xlog:class+load=info:file=" + log);
+            assertEquals(0, runChild(logging, "second"));
+            assertEquals(0, runChild(context, "third"));
+            assertTrue(logging.prepareClassDataArchive(BUILD_TIMEOUT));
+
+            assertEquals(List.of("first", "second", "third"), output.outLines());
+            assertEquals(List.of(), output.errLines());
+            assertTrue(loadedFromArchive(log), "the child mapped the archive");
+            final BasicFileAttributes used = Files.readAttributes(onlyArchive(cache), BasicFileAttributes.class);
+            assertEquals(built.fileKey(), used.fileKey(), "the same archive, not a rebuilt one");
+            assertEquals(built.lastModifiedTime(), used.lastModifiedTime());
+            assertEquals(List.of(), temporaries(cache));
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"truncated", "overwritten"})
+    void shouldIgnoreDamagedArchiveAndBuildItAgain(final String damage)
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Path cache = temp.resolve("cds");
+            final ProcessContext context = context(jarClassPath, cache);
+            assertTrue(context.prepareClassDataArchive(BUILD_TIMEOUT));
+            final Path archive = onlyArchive(cache);
+            assertTrue(archive.toFile().setWritable(true, true));
+            try (FileChannel channel = FileChannel.open(archive, StandardOpenOption.WRITE))
+            {
+                if ("truncated".equals(damage))
+                {
+                    channel.truncate(channel.size() / 2);
+                }
+                else
+                {
+                    final ByteBuffer garbage = ByteBuffer.allocate(64 * 1024);
+                    while (garbage.hasRemaining())
+                    {
+                        garbage.put((byte)0x5A);
+                    }
+                    channel.write(garbage.flip(), channel.size() / 4);
+                }
+            }
+
+            final int damagedChecksum = ArchiveCache.crc32c(archive);
+
+            final Path log = temp.resolve("class-load.log");
+            assertEquals(0, runChild(context(jarClassPath, cache, "-Xlog:class+load=info:file=" + log), "after damage"));
+            assertEquals(List.of("after damage"), output.outLines());
+            assertEquals(List.of(), output.errLines());
+            assertFalse(loadedFromArchive(log), "the damaged archive was not mapped");
+
+            assertTrue(context.prepareClassDataArchive(BUILD_TIMEOUT), "archive built again");
+            final Path rebuilt = onlyArchive(cache);
+            assertNotEquals(damagedChecksum, ArchiveCache.crc32c(rebuilt));
+            assertEquals(ArchiveCache.checksumLine(Files.size(rebuilt), ArchiveCache.crc32c(rebuilt)),
+                Files.readString(rebuilt.resolveSibling(ArchiveCache.CHECKSUM_FILE)));
+            assertEquals(List.of(), temporaries(cache));
+        });
+    }
+
+    @Test
+    void shouldStartSilentlyWithoutAnArchiveTheJvmRejects()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Path cache = temp.resolve("cds");
+            final ProcessContext context = context(jarClassPath, cache);
+            assertTrue(context.prepareClassDataArchive(BUILD_TIMEOUT));
+            final Path archive = onlyArchive(cache);
+
+            // A classpath that starts with another jar gets an archive of its own; given the first one
+            // instead, with a checksum that matches, the JVM finds the classpath changed and rejects it.
+            final Path extra = temp.resolve("extra.jar");
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(extra)))
+            {
+                out.putNextEntry(new JarEntry("extra.txt"));
+                out.write("extra".getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+            final String otherClassPath = extra + File.pathSeparator + jarClassPath;
+            assertTrue(context(otherClassPath, cache).prepareClassDataArchive(BUILD_TIMEOUT));
+            final Path other = archives(cache).stream().filter(p -> !p.equals(archive)).findFirst().orElseThrow();
+            Files.delete(other);
+            Files.copy(archive, other);
+            Files.copy(archive.resolveSibling(ArchiveCache.CHECKSUM_FILE), other.resolveSibling(ArchiveCache.CHECKSUM_FILE),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+            final Path log = temp.resolve("class-load.log");
+            assertEquals(0, runChild(context(otherClassPath, cache, "-Xlog:class+load=info:file=" + log), "mismatched"));
+            assertEquals(List.of("mismatched"), output.outLines());
+            assertEquals(List.of(), output.errLines(), "the JVM says nothing about the archive it rejects");
+            assertFalse(loadedFromArchive(log));
+        });
+    }
+
+    @Test
+    void shouldStartWithoutArchiveWhenSwitchedOff()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Path cache = temp.resolve("cds");
+            final ProcessContext context = new ProcessContext().classPath(jarClassPath).classDataDirectory(cache)
+                .classDataSharing(false).conclude();
+            assertEquals(0, runChild(context, "switched off"));
+            assertFalse(context.prepareClassDataArchive(BUILD_TIMEOUT));
+
+            final String before = System.getProperty(ProcessContext.CLASS_DATA_SHARING_PROPERTY);
+            System.setProperty(ProcessContext.CLASS_DATA_SHARING_PROPERTY, "false");
+            try
+            {
+                final ProcessContext byProperty = new ProcessContext().classPath(jarClassPath).classDataDirectory(cache)
+                    .conclude();
+                assertFalse(byProperty.classDataSharing());
+                assertFalse(byProperty.prepareClassDataArchive(BUILD_TIMEOUT));
+            }
+            finally
+            {
+                if (before == null)
+                {
+                    System.clearProperty(ProcessContext.CLASS_DATA_SHARING_PROPERTY);
+                }
+                else
+                {
+                    System.setProperty(ProcessContext.CLASS_DATA_SHARING_PROPERTY, before);
+                }
+            }
+
+            assertEquals(List.of("switched off"), output.outLines());
+            assertFalse(Files.exists(cache), "no cache directory made");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-Xshare:off", "-XX:SharedArchiveFile="})
+    void shouldKeepOutOfSharingWhenOptionsManageIt(final String option)
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Path cache = temp.resolve("cds");
+            final String value = option.endsWith("=") ? option + temp.resolve("own.jsa") : option;
+            final ProcessContext context = context(jarClassPath, cache, value);
+            assertEquals(0, runChild(context, "own sharing"));
+            assertFalse(context.prepareClassDataArchive(BUILD_TIMEOUT));
+
+            assertEquals(List.of("own sharing"), output.outLines());
+            assertFalse(Files.exists(cache), "no cache directory made");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"writable by others", "with a path separator"})
+    void shouldStayOffWhenCacheDirectoryIsUnsafe(final String problem)
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Path cache;
+            if ("writable by others".equals(problem))
+            {
+                cache = Files.createDirectory(temp.resolve("cds"));
+                Files.setPosixFilePermissions(cache, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            }
+            else
+            {
+                cache = temp.resolve("c" + File.pathSeparator + "ds");
+            }
+            final ProcessContext context = context(jarClassPath, cache);
+            assertEquals(0, runChild(context, "unsafe cache"));
+            assertFalse(context.prepareClassDataArchive(BUILD_TIMEOUT));
+
+            assertEquals(List.of("unsafe cache"), output.outLines());
+            assertEquals(List.of(), entries(cache), "nothing written there");
+        });
+    }
+
+    @Test
+    void shouldStayOffWhenMp4jClassesAreInDirectories()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Path cache = temp.resolve("cds");
+            final ProcessContext context = new ProcessContext().classDataDirectory(cache).conclude();
+            assertEquals(0, runChild(context, "from directories"));
+            assertFalse(context.prepareClassDataArchive(BUILD_TIMEOUT));
+
+            assertEquals(List.of("from directories"), output.outLines());
+            assertEquals(List.of(), entries(cache), "no archive and no failure record");
+        });
+    }
+
+    @Test
+    void shouldBuildOneArchiveWhenParentsAndChildrenStartAtOnce()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Path cache = temp.resolve("cds");
+            final Path sessions = temp.resolve("sessions");
+            final ProcessContext parentContext = context(jarClassPath, cache,
+                "-D" + ProcessContext.CLASS_DATA_DIRECTORY_PROPERTY + '=' + cache,
+                "-D" + io.mp4j.session.Session.ROOT_PROPERTY + '=' + sessions);
+            final int parentCount = 3;
+            final int childCount = 3;
+            final List<Process> parents = new ArrayList<>();
+            for (int i = 0; i < parentCount; i++)
+            {
+                parents.add(new ProcessBuilder(parentContext.javaCommand(
+                    ClassDataParentMain.class.getName(), List.of(String.valueOf(childCount))))
+                    .redirectErrorStream(true)
+                    .redirectOutput(temp.resolve("parent-" + i + ".log").toFile())
+                    .start());
+            }
+            for (int i = 0; i < parentCount; i++)
+            {
+                final int exitCode = parents.get(i).waitFor();
+                final List<String> output = Files.readAllLines(temp.resolve("parent-" + i + ".log"));
+                assertEquals(0, exitCode, "parent " + i + ": " + output);
+                final List<String> expected = new ArrayList<>();
+                for (int n = 0; n < childCount; n++)
+                {
+                    expected.add("child " + n);
+                    expected.add("exit 0");
+                }
+                expected.add("archive true");
+                assertEquals(expected.stream().sorted().collect(Collectors.toList()),
+                    output.stream().sorted().collect(Collectors.toList()), "parent " + i);
+            }
+
+            assertEquals(1, archives(cache).size(), "one archive: " + entries(cache));
+            assertEquals(1, entries(cache).size(), "no failure record: " + entries(cache));
+            assertEquals(List.of(), temporaries(cache));
+            assertEquals(List.of(), entries(sessions), "every parent removed its session");
+        });
+    }
+
+    private static ProcessContext context(final String classPath, final Path cache, final String... extraOptions)
+    {
+        final List<String> options = new ArrayList<>(ProcessContext.defaultContext().jvmOptions());
+        options.addAll(List.of(extraOptions));
+        return new ProcessContext().classPath(classPath).classDataDirectory(cache).jvmOptions(options).conclude();
+    }
+
+    private static int runChild(final ProcessContext context, final String line) throws InterruptedException
+    {
+        final ChildProcess child = new ChildProcess(context, () -> System.out.println(line)).start();
+        child.join();
+        return child.exitCode().orElseThrow();
+    }
+
+    private static boolean loadedFromArchive(final Path classLoadLog) throws IOException
+    {
+        return Files.readAllLines(classLoadLog).stream().anyMatch(line -> line.contains(FROM_ARCHIVE));
+    }
+
+    private static Path onlyArchive(final Path cache) throws IOException
+    {
+        final List<Path> archives = archives(cache);
+        assertEquals(1, archives.size(), "archives: " + archives);
+        return archives.get(0);
+    }
+
+    private static List<Path> archives(final Path cache) throws IOException
+    {
+        try (Stream<Path> all = Files.list(cache))
+        {
+            return all.map(entry -> entry.resolve(ArchiveCache.ARCHIVE_FILE)).filter(Files::isRegularFile)
+                .collect(Collectors.toList());
+        }
+    }
+
+    private static List<String> entries(final Path directory) throws IOException
+    {
+        if (!Files.exists(directory))
+        {
+            return List.of();
+        }
+        try (Stream<Path> all = Files.list(directory))
+        {
+            return all.map(path -> path.getFileName().toString()).sorted().collect(Collectors.toList());
+        }
+    }
+
+    private static List<String> temporaries(final Path cache) throws IOException
+    {
+        return entries(cache).stream().filter(name -> ArchiveCache.isTemporary(Paths.get(name)))
+            .collect(Collectors.toList());
+    }
+
+    private static Path jar(final Path directory, final Path jar) throws IOException
+    {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+             Stream<Path> files = Files.walk(directory))
+        {
+            for (final Path file : (Iterable<Path>)files.filter(Files::isRegularFile).sorted()::iterator)
+            {
+                out.putNextEntry(new JarEntry(directory.relativize(file).toString().replace(File.separatorChar, '/')));
+                Files.copy(file, out);
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+}

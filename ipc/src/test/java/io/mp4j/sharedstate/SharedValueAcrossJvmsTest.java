@@ -1,0 +1,169 @@
+package io.mp4j.sharedstate;
+
+import io.mp4j.WaitStrategy;
+import io.mp4j.session.Session;
+import io.mp4j.shared.SharedDoubleArray;
+import io.mp4j.shared.SharedLong;
+import io.mp4j.shared.SharedLongArray;
+import io.mp4j.sync.SharedBarrier;
+import io.mp4j.sync.SharedEvent;
+import io.mp4j.sync.SharedLock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Shared values and arrays used by several child JVMs at once. */
+class SharedValueAcrossJvmsTest
+{
+    private static final Duration BOUND = Duration.ofSeconds(120);
+    private static final Duration JOIN = Duration.ofSeconds(60);
+    private static final int INCREMENTS = 1_000_000;
+
+    @Test
+    void shouldCountExactlyWhenTwoJvmsIncrementConcurrently()
+    {
+        assertTimeoutPreemptively(BOUND, () ->
+        {
+            final SharedLong counter = SharedLong.createRaw(0);
+            final SharedBarrier startTogether = SharedBarrier.create(2);
+            try (Children children = new Children())
+            {
+                for (int i = 0; i < 2; i++)
+                {
+                    children.start("incrementer-" + i, () ->
+                    {
+                        startTogether.await(Duration.ofSeconds(30));
+                        for (int n = 0; n < INCREMENTS; n++)
+                        {
+                            counter.incrementAndGet();
+                        }
+                    });
+                }
+                children.joinAllSucceeded(JOIN);
+            }
+            assertEquals(2L * INCREMENTS, counter.get());
+        });
+    }
+
+    @Test
+    void shouldKeepLockedReadModifyWriteExactAcrossJvms()
+    {
+        assertTimeoutPreemptively(BOUND, () ->
+        {
+            final ReadModifyWriteRun run = ReadModifyWriteRun.run(true);
+            assertTrue(run.iterations() > 0);
+            assertEquals(run.iterations(), run.value(), "a lock-guarded read-modify-write lost updates");
+        });
+    }
+
+    @Test
+    void shouldLoseUpdatesWithoutTheLockProvingTheJvmsOverlap()
+    {
+        assertTimeoutPreemptively(BOUND, () ->
+        {
+            // Unguarded, the two JVMs' read-modify-writes interleave and lose updates; try a few windows,
+            // so that a quiet scheduler cannot make the control pass by luck.
+            ReadModifyWriteRun run = null;
+            for (int attempt = 0; attempt < 5 && (run == null || run.value() == run.iterations()); attempt++)
+            {
+                run = ReadModifyWriteRun.run(false);
+            }
+            assertTrue(run.value() < run.iterations(),
+                "no update lost without the lock: value=" + run.value() + " iterations=" + run.iterations());
+        });
+    }
+
+    @Test
+    void shouldFillSharedArrayFromChildrenInPlace()
+    {
+        assertTimeoutPreemptively(BOUND, () ->
+        {
+            final SharedDoubleArray squares = SharedDoubleArray.createRaw(8);
+            try (Children children = new Children())
+            {
+                for (int part = 0; part < 2; part++)
+                {
+                    final int from = part * 4;
+                    children.start("filler-" + part, () ->
+                    {
+                        for (int i = from; i < from + 4; i++)
+                        {
+                            squares.view().putDouble(i * Double.BYTES, (double)i * i);
+                        }
+                    });
+                }
+                children.joinAllSucceeded(JOIN);
+            }
+            assertArrayEquals(new double[]{0, 1, 4, 9, 16, 25, 36, 49}, squares.toArray());
+        });
+    }
+
+    /**
+     * Two child JVMs doing {@code value = value + 1} until told to stop, each counting its own
+     * iterations: with the lock the value must equal the total, without it updates are lost.
+     */
+    record ReadModifyWriteRun(long value, long iterations)
+    {
+        static ReadModifyWriteRun run(final boolean guarded) throws InterruptedException
+        {
+            final Session session = Session.current();
+            final SharedLong value = SharedLong.create(session, 0, false, WaitStrategy.DEFAULT);
+            final SharedLock lock = SharedLock.create(session, WaitStrategy.DEFAULT);
+            final SharedLongArray iterations = SharedLongArray.createRaw(2);
+            final SharedLong running = SharedLong.createRaw(0);
+            final SharedEvent stop = SharedEvent.create();
+            try (Children children = new Children())
+            {
+                for (int i = 0; i < 2; i++)
+                {
+                    final int slot = i;
+                    children.start("rmw-" + i, () ->
+                    {
+                        running.incrementAndGet();
+                        long count = 0;
+                        while (!stop.isSet())
+                        {
+                            for (int n = 0; n < 1_000; n++)
+                            {
+                                if (guarded)
+                                {
+                                    lock.lock();
+                                }
+                                try
+                                {
+                                    value.set(value.get() + 1);
+                                }
+                                finally
+                                {
+                                    if (guarded)
+                                    {
+                                        lock.unlock();
+                                    }
+                                }
+                            }
+                            count += 1_000;
+                        }
+                        iterations.set(slot, count);
+                    });
+                }
+                while (running.get() < 2)
+                {
+                    Thread.sleep(10);
+                }
+                // Both JVMs are in their loops now; let them overlap for a while.
+                Thread.sleep(500);
+                stop.set();
+                children.joinAllSucceeded(JOIN);
+            }
+            final ReadModifyWriteRun run = new ReadModifyWriteRun(value.get(), iterations.get(0) + iterations.get(1));
+            System.out.println("read-modify-write across 2 JVMs: guarded=" + guarded + " value=" + run.value() +
+                " iterations=" + run.iterations() + " lost=" + (run.iterations() - run.value()));
+            return run;
+        }
+    }
+}
