@@ -2,6 +2,7 @@ package io.mp4j.shared;
 
 import io.mp4j.RegionLayoutException;
 import io.mp4j.WaitStrategy;
+import io.mp4j.internal.region.EmbeddedLocks;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionCache;
 import io.mp4j.internal.region.RegionKind;
@@ -41,7 +42,7 @@ abstract class SharedMemoryHandle
                 " of another type: file=" + region.file() + " type=" + typeName(actual) + " expected=" + typeName(type));
         }
         final boolean locked = (buffer.getInt(ValueDescriptor.FLAGS_OFFSET) & ValueDescriptor.FLAG_LOCKED) != 0;
-        this.lock = locked ? SharedRLock.wrap(region, lockOffset, waitStrategy) : null;
+        this.lock = locked ? (SharedRLock)EmbeddedLocks.reentrantLock(region, lockOffset, waitStrategy) : null;
     }
 
     static Region newRegion(

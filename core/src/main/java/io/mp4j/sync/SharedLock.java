@@ -2,12 +2,14 @@ package io.mp4j.sync;
 
 import io.mp4j.WaitStrategy;
 import io.mp4j.internal.MutexDescriptor;
+import io.mp4j.internal.region.EmbeddedLocks;
 import io.mp4j.internal.region.Region;
 import io.mp4j.session.Session;
 
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
+import java.util.concurrent.locks.Lock;
 
 /**
  * A lock shared by processes, Python's {@code multiprocessing.Lock}, implementing
@@ -27,6 +29,26 @@ public final class SharedLock extends MutexHandle implements SharedMutex
 {
     @Serial
     private static final long serialVersionUID = 1L;
+
+    static
+    {
+        // Locks embedded in other shared objects' regions are made here, without a public method that
+        // takes a region.
+        EmbeddedLocks.install(new EmbeddedLocks.Maker()
+        {
+            @Override
+            public Lock lock(final Region region, final int offset, final WaitStrategy waitStrategy)
+            {
+                return new SharedLock(region, offset, waitStrategy);
+            }
+
+            @Override
+            public Lock reentrantLock(final Region region, final int offset, final WaitStrategy waitStrategy)
+            {
+                return new SharedRLock(region, offset, waitStrategy);
+            }
+        });
+    }
 
     SharedLock(final Region region, final int offset, final WaitStrategy waitStrategy)
     {
@@ -54,20 +76,6 @@ public final class SharedLock extends MutexHandle implements SharedMutex
     {
         final Region region = newRegion(session, SyncDescriptor.TYPE_LOCK);
         return new SharedLock(region, SyncDescriptor.PRIMITIVE_OFFSET, waitStrategy);
-    }
-
-    /**
-     * A lock embedded in another shared object's region, e.g. the lock of a locked value. Creating one
-     * over memory that is not zeroed or not laid out as a {@link MutexDescriptor} is the caller's error.
-     *
-     * @param region       the region that holds it.
-     * @param offset       where its {@link MutexDescriptor} starts in the region's body.
-     * @param waitStrategy how its waiters wait.
-     * @return a handle to the lock.
-     */
-    public static SharedLock wrap(final Region region, final int offset, final WaitStrategy waitStrategy)
-    {
-        return new SharedLock(region, offset, waitStrategy);
     }
 
     // A second guard behind MutexHandle's missing no-argument constructor; serialization calls readObject

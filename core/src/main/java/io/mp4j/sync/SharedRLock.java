@@ -56,20 +56,6 @@ public final class SharedRLock extends MutexHandle implements SharedMutex
         return new SharedRLock(region, SyncDescriptor.PRIMITIVE_OFFSET, waitStrategy);
     }
 
-    /**
-     * A lock embedded in another shared object's region, e.g. the lock of a locked value. Creating one
-     * over memory that is not zeroed or not laid out as a {@link MutexDescriptor} is the caller's error.
-     *
-     * @param region       the region that holds it.
-     * @param offset       where its {@link MutexDescriptor} starts in the region's body.
-     * @param waitStrategy how its waiters wait.
-     * @return a handle to the lock.
-     */
-    public static SharedRLock wrap(final Region region, final int offset, final WaitStrategy waitStrategy)
-    {
-        return new SharedRLock(region, offset, waitStrategy);
-    }
-
     // A second guard behind MutexHandle's missing no-argument constructor; serialization calls readObject
     // only on the Serializable class that declares it, so each lock keeps its own.
     @Serial

@@ -3,6 +3,7 @@ package io.mp4j.sync;
 import io.mp4j.ForgedStreams;
 import io.mp4j.RegionLayoutException;
 import io.mp4j.WaitStrategy;
+import io.mp4j.internal.region.EmbeddedLocks;
 import io.mp4j.internal.JavaSerialization;
 import io.mp4j.session.Session;
 import org.junit.jupiter.api.AfterAll;
@@ -193,7 +194,7 @@ class SharedLockTest
     {
         final io.mp4j.internal.region.Region region = SyncHandle.createRegion(session, SyncDescriptor.TYPE_EVENT);
         final RegionLayoutException ex = assertThrows(RegionLayoutException.class,
-            () -> SharedLock.wrap(region, SyncDescriptor.PRIMITIVE_OFFSET, WaitStrategy.DEFAULT));
+            () -> EmbeddedLocks.lock(region, SyncDescriptor.PRIMITIVE_OFFSET, WaitStrategy.DEFAULT));
         assertTrue(ex.getMessage().contains("type=SharedEvent expected=SharedLock"), ex.getMessage());
     }
 

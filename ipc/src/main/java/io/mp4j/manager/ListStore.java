@@ -6,6 +6,7 @@ import io.mp4j.RegionMissingException;
 import io.mp4j.WaitStrategy;
 import io.mp4j.codec.Codec;
 import io.mp4j.codec.CodecDescriptor;
+import io.mp4j.internal.region.EmbeddedLocks;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionKind;
 import io.mp4j.session.Session;
@@ -81,7 +82,7 @@ final class ListStore implements AutoCloseable
         this.anchorBody = anchor.body();
         this.waitStrategy = waitStrategy;
         this.type = anchorBody.getIntVolatile(TYPE_OFFSET);
-        this.lock = SharedLock.wrap(anchor, LOCK_OFFSET, waitStrategy);
+        this.lock = (SharedLock)EmbeddedLocks.lock(anchor, LOCK_OFFSET, waitStrategy);
     }
 
     /**

@@ -9,6 +9,7 @@ import io.mp4j.chronicle.internal.ChronicleMapPrecompiler;
 import io.mp4j.chronicle.internal.ChronicleMapRecovery;
 import io.mp4j.chronicle.internal.DictDescriptor;
 import io.mp4j.codec.Codec;
+import io.mp4j.internal.region.EmbeddedLocks;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionKind;
 import io.mp4j.manager.Manager;
@@ -158,7 +159,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     {
         guard = region;
         guardBody = region.body();
-        lock = SharedLock.wrap(region, LOCK_OFFSET, WaitStrategy.defaultStrategy());
+        lock = (SharedLock)EmbeddedLocks.lock(region, LOCK_OFFSET, WaitStrategy.defaultStrategy());
         inUse = new ReentrantReadWriteLock();
         ChronicleDefaults.apply();
         ChronicleMapPrecompiler.define();
