@@ -27,6 +27,9 @@ public final class Providers
      */
     public static <T> T load(final Class<T> service, final String feature, final String artifact)
     {
+        // A named module may load only the services it declares it uses; the service types live in the
+        // modules above this one, so this module declares its use as it loads (a no-op on the classpath).
+        Providers.class.getModule().addUses(service);
         final Iterator<T> providers = ServiceLoader.load(service, loaderOf(service)).iterator();
         if (!providers.hasNext())
         {
