@@ -97,10 +97,6 @@ class HostedChildProcessTest
             Arguments.of("hosted", new ProcessContext().host(HOST).conclude()));
     }
 
-    private static Set<Long> workerPids(final String host)
-    {
-        return WorkerHost.status(host).workers().stream().map(WorkerHostStatus.Worker::pid).collect(Collectors.toSet());
-    }
 
     // ------------------------------------------------------------------ the contract of every child
 
@@ -314,7 +310,7 @@ class HostedChildProcessTest
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
-            final Set<Long> warm = workerPids(HOST);
+            final Set<Long> warm = TestHosts.workerPids(HOST);
             final long leasesBefore = WorkerHost.status(HOST).leasesGranted();
             final ProcessContext hosted = new ProcessContext().host(HOST);
             final Set<Long> used = new HashSet<>();
@@ -337,7 +333,7 @@ class HostedChildProcessTest
             TestHosts.awaitAllWorkersFree(HOST);
             final WorkerHostStatus status = WorkerHost.status(HOST);
             assertEquals(leasesBefore + 22, status.leasesGranted());
-            assertEquals(warm, workerPids(HOST), "the same warm JVMs are still there");
+            assertEquals(warm, TestHosts.workerPids(HOST), "the same warm JVMs are still there");
             try (Stream<Path> files = Files.list(Session.current().directory()))
             {
                 assertEquals(List.of(), files.filter(p -> p.getFileName().toString().startsWith("child-"))
@@ -404,7 +400,7 @@ class HostedChildProcessTest
             // The worker halts, as a spawned child whose parent died; the host replaces it.
             TestProcesses.awaitExit(worker);
             TestHosts.awaitAllWorkersFree(name);
-            assertFalse(workerPids(name).contains(worker));
+            assertFalse(TestHosts.workerPids(name).contains(worker));
 
             final ChildProcess next = new ChildProcess(new ProcessContext().host(name), () -> System.out.println("next"))
                 .start();
@@ -518,7 +514,7 @@ class HostedChildProcessTest
         {
             try (Pool pool = new Pool(new Pool.Context().processContext(new ProcessContext().host(HOST))))
             {
-                assertEquals(workerPids(HOST), new HashSet<>(pool.workerPids()));
+                assertEquals(TestHosts.workerPids(HOST), new HashSet<>(pool.workerPids()));
                 assertEquals(List.of(2, 3, 4), pool.map((Integer x) -> x + 1, List.of(1, 2, 3)));
             }
         });
@@ -552,7 +548,7 @@ class HostedChildProcessTest
             assertEquals(0, child.exitCode().orElseThrow());
             assertEquals(List.of("grandchild of " + child.pid()), output.outLines());
             TestHosts.awaitAllWorkersFree(HOST);
-            assertTrue(workerPids(HOST).contains(child.pid()), "a joined grandchild leaves nothing behind: the worker stays");
+            assertTrue(TestHosts.workerPids(HOST).contains(child.pid()), "a joined grandchild leaves nothing behind: the worker stays");
         });
     }
 
@@ -590,7 +586,7 @@ class HostedChildProcessTest
             }
             assertTrue(used.contains(leaver.pid()), "the chatter's worker served again: " + used);
             assertEquals(IntStream.range(0, 6).mapToObj(n -> "next " + n).collect(Collectors.toList()), output.outLines());
-            assertTrue(workerPids(HOST).contains(leaver.pid()), "a daemon thread left behind does not retire the worker");
+            assertTrue(TestHosts.workerPids(HOST).contains(leaver.pid()), "a daemon thread left behind does not retire the worker");
         });
     }
 
@@ -606,7 +602,7 @@ class HostedChildProcessTest
             assertEquals(0, leaver.exitCode().orElseThrow());
 
             TestHosts.awaitAllWorkersFree(HOST);
-            assertFalse(workerPids(HOST).contains(leaver.pid()), "the host replaced the worker");
+            assertFalse(TestHosts.workerPids(HOST).contains(leaver.pid()), "the host replaced the worker");
             assertFalse(ProcessHandle.of(leaver.pid()).map(ProcessHandle::isAlive).orElse(false));
             final ChildProcess next = new ChildProcess(hosted, () -> System.out.println("next")).start();
             next.join();
@@ -629,7 +625,7 @@ class HostedChildProcessTest
             final long grandchild = Long.parseLong(output.outLines().get(0));
 
             TestHosts.awaitAllWorkersFree(HOST);
-            assertFalse(workerPids(HOST).contains(leaver.pid()), "the host replaced the worker");
+            assertFalse(TestHosts.workerPids(HOST).contains(leaver.pid()), "the host replaced the worker");
             while (ProcessHandle.of(grandchild).map(ProcessHandle::isAlive).orElse(false))
             {
                 Thread.sleep(10); // the retired worker's exit stops its daemon child

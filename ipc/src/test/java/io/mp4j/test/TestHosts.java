@@ -2,6 +2,7 @@ package io.mp4j.test;
 
 import io.mp4j.Mp4jException;
 import io.mp4j.host.WorkerHost;
+import io.mp4j.host.WorkerHostStatus;
 import io.mp4j.process.ProcessContext;
 
 import java.io.IOException;
@@ -11,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import javax.tools.ToolProvider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,6 +59,12 @@ public final class TestHosts
             Thread.sleep(20);
         }
         return host;
+    }
+
+    /** The pids of a running host's workers. */
+    public static Set<Long> workerPids(final String name)
+    {
+        return WorkerHost.status(name).workers().stream().map(WorkerHostStatus.Worker::pid).collect(Collectors.toSet());
     }
 
     /** Whether a host of that name runs and none of its workers is leased, claimed or starting. */

@@ -1,7 +1,5 @@
 package io.mp4j.manager.dict;
 
-import io.mp4j.host.WorkerHost;
-import io.mp4j.host.WorkerHostStatus;
 import io.mp4j.manager.Manager;
 import io.mp4j.process.ChildProcess;
 import io.mp4j.process.ProcessContext;
@@ -17,9 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -73,13 +69,8 @@ class HostedChildDictTest
                 assertEquals(0, child.exitCode().orElseThrow(), () -> String.valueOf(child.failure()));
                 assertEquals(1, dict.get("from"));
                 TestHosts.awaitAllWorkersFree(HOST);
-                assertTrue(workerPids(HOST).contains(child.pid()), "the worker stays warm");
+                assertTrue(TestHosts.workerPids(HOST).contains(child.pid()), "the worker stays warm");
             }
         });
-    }
-
-    private static Set<Long> workerPids(final String host)
-    {
-        return WorkerHost.status(host).workers().stream().map(WorkerHostStatus.Worker::pid).collect(Collectors.toSet());
     }
 }
