@@ -838,7 +838,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         }
         catch (final CompletionException ex)
         {
-            throw rethrowable(ex.getCause());
+            throw PoolCall.rethrowable(ex.getCause());
         }
     }
 
@@ -855,7 +855,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         }
         catch (final ExecutionException ex)
         {
-            throw rethrowable(ex.getCause());
+            throw PoolCall.rethrowable(ex.getCause());
         }
         catch (final InterruptedException ex)
         {
@@ -869,15 +869,6 @@ public final class Pool implements ExecutorService, AutoCloseable
     {
         stopRequests.add(call);
         wakeEngine();
-    }
-
-    static RuntimeException rethrowable(final Throwable cause)
-    {
-        if (cause instanceof RuntimeException)
-        {
-            return (RuntimeException)cause;
-        }
-        return new Mp4jException("pool call failed: " + cause, cause);
     }
 
     // ------------------------------------------------------------------ the engine
