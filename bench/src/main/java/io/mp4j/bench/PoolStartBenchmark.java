@@ -2,6 +2,7 @@ package io.mp4j.bench;
 
 import io.mp4j.host.WorkerHost;
 import io.mp4j.pool.Pool;
+import io.mp4j.pool.PoolContext;
 import io.mp4j.process.ProcessContext;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -69,7 +70,7 @@ public class PoolStartBenchmark
     @Benchmark
     public int leaseFromHostToFirstResult()
     {
-        try (Pool pool = new Pool(new Pool.Context().host(host.name())))
+        try (Pool pool = new Pool(new PoolContext().host(host.name())))
         {
             return pool.apply(() -> 1);
         }

@@ -48,7 +48,7 @@ import static io.mp4j.host.internal.HostDescriptor.WORKER_PID_OFFSET;
 
 /**
  * A sidecar that keeps warm worker JVMs under a name, so that pools in other processes lease them
- * in milliseconds instead of starting JVMs ({@code new Pool(new Pool.Context().host("name"))}). The
+ * in milliseconds instead of starting JVMs ({@code new Pool(new PoolContext().host("name"))}). The
  * host is found through a registration file {@code mp4j-host-<name>} under the session root, which it
  * holds an exclusive lock on while it runs: a second host under the same name is refused, and the lock
  * of a killed host dies with it. Files are the owner's only (0600/0700), so only the same OS user can

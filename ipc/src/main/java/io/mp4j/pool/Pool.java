@@ -3,44 +3,24 @@ package io.mp4j.pool;
 import io.mp4j.EncodingException;
 import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
-import io.mp4j.WaitStrategy;
 import io.mp4j.codec.Codec;
-import io.mp4j.host.internal.HostConnection;
 import io.mp4j.internal.JavaSerialization;
-import io.mp4j.internal.Providers;
-import io.mp4j.internal.Waiter;
-import io.mp4j.pool.internal.JournalWriter;
-import io.mp4j.process.ChildProcess;
-import io.mp4j.process.Multiprocessing;
-import io.mp4j.process.ProcessContext;
-import io.mp4j.process.ProcessTarget;
-import io.mp4j.session.Session;
-import io.mp4j.worker.internal.PoolChannel;
-import io.mp4j.worker.internal.PoolWorkerMain;
-import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.MessageHandler;
 
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A pool of worker JVMs: Python's {@code multiprocessing.Pool}, and a {@link ExecutorService}.
@@ -57,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * A worker that dies mid-call (killed, crashed) is replaced and the chunks it held are run again
  * elsewhere, so the call returns every result exactly once. A chunk that has killed
- * {@link Context#maxAttempts() maxAttempts} workers fails its call with a {@link WorkerCrashedException}
+ * {@link PoolContext#maxAttempts() maxAttempts} workers fails its call with a {@link WorkerCrashedException}
  * that names it. An exception thrown by the function fails the call with a {@link RemoteException}
  * carrying the worker's stack trace; the pool stays usable. An initializer that throws breaks the pool
  * at once (no respawning) and every call fails with its error.
@@ -71,38 +51,13 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Pool implements ExecutorService, AutoCloseable
 {
-    private static final AtomicLong POOL_COUNTER = new AtomicLong();
-    private static final int MAX_STARTS_WITHOUT_READY = 5;
-
-    private final Context context;
-    private final Session session;
-    private final long runId = new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
-    private final JournalWriter journal;
-    private final HostConnection host;
-    private final String poolName;
-    private final byte[] initializer;
     private final AtomicLong callIds = new AtomicLong();
-    private final AtomicLong workerCounter = new AtomicLong();
-    private final ConcurrentLinkedQueue<Task> submissions = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<PoolCall> stopRequests = new ConcurrentLinkedQueue<>();
-    private final Thread engine;
-    private volatile Waiter engineWaiter;
-    private final CountDownLatch terminated = new CountDownLatch(1);
-    private final WorkerSlot[] workers;
-
-    private volatile boolean shutdown;
-    private volatile boolean terminating;
-    private volatile Throwable broken;
-
-    // Owned by the engine thread.
-    private final ArrayDeque<Task> pending = new ArrayDeque<>();
-    private final Set<PoolCall> liveCalls = new HashSet<>();
-    private int startsWithoutReady;
+    private final PoolEngine engine;
 
     /** A pool with one worker per CPU. */
     public Pool()
     {
-        this(new Context());
+        this(new PoolContext());
     }
 
     /**
@@ -112,7 +67,7 @@ public final class Pool implements ExecutorService, AutoCloseable
      */
     public Pool(final int processes)
     {
-        this(new Context().processes(processes));
+        this(new PoolContext().processes(processes));
     }
 
     /**
@@ -120,38 +75,9 @@ public final class Pool implements ExecutorService, AutoCloseable
      *
      * @param context the settings; concluded here.
      */
-    public Pool(final Context context)
+    public Pool(final PoolContext context)
     {
-        this.context = context.conclude();
-        // Found before a host is attached or a worker starts, so that a missing artifact costs nothing.
-        final JournalWriter.Opener journalOpener = this.context.journal() == null ? null :
-            Providers.load(JournalWriter.Opener.class, "Pool.Context.journal", JournalWriter.ARTIFACT);
-        this.session = this.context.processContext().session();
-        this.poolName = "pool-" + ProcessHandle.current().pid() + '-' + POOL_COUNTER.incrementAndGet();
-        this.initializer = this.context.initializer() == null ? null :
-            JavaSerialization.serialize(new WorkerInitializer(this.context.initializer()), "pool initializer");
-        this.host = this.context.host() == null ? null : HostConnection.connect(this.context.host());
-        final int processes = this.context.processes() > 0 ? this.context.processes() :
-            host != null ? host.workerCount() : Multiprocessing.cpuCount();
-        this.workers = new WorkerSlot[processes];
-        try
-        {
-            for (int i = 0; i < workers.length; i++)
-            {
-                workers[i] = new WorkerSlot(i);
-                startWorker(workers[i]);
-            }
-            // Chronicle Queue loads while the workers' JVMs start.
-            this.journal = journalOpener == null ? null : journalOpener.open(this.context.journal());
-        }
-        catch (final RuntimeException ex)
-        {
-            releaseWorkersOfUnstartedPool();
-            throw ex;
-        }
-        engine = new Thread(this::runEngine, poolName + "-engine");
-        engine.setDaemon(true);
-        engine.start();
+        engine = new PoolEngine(context);
     }
 
     // ------------------------------------------------------------------ Python's Pool API
@@ -254,10 +180,10 @@ public final class Pool implements ExecutorService, AutoCloseable
         {
             if (error instanceof CancellationException || error instanceof TimeoutException)
             {
-                requestStop(call);
+                engine.requestStop(call);
             }
         });
-        submit(call, tasksOf(call, chunks));
+        engine.submit(call, tasksOf(call, chunks));
         return (CompletableFuture<List<R>>)(CompletableFuture<?>)call.future;
     }
 
@@ -459,7 +385,7 @@ public final class Pool implements ExecutorService, AutoCloseable
                 Codec.decodeList(finished.getValue()));
         }
 
-        final List<Task> tasks = new ArrayList<>();
+        final List<PoolEngine.Task> tasks = new ArrayList<>();
         for (final int index : call.unfinishedTasks())
         {
             final byte[] items = call.items().get(index);
@@ -468,9 +394,9 @@ public final class Pool implements ExecutorService, AutoCloseable
                 throw new Mp4jException("journal lacks the items of a task: call=" + call.description() +
                     " task=" + index);
             }
-            tasks.add(new Task(resumed, index, items));
+            tasks.add(new PoolEngine.Task(resumed, index, items));
         }
-        submit(resumed, tasks);
+        engine.submit(resumed, tasks);
         return (List<R>)await(resumed.future);
     }
 
@@ -481,8 +407,7 @@ public final class Pool implements ExecutorService, AutoCloseable
     @Override
     public void shutdown()
     {
-        shutdown = true;
-        wakeEngine();
+        engine.shutdown();
     }
 
     /**
@@ -494,11 +419,11 @@ public final class Pool implements ExecutorService, AutoCloseable
      */
     public void join() throws InterruptedException
     {
-        if (!shutdown)
+        if (!engine.isShutdown())
         {
-            throw new IllegalStateException("join() before shutdown() or terminate(): pool=" + poolName);
+            throw new IllegalStateException("join() before shutdown() or terminate(): pool=" + engine.name());
         }
-        terminated.await();
+        engine.awaitTermination();
     }
 
     /**
@@ -507,9 +432,7 @@ public final class Pool implements ExecutorService, AutoCloseable
      */
     public void terminate()
     {
-        terminating = true;
-        shutdown = true;
-        wakeEngine();
+        engine.terminate();
     }
 
     /** {@link #shutdown()} then {@link #join()}: the pool is done when this returns. */
@@ -522,7 +445,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         {
             try
             {
-                terminated.await();
+                engine.awaitTermination();
                 break;
             }
             catch (final InterruptedException ex)
@@ -543,13 +466,7 @@ public final class Pool implements ExecutorService, AutoCloseable
      */
     public List<Long> workerPids()
     {
-        final List<Long> pids = new ArrayList<>(workers.length);
-        for (final WorkerSlot slot : workers)
-        {
-            final PoolWorkerProcess worker = slot.worker;
-            pids.add(worker == null || !worker.isAlive() ? -1L : worker.pid());
-        }
-        return pids;
+        return engine.workerPids();
     }
 
     // ------------------------------------------------------------------ ExecutorService
@@ -565,19 +482,19 @@ public final class Pool implements ExecutorService, AutoCloseable
     @Override
     public boolean isShutdown()
     {
-        return shutdown;
+        return engine.isShutdown();
     }
 
     @Override
     public boolean isTerminated()
     {
-        return terminated.getCount() == 0;
+        return engine.isTerminated();
     }
 
     @Override
     public boolean awaitTermination(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        return terminated.await(timeout, unit);
+        return engine.awaitTermination(timeout, unit);
     }
 
     /**
@@ -736,43 +653,26 @@ public final class Pool implements ExecutorService, AutoCloseable
         final PoolCall.Streaming call = new PoolCall.Streaming(callIds.incrementAndGet(),
             (ordered ? "imap" : "imapUnordered") + "(items=" + all.size() + ", chunksize=" + chunksize + ')',
             functionBytes, chunks.size(), all.size(), ordered);
-        submit(call, tasksOf(call, chunks));
+        engine.submit(call, tasksOf(call, chunks));
         @SuppressWarnings("unchecked")
         final Iterator<R> results = (Iterator<R>)(Iterator<?>)call;
         return results;
     }
 
-    private static List<Task> tasksOf(final PoolCall call, final List<byte[]> chunks)
+    private static List<PoolEngine.Task> tasksOf(final PoolCall call, final List<byte[]> chunks)
     {
-        final List<Task> tasks = new ArrayList<>(chunks.size());
+        final List<PoolEngine.Task> tasks = new ArrayList<>(chunks.size());
         for (int i = 0; i < chunks.size(); i++)
         {
-            tasks.add(new Task(call, i, chunks.get(i)));
+            tasks.add(new PoolEngine.Task(call, i, chunks.get(i)));
         }
         return tasks;
-    }
-
-    private void submit(final PoolCall call, final List<Task> tasks)
-    {
-        if (shutdown)
-        {
-            throw new IllegalStateException("pool is shut down: pool=" + poolName);
-        }
-        final Throwable cause = broken;
-        if (cause != null)
-        {
-            call.fail(cause);
-            return;
-        }
-
-        submissions.addAll(tasks);
-        wakeEngine();
     }
 
     private int defaultChunksize(final int itemCount)
     {
         // Python's heuristic: about four chunks per worker.
-        final int perWorker = workers.length * 4;
+        final int perWorker = engine.workerCount() * 4;
         final int chunksize = itemCount / perWorker + (itemCount % perWorker == 0 ? 0 : 1);
         return Math.max(1, chunksize);
     }
@@ -841,7 +741,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         }
         catch (final CompletionException ex)
         {
-            throw rethrowable(ex.getCause());
+            throw PoolCall.rethrowable(ex.getCause());
         }
     }
 
@@ -858,974 +758,13 @@ public final class Pool implements ExecutorService, AutoCloseable
         }
         catch (final ExecutionException ex)
         {
-            throw rethrowable(ex.getCause());
+            throw PoolCall.rethrowable(ex.getCause());
         }
         catch (final InterruptedException ex)
         {
             future.cancel(true);
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while waiting for a pool call");
-        }
-    }
-
-    private void requestStop(final PoolCall call)
-    {
-        stopRequests.add(call);
-        wakeEngine();
-    }
-
-    static RuntimeException rethrowable(final Throwable cause)
-    {
-        if (cause instanceof RuntimeException)
-        {
-            return (RuntimeException)cause;
-        }
-        return new Mp4jException("pool call failed: " + cause, cause);
-    }
-
-    // ------------------------------------------------------------------ the engine
-
-    private void startWorker(final WorkerSlot slot)
-    {
-        slot.generation++;
-        final String channelName = poolName + "-w" + slot.index + "-g" + slot.generation;
-        slot.channel = PoolChannel.create(session, channelName, context.ringCapacity());
-        slot.inFlight.clear();
-        slot.functionsSent.clear();
-        slot.assigned = 0;
-        slot.retiring = false;
-        slot.stopSent = false;
-        slot.recycling = false;
-        slot.ready = false;
-        slot.exited = false;
-        if (initializer != null)
-        {
-            // The ring is empty, so this fits (a large initializer goes through a spill file).
-            slot.channel.write(slot.channel.tasks(), PoolChannel.INITIALIZE, 0, -1, initializer);
-        }
-
-        final PoolWorkerProcess worker;
-        if (host != null)
-        {
-            final HostConnection.Lease lease = host.lease(slot.channel.file(), context.leaseTimeout());
-            worker = new PoolWorkerProcess.Leased(host, lease.slot(), lease.worker());
-        }
-        else
-        {
-            final ChildProcess process = new ChildProcess(context.processContext(),
-                new PoolWorkerTarget(channelName, context.waitStrategy()))
-                .name("PoolWorker-" + workerCounter.incrementAndGet())
-                .daemon(true);
-            startsWithoutReady++;
-            process.start();
-            worker = new PoolWorkerProcess.Spawned(process);
-        }
-        slot.worker = worker;
-        worker.onExit().thenRun(() ->
-        {
-            slot.exited = true;
-            wakeEngine();
-        });
-    }
-
-    private void releaseWorkersOfUnstartedPool()
-    {
-        for (final WorkerSlot slot : workers)
-        {
-            if (slot != null && slot.worker != null)
-            {
-                if (slot.worker instanceof PoolWorkerProcess.Leased)
-                {
-                    slot.channel.write(slot.channel.tasks(), PoolChannel.STOP, 0, -1, null);
-                }
-                else
-                {
-                    slot.worker.kill();
-                }
-            }
-            if (slot != null && slot.channel != null)
-            {
-                slot.channel.delete();
-            }
-        }
-        if (host != null)
-        {
-            host.close();
-        }
-    }
-
-    /** Wakes the engine after queueing something for it in this JVM, whether it parks or sleeps. */
-    private void wakeEngine()
-    {
-        final Waiter waiter = engineWaiter;
-        if (waiter != null)
-        {
-            waiter.wake();
-        }
-        LockSupport.unpark(engine);
-    }
-
-    /** Sleeps on every worker's channel: any result wakes the engine (too many workers: a timed sleep). */
-    private void watchResults(final Waiter waiter)
-    {
-        if (workers.length <= Waiter.MAX_WATCHED)
-        {
-            for (final WorkerSlot slot : workers)
-            {
-                waiter.watch(slot.channel.board(), PoolChannel.RESULTS_TAG);
-            }
-        }
-    }
-
-    private void runEngine()
-    {
-        final Waiter waiter = Waiter.begin(context.waitStrategy(), Waiter.NO_TIMEOUT);
-        engineWaiter = waiter;
-        boolean watching = false;
-        try
-        {
-            while (true)
-            {
-                int work = acceptSubmissions();
-                work += stopRequestedCalls();
-                for (final WorkerSlot slot : workers)
-                {
-                    final int read = PoolChannel.read(slot.channel.results(), slot, Integer.MAX_VALUE);
-                    if (read > 0)
-                    {
-                        slot.channel.board().ring(PoolChannel.RESULTS_ROOM_TAG);
-                        work += read;
-                    }
-                }
-                for (final WorkerSlot slot : workers)
-                {
-                    if (slot.exited)
-                    {
-                        work += handleExit(slot);
-                    }
-                }
-                work += dispatch();
-
-                if (terminating)
-                {
-                    terminateNow();
-                    return;
-                }
-                if (shutdown && pending.isEmpty() && submissions.isEmpty() && allIdle())
-                {
-                    stopGracefully();
-                    return;
-                }
-
-                if (work > 0)
-                {
-                    waiter.restart();
-                }
-                else if (pending.isEmpty() && allIdle())
-                {
-                    // Nothing in flight: sleep until a call, a worker's exit or a shutdown unparks us.
-                    waiter.restart();
-                    LockSupport.park(this);
-                }
-                else
-                {
-                    if (!watching)
-                    {
-                        watchResults(waiter);
-                        watching = true;
-                    }
-                    waiter.idle();
-                    continue;
-                }
-                if (watching)
-                {
-                    waiter.unwatch();
-                    watching = false;
-                }
-            }
-        }
-        catch (final Throwable ex)
-        {
-            broken = new Mp4jException("pool engine failed: pool=" + poolName, ex);
-            failEverything(broken);
-            killWorkers();
-        }
-        finally
-        {
-            engineWaiter = null;
-            waiter.end();
-            for (final WorkerSlot slot : workers)
-            {
-                slot.channel.delete();
-            }
-            if (journal != null)
-            {
-                journal.close();
-            }
-            if (host != null)
-            {
-                host.close();
-            }
-            terminated.countDown();
-        }
-    }
-
-    private int acceptSubmissions()
-    {
-        int accepted = 0;
-        Task task;
-        while ((task = submissions.poll()) != null)
-        {
-            final Throwable cause = broken;
-            if (cause != null)
-            {
-                task.call.fail(cause);
-                continue;
-            }
-            if (journal != null)
-            {
-                journalSubmission(task);
-            }
-            pending.add(task);
-            liveCalls.add(task.call);
-            accepted++;
-        }
-        return accepted;
-    }
-
-    /**
-     * Stops calls whose caller cancelled them or timed out: their queued chunks are dropped, and a
-     * worker holding one of their chunks is killed and replaced, since a running task cannot be stopped
-     * safely any other way.
-     */
-    private int stopRequestedCalls()
-    {
-        int stopped = 0;
-        PoolCall call;
-        while ((call = stopRequests.poll()) != null)
-        {
-            for (final WorkerSlot slot : workers)
-            {
-                if (!slot.recycling && slot.holds(call) && slot.worker.isAlive())
-                {
-                    slot.recycling = true;
-                    slot.worker.kill();
-                }
-            }
-            endCall(call);
-            stopped++;
-        }
-        return stopped;
-    }
-
-    private void journalSubmission(final Task task)
-    {
-        final PoolCall call = task.call;
-        if (!call.journaled)
-        {
-            call.journalRunId = runId;
-            journal.callStarted(runId, call.journalCallId, call.description, call.function, call.taskCount);
-            call.journaled = true;
-            call.journalingTasks = true;
-        }
-        if (call.journalingTasks)
-        {
-            journal.taskSubmitted(call.journalRunId, call.journalCallId, task.index, task.items);
-        }
-    }
-
-    private boolean allIdle()
-    {
-        for (final WorkerSlot slot : workers)
-        {
-            if (!slot.inFlight.isEmpty())
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private int dispatch()
-    {
-        int sent = 0;
-        while (!pending.isEmpty())
-        {
-            final Task task = pending.peekFirst();
-            if (task.call.isDone())
-            {
-                pending.pollFirst();
-                continue;
-            }
-
-            final WorkerSlot slot = leastBusyWorker();
-            if (slot == null)
-            {
-                break;
-            }
-            final PoolChannel channel = slot.channel;
-            if (!slot.functionsSent.contains(task.call.id))
-            {
-                if (!channel.write(channel.tasks(), PoolChannel.FUNCTION, task.call.id, 0, task.call.function))
-                {
-                    break;
-                }
-                slot.functionsSent.add(task.call.id);
-            }
-            if (!channel.write(channel.tasks(), PoolChannel.TASK, task.call.id, task.index, task.items))
-            {
-                break;
-            }
-
-            pending.pollFirst();
-            slot.inFlight.add(task);
-            slot.assigned++;
-            if (context.maxTasksPerChild() > 0 && slot.assigned >= context.maxTasksPerChild())
-            {
-                slot.retiring = true;
-            }
-            sent++;
-        }
-
-        for (final WorkerSlot slot : workers)
-        {
-            if (slot.retiring && !slot.stopSent && slot.inFlight.isEmpty() && !slot.exited)
-            {
-                slot.stopSent = slot.channel.write(slot.channel.tasks(), PoolChannel.STOP, 0, -1, null);
-            }
-        }
-        return sent;
-    }
-
-    private WorkerSlot leastBusyWorker()
-    {
-        WorkerSlot best = null;
-        for (final WorkerSlot slot : workers)
-        {
-            if (!slot.exited && !slot.retiring && slot.inFlight.size() < context.maxTasksInFlight() &&
-                (best == null || slot.inFlight.size() < best.inFlight.size()))
-            {
-                best = slot;
-            }
-        }
-        return best;
-    }
-
-    private int handleExit(final WorkerSlot slot)
-    {
-        // Results the worker wrote before it died still count.
-        PoolChannel.read(slot.channel.results(), slot, Integer.MAX_VALUE);
-        slot.exited = false;
-
-        final boolean expected = slot.stopSent && slot.inFlight.isEmpty();
-        for (final Task task : slot.inFlight)
-        {
-            if (task.call.isDone())
-            {
-                continue;
-            }
-            if (slot.recycling)
-            {
-                pending.addFirst(task); // the pool killed this worker; its other chunks are not to blame
-                continue;
-            }
-            task.attempts++;
-            if (task.attempts >= context.maxAttempts())
-            {
-                task.call.fail(new WorkerCrashedException("task killed its worker every time: call=" +
-                    task.call.description + " task=" + task.index + " attempts=" + task.attempts +
-                    " lastWorker=" + slot.worker.name() + " pid=" + slot.worker.pid() + ' ' +
-                    slot.worker.exitDescription()));
-                endCall(task.call);
-            }
-            else
-            {
-                pending.addFirst(task);
-            }
-        }
-        slot.inFlight.clear();
-        slot.channel.delete();
-
-        if (broken == null && !(shutdown && pending.isEmpty() && expected))
-        {
-            if (startsWithoutReady > MAX_STARTS_WITHOUT_READY * workers.length)
-            {
-                breakPool(new Mp4jException("workers keep dying before they are ready: pool=" + poolName +
-                    ' ' + slot.worker.exitDescription() + " (see the workers' output)"));
-            }
-            else if (host != null && !host.isRunning())
-            {
-                breakPool(new Mp4jException("worker host stopped: pool=" + poolName + " host=" + host.name() +
-                    " pid=" + host.hostPid()));
-            }
-            else
-            {
-                try
-                {
-                    startWorker(slot);
-                }
-                catch (final Mp4jException ex)
-                {
-                    breakPool(ex);
-                }
-            }
-        }
-        return 1;
-    }
-
-    private void breakPool(final Throwable cause)
-    {
-        broken = cause;
-        failEverything(cause);
-    }
-
-    private void failEverything(final Throwable cause)
-    {
-        for (final PoolCall call : liveCalls)
-        {
-            call.fail(cause);
-        }
-        liveCalls.clear();
-        pending.clear();
-        Task task;
-        while ((task = submissions.poll()) != null)
-        {
-            task.call.fail(cause);
-        }
-        for (final WorkerSlot slot : workers)
-        {
-            slot.inFlight.clear();
-        }
-    }
-
-    private void stopGracefully() throws InterruptedException
-    {
-        for (final WorkerSlot slot : workers)
-        {
-            if (slot.worker.isAlive() && !slot.stopSent)
-            {
-                slot.stopSent = slot.channel.write(slot.channel.tasks(), PoolChannel.STOP, 0, -1, null);
-            }
-        }
-        for (final WorkerSlot slot : workers)
-        {
-            if (!slot.worker.awaitRelease(context.stopTimeout()))
-            {
-                slot.worker.kill();
-                slot.worker.onExit().join();
-            }
-        }
-    }
-
-    private void terminateNow()
-    {
-        failEverything(new CancellationException("pool terminated: pool=" + poolName));
-        killWorkers();
-    }
-
-    /**
-     * Kills the workers that hold work (a leased worker that holds none is only told to stop, and goes
-     * back to its host) and waits for them to exit.
-     */
-    private void killWorkers()
-    {
-        final List<PoolWorkerProcess> killed = new ArrayList<>();
-        for (final WorkerSlot slot : workers)
-        {
-            final PoolWorkerProcess worker = slot.worker;
-            if (worker == null || !worker.isAlive())
-            {
-                continue;
-            }
-            if (worker instanceof PoolWorkerProcess.Leased && slot.inFlight.isEmpty())
-            {
-                slot.channel.write(slot.channel.tasks(), PoolChannel.STOP, 0, -1, null);
-            }
-            else
-            {
-                worker.kill();
-                killed.add(worker);
-            }
-        }
-        for (final PoolWorkerProcess worker : killed)
-        {
-            worker.onExit().join();
-        }
-    }
-
-    private void onResult(final WorkerSlot slot, final int type, final long callId, final int index, final byte[] payload)
-    {
-        switch (type)
-        {
-            case PoolChannel.READY ->
-            {
-                slot.ready = true;
-                startsWithoutReady = 0;
-            }
-            case PoolChannel.INIT_FAILED -> breakPool(new RemoteException(
-                "pool initializer failed: pool=" + poolName + " worker=" + slot.worker.name() +
-                " pid=" + slot.worker.pid(), RemoteException.decode(payload)));
-            case PoolChannel.RESULT, PoolChannel.ERROR ->
-            {
-                final Task task = slot.removeInFlight(callId, index);
-                if (task == null)
-                {
-                    return; // a result of a call that already failed
-                }
-                if (type == PoolChannel.RESULT)
-                {
-                    if (journal != null)
-                    {
-                        journal.taskCompleted(task.call.journalRunId, task.call.journalCallId, index, payload);
-                    }
-                    task.call.complete(index, Codec.decodeList(payload));
-                }
-                else
-                {
-                    task.call.fail(new RemoteException("pool task failed: call=" + task.call.description +
-                        " task=" + index + " worker=" + slot.worker.name() + " pid=" + slot.worker.pid(),
-                        RemoteException.decode(payload)));
-                }
-                if (task.call.isDone())
-                {
-                    endCall(task.call);
-                }
-            }
-            default -> throw new IllegalStateException("unknown pool message: type=" + type);
-        }
-    }
-
-    private void endCall(final PoolCall call)
-    {
-        if (liveCalls.remove(call))
-        {
-            forget(call);
-            if (journal != null)
-            {
-                journal.callEnded(call.journalRunId, call.journalCallId);
-            }
-        }
-    }
-
-    private void forget(final PoolCall call)
-    {
-        for (final WorkerSlot slot : workers)
-        {
-            if (slot.functionsSent.remove(call.id))
-            {
-                // Best effort: a worker that misses it drops old functions by itself.
-                slot.channel.write(slot.channel.tasks(), PoolChannel.FORGET, call.id, -1, null);
-            }
-        }
-    }
-
-    /** A chunk of a call, as it travels: which call, which chunk, the serialized items. */
-    private static final class Task
-    {
-        final PoolCall call;
-        final int index;
-        final byte[] items;
-        int attempts;
-
-        Task(final PoolCall call, final int index, final byte[] items)
-        {
-            this.call = call;
-            this.index = index;
-            this.items = items;
-        }
-    }
-
-    /** One worker position in the pool; its JVM and channel are replaced when it dies or retires. */
-    private final class WorkerSlot implements MessageHandler
-    {
-        final int index;
-        final ArrayDeque<Task> inFlight = new ArrayDeque<>();
-        final Set<Long> functionsSent = new HashSet<>();
-        int generation;
-        int assigned;
-        boolean retiring;
-        boolean stopSent;
-        boolean recycling;
-        boolean ready;
-        volatile boolean exited;
-        volatile PoolWorkerProcess worker;
-        PoolChannel channel;
-
-        WorkerSlot(final int index)
-        {
-            this.index = index;
-        }
-
-        @Override
-        public void onMessage(final int type, final MutableDirectBuffer buffer, final int offset, final int length)
-        {
-            onResult(this, type, PoolChannel.callId(buffer, offset), PoolChannel.taskIndex(buffer, offset),
-                channel.payload(buffer, offset, length));
-        }
-
-        boolean holds(final PoolCall call)
-        {
-            for (final Task task : inFlight)
-            {
-                if (task.call == call)
-                {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        Task removeInFlight(final long callId, final int index)
-        {
-            final Iterator<Task> tasks = inFlight.iterator();
-            while (tasks.hasNext())
-            {
-                final Task task = tasks.next();
-                if (task.call.id == callId && task.index == index)
-                {
-                    tasks.remove();
-                    return task;
-                }
-            }
-            return null;
-        }
-    }
-
-    /**
-     * How a pool is set up: Python's {@code Pool(processes, initializer, initargs, maxtasksperchild)}
-     * and mp4j's own settings. Fluent setters, then {@link #conclude()} fills the defaults.
-     */
-    public static final class Context
-    {
-        private int processes;
-        private ProcessTarget initializer;
-        private int maxTasksPerChild;
-        private int maxAttempts = 3;
-        private int maxTasksInFlight = 16;
-        private int ringCapacity = 16 * 1024 * 1024;
-        private Duration stopTimeout = Duration.ofSeconds(10);
-        private WaitStrategy waitStrategy;
-        private ProcessContext processContext;
-        private java.nio.file.Path journal;
-        private String host;
-        private Duration leaseTimeout = Duration.ofSeconds(10);
-
-        /**
-         * Sets the worker host whose warm workers the pool leases instead of starting JVMs; default none.
-         * The number of workers defaults to the host's. {@link #maxTasksPerChild(int)} cannot be used
-         * with a host: its workers outlive the pool.
-         *
-         * @param host the name the host was started under, or null to start workers.
-         * @return this.
-         */
-        public Context host(final String host)
-        {
-            this.host = host;
-            return this;
-        }
-
-        /**
-         * The worker host to lease workers from.
-         *
-         * @return the host's name, or null.
-         */
-        public String host()
-        {
-            return host;
-        }
-
-        /**
-         * Sets how long the pool waits for a host's worker to be free; default 10 s.
-         *
-         * @param leaseTimeout the wait.
-         * @return this.
-         */
-        public Context leaseTimeout(final Duration leaseTimeout)
-        {
-            this.leaseTimeout = leaseTimeout;
-            return this;
-        }
-
-        /**
-         * How long the pool waits for a host's worker to be free.
-         *
-         * @return the wait.
-         */
-        public Duration leaseTimeout()
-        {
-            return leaseTimeout;
-        }
-
-        /**
-         * Sets a directory where the pool journals its calls, tasks and results in a Chronicle Queue,
-         * so that a parent restarted after a crash can {@link Pool#resume(JournaledCall) resume} them;
-         * default none. Opening the journal loads Chronicle Queue in this JVM (workers never do).
-         *
-         * @param journal the journal's directory, outside any session; null for none.
-         * @return this.
-         */
-        public Context journal(final java.nio.file.Path journal)
-        {
-            this.journal = journal;
-            return this;
-        }
-
-        /**
-         * Where the pool journals its calls.
-         *
-         * @return the journal's directory, or null.
-         */
-        public java.nio.file.Path journal()
-        {
-            return journal;
-        }
-
-        /**
-         * Sets how many worker JVMs; default {@link Multiprocessing#cpuCount()}.
-         *
-         * @param processes at least 1.
-         * @return this.
-         */
-        public Context processes(final int processes)
-        {
-            this.processes = processes;
-            return this;
-        }
-
-        /**
-         * How many worker JVMs.
-         *
-         * @return the number of workers; 0 with a host until the pool reads the host's worker count.
-         */
-        public int processes()
-        {
-            return processes;
-        }
-
-        /**
-         * Sets what each worker runs once before its first task: Python's {@code initializer} (capture
-         * {@code initargs} in the lambda). If it throws, the pool breaks and every call fails with its error.
-         *
-         * @param initializer the initializer, or null for none.
-         * @return this.
-         */
-        public Context initializer(final ProcessTarget initializer)
-        {
-            this.initializer = initializer;
-            return this;
-        }
-
-        /**
-         * The initializer.
-         *
-         * @return the initializer, or null.
-         */
-        public ProcessTarget initializer()
-        {
-            return initializer;
-        }
-
-        /**
-         * Sets after how many tasks (chunks) a worker is replaced by a fresh JVM: Python's
-         * {@code maxtasksperchild}; 0 (the default) for never.
-         *
-         * @param maxTasksPerChild 0 or more.
-         * @return this.
-         */
-        public Context maxTasksPerChild(final int maxTasksPerChild)
-        {
-            this.maxTasksPerChild = maxTasksPerChild;
-            return this;
-        }
-
-        /**
-         * After how many tasks a worker is replaced; 0 for never.
-         *
-         * @return the limit.
-         */
-        public int maxTasksPerChild()
-        {
-            return maxTasksPerChild;
-        }
-
-        /**
-         * Sets how many times a chunk may be started on workers that die before the call fails; default 3.
-         *
-         * @param maxAttempts at least 1.
-         * @return this.
-         */
-        public Context maxAttempts(final int maxAttempts)
-        {
-            this.maxAttempts = maxAttempts;
-            return this;
-        }
-
-        /**
-         * How many times a chunk may be started.
-         *
-         * @return the limit.
-         */
-        public int maxAttempts()
-        {
-            return maxAttempts;
-        }
-
-        /**
-         * Sets how many chunks a worker may hold at once (queued in its ring or running); default 16.
-         *
-         * @param maxTasksInFlight at least 1.
-         * @return this.
-         */
-        public Context maxTasksInFlight(final int maxTasksInFlight)
-        {
-            this.maxTasksInFlight = maxTasksInFlight;
-            return this;
-        }
-
-        /**
-         * How many chunks a worker may hold at once.
-         *
-         * @return the limit.
-         */
-        public int maxTasksInFlight()
-        {
-            return maxTasksInFlight;
-        }
-
-        /**
-         * Sets the capacity of each ring between the pool and a worker, a power of two; default 16 MiB
-         * (pages are only used as far as messages reach).
-         * Chunks or results larger than an eighth of it travel through a file in the session instead.
-         *
-         * @param ringCapacity bytes, a power of two.
-         * @return this.
-         */
-        public Context ringCapacity(final int ringCapacity)
-        {
-            this.ringCapacity = ringCapacity;
-            return this;
-        }
-
-        /**
-         * The capacity of each ring.
-         *
-         * @return bytes.
-         */
-        public int ringCapacity()
-        {
-            return ringCapacity;
-        }
-
-        /**
-         * Sets how long a graceful stop waits for a worker before killing it; default 10 s.
-         *
-         * @param stopTimeout the wait.
-         * @return this.
-         */
-        public Context stopTimeout(final Duration stopTimeout)
-        {
-            this.stopTimeout = stopTimeout;
-            return this;
-        }
-
-        /**
-         * How long a graceful stop waits for a worker.
-         *
-         * @return the wait.
-         */
-        public Duration stopTimeout()
-        {
-            return stopTimeout;
-        }
-
-        /**
-         * Sets how workers and the engine wait for messages; default {@link WaitStrategy#defaultStrategy()}.
-         *
-         * @param waitStrategy the strategy.
-         * @return this.
-         */
-        public Context waitStrategy(final WaitStrategy waitStrategy)
-        {
-            this.waitStrategy = waitStrategy;
-            return this;
-        }
-
-        /**
-         * How workers and the engine wait.
-         *
-         * @return the strategy.
-         */
-        public WaitStrategy waitStrategy()
-        {
-            return waitStrategy;
-        }
-
-        /**
-         * Sets how worker JVMs are started; default {@link ProcessContext#defaultContext()}. A process
-         * context that names a worker host makes the pool lease that host's workers, as
-         * {@link #host(String)} does (Python's {@code get_context(...).Pool()}).
-         *
-         * @param processContext the process context.
-         * @return this.
-         */
-        public Context processContext(final ProcessContext processContext)
-        {
-            this.processContext = processContext;
-            return this;
-        }
-
-        /**
-         * How worker JVMs are started.
-         *
-         * @return the process context.
-         */
-        public ProcessContext processContext()
-        {
-            return processContext;
-        }
-
-        /**
-         * Validates the settings and fills the defaults.
-         *
-         * @return this.
-         * @throws IllegalArgumentException if a setting is out of range.
-         */
-        public Context conclude()
-        {
-            if (processContext == null)
-            {
-                processContext = ProcessContext.defaultContext();
-            }
-            processContext.conclude();
-            if (host == null)
-            {
-                host = processContext.host();
-            }
-            if (host != null && maxTasksPerChild > 0)
-            {
-                throw new IllegalArgumentException(
-                    "maxTasksPerChild cannot be used with a worker host: host=" + host);
-            }
-            if (processes == 0 && host == null)
-            {
-                processes = Multiprocessing.cpuCount();
-            }
-            if ((processes < 1 && host == null) || maxAttempts < 1 || maxTasksInFlight < 1 || maxTasksPerChild < 0)
-            {
-                throw new IllegalArgumentException("invalid pool settings: processes=" + processes +
-                    " maxAttempts=" + maxAttempts + " maxTasksInFlight=" + maxTasksInFlight +
-                    " maxTasksPerChild=" + maxTasksPerChild);
-            }
-            if (Integer.bitCount(ringCapacity) != 1 || ringCapacity < 64 * 1024)
-            {
-                throw new IllegalArgumentException(
-                    "ring capacity must be a power of two of at least 64 KiB: ringCapacity=" + ringCapacity);
-            }
-            if (waitStrategy == null)
-            {
-                waitStrategy = WaitStrategy.defaultStrategy();
-            }
-            return this;
         }
     }
 }

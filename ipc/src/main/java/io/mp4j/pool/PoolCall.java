@@ -1,5 +1,7 @@
 package io.mp4j.pool;
 
+import io.mp4j.Mp4jException;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -45,6 +47,20 @@ abstract class PoolCall
 
     /** Whether the call needs no more results: it completed or failed. */
     abstract boolean isDone();
+
+    /**
+     * A call's failure as its caller's thread throws it: a {@link RuntimeException} as it is, anything
+     * else wrapped in an {@link Mp4jException}, since the pool's blocking methods declare no checked
+     * exceptions.
+     */
+    static RuntimeException rethrowable(final Throwable cause)
+    {
+        if (cause instanceof RuntimeException)
+        {
+            return (RuntimeException)cause;
+        }
+        return new Mp4jException("pool call failed: " + cause, cause);
+    }
 
     /** A call whose results are gathered into one list: map, starmap, apply. */
     static final class Gathering extends PoolCall
@@ -165,7 +181,7 @@ abstract class PoolCall
             {
                 if (failure != null)
                 {
-                    throw Pool.rethrowable(failure);
+                    throw rethrowable(failure);
                 }
 
                 final Object result = ordered ? nextInOrder() : nextArrived();

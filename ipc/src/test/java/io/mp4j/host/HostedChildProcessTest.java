@@ -5,6 +5,7 @@ import io.mp4j.Mp4jTimeoutException;
 import io.mp4j.RemoteException;
 import io.mp4j.host.internal.HostDescriptor;
 import io.mp4j.pool.Pool;
+import io.mp4j.pool.PoolContext;
 import io.mp4j.process.ChildProcess;
 import io.mp4j.process.CurrentProcess;
 import io.mp4j.process.Multiprocessing;
@@ -512,7 +513,7 @@ class HostedChildProcessTest
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
-            try (Pool pool = new Pool(new Pool.Context().processContext(new ProcessContext().host(HOST))))
+            try (Pool pool = new Pool(new PoolContext().processContext(new ProcessContext().host(HOST))))
             {
                 assertEquals(TestHosts.workerPids(HOST), new HashSet<>(pool.workerPids()));
                 assertEquals(List.of(2, 3, 4), pool.map((Integer x) -> x + 1, List.of(1, 2, 3)));

@@ -4,6 +4,7 @@ import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
 import io.mp4j.host.internal.HostDescriptor;
 import io.mp4j.pool.Pool;
+import io.mp4j.pool.PoolContext;
 import io.mp4j.pool.PoolFunction;
 import io.mp4j.process.ParentMain;
 import io.mp4j.process.ProcessContext;
@@ -85,7 +86,7 @@ public class WorkerHostTest
 
             for (int cycle = 0; cycle < 5; cycle++)
             {
-                try (Pool pool = new Pool(new Pool.Context().host(name)))
+                try (Pool pool = new Pool(new PoolContext().host(name)))
                 {
                     assertEquals(java.util.Set.copyOf(hostWorkers), java.util.Set.copyOf(pool.workerPids()),
                         "the pool leased the host's warm workers");
@@ -144,7 +145,7 @@ public class WorkerHostTest
 
             // Each worker finishes the task in hand, sees its client is gone and goes back to the host.
             TestHosts.awaitAllWorkersFree(name);
-            try (Pool pool = new Pool(new Pool.Context().host(name)))
+            try (Pool pool = new Pool(new PoolContext().host(name)))
             {
                 assertEquals(range(1_000).stream().map(x -> x + 1).collect(Collectors.toList()),
                     pool.map((Integer x) -> x + 1, range(1_000), 7));
@@ -158,7 +159,7 @@ public class WorkerHostTest
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
             final Process host = hosts.start(name, 2);
-            try (Pool pool = new Pool(new Pool.Context().host(name)))
+            try (Pool pool = new Pool(new PoolContext().host(name)))
             {
                 final CompletableFuture<List<Integer>> running =
                     pool.mapAsync((Integer x) -> slowIdentity(x), range(100_000), 10);
@@ -174,7 +175,7 @@ public class WorkerHostTest
                 assertEquals(128 + 15, host.waitFor(), "the host exits as SIGTERM asks");
             }
             final Mp4jException notRunning = assertThrows(Mp4jException.class,
-                () -> new Pool(new Pool.Context().host(name)));
+                () -> new Pool(new PoolContext().host(name)));
             assertTrue(notRunning.getMessage().contains("no worker host of that name is running"), notRunning.getMessage());
         });
     }
@@ -186,7 +187,7 @@ public class WorkerHostTest
         {
             hosts.start(name, 1);
             final PoolFunction<Integer, Integer> foreign = compileFunctionOutsideTheClasspath();
-            try (Pool pool = new Pool(new Pool.Context().host(name)))
+            try (Pool pool = new Pool(new PoolContext().host(name)))
             {
                 final RemoteException ex = assertThrows(RemoteException.class, () -> pool.map(foreign, range(3)));
                 assertTrue(ex.getMessage().contains("cannot load: class=ForeignFunction"), ex.getMessage());

@@ -2,6 +2,7 @@ package io.mp4j.manager;
 
 import io.mp4j.Mp4jException;
 import io.mp4j.pool.Pool;
+import io.mp4j.pool.PoolContext;
 import io.mp4j.process.Multiprocessing;
 import io.mp4j.test.NoLeaksExtension;
 import org.junit.jupiter.api.Test;
@@ -55,8 +56,8 @@ class WithoutChronicleTest
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
             final Mp4jException thrown = assertThrows(Mp4jException.class,
-                () -> new Pool(new Pool.Context().processes(1).journal(journal)));
-            assertTrue(thrown.getMessage().contains("Pool.Context.journal needs the artifact " + ARTIFACT),
+                () -> new Pool(new PoolContext().processes(1).journal(journal)));
+            assertTrue(thrown.getMessage().contains("PoolContext.journal needs the artifact " + ARTIFACT),
                 thrown.getMessage());
             assertTrue(Multiprocessing.activeChildren().isEmpty(), "no worker JVM was started");
         });

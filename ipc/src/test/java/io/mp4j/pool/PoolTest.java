@@ -353,7 +353,7 @@ class PoolTest
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
-            try (Pool initialized = new Pool(new Pool.Context().processes(2)
+            try (Pool initialized = new Pool(new PoolContext().processes(2)
                 .initializer(() -> System.setProperty("pool.greeting", "initialized"))))
             {
                 final List<String> seen = initialized.map((Integer x) -> System.getProperty("pool.greeting"), range(20), 1);
@@ -367,7 +367,7 @@ class PoolTest
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
-            try (Pool broken = new Pool(new Pool.Context().processes(2).initializer(() ->
+            try (Pool broken = new Pool(new PoolContext().processes(2).initializer(() ->
             {
                 throw new IllegalStateException("no database");
             })))
@@ -387,7 +387,7 @@ class PoolTest
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
-            try (Pool recycling = new Pool(new Pool.Context().processes(1).maxTasksPerChild(2)))
+            try (Pool recycling = new Pool(new PoolContext().processes(1).maxTasksPerChild(2)))
             {
                 final List<Long> pids = recycling.map((Integer x) -> ProcessHandle.current().pid(), range(6), 1);
                 assertEquals(3, pids.stream().distinct().count(), "a new worker every 2 tasks: " + pids);

@@ -2,6 +2,7 @@ package io.mp4j.process;
 
 import io.mp4j.host.WorkerHostTest;
 import io.mp4j.pool.Pool;
+import io.mp4j.pool.PoolContext;
 import io.mp4j.session.Session;
 
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ public final class ParentMain
             }
             case "host-map" ->
             {
-                try (Pool pool = new Pool(new Pool.Context().host(args[1])))
+                try (Pool pool = new Pool(new PoolContext().host(args[1])))
                 {
                     System.out.println("workers " + pool.workerPids().stream().map(String::valueOf)
                         .collect(java.util.stream.Collectors.joining(" ")));

@@ -3,6 +3,7 @@ package io.mp4j.pool.journal;
 import io.mp4j.chronicle.internal.JournalFile;
 import io.mp4j.pool.JournaledCall;
 import io.mp4j.pool.Pool;
+import io.mp4j.pool.PoolContext;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.List;
  * It survives the death of every process, so a parent restarted after a crash can read which calls
  * were unfinished and {@link Pool#resume(JournaledCall) resume} them, running only the missing tasks.
  * <p>
- * A pool configured with {@link Pool.Context#journal(Path)} writes one when this artifact is on its
+ * A pool configured with {@link PoolContext#journal(Path)} writes one when this artifact is on its
  * classpath. Opening one loads Chronicle Queue (about a second the first time in a JVM). Reading is for
  * any thread, preferably of a process that is not writing.
  */

@@ -1,6 +1,7 @@
 package io.mp4j.pool.journal;
 
 import io.mp4j.pool.Pool;
+import io.mp4j.pool.PoolContext;
 import io.mp4j.session.Session;
 
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public final class JournalParentMain
 
         final Path journal = Paths.get(args[0]);
         final String markers = args[1];
-        try (Pool pool = new Pool(new Pool.Context().processes(2).journal(journal)))
+        try (Pool pool = new Pool(new PoolContext().processes(2).journal(journal)))
         {
             System.out.println("workers " + pool.workerPids().stream().map(String::valueOf).collect(Collectors.joining(" ")));
             pool.map((Integer x) -> PoolJournalTest.slowSquare(x, markers),

@@ -2,6 +2,7 @@ package io.mp4j.pool.journal;
 
 import io.mp4j.pool.JournaledCall;
 import io.mp4j.pool.Pool;
+import io.mp4j.pool.PoolContext;
 import io.mp4j.test.NoLeaksExtension;
 import io.mp4j.test.TestProcesses;
 import org.junit.jupiter.api.Test;
@@ -106,7 +107,7 @@ class PoolJournalTest
         assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
         {
             final Path journalDirectory = root.resolve("journal");
-            try (Pool pool = new Pool(new Pool.Context().processes(1).journal(journalDirectory)))
+            try (Pool pool = new Pool(new PoolContext().processes(1).journal(journalDirectory)))
             {
                 assertEquals(List.of(1, 4, 9), pool.map((Integer x) -> x * x, List.of(1, 2, 3), 1));
             }

@@ -1,0 +1,801 @@
+package io.mp4j.pool;
+
+import io.mp4j.Mp4jException;
+import io.mp4j.RemoteException;
+import io.mp4j.codec.Codec;
+import io.mp4j.host.internal.HostConnection;
+import io.mp4j.internal.JavaSerialization;
+import io.mp4j.internal.Providers;
+import io.mp4j.internal.Waiter;
+import io.mp4j.pool.internal.JournalWriter;
+import io.mp4j.process.ChildProcess;
+import io.mp4j.process.Multiprocessing;
+import io.mp4j.session.Session;
+import io.mp4j.worker.internal.PoolChannel;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.MessageHandler;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The engine of a {@link Pool}: its worker slots and the one thread that hands chunks to the least busy
+ * workers, collects results, replaces workers that die or retire, journals calls and stops the workers.
+ * Any thread may call the entry points the pool's API uses: they queue work or set a flag and wake the
+ * engine thread, which owns everything else.
+ */
+final class PoolEngine
+{
+    private static final AtomicLong POOL_COUNTER = new AtomicLong();
+    private static final int MAX_STARTS_WITHOUT_READY = 5;
+
+    private final PoolContext context;
+    private final Session session;
+    private final long runId = new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
+    private final JournalWriter journal;
+    private final HostConnection host;
+    private final String poolName;
+    private final byte[] initializer;
+    private final AtomicLong workerCounter = new AtomicLong();
+    private final ConcurrentLinkedQueue<Task> submissions = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<PoolCall> stopRequests = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile Waiter engineWaiter;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final WorkerSlot[] workers;
+
+    private volatile boolean shutdown;
+    private volatile boolean terminating;
+    private volatile Throwable broken;
+
+    // Owned by the engine thread.
+    private final ArrayDeque<Task> pending = new ArrayDeque<>();
+    private final Set<PoolCall> liveCalls = new HashSet<>();
+    private int startsWithoutReady;
+
+    /**
+     * Starts a pool's workers, then its engine thread, with the settings of a context it concludes; if a
+     * step fails, what had started is released before the failure is thrown.
+     */
+    PoolEngine(final PoolContext context)
+    {
+        this.context = context.conclude();
+        // Found before a host is attached or a worker starts, so that a missing artifact costs nothing.
+        final JournalWriter.Opener journalOpener = this.context.journal() == null ? null :
+            Providers.load(JournalWriter.Opener.class, "PoolContext.journal", JournalWriter.ARTIFACT);
+        this.session = this.context.processContext().session();
+        this.poolName = "pool-" + ProcessHandle.current().pid() + '-' + POOL_COUNTER.incrementAndGet();
+        this.initializer = this.context.initializer() == null ? null :
+            JavaSerialization.serialize(new WorkerInitializer(this.context.initializer()), "pool initializer");
+        this.host = this.context.host() == null ? null : HostConnection.connect(this.context.host());
+        final int processes = this.context.processes() > 0 ? this.context.processes() :
+            host != null ? host.workerCount() : Multiprocessing.cpuCount();
+        this.workers = new WorkerSlot[processes];
+        try
+        {
+            for (int i = 0; i < workers.length; i++)
+            {
+                workers[i] = new WorkerSlot(i);
+                startWorker(workers[i]);
+            }
+            // Chronicle Queue loads while the workers' JVMs start.
+            this.journal = journalOpener == null ? null : journalOpener.open(this.context.journal());
+        }
+        catch (final RuntimeException ex)
+        {
+            releaseWorkersOfUnstartedPool();
+            throw ex;
+        }
+        thread = new Thread(this::runEngine, poolName + "-engine");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    // ------------------------------------------------------------------ entry points of the pool's API
+
+    /** The pool's name, for messages. */
+    String name()
+    {
+        return poolName;
+    }
+
+    /** How many worker slots the pool has. */
+    int workerCount()
+    {
+        return workers.length;
+    }
+
+    /** Queues a call's tasks for the engine thread; a broken pool fails the call, a shut-down one throws. */
+    void submit(final PoolCall call, final List<Task> tasks)
+    {
+        if (shutdown)
+        {
+            throw new IllegalStateException("pool is shut down: pool=" + poolName);
+        }
+        final Throwable cause = broken;
+        if (cause != null)
+        {
+            call.fail(cause);
+            return;
+        }
+
+        submissions.addAll(tasks);
+        wakeEngine();
+    }
+
+    /** Asks the engine thread to stop a call its caller cancelled or timed out. */
+    void requestStop(final PoolCall call)
+    {
+        stopRequests.add(call);
+        wakeEngine();
+    }
+
+    /** No more calls; the engine stops the workers once the submitted work is done. */
+    void shutdown()
+    {
+        shutdown = true;
+        wakeEngine();
+    }
+
+    /** The engine kills the workers and fails what is pending. */
+    void terminate()
+    {
+        terminating = true;
+        shutdown = true;
+        wakeEngine();
+    }
+
+    /** Whether {@link #shutdown()} or {@link #terminate()} was called. */
+    boolean isShutdown()
+    {
+        return shutdown;
+    }
+
+    /** Whether the engine thread has finished: workers gone, channels, journal and host closed. */
+    boolean isTerminated()
+    {
+        return terminated.getCount() == 0;
+    }
+
+    /** Waits until the engine thread has finished. */
+    void awaitTermination() throws InterruptedException
+    {
+        terminated.await();
+    }
+
+    /** Waits until the engine thread has finished, at most for the timeout. */
+    boolean awaitTermination(final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        return terminated.await(timeout, unit);
+    }
+
+    /** The pids of the current workers in slot order; -1 for a slot whose worker is being replaced. */
+    List<Long> workerPids()
+    {
+        final List<Long> pids = new ArrayList<>(workers.length);
+        for (final WorkerSlot slot : workers)
+        {
+            final PoolWorkerProcess worker = slot.worker;
+            pids.add(worker == null || !worker.isAlive() ? -1L : worker.pid());
+        }
+        return pids;
+    }
+
+    // ------------------------------------------------------------------ the engine
+
+    private void startWorker(final WorkerSlot slot)
+    {
+        slot.generation++;
+        final String channelName = poolName + "-w" + slot.index + "-g" + slot.generation;
+        slot.channel = PoolChannel.create(session, channelName, context.ringCapacity());
+        slot.inFlight.clear();
+        slot.functionsSent.clear();
+        slot.assigned = 0;
+        slot.retiring = false;
+        slot.stopSent = false;
+        slot.recycling = false;
+        slot.ready = false;
+        slot.exited = false;
+        if (initializer != null)
+        {
+            // The ring is empty, so this fits (a large initializer goes through a spill file).
+            slot.channel.write(slot.channel.tasks(), PoolChannel.INITIALIZE, 0, -1, initializer);
+        }
+
+        final PoolWorkerProcess worker;
+        if (host != null)
+        {
+            final HostConnection.Lease lease = host.lease(slot.channel.file(), context.leaseTimeout());
+            worker = new PoolWorkerProcess.Leased(host, lease.slot(), lease.worker());
+        }
+        else
+        {
+            final ChildProcess process = new ChildProcess(context.processContext(),
+                new PoolWorkerTarget(channelName, context.waitStrategy()))
+                .name("PoolWorker-" + workerCounter.incrementAndGet())
+                .daemon(true);
+            startsWithoutReady++;
+            process.start();
+            worker = new PoolWorkerProcess.Spawned(process);
+        }
+        slot.worker = worker;
+        worker.onExit().thenRun(() ->
+        {
+            slot.exited = true;
+            wakeEngine();
+        });
+    }
+
+    private void releaseWorkersOfUnstartedPool()
+    {
+        for (final WorkerSlot slot : workers)
+        {
+            if (slot != null && slot.worker != null)
+            {
+                if (slot.worker instanceof PoolWorkerProcess.Leased)
+                {
+                    slot.channel.write(slot.channel.tasks(), PoolChannel.STOP, 0, -1, null);
+                }
+                else
+                {
+                    slot.worker.kill();
+                }
+            }
+            if (slot != null && slot.channel != null)
+            {
+                slot.channel.delete();
+            }
+        }
+        if (host != null)
+        {
+            host.close();
+        }
+    }
+
+    /** Wakes the engine after queueing something for it in this JVM, whether it parks or sleeps. */
+    private void wakeEngine()
+    {
+        final Waiter waiter = engineWaiter;
+        if (waiter != null)
+        {
+            waiter.wake();
+        }
+        LockSupport.unpark(thread);
+    }
+
+    /** Sleeps on every worker's channel: any result wakes the engine (too many workers: a timed sleep). */
+    private void watchResults(final Waiter waiter)
+    {
+        if (workers.length <= Waiter.MAX_WATCHED)
+        {
+            for (final WorkerSlot slot : workers)
+            {
+                waiter.watch(slot.channel.board(), PoolChannel.RESULTS_TAG);
+            }
+        }
+    }
+
+    private void runEngine()
+    {
+        final Waiter waiter = Waiter.begin(context.waitStrategy(), Waiter.NO_TIMEOUT);
+        engineWaiter = waiter;
+        boolean watching = false;
+        try
+        {
+            while (true)
+            {
+                int work = acceptSubmissions();
+                work += stopRequestedCalls();
+                for (final WorkerSlot slot : workers)
+                {
+                    final int read = PoolChannel.read(slot.channel.results(), slot, Integer.MAX_VALUE);
+                    if (read > 0)
+                    {
+                        slot.channel.board().ring(PoolChannel.RESULTS_ROOM_TAG);
+                        work += read;
+                    }
+                }
+                for (final WorkerSlot slot : workers)
+                {
+                    if (slot.exited)
+                    {
+                        work += handleExit(slot);
+                    }
+                }
+                work += dispatch();
+
+                if (terminating)
+                {
+                    terminateNow();
+                    return;
+                }
+                if (shutdown && pending.isEmpty() && submissions.isEmpty() && allIdle())
+                {
+                    stopGracefully();
+                    return;
+                }
+
+                if (work > 0)
+                {
+                    waiter.restart();
+                }
+                else if (pending.isEmpty() && allIdle())
+                {
+                    // Nothing in flight: sleep until a call, a worker's exit or a shutdown unparks us.
+                    waiter.restart();
+                    LockSupport.park(this);
+                }
+                else
+                {
+                    if (!watching)
+                    {
+                        watchResults(waiter);
+                        watching = true;
+                    }
+                    waiter.idle();
+                    continue;
+                }
+                if (watching)
+                {
+                    waiter.unwatch();
+                    watching = false;
+                }
+            }
+        }
+        catch (final Throwable ex)
+        {
+            broken = new Mp4jException("pool engine failed: pool=" + poolName, ex);
+            failEverything(broken);
+            killWorkers();
+        }
+        finally
+        {
+            engineWaiter = null;
+            waiter.end();
+            for (final WorkerSlot slot : workers)
+            {
+                slot.channel.delete();
+            }
+            if (journal != null)
+            {
+                journal.close();
+            }
+            if (host != null)
+            {
+                host.close();
+            }
+            terminated.countDown();
+        }
+    }
+
+    private int acceptSubmissions()
+    {
+        int accepted = 0;
+        Task task;
+        while ((task = submissions.poll()) != null)
+        {
+            final Throwable cause = broken;
+            if (cause != null)
+            {
+                task.call.fail(cause);
+                continue;
+            }
+            if (journal != null)
+            {
+                journalSubmission(task);
+            }
+            pending.add(task);
+            liveCalls.add(task.call);
+            accepted++;
+        }
+        return accepted;
+    }
+
+    /**
+     * Stops calls whose caller cancelled them or timed out: their queued chunks are dropped, and a
+     * worker holding one of their chunks is killed and replaced, since a running task cannot be stopped
+     * safely any other way.
+     */
+    private int stopRequestedCalls()
+    {
+        int stopped = 0;
+        PoolCall call;
+        while ((call = stopRequests.poll()) != null)
+        {
+            for (final WorkerSlot slot : workers)
+            {
+                if (!slot.recycling && slot.holds(call) && slot.worker.isAlive())
+                {
+                    slot.recycling = true;
+                    slot.worker.kill();
+                }
+            }
+            endCall(call);
+            stopped++;
+        }
+        return stopped;
+    }
+
+    private void journalSubmission(final Task task)
+    {
+        final PoolCall call = task.call;
+        if (!call.journaled)
+        {
+            call.journalRunId = runId;
+            journal.callStarted(runId, call.journalCallId, call.description, call.function, call.taskCount);
+            call.journaled = true;
+            call.journalingTasks = true;
+        }
+        if (call.journalingTasks)
+        {
+            journal.taskSubmitted(call.journalRunId, call.journalCallId, task.index, task.items);
+        }
+    }
+
+    private boolean allIdle()
+    {
+        for (final WorkerSlot slot : workers)
+        {
+            if (!slot.inFlight.isEmpty())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int dispatch()
+    {
+        int sent = 0;
+        while (!pending.isEmpty())
+        {
+            final Task task = pending.peekFirst();
+            if (task.call.isDone())
+            {
+                pending.pollFirst();
+                continue;
+            }
+
+            final WorkerSlot slot = leastBusyWorker();
+            if (slot == null)
+            {
+                break;
+            }
+            final PoolChannel channel = slot.channel;
+            if (!slot.functionsSent.contains(task.call.id))
+            {
+                if (!channel.write(channel.tasks(), PoolChannel.FUNCTION, task.call.id, 0, task.call.function))
+                {
+                    break;
+                }
+                slot.functionsSent.add(task.call.id);
+            }
+            if (!channel.write(channel.tasks(), PoolChannel.TASK, task.call.id, task.index, task.items))
+            {
+                break;
+            }
+
+            pending.pollFirst();
+            slot.inFlight.add(task);
+            slot.assigned++;
+            if (context.maxTasksPerChild() > 0 && slot.assigned >= context.maxTasksPerChild())
+            {
+                slot.retiring = true;
+            }
+            sent++;
+        }
+
+        for (final WorkerSlot slot : workers)
+        {
+            if (slot.retiring && !slot.stopSent && slot.inFlight.isEmpty() && !slot.exited)
+            {
+                slot.stopSent = slot.channel.write(slot.channel.tasks(), PoolChannel.STOP, 0, -1, null);
+            }
+        }
+        return sent;
+    }
+
+    private WorkerSlot leastBusyWorker()
+    {
+        WorkerSlot best = null;
+        for (final WorkerSlot slot : workers)
+        {
+            if (!slot.exited && !slot.retiring && slot.inFlight.size() < context.maxTasksInFlight() &&
+                (best == null || slot.inFlight.size() < best.inFlight.size()))
+            {
+                best = slot;
+            }
+        }
+        return best;
+    }
+
+    private int handleExit(final WorkerSlot slot)
+    {
+        // Results the worker wrote before it died still count.
+        PoolChannel.read(slot.channel.results(), slot, Integer.MAX_VALUE);
+        slot.exited = false;
+
+        final boolean expected = slot.stopSent && slot.inFlight.isEmpty();
+        for (final Task task : slot.inFlight)
+        {
+            if (task.call.isDone())
+            {
+                continue;
+            }
+            if (slot.recycling)
+            {
+                pending.addFirst(task); // the pool killed this worker; its other chunks are not to blame
+                continue;
+            }
+            task.attempts++;
+            if (task.attempts >= context.maxAttempts())
+            {
+                task.call.fail(new WorkerCrashedException("task killed its worker every time: call=" +
+                    task.call.description + " task=" + task.index + " attempts=" + task.attempts +
+                    " lastWorker=" + slot.worker.name() + " pid=" + slot.worker.pid() + ' ' +
+                    slot.worker.exitDescription()));
+                endCall(task.call);
+            }
+            else
+            {
+                pending.addFirst(task);
+            }
+        }
+        slot.inFlight.clear();
+        slot.channel.delete();
+
+        if (broken == null && !(shutdown && pending.isEmpty() && expected))
+        {
+            if (startsWithoutReady > MAX_STARTS_WITHOUT_READY * workers.length)
+            {
+                breakPool(new Mp4jException("workers keep dying before they are ready: pool=" + poolName +
+                    ' ' + slot.worker.exitDescription() + " (see the workers' output)"));
+            }
+            else if (host != null && !host.isRunning())
+            {
+                breakPool(new Mp4jException("worker host stopped: pool=" + poolName + " host=" + host.name() +
+                    " pid=" + host.hostPid()));
+            }
+            else
+            {
+                try
+                {
+                    startWorker(slot);
+                }
+                catch (final Mp4jException ex)
+                {
+                    breakPool(ex);
+                }
+            }
+        }
+        return 1;
+    }
+
+    private void breakPool(final Throwable cause)
+    {
+        broken = cause;
+        failEverything(cause);
+    }
+
+    private void failEverything(final Throwable cause)
+    {
+        for (final PoolCall call : liveCalls)
+        {
+            call.fail(cause);
+        }
+        liveCalls.clear();
+        pending.clear();
+        Task task;
+        while ((task = submissions.poll()) != null)
+        {
+            task.call.fail(cause);
+        }
+        for (final WorkerSlot slot : workers)
+        {
+            slot.inFlight.clear();
+        }
+    }
+
+    private void stopGracefully() throws InterruptedException
+    {
+        for (final WorkerSlot slot : workers)
+        {
+            if (slot.worker.isAlive() && !slot.stopSent)
+            {
+                slot.stopSent = slot.channel.write(slot.channel.tasks(), PoolChannel.STOP, 0, -1, null);
+            }
+        }
+        for (final WorkerSlot slot : workers)
+        {
+            if (!slot.worker.awaitRelease(context.stopTimeout()))
+            {
+                slot.worker.kill();
+                slot.worker.onExit().join();
+            }
+        }
+    }
+
+    private void terminateNow()
+    {
+        failEverything(new CancellationException("pool terminated: pool=" + poolName));
+        killWorkers();
+    }
+
+    /**
+     * Kills the workers that hold work (a leased worker that holds none is only told to stop, and goes
+     * back to its host) and waits for them to exit.
+     */
+    private void killWorkers()
+    {
+        final List<PoolWorkerProcess> killed = new ArrayList<>();
+        for (final WorkerSlot slot : workers)
+        {
+            final PoolWorkerProcess worker = slot.worker;
+            if (worker == null || !worker.isAlive())
+            {
+                continue;
+            }
+            if (worker instanceof PoolWorkerProcess.Leased && slot.inFlight.isEmpty())
+            {
+                slot.channel.write(slot.channel.tasks(), PoolChannel.STOP, 0, -1, null);
+            }
+            else
+            {
+                worker.kill();
+                killed.add(worker);
+            }
+        }
+        for (final PoolWorkerProcess worker : killed)
+        {
+            worker.onExit().join();
+        }
+    }
+
+    private void onResult(final WorkerSlot slot, final int type, final long callId, final int index, final byte[] payload)
+    {
+        switch (type)
+        {
+            case PoolChannel.READY ->
+            {
+                slot.ready = true;
+                startsWithoutReady = 0;
+            }
+            case PoolChannel.INIT_FAILED -> breakPool(new RemoteException(
+                "pool initializer failed: pool=" + poolName + " worker=" + slot.worker.name() +
+                " pid=" + slot.worker.pid(), RemoteException.decode(payload)));
+            case PoolChannel.RESULT, PoolChannel.ERROR ->
+            {
+                final Task task = slot.removeInFlight(callId, index);
+                if (task == null)
+                {
+                    return; // a result of a call that already failed
+                }
+                if (type == PoolChannel.RESULT)
+                {
+                    if (journal != null)
+                    {
+                        journal.taskCompleted(task.call.journalRunId, task.call.journalCallId, index, payload);
+                    }
+                    task.call.complete(index, Codec.decodeList(payload));
+                }
+                else
+                {
+                    task.call.fail(new RemoteException("pool task failed: call=" + task.call.description +
+                        " task=" + index + " worker=" + slot.worker.name() + " pid=" + slot.worker.pid(),
+                        RemoteException.decode(payload)));
+                }
+                if (task.call.isDone())
+                {
+                    endCall(task.call);
+                }
+            }
+            default -> throw new IllegalStateException("unknown pool message: type=" + type);
+        }
+    }
+
+    private void endCall(final PoolCall call)
+    {
+        if (liveCalls.remove(call))
+        {
+            forget(call);
+            if (journal != null)
+            {
+                journal.callEnded(call.journalRunId, call.journalCallId);
+            }
+        }
+    }
+
+    private void forget(final PoolCall call)
+    {
+        for (final WorkerSlot slot : workers)
+        {
+            if (slot.functionsSent.remove(call.id))
+            {
+                // Best effort: a worker that misses it drops old functions by itself.
+                slot.channel.write(slot.channel.tasks(), PoolChannel.FORGET, call.id, -1, null);
+            }
+        }
+    }
+
+    /** A chunk of a call, as it travels: which call, which chunk, the serialized items. */
+    static final class Task
+    {
+        final PoolCall call;
+        final int index;
+        final byte[] items;
+        int attempts;
+
+        Task(final PoolCall call, final int index, final byte[] items)
+        {
+            this.call = call;
+            this.index = index;
+            this.items = items;
+        }
+    }
+
+    /** One worker position in the pool; its JVM and channel are replaced when it dies or retires. */
+    private final class WorkerSlot implements MessageHandler
+    {
+        final int index;
+        final ArrayDeque<Task> inFlight = new ArrayDeque<>();
+        final Set<Long> functionsSent = new HashSet<>();
+        int generation;
+        int assigned;
+        boolean retiring;
+        boolean stopSent;
+        boolean recycling;
+        boolean ready;
+        volatile boolean exited;
+        volatile PoolWorkerProcess worker;
+        PoolChannel channel;
+
+        WorkerSlot(final int index)
+        {
+            this.index = index;
+        }
+
+        @Override
+        public void onMessage(final int type, final MutableDirectBuffer buffer, final int offset, final int length)
+        {
+            onResult(this, type, PoolChannel.callId(buffer, offset), PoolChannel.taskIndex(buffer, offset),
+                channel.payload(buffer, offset, length));
+        }
+
+        boolean holds(final PoolCall call)
+        {
+            for (final Task task : inFlight)
+            {
+                if (task.call == call)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        Task removeInFlight(final long callId, final int index)
+        {
+            final Iterator<Task> tasks = inFlight.iterator();
+            while (tasks.hasNext())
+            {
+                final Task task = tasks.next();
+                if (task.call.id == callId && task.index == index)
+                {
+                    tasks.remove();
+                    return task;
+                }
+            }
+            return null;
+        }
+    }
+}
