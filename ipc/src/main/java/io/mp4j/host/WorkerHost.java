@@ -8,7 +8,6 @@ import io.mp4j.internal.ProcessIdentity;
 import io.mp4j.internal.ShutdownSequence;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionKind;
-import io.mp4j.pool.Pool;
 import io.mp4j.process.ChildProcess;
 import io.mp4j.process.ProcessContext;
 import io.mp4j.session.Session;

@@ -7,13 +7,19 @@ import java.util.concurrent.Callable;
 
 /**
  * A pool's initializer as a worker runs it: the worker loop below this package knows only
- * {@link Callable}.
- *
- * @param initializer the user's initializer.
+ * {@link Callable}. A plain class, not a record: a fresh worker deserializes one before its first task,
+ * and a record's deserialization builds method handles a cold JVM pays for.
  */
-record WorkerInitializer(ProcessTarget initializer) implements Callable<Void>, Serializable
+final class WorkerInitializer implements Callable<Void>, Serializable
 {
     private static final long serialVersionUID = 1L;
+
+    private final ProcessTarget initializer;
+
+    WorkerInitializer(final ProcessTarget initializer)
+    {
+        this.initializer = initializer;
+    }
 
     @Override
     public Void call() throws Exception

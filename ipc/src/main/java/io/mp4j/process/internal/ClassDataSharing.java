@@ -508,16 +508,30 @@ public final class ClassDataSharing
         return group;
     }
 
-    /** The training JVM's target: a lambda, so that the training deserializes one as every child does. */
-    static final class Training
+    /**
+     * The training JVM's target, shaped as every child's: a plain serializable class around a
+     * serializable lambda, so that the archive holds what deserializing both loads.
+     */
+    static final class Training implements Callable<Void>, Serializable
     {
-        private Training()
+        private static final long serialVersionUID = 1L;
+
+        private final Callable<Void> body;
+
+        private Training(final Callable<Void> body)
         {
+            this.body = body;
         }
 
         static Callable<Void> target()
         {
-            return (Callable<Void> & Serializable)() -> null;
+            return new Training((Callable<Void> & Serializable)() -> null);
+        }
+
+        @Override
+        public Void call() throws Exception
+        {
+            return body.call();
         }
     }
 }
