@@ -1,10 +1,7 @@
 package io.mp4j.internal;
 
-import io.mp4j.sync.SharedLock;
-import io.mp4j.sync.SharedRLock;
-
 /**
- * The layout of a robust mutex ({@link SharedLock}, {@link SharedRLock}, and the lock of a locked
+ * The layout of a robust mutex ({@code SharedLock}, {@code SharedRLock}, and the lock of a locked
  * value or array). The owner word is what processes CAS; the words after it are written only by the
  * current owner, so they sit on the owner's line. The layout is padded to two cache lines so that the
  * next structure's contended word never shares a line with this one.

@@ -2,7 +2,6 @@ package io.mp4j.process;
 
 import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
-import io.mp4j.host.WorkerHost;
 import io.mp4j.host.internal.HostedChild;
 import io.mp4j.internal.JavaSerialization;
 import io.mp4j.internal.ShutdownSequence;
@@ -45,8 +44,8 @@ import java.util.function.Supplier;
  * child's stack trace. A child exits by itself within moments of its parent's death, however the
  * parent died; at a normal exit of the parent, daemon children are stopped and the others joined.
  * <p>
- * A <em>hosted</em> child runs its target in a warm worker JVM leased from a running {@link WorkerHost}
- * instead of a new JVM, and starts in about a millisecond:
+ * A <em>hosted</em> child runs its target in a warm worker JVM leased from a running
+ * {@link io.mp4j.host.WorkerHost} instead of a new JVM, and starts in about a millisecond:
  * <pre>{@code
  * ChildProcess child = new ChildProcess(new ProcessContext().host("app"), () -> work()).start();
  * }</pre>

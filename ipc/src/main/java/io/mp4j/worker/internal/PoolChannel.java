@@ -4,7 +4,6 @@ import io.mp4j.Mp4jException;
 import io.mp4j.internal.WaitBoard;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionKind;
-import io.mp4j.pool.Pool;
 import io.mp4j.process.internal.ChildSpec;
 import io.mp4j.session.Session;
 import org.agrona.DirectBuffer;
