@@ -1,14 +1,11 @@
 package io.mp4j;
 
-import io.mp4j.internal.WaitBoard;
-import io.mp4j.internal.Waiter;
-
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
  * How a blocked call waits for another process to change shared memory. Every blocking primitive in
- * mp4j waits through a {@link Waiter} with one of these, chosen per primitive, per process context, or
+ * mp4j waits through a {@code Waiter} with one of these, chosen per primitive, per process context, or
  * for the whole JVM with the {@value #PROPERTY} system property.
  * <ul>
  *     <li>{@link #BUSY_SPIN}: never leaves the CPU; lowest latency (a ring round trip in ~0.2 µs), costs
@@ -50,7 +47,7 @@ public enum WaitStrategy
 
     /**
      * The longest single timed park of a waiter that cannot use a doorbell (every slot of the region's
-     * {@link WaitBoard} taken, or a wait on something without a board); bounds how late it notices.
+     * {@code WaitBoard} taken, or a wait on something without a board); bounds how late it notices.
      */
     public static final long MAX_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 

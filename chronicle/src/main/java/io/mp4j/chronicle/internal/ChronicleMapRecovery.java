@@ -1,7 +1,6 @@
 package io.mp4j.chronicle.internal;
 
 import io.mp4j.Mp4jException;
-import io.mp4j.manager.dict.SharedDict;
 import net.openhft.chronicle.hash.ChronicleHashCorruption;
 import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleHashCorruptionImpl;
@@ -15,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Chronicle Map's own crash recovery, run on a map that is open and in use, for {@link SharedDict}.
+ * Chronicle Map's own crash recovery, run on a map that is open and in use, for {@link io.mp4j.manager.dict.SharedDict}.
  * <p>
  * Chronicle's segment locks do not record their owner, so a process killed inside an operation leaves
  * its segment locked, and its entry perhaps half-written. Chronicle's answer,
