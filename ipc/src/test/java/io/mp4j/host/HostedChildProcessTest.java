@@ -15,12 +15,10 @@ import io.mp4j.process.ProcessTarget;
 import io.mp4j.process.internal.ChildMain;
 import io.mp4j.session.Session;
 import io.mp4j.test.CapturedOutput;
+import io.mp4j.test.HostForClass;
 import io.mp4j.test.NoLeaksExtension;
 import io.mp4j.test.TestHosts;
 import io.mp4j.test.TestProcesses;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,39 +55,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostedChildProcessTest
 {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final String HOST = TestHosts.uniqueName();
+
+    @RegisterExtension
+    static final HostForClass HOSTS = new HostForClass(2);
+    private static final String HOST = HOSTS.name();
 
     @TempDir
     static Path root;
 
-    private static TestHosts hosts;
-
     @RegisterExtension
     final CapturedOutput output = new CapturedOutput();
-
-    @BeforeAll
-    static void startHost()
-    {
-        assertTimeoutPreemptively(TIMEOUT, () ->
-        {
-            hosts = new TestHosts(root);
-            hosts.start(HOST, 2);
-        });
-    }
-
-    @AfterAll
-    static void stopHosts() throws InterruptedException
-    {
-        hosts.stopAll();
-        assertFalse(Files.exists(HostDescriptor.registrationOf(HOST)), "the host removed its registration");
-    }
-
-    @AfterEach
-    void awaitFreeWorkers()
-    {
-        // A test that killed a worker leaves the host replacing it; the next test starts with all free.
-        assertTimeoutPreemptively(TIMEOUT, () -> TestHosts.awaitAllWorkersFree(HOST));
-    }
 
     static Stream<Arguments> kinds()
     {
@@ -361,7 +336,7 @@ class HostedChildProcessTest
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
             final String name = TestHosts.uniqueName();
-            hosts.start(name, 1);
+            HOSTS.hosts().start(name, 1);
             final ChildProcess busy = new ChildProcess(new ProcessContext().host(name), () -> Thread.sleep(3_000))
                 .start();
 
@@ -387,7 +362,7 @@ class HostedChildProcessTest
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
             final String name = TestHosts.uniqueName();
-            hosts.start(name, 1);
+            HOSTS.hosts().start(name, 1);
             final Path log = root.resolve("client-" + name + ".log");
             final Process client = new ProcessBuilder(ProcessContext.defaultContext()
                 .javaCommand(ParentMain.class.getName(), List.of("host-child", name)))
@@ -435,7 +410,7 @@ class HostedChildProcessTest
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
             final String name = TestHosts.uniqueName();
-            final Process host = hosts.start(name, 2);
+            final Process host = HOSTS.hosts().start(name, 2);
             final ChildProcess child = new ChildProcess(new ProcessContext().host(name), () ->
             {
                 System.out.println("running");
@@ -467,7 +442,7 @@ class HostedChildProcessTest
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
             final String name = TestHosts.uniqueName();
-            final Process host = hosts.start(name, 1);
+            final Process host = HOSTS.hosts().start(name, 1);
             final ChildProcess child = new ChildProcess(new ProcessContext().host(name), () -> Thread.sleep(600_000))
                 .start();
 

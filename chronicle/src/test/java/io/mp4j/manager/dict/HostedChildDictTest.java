@@ -4,16 +4,13 @@ import io.mp4j.manager.Manager;
 import io.mp4j.process.ChildProcess;
 import io.mp4j.process.ProcessContext;
 import io.mp4j.test.CapturedOutput;
+import io.mp4j.test.HostForClass;
 import io.mp4j.test.NoLeaksExtension;
 import io.mp4j.test.TestHosts;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentMap;
 
@@ -29,31 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostedChildDictTest
 {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final String HOST = TestHosts.uniqueName();
 
-    @TempDir
-    static Path root;
-
-    private static TestHosts hosts;
+    @RegisterExtension
+    static final HostForClass HOSTS = new HostForClass(1);
+    private static final String HOST = HOSTS.name();
 
     @RegisterExtension
     final CapturedOutput output = new CapturedOutput();
-
-    @BeforeAll
-    static void startHost()
-    {
-        assertTimeoutPreemptively(TIMEOUT, () ->
-        {
-            hosts = new TestHosts(root);
-            hosts.start(HOST, 1);
-        });
-    }
-
-    @AfterAll
-    static void stopHosts() throws InterruptedException
-    {
-        hosts.stopAll();
-    }
 
     @Test
     void shouldKeepWorkerWhoseTargetUsedADictThatStartedChroniclesBackgroundThreads()
