@@ -9,6 +9,7 @@ import io.mp4j.internal.Providers;
 import io.mp4j.internal.Waiter;
 import io.mp4j.pool.internal.JournalWriter;
 import io.mp4j.process.ChildProcess;
+import io.mp4j.process.ChildStartException;
 import io.mp4j.process.Multiprocessing;
 import io.mp4j.session.Session;
 import io.mp4j.worker.internal.PoolChannel;
@@ -525,6 +526,17 @@ final class PoolEngine
         PoolChannel.read(slot.channel.results(), slot, Integer.MAX_VALUE);
         slot.exited = false;
 
+        final ChildStartException notStarted = slot.worker.startFailure();
+        if (notStarted != null)
+        {
+            // No task ran: the launch itself is broken, and every other worker's launch would be too.
+            if (broken == null)
+            {
+                breakPool(notStarted);
+            }
+            return 1;
+        }
+
         final boolean expected = slot.stopSent && slot.inFlight.isEmpty();
         for (final Task task : slot.inFlight)
         {
@@ -552,8 +564,8 @@ final class PoolEngine
             }
         }
         slot.inFlight.clear();
-        slot.channel.delete();
 
+        // A slot left without a worker keeps its channel mapped, for the engine's loop, until the end.
         if (broken == null && !(shutdown && pending.isEmpty() && expected))
         {
             if (startsWithoutReady > MAX_STARTS_WITHOUT_READY * workers.length)
@@ -570,6 +582,7 @@ final class PoolEngine
             {
                 try
                 {
+                    slot.channel.delete();
                     startWorker(slot);
                 }
                 catch (final Mp4jException ex)

@@ -4,6 +4,7 @@ import io.mp4j.host.WorkerHost;
 import io.mp4j.host.internal.HostConnection;
 import io.mp4j.internal.ProcessIdentity;
 import io.mp4j.process.ChildProcess;
+import io.mp4j.process.ChildStartException;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +26,12 @@ interface PoolWorkerProcess
 
     /** How the JVM ended, for error messages. */
     String exitDescription();
+
+    /** Why the JVM ended before mp4j's bootstrap ran in it, or null if it did run. */
+    default ChildStartException startFailure()
+    {
+        return null;
+    }
 
     /** Completes when the JVM has exited. */
     CompletableFuture<?> onExit();
@@ -66,6 +73,13 @@ interface PoolWorkerProcess
         public String exitDescription()
         {
             return "exitCode=" + process.exitCode().orElse(-1);
+        }
+
+        @Override
+        public ChildStartException startFailure()
+        {
+            return process.failure().filter(ChildStartException.class::isInstance)
+                .map(ChildStartException.class::cast).orElse(null);
         }
 
         @Override

@@ -5,6 +5,7 @@ import io.mp4j.RemoteException;
 import io.mp4j.host.internal.HostedChild;
 import io.mp4j.internal.JavaSerialization;
 import io.mp4j.internal.ShutdownSequence;
+import io.mp4j.process.internal.ChildClassPath;
 import io.mp4j.process.internal.ChildMain;
 import io.mp4j.process.internal.ChildSpec;
 import io.mp4j.process.internal.ClassDataSharing;
@@ -15,7 +16,6 @@ import io.mp4j.session.Session;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -29,7 +29,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * A child JVM running a serializable target: Python's {@code multiprocessing.Process}.
@@ -68,6 +67,8 @@ public final class ChildProcess
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final long OUTPUT_DRAIN_MILLIS = 2_000;
     private static final long DAEMON_STOP_MILLIS = 1_000;
+    /** The exit code of a {@code java} launcher that could not create the JVM or load the main class. */
+    private static final int LAUNCHER_FAILED_EXIT_CODE = 1;
 
     private final ProcessContext context;
     private final ProcessTarget target;
@@ -226,8 +227,9 @@ public final class ChildProcess
      * @throws IllegalStateException            if the child was started before.
      * @throws io.mp4j.Mp4jTimeoutException if the host's workers all stayed leased for the lease
      *                                          timeout; the child is not started and may be started again.
-     * @throws Mp4jException                    if the JVM cannot be started, or no worker host of the
-     *                                          context's name is running.
+     * @throws Mp4jException                    if the JVM cannot be started, its classpath cannot load
+     *                                          mp4j's bootstrap class (the message says why), or no
+     *                                          worker host of the context's name is running.
      */
     public synchronized ChildProcess start()
     {
@@ -239,12 +241,14 @@ public final class ChildProcess
         {
             return startHosted(spec);
         }
+        final LaunchSpec launchSpec = context.launchSpec();
+        // Checked before anything is written: a classpath that cannot load the bootstrap fails here.
+        ChildClassPath.checkBootstrap(launchSpec.classPath());
         final Session session = context.session();
         final String fileName = session.uniqueName("child");
         final Path specFile = session.writeAtomically(fileName + ChildMain.SPEC_SUFFIX, spec.encode());
         final Path failureFile = session.file(fileName + ChildMain.FAILURE_SUFFIX);
 
-        final LaunchSpec launchSpec = context.launchSpec();
         final ClassDataSharing.Launch launch = ClassDataSharing.launch(launchSpec);
         final List<String> command =
             launchSpec.javaCommand(launch.options(), launch.classPath(), ChildMain.class.getName(), List.of(fileName));
@@ -263,9 +267,12 @@ public final class ChildProcess
 
         process = started;
         ProcessState.childStarted(this, this::isAlive);
-        final Thread out = pump(started.getInputStream(), () -> System.out, "out");
-        final Thread err = pump(started.getErrorStream(), () -> System.err, "err");
-        final Thread reaper = new Thread(() -> reap(started, out, err, specFile, failureFile), "mp4j-reaper-" + name);
+        final OutputLines out = outputLines(ChildOutput.Stream.OUT);
+        final OutputLines err = outputLines(ChildOutput.Stream.ERR);
+        final Thread outPump = pump(started.getInputStream(), out, "out");
+        final Thread errPump = pump(started.getErrorStream(), err, "err");
+        final Thread reaper = new Thread(
+            () -> reap(started, outPump, errPump, err, specFile, failureFile, launch.classPath()), "mp4j-reaper-" + name);
         reaper.setDaemon(true);
         reaper.start();
         return this;
@@ -275,6 +282,10 @@ public final class ChildProcess
     {
         final HostedChild leased =
             HostedChild.lease(spec, this::ended, context.host(), context.session(), context.leaseTimeout());
+        if (context.output() != ChildOutput.inherit())
+        {
+            leased.output(outputLines(ChildOutput.Stream.OUT), outputLines(ChildOutput.Stream.ERR));
+        }
         hosted = leased;
         ProcessState.childStarted(this, this::isAlive);
         leased.watch();
@@ -358,7 +369,8 @@ public final class ChildProcess
 
     /**
      * The exception that escaped the child's target, with the child's stack trace, once the child has
-     * ended.
+     * ended; or a {@link ChildStartException} if its JVM ended before mp4j's code ran in it (the
+     * {@code java} launcher's error, such as a bad JVM option, is its cause).
      *
      * @return the remote exception, or empty if the child has not ended or its target did not throw.
      */
@@ -452,7 +464,8 @@ public final class ChildProcess
     }
 
     private void reap(
-        final Process started, final Thread out, final Thread err, final Path specFile, final Path failureFile)
+        final Process started, final Thread out, final Thread err, final OutputLines errLines, final Path specFile,
+        final Path failureFile, final String classPath)
     {
         boolean interrupted = false;
         int code;
@@ -472,10 +485,14 @@ public final class ChildProcess
             }
         }
 
+        // The bootstrap deletes the spec as soon as it has read it: a JVM that exits with the launcher's
+        // error code before that never ran mp4j's code (no main class, a bad option, an old java).
+        final boolean bootstrapRan = !Files.exists(specFile);
         RemoteException reported;
         try
         {
-            reported = readFailure(failureFile);
+            reported = bootstrapRan || code != LAUNCHER_FAILED_EXIT_CODE ? readFailure(failureFile) :
+                new ChildStartException(name, code, errLines.head(), classPath);
         }
         catch (final RuntimeException ex)
         {
@@ -520,9 +537,19 @@ public final class ChildProcess
             RemoteException.decode(bytes));
     }
 
-    private Thread pump(final InputStream from, final Supplier<PrintStream> to, final String stream)
+    private OutputLines outputLines(final ChildOutput.Stream stream)
     {
-        final Thread thread = new Thread(() -> OutputLines.copyAll(from, to), "mp4j-" + stream + '-' + name);
+        final ChildOutput output = context.output();
+        if (output == ChildOutput.inherit())
+        {
+            return new OutputLines(stream == ChildOutput.Stream.OUT ? () -> System.out : () -> System.err);
+        }
+        return new OutputLines(line -> output.line(name, stream, line));
+    }
+
+    private Thread pump(final InputStream from, final OutputLines to, final String stream)
+    {
+        final Thread thread = new Thread(() -> to.copyAll(from), "mp4j-" + stream + '-' + name);
         thread.setDaemon(true);
         thread.start();
         return thread;

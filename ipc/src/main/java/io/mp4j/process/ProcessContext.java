@@ -1,5 +1,6 @@
 package io.mp4j.process;
 
+import io.mp4j.process.internal.ChildClassPath;
 import io.mp4j.process.internal.ClassDataSharing;
 import io.mp4j.process.internal.JvmFlags;
 import io.mp4j.process.internal.LaunchSpec;
@@ -61,6 +62,7 @@ public final class ProcessContext
     private Session session;
     private String host;
     private Duration leaseTimeout;
+    private ChildOutput output;
     private boolean concluded;
 
     /**
@@ -111,7 +113,11 @@ public final class ProcessContext
     }
 
     /**
-     * Sets the classpath of children; default: this JVM's.
+     * Sets the classpath of children; default: what this JVM loaded, however it was launched: its
+     * {@code java.class.path}, then the jars and directories of the class loaders that hold the
+     * concluding thread's context classes and mp4j's (as under {@code mvn exec:java} or an IDE's
+     * classpath wrapper). Set it when mp4j's classes come from a jar nested in another jar (Spring
+     * Boot's executable jar): a child JVM could not read them, and {@link ChildProcess#start()} says so.
      *
      * @param classPath a classpath string.
      * @return this, for chaining.
@@ -131,6 +137,30 @@ public final class ProcessContext
     public String classPath()
     {
         return classPath;
+    }
+
+    /**
+     * Sets where children's standard output and error go; default {@link ChildOutput#inherit()}, this
+     * JVM's streams.
+     *
+     * @param output the handler, e.g. {@code ChildOutput.logger(System.getLogger("workers"))}.
+     * @return this, for chaining.
+     */
+    public ProcessContext output(final ChildOutput output)
+    {
+        checkNotConcluded();
+        this.output = Objects.requireNonNull(output, "output");
+        return this;
+    }
+
+    /**
+     * Where children's standard output and error go.
+     *
+     * @return the handler.
+     */
+    public ChildOutput output()
+    {
+        return output;
     }
 
     /**
@@ -340,12 +370,16 @@ public final class ProcessContext
         }
         if (classPath == null)
         {
-            classPath = System.getProperty("java.class.path");
+            classPath = ChildClassPath.derive();
         }
         if (jvmOptions == null)
         {
             final String configured = System.getProperty(CHILD_JVM_OPTIONS_PROPERTY, "").trim();
             jvmOptions = configured.isEmpty() ? List.of() : List.of(configured.split("\\s+"));
+        }
+        if (output == null)
+        {
+            output = ChildOutput.inherit();
         }
         if (leaseTimeout == null)
         {
@@ -386,6 +420,7 @@ public final class ProcessContext
         copy.classDataSharing = classDataSharing;
         copy.classDataDirectory = classDataDirectory;
         copy.session = session;
+        copy.output = output;
         return copy.conclude();
     }
 

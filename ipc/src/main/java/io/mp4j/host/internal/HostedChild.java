@@ -44,8 +44,8 @@ public final class HostedChild
     private final HostConnection host;
     private final PoolChannel channel;
     private final HostConnection.Lease lease;
-    private final OutputLines out = new OutputLines(() -> System.out);
-    private final OutputLines err = new OutputLines(() -> System.err);
+    private OutputLines out = new OutputLines(() -> System.out);
+    private OutputLines err = new OutputLines(() -> System.err);
     private final MessageHandler handler = this::onMessage;
     private volatile Waiter reaperWaiter;
     private volatile int signal;
@@ -114,6 +114,18 @@ public final class HostedChild
             host.close();
             throw ex;
         }
+    }
+
+    /**
+     * Sends the child's output elsewhere than this JVM's streams; before {@link #watch()}.
+     *
+     * @param out where its standard output goes.
+     * @param err where its standard error goes.
+     */
+    public void output(final OutputLines out, final OutputLines err)
+    {
+        this.out = out;
+        this.err = err;
     }
 
     /** Starts the reaper thread, which ends the child when its target or its worker ends. */

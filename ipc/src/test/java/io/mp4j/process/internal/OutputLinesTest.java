@@ -47,11 +47,44 @@ class OutputLinesTest
         final byte[] all = new byte[chunks * chunk.length];
         Arrays.fill(all, (byte)'#');
 
-        OutputLines.copyAll(new ByteArrayInputStream(all), () -> to);
+        new OutputLines(() -> to).copyAll(new ByteArrayInputStream(all));
 
         assertTrue(writes.size() >= 3, "written as it came: " + writes.size() + " writes");
         assertTrue(writes.stream().allMatch(piece -> piece.length() <= OutputLines.MAX_LINE_BYTES + chunk.length));
         assertEquals(new String(all, StandardCharsets.UTF_8) + '\n', String.join("", writes));
+    }
+
+    @Test
+    void shouldHandEachLineWithoutItsEndToAHandlerAndKeepTheHead()
+    {
+        final List<String> handled = new ArrayList<>();
+        final OutputLines lines = new OutputLines(line ->
+        {
+            if (line.equals("boom"))
+            {
+                throw new IllegalStateException("a handler that fails loses its line only");
+            }
+            handled.add(line);
+        });
+        final byte[] text = bytes("one\r\nboom\n\nlast");
+        lines.copy(text, 0, text.length);
+        lines.finish();
+
+        assertEquals(List.of("one", "", "last"), handled);
+        assertEquals("one\r\nboom\n\nlast", lines.head());
+    }
+
+    @Test
+    void shouldKeepOnlyTheFirstBytesAsTheHead()
+    {
+        final OutputLines lines = new OutputLines(() -> to);
+        final byte[] all = new byte[3 * OutputLines.HEAD_BYTES];
+        Arrays.fill(all, (byte)'x');
+        all[0] = 'E';
+        lines.copyAll(new ByteArrayInputStream(all));
+
+        assertEquals(OutputLines.HEAD_BYTES, lines.head().length());
+        assertTrue(lines.head().startsWith("Ex"));
     }
 
     private static byte[] bytes(final String text)

@@ -1,0 +1,271 @@
+package io.mp4j.process.internal;
+
+import io.mp4j.Mp4jException;
+import io.mp4j.session.Session;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.CodeSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+/**
+ * The classpath of a child JVM, derived from what this JVM really loaded rather than from
+ * {@code java.class.path} alone: under {@code mvn exec:java}, an IDE's classpath wrapper or an isolated
+ * test class loader, {@code java.class.path} names only a launcher and the application's classes come
+ * from a class loader of its own. The derived classpath is {@code java.class.path}, then the file URLs
+ * of every {@link URLClassLoader} between the application class loader and the loaders that hold the
+ * caller's and mp4j's classes, then the code sources of mp4j and Agrona if neither put them there.
+ * <p>
+ * {@link #checkBootstrap(String)} makes sure a classpath can load the child's bootstrap class before a
+ * JVM is started on it, following directories, jars, wildcards and the {@code Class-Path} of a
+ * manifest-only jar as the {@code java} launcher does.
+ */
+public final class ChildClassPath
+{
+    /** The class every spawned child JVM starts with. */
+    public static final String BOOTSTRAP_CLASS = "io.mp4j.process.internal.ChildMain";
+
+    private static final String BOOTSTRAP_RESOURCE = BOOTSTRAP_CLASS.replace('.', '/') + ".class";
+    private static final int MAX_MANIFEST_DEPTH = 8;
+    private static final Set<String> LOADS_BOOTSTRAP = ConcurrentHashMap.newKeySet();
+
+    private ChildClassPath()
+    {
+    }
+
+    /**
+     * The classpath that loads what this JVM loaded for the calling thread: its context class loader's
+     * and mp4j's.
+     *
+     * @return a classpath string, entries separated by {@link File#pathSeparator}.
+     */
+    public static String derive()
+    {
+        return derive(System.getProperty("java.class.path", ""),
+            Thread.currentThread().getContextClassLoader(), ChildClassPath.class.getClassLoader());
+    }
+
+    /**
+     * The classpath of {@code java.class.path} and the given class loaders.
+     *
+     * @param javaClassPath this JVM's {@code java.class.path}.
+     * @param loaders       class loaders whose classes children must load; null ones are skipped.
+     * @return a classpath string without repeated entries.
+     */
+    static String derive(final String javaClassPath, final ClassLoader... loaders)
+    {
+        // Keyed by absolute path, so that a relative java.class.path entry and a loader's URL meet.
+        final Map<String, String> entries = new LinkedHashMap<>();
+        for (final String entry : javaClassPath.split(File.pathSeparator))
+        {
+            add(entries, entry);
+        }
+        final ClassLoader application = ClassLoader.getSystemClassLoader();
+        for (final ClassLoader loader : loaders)
+        {
+            // Outermost first, as the class loaders delegate to their parents first.
+            final Deque<URLClassLoader> chain = new ArrayDeque<>();
+            for (ClassLoader current = loader; current != null && current != application; current = current.getParent())
+            {
+                if (current instanceof URLClassLoader)
+                {
+                    chain.push((URLClassLoader)current);
+                }
+            }
+            for (final URLClassLoader urlLoader : chain)
+            {
+                for (final URL url : urlLoader.getURLs())
+                {
+                    final Path path = fileOf(url);
+                    if (path != null)
+                    {
+                        add(entries, path.toString());
+                    }
+                }
+            }
+        }
+        for (final Class<?> anchor : List.of(ChildClassPath.class, Session.class, org.agrona.DirectBuffer.class))
+        {
+            final Path path = codeSource(anchor);
+            if (path != null)
+            {
+                add(entries, path.toString());
+            }
+        }
+        return String.join(File.pathSeparator, entries.values());
+    }
+
+    /**
+     * Checks that a child JVM started on a classpath can load its bootstrap class; a classpath that
+     * passes is remembered.
+     *
+     * @param classPath the child's classpath.
+     * @throws Mp4jException if it cannot, with the classpath and where this JVM loaded mp4j from.
+     */
+    public static void checkBootstrap(final String classPath)
+    {
+        if (LOADS_BOOTSTRAP.contains(classPath))
+        {
+            return;
+        }
+        final Set<Path> visited = new HashSet<>();
+        for (final String entry : classPath.split(File.pathSeparator))
+        {
+            if (holdsBootstrap(entry, null, visited, 0))
+            {
+                LOADS_BOOTSTRAP.add(classPath);
+                return;
+            }
+        }
+
+        final CodeSource source = ChildClassPath.class.getProtectionDomain().getCodeSource();
+        final String location = source == null || source.getLocation() == null ? "unknown" : source.getLocation().toString();
+        final boolean nested = codeSource(ChildClassPath.class) == null;
+        throw new Mp4jException("a child JVM cannot load mp4j's bootstrap class " + BOOTSTRAP_CLASS +
+            " from its classpath" + (nested ?
+                ": this JVM loaded mp4j from " + location + ", which a plain java launch cannot read (a jar " +
+                "nested in another jar, as in Spring Boot's executable jar?)" :
+                ": this JVM loaded mp4j from " + location) +
+            ". Give children a classpath that holds mp4j-ipc, mp4j-core, agrona and your classes with " +
+            "ProcessContext.classPath(...) (the system property java.class.path of a child). classPath=" + classPath);
+    }
+
+    private static boolean holdsBootstrap(
+        final String entry, final URI base, final Set<Path> visited, final int depth)
+    {
+        if (entry.isEmpty() || depth > MAX_MANIFEST_DEPTH)
+        {
+            return false;
+        }
+        try
+        {
+            if (base == null && (entry.equals("*") || entry.endsWith(File.separator + "*")))
+            {
+                return wildcardHoldsBootstrap(Paths.get(entry.substring(0, entry.length() - 1)), visited);
+            }
+            final Path path = base == null ? Paths.get(entry) : fileOf(base.resolve(entry).toURL());
+            if (path == null || !visited.add(path.toAbsolutePath().normalize()))
+            {
+                return false;
+            }
+            if (Files.isDirectory(path))
+            {
+                return Files.isRegularFile(path.resolve(BOOTSTRAP_RESOURCE));
+            }
+            if (!Files.isRegularFile(path))
+            {
+                return false;
+            }
+            try (JarFile jar = new JarFile(path.toFile(), false))
+            {
+                if (jar.getEntry(BOOTSTRAP_RESOURCE) != null)
+                {
+                    return true;
+                }
+                final Manifest manifest = jar.getManifest();
+                final String names = manifest == null ? null :
+                    manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+                if (names != null)
+                {
+                    final URI jarDirectory = path.toAbsolutePath().getParent().toUri();
+                    for (final String name : names.trim().split("\\s+"))
+                    {
+                        if (holdsBootstrap(name, jarDirectory, visited, depth + 1))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+        catch (final IOException | IllegalArgumentException ex)
+        {
+            return false; // the launcher skips what it cannot read
+        }
+    }
+
+    private static boolean wildcardHoldsBootstrap(final Path directory, final Set<Path> visited) throws IOException
+    {
+        if (!Files.isDirectory(directory))
+        {
+            return false;
+        }
+        final List<Path> jars = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory))
+        {
+            files.filter(file -> file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jar"))
+                .forEach(jars::add);
+        }
+        for (final Path jar : jars)
+        {
+            if (holdsBootstrap(jar.toString(), null, visited, 0))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void add(final Map<String, String> entries, final String entry)
+    {
+        if (entry.isEmpty())
+        {
+            return;
+        }
+        String key;
+        try
+        {
+            key = Paths.get(entry).toAbsolutePath().normalize().toString();
+        }
+        catch (final InvalidPathException ex)
+        {
+            key = entry; // not a path: passed on unchanged
+        }
+        entries.putIfAbsent(key, entry);
+    }
+
+    /** Where a class was loaded from, if that is a file or directory a plain launch can read. */
+    private static Path codeSource(final Class<?> type)
+    {
+        final CodeSource source = type.getProtectionDomain().getCodeSource();
+        return source == null || source.getLocation() == null ? null : fileOf(source.getLocation());
+    }
+
+    private static Path fileOf(final URL url)
+    {
+        if (!"file".equals(url.getProtocol()))
+        {
+            return null; // jar:, nested:, jrt:, http: … cannot go on a child's classpath
+        }
+        try
+        {
+            return Paths.get(url.toURI());
+        }
+        catch (final URISyntaxException | IllegalArgumentException ex)
+        {
+            return null;
+        }
+    }
+}

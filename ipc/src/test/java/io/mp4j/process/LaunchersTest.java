@@ -1,0 +1,189 @@
+package io.mp4j.process;
+
+import io.mp4j.Mp4jException;
+import io.mp4j.pool.Pool;
+import io.mp4j.pool.PoolContext;
+import io.mp4j.process.internal.ChildClassPath;
+import io.mp4j.process.internal.JvmFlags;
+import io.mp4j.test.NoLeaksExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Children start however the parent was launched, and a launch that cannot work says why, once: real
+ * parent JVMs started as {@code mvn exec:java} and a manifest-only classpath jar start them.
+ */
+@ExtendWith(NoLeaksExtension.class)
+class LaunchersTest
+{
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+    private static final String EXPECTED_MAP = "map=[2, 3, 4, 5, 6]";
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void shouldStartChildrenOfAnApplicationOnAnIsolatedClassLoaderAsUnderMvnExecJava() throws Exception
+    {
+        // The launcher alone on java.class.path, as plexus-classworlds is under mvn exec:java.
+        final String launcherClass = IsolatedLauncher.class.getName().replace('.', '/') + ".class";
+        final Path launcherDirectory = temp.resolve("launcher");
+        Files.createDirectories(launcherDirectory.resolve(launcherClass).getParent());
+        try (var in = IsolatedLauncher.class.getClassLoader().getResourceAsStream(launcherClass))
+        {
+            Files.copy(in, launcherDirectory.resolve(launcherClass));
+        }
+
+        final String output = run(launcherDirectory.toString(),
+            IsolatedLauncher.class.getName(), System.getProperty("java.class.path"), LaunchedMain.class.getName());
+
+        assertTrue(output.contains(EXPECTED_MAP), output);
+        assertTrue(output.contains("hello from the child"), output);
+        assertTrue(output.contains("child exitCode=0"), output);
+    }
+
+    @Test
+    void shouldStartChildrenOfAnApplicationOnAManifestOnlyClassPathJar() throws Exception
+    {
+        // As Surefire's booter jar and IDEs' classpath jars do: java.class.path is one jar naming the rest.
+        final Path pathing = temp.resolve("pathing.jar");
+        final Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH,
+            List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
+                .map(entry -> Paths.get(entry).toUri().toString())
+                .collect(Collectors.joining(" ")));
+        try (OutputStream out = Files.newOutputStream(pathing); JarOutputStream jar = new JarOutputStream(out, manifest))
+        {
+            jar.flush();
+        }
+
+        final String output = run(pathing.toString(), LaunchedMain.class.getName());
+
+        assertTrue(output.contains(EXPECTED_MAP), output);
+        assertTrue(output.contains("child exitCode=0"), output);
+    }
+
+    @Test
+    void shouldRefuseToStartAChildWhoseClassPathLacksMp4jBeforeAnythingIsWritten() throws IOException
+    {
+        final Path classes = Files.createDirectories(temp.resolve("classes"));
+        final ProcessContext context = new ProcessContext().classPath(classes.toString());
+        final ChildProcess child = new ChildProcess(context, () -> System.out.println("never"));
+
+        final Mp4jException refused = assertThrows(Mp4jException.class, child::start);
+
+        assertTrue(refused.getMessage().contains(ChildClassPath.BOOTSTRAP_CLASS), refused.getMessage());
+        assertTrue(refused.getMessage().contains("ProcessContext.classPath(...)"), refused.getMessage());
+        assertTrue(refused.getMessage().endsWith("classPath=" + classes), refused.getMessage());
+        assertThrows(IllegalStateException.class, child::pid, "not started");
+        try (var files = Files.list(context.conclude().session().directory()))
+        {
+            assertTrue(files.noneMatch(file -> file.getFileName().toString().startsWith("child")), "no spec left");
+        }
+    }
+
+    @Test
+    void shouldReportAChildWhoseJvmCannotStartAsSuch()
+    {
+        assertTimeoutPreemptively(LIMIT, () ->
+        {
+            final ProcessContext context = new ProcessContext().jvmOptions(List.of("-XX:+NoSuchOptionAnywhere"));
+            final ChildProcess child = new ChildProcess(context, () -> System.out.println("never")).start();
+            child.join();
+
+            assertEquals(1, child.exitCode().orElseThrow());
+            final ChildStartException failure = assertInstanceOf(ChildStartException.class, child.failure().orElseThrow());
+            assertTrue(failure.getMessage().startsWith("child JVM ended before mp4j's bootstrap ran: name=" + child.name()),
+                failure.getMessage());
+            assertTrue(failure.remoteMessage().contains("NoSuchOptionAnywhere"), failure.remoteMessage());
+        });
+    }
+
+    @Test
+    void shouldFailAPoolWhoseWorkersCannotStartOnceWithoutRetryingThem()
+    {
+        assertTimeoutPreemptively(LIMIT, () ->
+        {
+            final Queue<String> launcherErrors = new ConcurrentLinkedQueue<>();
+            final ProcessContext processes = new ProcessContext()
+                .jvmOptions(List.of("-XX:+NoSuchOptionAnywhere"))
+                .output((process, stream, line) ->
+                {
+                    if (line.contains("Could not create the Java Virtual Machine"))
+                    {
+                        launcherErrors.add(process);
+                    }
+                });
+            try (Pool pool = new Pool(new PoolContext().processes(2).processContext(processes)))
+            {
+                final ChildStartException failure = assertThrows(ChildStartException.class,
+                    () -> pool.map((Integer x) -> x + 1, List.of(1, 2, 3)));
+
+                assertTrue(failure.getMessage().contains("exitCode=1"), failure.getMessage());
+                assertTrue(failure.remoteMessage().contains("NoSuchOptionAnywhere"), failure.remoteMessage());
+                // Later calls fail at once with the same cause: no worker is started again.
+                assertThrows(ChildStartException.class, () -> pool.apply(() -> 1));
+            }
+            while (launcherErrors.size() < 2)
+            {
+                Thread.sleep(10); // the launchers' last lines are on their way
+            }
+            Thread.sleep(500); // a retried launch would have printed by now
+            assertEquals(2, launcherErrors.size(), "one launch per worker slot, no retries: " + launcherErrors);
+        });
+    }
+
+    /** Runs a JVM with mp4j's flags and the tests' lean options, and returns its output once it ends. */
+    private String run(final String classPath, final String... mainAndArgs) throws Exception
+    {
+        return assertTimeoutPreemptively(LIMIT, () ->
+        {
+            final List<String> command = new ArrayList<>();
+            command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(JvmFlags.required());
+            command.addAll(ProcessContext.defaultContext().jvmOptions());
+            command.add("-cp");
+            command.add(classPath);
+            command.addAll(List.of(mainAndArgs));
+            final Path log = temp.resolve("output.log");
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try
+            {
+                assertTrue(process.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS), "launched JVM ended");
+            }
+            finally
+            {
+                process.destroyForcibly();
+            }
+            final String output = Files.readString(log, StandardCharsets.UTF_8);
+            assertEquals(0, process.exitValue(), output);
+            return output;
+        });
+    }
+}

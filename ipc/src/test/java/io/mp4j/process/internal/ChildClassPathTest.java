@@ -1,0 +1,93 @@
+package io.mp4j.process.internal;
+
+import io.mp4j.Mp4jException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How a child's classpath is derived from what this JVM loaded, and checked before a launch. */
+class ChildClassPathTest
+{
+    @TempDir
+    Path temp;
+
+    @Test
+    void shouldAddTheJarsOfIsolatedClassLoadersAfterJavaClassPathOnce() throws IOException
+    {
+        final Path launcher = Files.createFile(temp.resolve("launcher.jar"));
+        final Path outer = Files.createDirectories(temp.resolve("outer"));
+        final Path app = Files.createDirectories(temp.resolve("app"));
+        try (URLClassLoader outerLoader = new URLClassLoader(new URL[]{outer.toUri().toURL()}, ClassLoader.getSystemClassLoader());
+             URLClassLoader appLoader = new URLClassLoader(
+                 new URL[]{app.toUri().toURL(), launcher.toUri().toURL()}, outerLoader))
+        {
+            final List<String> entries =
+                List.of(ChildClassPath.derive(launcher.toString(), appLoader, null).split(File.pathSeparator));
+
+            // as the loaders delegate: java.class.path, the outer loader, the inner one; the launcher once
+            assertEquals(List.of(launcher.toString(), outer.toString(), app.toString()), entries.subList(0, 3));
+            assertEquals(1, entries.stream().filter(entry -> entry.equals(launcher.toString())).count());
+            // mp4j's own code sources are there even though no loader above names them
+            assertTrue(entries.contains(codeSourceOf(ChildClassPath.class).toString()), entries.toString());
+        }
+    }
+
+    @Test
+    void shouldFindTheBootstrapThroughAManifestOnlyJarAsTheLauncherDoes() throws IOException
+    {
+        final Path pathing = temp.resolve("pathing.jar");
+        final Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH,
+            "missing.jar " + codeSourceOf(ChildClassPath.class).toUri());
+        try (OutputStream out = Files.newOutputStream(pathing); JarOutputStream jar = new JarOutputStream(out, manifest))
+        {
+            jar.flush();
+        }
+
+        assertDoesNotThrow(() -> ChildClassPath.checkBootstrap(pathing.toString()));
+    }
+
+    @Test
+    void shouldRefuseAClassPathWithoutMp4jNamingTheSettingAndTheClassPath() throws IOException
+    {
+        final Path empty = Files.createDirectories(temp.resolve("classes"));
+        final String classPath = empty + File.pathSeparator + temp.resolve("gone.jar") + File.pathSeparator + temp + "/*";
+
+        final Mp4jException refused = assertThrows(Mp4jException.class, () -> ChildClassPath.checkBootstrap(classPath));
+
+        assertTrue(refused.getMessage().contains("cannot load mp4j's bootstrap class " + ChildClassPath.BOOTSTRAP_CLASS),
+            refused.getMessage());
+        assertTrue(refused.getMessage().contains("ProcessContext.classPath(...)"), refused.getMessage());
+        assertTrue(refused.getMessage().endsWith("classPath=" + classPath), refused.getMessage());
+    }
+
+    private static Path codeSourceOf(final Class<?> type)
+    {
+        try
+        {
+            return Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        }
+        catch (final java.net.URISyntaxException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+}
