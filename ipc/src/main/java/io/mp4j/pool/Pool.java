@@ -168,13 +168,18 @@ public final class Pool implements ExecutorService, AutoCloseable
         return gather(function, toList(items), chunksize);
     }
 
-    @SuppressWarnings("unchecked")
     private <R> CompletableFuture<List<R>> gather(final PoolFunction<?, ?> function, final List<Object> all, final int chunksize)
+    {
+        return gather(function, all, chunksize, "map(items=" + all.size() + ", chunksize=" + chunksize + ')');
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R> CompletableFuture<List<R>> gather(
+        final PoolFunction<?, ?> function, final List<Object> all, final int chunksize, final String description)
     {
         final byte[] functionBytes = serializeFunction(function);
         final List<byte[]> chunks = chunk(all, chunksize);
-        final PoolCall.Gathering call = new PoolCall.Gathering(
-            callIds.incrementAndGet(), "map(items=" + all.size() + ", chunksize=" + chunksize + ')', functionBytes,
+        final PoolCall.Gathering call = new PoolCall.Gathering(callIds.incrementAndGet(), description, functionBytes,
             chunks.size());
         call.future.whenComplete((results, error) ->
         {
@@ -336,7 +341,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         final PoolFunction<Object, Object> function = ignored -> task.call();
         final List<Object> single = new ArrayList<>(1);
         single.add(null);
-        final CompletableFuture<List<Object>> call = gather(function, single, 1);
+        final CompletableFuture<List<Object>> call = gather(function, single, 1, "apply");
         final CompletableFuture<R> result = new CompletableFuture<>();
         call.whenComplete((results, error) ->
         {

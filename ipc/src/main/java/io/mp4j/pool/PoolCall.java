@@ -1,6 +1,7 @@
 package io.mp4j.pool;
 
 import io.mp4j.Mp4jException;
+import io.mp4j.RemoteException;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -49,12 +50,33 @@ abstract class PoolCall
     abstract boolean isDone();
 
     /**
-     * A call's failure as its caller's thread throws it: a {@link RuntimeException} as it is, anything
-     * else wrapped in an {@link Mp4jException}, since the pool's blocking methods declare no checked
-     * exceptions.
+     * A call's failure as its caller's thread throws it, made in that thread so that its stack trace
+     * shows the caller's code, as {@code CompletableFuture.join} does: a task's remote exception again
+     * with its remote cause, the pool's own failures (a crashed worker, a broken or terminated pool) of
+     * the same type with the engine's exception as cause. Other runtime exceptions are thrown as they
+     * are; anything else is wrapped in an {@link Mp4jException}, since the pool's blocking methods
+     * declare no checked exceptions.
      */
     static RuntimeException rethrowable(final Throwable cause)
     {
+        if (cause instanceof RemoteException)
+        {
+            return ((RemoteException)cause).rethrownHere();
+        }
+        if (cause instanceof WorkerCrashedException)
+        {
+            return new WorkerCrashedException(cause.getMessage(), cause);
+        }
+        if (cause instanceof CancellationException)
+        {
+            final CancellationException here = new CancellationException(cause.getMessage());
+            here.initCause(cause);
+            return here;
+        }
+        if (cause.getClass() == Mp4jException.class)
+        {
+            return new Mp4jException(cause.getMessage(), cause);
+        }
         if (cause instanceof RuntimeException)
         {
             return (RuntimeException)cause;

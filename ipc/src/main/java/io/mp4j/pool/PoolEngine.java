@@ -703,9 +703,13 @@ final class PoolEngine
                 }
                 else
                 {
-                    task.call.fail(new RemoteException("pool task failed: call=" + task.call.description +
-                        " task=" + index + " worker=" + slot.worker.name() + " pid=" + slot.worker.pid(),
-                        RemoteException.decode(payload)));
+                    final RemoteException failure = new RemoteException("pool task failed: call=" +
+                        task.call.description + " task=" + index + " worker=" + slot.worker.name() +
+                        " pid=" + slot.worker.pid(), RemoteException.decode(payload));
+                    // The engine thread's frames tell a caller nothing: the caller's thread throws it again
+                    // with its own (a future's get and join wrap it in an exception made there).
+                    failure.setStackTrace(new StackTraceElement[0]);
+                    task.call.fail(failure);
                 }
                 if (task.call.isDone())
                 {

@@ -372,11 +372,14 @@ public final class ChildProcess
      * ended; or a {@link ChildStartException} if its JVM ended before mp4j's code ran in it (the
      * {@code java} launcher's error, such as a bad JVM option, is its cause).
      *
-     * @return the remote exception, or empty if the child has not ended or its target did not throw.
+     * @return the remote exception, its stack trace the caller's and its cause the remote one; empty if the
+     *         child has not ended or its target did not throw.
      */
     public Optional<RemoteException> failure()
     {
-        return Optional.ofNullable(failure);
+        // Made again here: the reaper thread's frames tell nothing, the caller's show who asked.
+        final RemoteException reported = failure;
+        return reported == null ? Optional.empty() : Optional.of(reported.rethrownHere());
     }
 
     /**
