@@ -180,7 +180,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         final byte[] functionBytes = serializeFunction(function);
         final List<byte[]> chunks = chunk(all, chunksize);
         final PoolCall.Gathering call = new PoolCall.Gathering(callIds.incrementAndGet(), description, functionBytes,
-            chunks.size());
+            chunks.size(), all.size());
         call.future.whenComplete((results, error) ->
         {
             if (error instanceof CancellationException || error instanceof TimeoutException)
@@ -380,7 +380,7 @@ public final class Pool implements ExecutorService, AutoCloseable
     public <R> List<R> resume(final JournaledCall call)
     {
         final PoolCall.Gathering resumed = new PoolCall.Gathering(
-            callIds.incrementAndGet(), "resume of " + call.description(), call.function(), call.taskCount());
+            callIds.incrementAndGet(), "resume of " + call.description(), call.function(), call.taskCount(), -1);
         resumed.journalRunId = call.runId();
         resumed.journalCallId = call.callId();
         resumed.journaled = true;

@@ -21,6 +21,14 @@ abstract class PoolCall
     final String description;
     final byte[] function;
     final int taskCount;
+    /** How many items the call has; -1 if unknown (a resumed call), which reports no progress. */
+    final long itemCount;
+    /** When the call was made, for progress reports. */
+    final long submittedNanos = System.nanoTime();
+    /** Items whose results are in; the engine thread's. */
+    long itemsDone;
+    /** When progress was last reported; the engine thread's. */
+    long lastReportNanos = submittedNanos;
 
     /** The pool run under which a journal records this call; a resumed call keeps its original one. */
     long journalRunId;
@@ -31,12 +39,13 @@ abstract class PoolCall
     /** Whether this pool journals the call's tasks as they are accepted (not for a resumed call). */
     boolean journalingTasks;
 
-    PoolCall(final long id, final String description, final byte[] function, final int taskCount)
+    PoolCall(final long id, final String description, final byte[] function, final int taskCount, final long itemCount)
     {
         this.id = id;
         this.description = description;
         this.function = function;
         this.taskCount = taskCount;
+        this.itemCount = itemCount;
         this.journalCallId = id;
     }
 
@@ -91,9 +100,10 @@ abstract class PoolCall
         private final List<?>[] chunks;
         private int remaining;
 
-        Gathering(final long id, final String description, final byte[] function, final int taskCount)
+        Gathering(
+            final long id, final String description, final byte[] function, final int taskCount, final long itemCount)
         {
-            super(id, description, function, taskCount);
+            super(id, description, function, taskCount, itemCount);
             this.chunks = new List<?>[taskCount];
             this.remaining = taskCount;
             if (taskCount == 0)
@@ -142,17 +152,15 @@ abstract class PoolCall
         private int nextChunk;
         private int positionInChunk;
         private int delivered;
-        private final int itemCount;
         private Throwable failure;
 
         Streaming(
             final long id, final String description, final byte[] function, final int taskCount,
             final int itemCount, final boolean ordered)
         {
-            super(id, description, function, taskCount);
+            super(id, description, function, taskCount, itemCount);
             this.ordered = ordered;
             this.chunks = new List<?>[taskCount];
-            this.itemCount = itemCount;
         }
 
         @Override
