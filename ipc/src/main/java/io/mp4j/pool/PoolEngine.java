@@ -659,10 +659,19 @@ final class PoolEngine
         }
         for (final WorkerSlot slot : workers)
         {
-            if (!slot.worker.awaitRelease(context.stopTimeout()))
+            final PoolWorkerProcess worker = slot.worker;
+            if (worker.awaitRelease(context.stopTimeout()))
             {
-                slot.worker.kill();
-                slot.worker.onExit().join();
+                Log.POOL.log(Level.DEBUG, () -> "worker stopped: pool=" + poolName + " slot=" + slot.index + " worker=" +
+                    worker.name() + " pid=" + worker.pid());
+            }
+            else
+            {
+                Log.POOL.log(Level.WARNING, () -> "worker killed, it did not stop in time: pool=" + poolName + " slot=" +
+                    slot.index + " worker=" + worker.name() + " pid=" + worker.pid() + " stopTimeout=" +
+                    context.stopTimeout());
+                worker.kill();
+                worker.onExit().join();
             }
         }
     }
