@@ -4,7 +4,7 @@
  */
 module io.mp4j.core
 {
-    requires transitive org.agrona;
+    requires transitive org.agrona.core;
 
     exports io.mp4j;
     exports io.mp4j.codec;

@@ -640,7 +640,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         }
         catch (final Mp4jException refused)
         {
-            guardBody.putLongRelease(JOURNAL_OFFSET, NONE);
+            guardBody.putLongOrdered(JOURNAL_OFFSET, NONE);
             throw refused;
         }
         catch (final RuntimeException | Error ex)
@@ -648,7 +648,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
             guardBody.putIntVolatile(RECOVERING_OFFSET, 1);
             throw ex;
         }
-        guardBody.putLongRelease(JOURNAL_OFFSET, NONE);
+        guardBody.putLongOrdered(JOURNAL_OFFSET, NONE);
         return previous;
     }
 
@@ -672,7 +672,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         guardBody.putInt(KEY_LENGTH_OFFSET, keyLength);
         guardBody.putInt(VALUE_LENGTH_OFFSET, valueLength);
         guardBody.putInt(REDO_ATTEMPTS_OFFSET, 0);
-        guardBody.putLongRelease(JOURNAL_OFFSET, kind);
+        guardBody.putLongOrdered(JOURNAL_OFFSET, kind);
     }
 
     private byte[] apply(final long kind, final byte[] key, final byte[] value)
@@ -737,9 +737,9 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
             {
                 // The dead process's change could not be made (the dict was full): it fails as it would have.
             }
-            guardBody.putLongRelease(JOURNAL_OFFSET, NONE);
+            guardBody.putLongOrdered(JOURNAL_OFFSET, NONE);
         }
-        guardBody.putIntRelease(RECOVERING_OFFSET, 0);
+        guardBody.putIntOrdered(RECOVERING_OFFSET, 0);
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * The JVM flags a child JVM needs: the main artifact's (Agrona's module export), and those of each other
+ * The JVM flags a child JVM needs: the main artifact's (none today), and those of each other
  * mp4j artifact that this JVM or the child's classpath holds (Chronicle's exports, opens and analytics
  * switch for mp4j-chronicle), so that a worker host's workers get Chronicle's flags when the application
  * classpath handed to the host brings it. The lists are kept once, in the parent pom, and reach this
