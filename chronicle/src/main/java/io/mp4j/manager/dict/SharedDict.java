@@ -5,6 +5,7 @@ import io.mp4j.Mp4jException;
 import io.mp4j.RegionMissingException;
 import io.mp4j.WaitStrategy;
 import io.mp4j.chronicle.internal.ChronicleDefaults;
+import io.mp4j.chronicle.internal.ChronicleFlags;
 import io.mp4j.chronicle.internal.ChronicleMapPrecompiler;
 import io.mp4j.chronicle.internal.ChronicleMapRecovery;
 import io.mp4j.chronicle.internal.DictDescriptor;
@@ -99,6 +100,8 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     private static final String TIERS_EXHAUSTED = "extra segment tier";
     /** What an {@link #update} remapping returns to leave the entry as it is. */
     private static final Object UNCHANGED = new Object();
+    /** What this is called in the message of a JVM that lacks Chronicle's flags. */
+    private static final String FEATURE = "SharedDict (Manager.dict())";
 
     private final String name;
     private final String file;
@@ -140,6 +143,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
             throw new IllegalArgumentException("a dict expects at least one entry: name=" + name +
                 " expectedEntries=" + expectedEntries);
         }
+        ChronicleFlags.require(FEATURE);
         final Region guard = Region.create(session, name, RegionKind.DICT, DictDescriptor.BODY_LENGTH);
         final Path file = session.file(name + ".cmap");
         try
@@ -489,6 +493,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     private void readObject(final ObjectInputStream in) throws IOException, ClassNotFoundException
     {
         in.defaultReadObject();
+        ChronicleFlags.require(FEATURE);
         final Region region;
         try
         {

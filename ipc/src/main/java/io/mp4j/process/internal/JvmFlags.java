@@ -26,7 +26,7 @@ import java.util.zip.ZipFile;
  * handed to the host brings it. A child on Java 24 or later also gets the switch that lets Agrona use
  * {@code sun.misc.Unsafe}'s memory access without a warning. The lists are kept once, in the parent pom, and
  * reach this class through a filtered resource per artifact; child launches and benchmark forks use them
- * from here.
+ * from here, and {@link JvmFlagCheck} checks this JVM's own against them.
  */
 public final class JvmFlags
 {
