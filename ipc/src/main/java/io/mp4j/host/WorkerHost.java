@@ -96,7 +96,7 @@ public final class WorkerHost implements AutoCloseable
         buffer.putLong(HOST_PID_OFFSET, self.pid());
         buffer.putLong(HOST_START_OFFSET, self.startEpochMilli());
         buffer.putInt(WORKER_COUNT_OFFSET, workerCount);
-        buffer.putIntRelease(HOST_STATE_OFFSET, HOST_RUNNING);
+        buffer.putIntOrdered(HOST_STATE_OFFSET, HOST_RUNNING);
 
         this.workers = new ChildProcess[workerCount];
         this.claimSeenAt = new long[workerCount];
@@ -264,7 +264,7 @@ public final class WorkerHost implements AutoCloseable
             return;
         }
         closing = true;
-        buffer.putIntRelease(HOST_STATE_OFFSET, HOST_STOPPING);
+        buffer.putIntOrdered(HOST_STATE_OFFSET, HOST_STOPPING);
         monitor.interrupt();
 
         for (final ChildProcess worker : workers)
@@ -317,7 +317,7 @@ public final class WorkerHost implements AutoCloseable
     {
         final int base = HostDescriptor.slotOffset(slot);
         buffer.putLong(base + WORKER_PID_OFFSET, 0);
-        buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, STARTING));
+        buffer.putLongOrdered(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, STARTING));
         workers[slot] = new ChildProcess(processContext, new HostWorkerTarget(slot, waitStrategy))
             .name("HostWorker-" + name + '-' + slot)
             .daemon(true)
@@ -370,7 +370,7 @@ public final class WorkerHost implements AutoCloseable
         {
             return false;
         }
-        buffer.putLongRelease(HostDescriptor.slotOffset(slot) + EXIT_WORD_OFFSET,
+        buffer.putLongOrdered(HostDescriptor.slotOffset(slot) + EXIT_WORD_OFFSET,
             HostDescriptor.exitWord(worker.pid(), exitCode.getAsInt()));
         return true;
     }

@@ -42,12 +42,14 @@ public final class ProcessContext
 
     /**
      * Options of this JVM that a child must not inherit: debuggers and agents would clash on ports,
-     * archive dumping is a one-off, and the session is set per child.
+     * archive dumping is a one-off, the session is set per child, and so is the unsafe memory access
+     * switch, which a {@code java} older than 23 refuses (JvmFlags gives it to children on 24 or later).
      */
     private static final List<String> NOT_INHERITED = List.of(
         "-agentlib:", "-agentpath:", "-javaagent:", "-Xdebug", "-Xrunjdwp", "-Xshare:dump",
         "-XX:ArchiveClassesAtExit", "-XX:SharedArchiveFile", "-XX:Flags", "-XX:VMOptionsFile",
-        "-D" + Session.CURRENT_PROPERTY + '=', "-Djdk.module.main", "-Dsun.java.command");
+        "-D" + Session.CURRENT_PROPERTY + '=', "-Djdk.module.main", "-Dsun.java.command",
+        "--sun-misc-unsafe-memory-access");
 
     private static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -451,7 +453,7 @@ public final class ProcessContext
         {
             options.addAll(inheritableOptions());
         }
-        options.addAll(JvmFlags.forClassPath(classPath));
+        options.addAll(JvmFlags.forChild(javaExecutable, classPath));
         options.addAll(jvmOptions);
         return new LaunchSpec(
             javaExecutable, classPath, List.copyOf(options), classDataSharing, classDataDirectory, session());

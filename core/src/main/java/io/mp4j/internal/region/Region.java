@@ -130,7 +130,7 @@ public final class Region implements AutoCloseable
             header.putLong(CREATOR_PID_OFFSET, self.pid());
             header.putLong(CREATOR_START_OFFSET, self.startEpochMilli());
             header.putLong(CREATION_TIME_OFFSET, System.currentTimeMillis());
-            header.putIntRelease(MAGIC_OFFSET, MAGIC);
+            header.putIntOrdered(MAGIC_OFFSET, MAGIC);
 
             // link(2) is atomic and fails if the name exists: attachers see the whole file or none.
             Files.createLink(file, temporary);

@@ -164,7 +164,7 @@ public final class HostConnection implements AutoCloseable
                     final long number = buffer.getAndAddLong(base + LEASE_COUNT_OFFSET, 1) + 1;
                     final ProcessIdentity worker = new ProcessIdentity(
                         buffer.getLong(base + WORKER_PID_OFFSET), buffer.getLong(base + WORKER_START_OFFSET));
-                    buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(self.pid(), LEASED));
+                    buffer.putLongOrdered(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(self.pid(), LEASED));
                     control.waitBoard().ring(WaitBoard.tagFor(base + LEASE_WORD_OFFSET));
                     buffer.getAndAddLong(LEASES_GRANTED_OFFSET, 1);
                     return new Lease(slot, worker, number);

@@ -51,7 +51,7 @@ public record HostWorkerMain(int slot, WaitStrategy waitStrategy)
             final ProcessIdentity self = ProcessIdentity.current();
             buffer.putLong(base + WORKER_PID_OFFSET, self.pid());
             buffer.putLong(base + WORKER_START_OFFSET, self.startEpochMilli());
-            buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, FREE));
+            buffer.putLongOrdered(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, FREE));
             control.waitBoard().ring(HostDescriptor.WORKER_FREED_TAG);
 
             final Waiter waiter = Waiter.begin(
@@ -70,11 +70,11 @@ public record HostWorkerMain(int slot, WaitStrategy waitStrategy)
                     if (serveLease(buffer, base))
                     {
                         // Not leasable while this JVM exits; the host sees the exit and starts another.
-                        buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, STARTING));
+                        buffer.putLongOrdered(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, STARTING));
                         haltIfExitHangs();
                         return;
                     }
-                    buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, FREE));
+                    buffer.putLongOrdered(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, FREE));
                     control.waitBoard().ring(HostDescriptor.WORKER_FREED_TAG);
                 }
             }
