@@ -228,6 +228,8 @@ public final class ChildProcess
      *                                          timeout; the child is not started and may be started again.
      * @throws Mp4jException                    if the JVM cannot be started, or no worker host of the
      *                                          context's name is running.
+     * @throws io.mp4j.host.ClassPathMismatchException if the host's workers run another classpath than
+     *                                          the context's and none could be had on it.
      */
     public synchronized ChildProcess start()
     {
@@ -273,8 +275,7 @@ public final class ChildProcess
 
     private ChildProcess startHosted(final ChildSpec spec)
     {
-        final HostedChild leased =
-            HostedChild.lease(spec, this::ended, context.host(), context.session(), context.leaseTimeout());
+        final HostedChild leased = HostedChild.lease(spec, this::ended, context);
         hosted = leased;
         ProcessState.childStarted(this, this::isAlive);
         leased.watch();
