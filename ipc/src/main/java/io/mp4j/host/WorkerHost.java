@@ -167,8 +167,9 @@ public final class WorkerHost implements AutoCloseable
      *
      * @param name           the host's name: letters, digits, {@code . _ -}.
      * @param workerCount    how many warm worker JVMs.
-     * @param processContext how workers are started (their classpath must hold the clients' classes); it
-     *                       must not name a host itself.
+     * @param processContext how workers are started: the clients' classpath, ideally, since a client on
+     *                       another has the workers it leases restarted on its own; it must not name a
+     *                       host itself.
      * @return the running host.
      * @throws Mp4jException if a host of that name is already running.
      */
