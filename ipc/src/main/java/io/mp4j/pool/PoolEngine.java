@@ -82,12 +82,17 @@ final class PoolEngine
         this.poolName = "pool-" + ProcessHandle.current().pid() + '-' + POOL_COUNTER.incrementAndGet();
         this.initializer = this.context.initializer() == null ? null :
             JavaSerialization.serialize(new WorkerInitializer(this.context.initializer()), "pool initializer");
-        this.host = this.context.host() == null ? null : HostConnection.connect(this.context.host());
+        this.host = this.context.host() == null ? null :
+            HostConnection.connect(this.context.host(), this.context.processContext());
         final int processes = this.context.processes() > 0 ? this.context.processes() :
             host != null ? host.workerCount() : Multiprocessing.cpuCount();
         this.workers = new WorkerSlot[processes];
         try
         {
+            if (host != null)
+            {
+                host.reserve(workers.length); // restarts on this pool's classpath run side by side
+            }
             for (int i = 0; i < workers.length; i++)
             {
                 workers[i] = new WorkerSlot(i);

@@ -230,6 +230,8 @@ public final class ChildProcess
      * @throws Mp4jException                    if the JVM cannot be started, its classpath cannot load
      *                                          mp4j's bootstrap class (the message says why), or no
      *                                          worker host of the context's name is running.
+     * @throws io.mp4j.host.ClassPathMismatchException if the host's workers run another classpath than
+     *                                          the context's and none could be had on it.
      */
     public synchronized ChildProcess start()
     {
@@ -280,8 +282,7 @@ public final class ChildProcess
 
     private ChildProcess startHosted(final ChildSpec spec)
     {
-        final HostedChild leased =
-            HostedChild.lease(spec, this::ended, context.host(), context.session(), context.leaseTimeout());
+        final HostedChild leased = HostedChild.lease(spec, this::ended, context);
         if (context.output() != ChildOutput.inherit())
         {
             leased.output(outputLines(ChildOutput.Stream.OUT), outputLines(ChildOutput.Stream.ERR));
