@@ -4,7 +4,9 @@
  */
 module io.mp4j.core
 {
-    requires transitive org.agrona;
+    requires transitive org.agrona.core;
+    // Agrona 1.x reaches memory through sun.misc.Unsafe; on the module path nothing else brings its module.
+    requires jdk.unsupported;
 
     exports io.mp4j;
     exports io.mp4j.codec;

@@ -26,6 +26,7 @@ public class RemoteException extends Mp4jException
     private static final int MAGIC = 0x4D50_4558; // "MPEX"
     private static final int MAX_CAUSES = 32;
 
+    private final String context;
     private final String remoteClassName;
     private final String remoteMessage;
 
@@ -38,8 +39,33 @@ public class RemoteException extends Mp4jException
     public RemoteException(final String context, final RemoteThrowable remote)
     {
         super(context + ": " + remote, remote);
+        this.context = context;
         this.remoteClassName = remote.className();
         this.remoteMessage = remote.getMessage();
+    }
+
+    /**
+     * A copy of another remote exception, whose stack trace is where the copy is made.
+     *
+     * @param original the exception to copy: same message, same remote cause.
+     */
+    protected RemoteException(final RemoteException original)
+    {
+        this(original.context, (RemoteThrowable)original.getCause());
+    }
+
+    /**
+     * This exception as it is thrown again in the calling thread, as {@code CompletableFuture.join} wraps
+     * a failure in a {@code CompletionException}: the same message and remote cause, with the stack
+     * trace of the caller, so that it shows which call in the caller's code failed. mp4j throws failures
+     * that another thread received (a pool's engine, a child's reaper) this way. A subclass overrides it
+     * to keep its type.
+     *
+     * @return a new exception of this type, its stack trace the caller's.
+     */
+    public RemoteException rethrownHere()
+    {
+        return new RemoteException(this);
     }
 
     /**

@@ -277,6 +277,9 @@ public final class Doorbell
         {
             this.dir = dir;
             this.usable = bellFile(dir, PID, MAX_INDEX).toString().length() <= MAX_SOCKET_PATH;
+            // Run once on the empty map, so that the classes closing needs are loaded while the class loader
+            // that loaded mp4j is open: mvn exec:java closes it before the JVM exits and this closes.
+            closeConnections();
         }
 
         /**
@@ -426,6 +429,11 @@ public final class Doorbell
                 idle.clear();
             }
             bells.forEach(Doorbell::close);
+            closeConnections();
+        }
+
+        private void closeConnections()
+        {
             synchronized (connections)
             {
                 connections.values().forEach(Doorbell::closeQuietly);

@@ -48,7 +48,8 @@ public final class ShutdownSequence
 
         if (!hookInstalled)
         {
-            Runtime.getRuntime().addShutdownHook(new Thread(ShutdownSequence::runAll, "mp4j-shutdown"));
+            // In the root group: a launcher may destroy the caller's group before the JVM exits.
+            Runtime.getRuntime().addShutdownHook(new Thread(Threads.rootGroup(), ShutdownSequence::runAll, "mp4j-shutdown"));
             hookInstalled = true;
         }
 

@@ -4,11 +4,13 @@ import io.mp4j.Mp4jException;
 import io.mp4j.SessionMissingException;
 import io.mp4j.internal.Doorbell;
 import io.mp4j.internal.FileTrees;
+import io.mp4j.internal.Log;
 import io.mp4j.internal.ProcessIdentity;
 import io.mp4j.internal.ShutdownSequence;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -199,6 +201,8 @@ public final class Session implements AutoCloseable
                     {
                         FileTrees.delete(entry);
                         removed++;
+                        Log.SESSION.log(Level.INFO, () -> "stale session removed, its owner is gone: dir=" + entry +
+                            " ownerPid=" + owner.pid());
                     }
                 }
             }

@@ -92,7 +92,8 @@ public final class SharedDouble extends SharedMemoryHandle implements Serializab
      */
     public double getAcquire()
     {
-        return Double.longBitsToDouble(buffer.getLongAcquire(VALUE_OFFSET));
+        // Agrona 1.x has no acquire load; a volatile load is at least as strong (the same load on x86).
+        return Double.longBitsToDouble(buffer.getLongVolatile(VALUE_OFFSET));
     }
 
     /**
@@ -122,7 +123,7 @@ public final class SharedDouble extends SharedMemoryHandle implements Serializab
      */
     public void setRelease(final double value)
     {
-        buffer.putLongRelease(VALUE_OFFSET, Double.doubleToRawLongBits(value));
+        buffer.putLongOrdered(VALUE_OFFSET, Double.doubleToRawLongBits(value));
     }
 
     /**

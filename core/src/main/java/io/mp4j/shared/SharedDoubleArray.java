@@ -130,7 +130,7 @@ public final class SharedDoubleArray extends SharedArrayHandle implements Serial
      */
     public void setRelease(final int index, final double value)
     {
-        buffer.putLongRelease(offset(index), Double.doubleToRawLongBits(value));
+        buffer.putLongOrdered(offset(index), Double.doubleToRawLongBits(value));
     }
 
     /**

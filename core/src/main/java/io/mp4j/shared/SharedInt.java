@@ -92,7 +92,8 @@ public final class SharedInt extends SharedMemoryHandle implements Serializable,
      */
     public int getAcquire()
     {
-        return buffer.getIntAcquire(VALUE_OFFSET);
+        // Agrona 1.x has no acquire load; a volatile load is at least as strong (the same load on x86).
+        return buffer.getIntVolatile(VALUE_OFFSET);
     }
 
     /**
@@ -122,7 +123,7 @@ public final class SharedInt extends SharedMemoryHandle implements Serializable,
      */
     public void setRelease(final int value)
     {
-        buffer.putIntRelease(VALUE_OFFSET, value);
+        buffer.putIntOrdered(VALUE_OFFSET, value);
     }
 
     /**
@@ -132,7 +133,7 @@ public final class SharedInt extends SharedMemoryHandle implements Serializable,
      */
     public void lazySet(final int value)
     {
-        buffer.putIntRelease(VALUE_OFFSET, value);
+        buffer.putIntOrdered(VALUE_OFFSET, value);
     }
 
     /**
@@ -167,7 +168,16 @@ public final class SharedInt extends SharedMemoryHandle implements Serializable,
      */
     public int compareAndExchange(final int expected, final int update)
     {
-        return buffer.compareAndExchangeInt(VALUE_OFFSET, expected, update);
+        // Agrona 1.x has no compare-and-exchange: a failed exchange returns a value read with volatile
+        // semantics, as a failed compareAndExchange would; a change between that read and the CAS retries.
+        while (true)
+        {
+            final int witness = buffer.getIntVolatile(VALUE_OFFSET);
+            if (witness != expected || buffer.compareAndSetInt(VALUE_OFFSET, expected, update))
+            {
+                return witness;
+            }
+        }
     }
 
     /**

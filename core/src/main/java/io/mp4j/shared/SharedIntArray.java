@@ -130,7 +130,7 @@ public final class SharedIntArray extends SharedArrayHandle implements Serializa
      */
     public void setRelease(final int index, final int value)
     {
-        buffer.putIntRelease(offset(index), value);
+        buffer.putIntOrdered(offset(index), value);
     }
 
     /**

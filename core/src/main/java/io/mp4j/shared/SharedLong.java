@@ -92,7 +92,8 @@ public final class SharedLong extends SharedMemoryHandle implements Serializable
      */
     public long getAcquire()
     {
-        return buffer.getLongAcquire(VALUE_OFFSET);
+        // Agrona 1.x has no acquire load; a volatile load is at least as strong (the same load on x86).
+        return buffer.getLongVolatile(VALUE_OFFSET);
     }
 
     /**
@@ -122,7 +123,7 @@ public final class SharedLong extends SharedMemoryHandle implements Serializable
      */
     public void setRelease(final long value)
     {
-        buffer.putLongRelease(VALUE_OFFSET, value);
+        buffer.putLongOrdered(VALUE_OFFSET, value);
     }
 
     /**
@@ -132,7 +133,7 @@ public final class SharedLong extends SharedMemoryHandle implements Serializable
      */
     public void lazySet(final long value)
     {
-        buffer.putLongRelease(VALUE_OFFSET, value);
+        buffer.putLongOrdered(VALUE_OFFSET, value);
     }
 
     /**
@@ -167,7 +168,16 @@ public final class SharedLong extends SharedMemoryHandle implements Serializable
      */
     public long compareAndExchange(final long expected, final long update)
     {
-        return buffer.compareAndExchangeLong(VALUE_OFFSET, expected, update);
+        // Agrona 1.x has no compare-and-exchange: a failed exchange returns a value read with volatile
+        // semantics, as a failed compareAndExchange would; a change between that read and the CAS retries.
+        while (true)
+        {
+            final long witness = buffer.getLongVolatile(VALUE_OFFSET);
+            if (witness != expected || buffer.compareAndSetLong(VALUE_OFFSET, expected, update))
+            {
+                return witness;
+            }
+        }
     }
 
     /**

@@ -130,7 +130,7 @@ public final class SharedLongArray extends SharedArrayHandle implements Serializ
      */
     public void setRelease(final int index, final long value)
     {
-        buffer.putLongRelease(offset(index), value);
+        buffer.putLongOrdered(offset(index), value);
     }
 
     /**

@@ -51,7 +51,7 @@ abstract class SharedMemoryHandle
         final String prefix = kind == RegionKind.ARRAY ? "array" : "value";
         final Region region = RegionCache.create(session, session.uniqueName(prefix), kind, bodyLength);
         region.body().putInt(ValueDescriptor.FLAGS_OFFSET, locked ? ValueDescriptor.FLAG_LOCKED : 0);
-        region.body().putIntRelease(ValueDescriptor.TYPE_OFFSET, type);
+        region.body().putIntOrdered(ValueDescriptor.TYPE_OFFSET, type);
         return region;
     }
 

@@ -84,7 +84,7 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
             buffer.putInt(descriptor + DATA_OFFSET, dataOffset);
             dataOffset += capacity;
         }
-        buffer.putIntRelease(COUNT_OFFSET, items.size());
+        buffer.putIntOrdered(COUNT_OFFSET, items.size());
         final ShareableList list = new ShareableList(block);
         for (int i = 0; i < items.size(); i++)
         {

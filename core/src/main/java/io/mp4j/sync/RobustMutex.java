@@ -153,7 +153,7 @@ final class RobustMutex
         if (buffer.getLong(ownerStartForOffset) != self || buffer.getLong(ownerStartOffset) != START)
         {
             buffer.putLong(ownerStartOffset, START);
-            buffer.putLongRelease(ownerStartForOffset, self);
+            buffer.putLongOrdered(ownerStartForOffset, self);
         }
     }
 
@@ -187,7 +187,7 @@ final class RobustMutex
             // A thread of this process: threads that die holding a lock are not recovered, as in the JDK.
             return true;
         }
-        if (buffer.getLongAcquire(ownerStartForOffset) == owner)
+        if (buffer.getLongVolatile(ownerStartForOffset) == owner)
         {
             final long start = buffer.getLong(ownerStartOffset);
             return new ProcessIdentity(pid, start).isAlive();
@@ -225,7 +225,7 @@ final class RobustMutex
             buffer.putInt(ownerDiedOffset, 0);
         }
         buffer.putInt(holdsOffset, 0);
-        buffer.putLongRelease(ownerOffset, 0);
+        buffer.putLongOrdered(ownerOffset, 0);
         board.ring(tag);
     }
 

@@ -57,7 +57,7 @@ record SyncHandle(String file, RegionKind kind, int offset, int type, WaitStrate
         final String prefix = SyncDescriptor.typeName(type).substring("Shared".length()).toLowerCase(java.util.Locale.ROOT);
         final Region region = RegionCache.create(
             session, session.uniqueName(prefix), RegionKind.SYNC, SyncDescriptor.typeLength(type));
-        region.body().putIntRelease(SyncDescriptor.TYPE_OFFSET, type);
+        region.body().putIntOrdered(SyncDescriptor.TYPE_OFFSET, type);
         return region;
     }
 

@@ -133,7 +133,7 @@ public final class Connection implements AutoCloseable, Serializable
     static Connection created(final Region region, final int end, final WaitStrategy waitStrategy)
     {
         final Connection connection = new Connection(region, end, waitStrategy);
-        region.body().putLongRelease(connection.endOffset + HOLDER_TAG_OFFSET, ProcessTag.current());
+        region.body().putLongOrdered(connection.endOffset + HOLDER_TAG_OFFSET, ProcessTag.current());
         synchronized (Connection.class)
         {
             ATTACHED.put(key(region.file(), end), connection);
@@ -167,7 +167,7 @@ public final class Connection implements AutoCloseable, Serializable
 
             // The holder is written before the transfer is counted done, so that a peer that sees no
             // transfer in flight also sees the new holder.
-            connection.body.putLongRelease(connection.endOffset + HOLDER_TAG_OFFSET, ProcessTag.current());
+            connection.body.putLongOrdered(connection.endOffset + HOLDER_TAG_OFFSET, ProcessTag.current());
             final int transfers = connection.endOffset + TRANSFERS_OFFSET;
             int inFlight;
             while ((inFlight = connection.body.getIntVolatile(transfers)) > 0 &&
@@ -676,7 +676,7 @@ public final class Connection implements AutoCloseable, Serializable
         if (body.getLongVolatile(endOffset + HOLDER_TAG_OFFSET) == ProcessTag.current() &&
             body.getIntVolatile(endOffset + TRANSFERS_OFFSET) == 0)
         {
-            body.putIntRelease(endOffset + CLOSED_OFFSET, 1);
+            body.putIntOrdered(endOffset + CLOSED_OFFSET, 1);
             // The peer may sleep waiting for a message from us or for room to send us one.
             board.ring(dataOutTag);
             board.ring(spaceInTag);

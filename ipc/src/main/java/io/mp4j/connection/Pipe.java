@@ -84,7 +84,7 @@ public final class Pipe implements AutoCloseable
         {
             final AtomicBuffer body = region.body();
             body.putInt(PipeDescriptor.RING_CAPACITY_OFFSET, context.capacity);
-            body.putIntRelease(PipeDescriptor.RING_COUNT_OFFSET, ringCount);
+            body.putIntOrdered(PipeDescriptor.RING_COUNT_OFFSET, ringCount);
             final Connection first = Connection.created(region, 0, context.waitStrategy);
             SharedRegions.retain(region);
             final Connection second = Connection.created(region, 1, context.waitStrategy);

@@ -19,11 +19,14 @@ public record WorkerHostStatus(String name, long pid, Duration uptime, long leas
      *
      * @param slot      the worker's slot number.
      * @param pid       the worker JVM's pid, or 0 while it starts.
-     * @param state     {@code starting}, {@code free}, {@code claimed} or {@code leased}.
+     * @param state     {@code starting}, {@code free}, {@code claimed}, {@code restarting} (on a client's
+     *                  classpath) or {@code leased}.
      * @param ownerPid  the pid of the client it serves, or 0 if it serves none.
      * @param tasksDone how many tasks it has run, over all clients.
+     * @param classPath a short digest of the contents of the worker's classpath: workers that show the
+     *                  same one load the same classes.
      */
-    public record Worker(int slot, long pid, String state, long ownerPid, long tasksDone)
+    public record Worker(int slot, long pid, String state, long ownerPid, long tasksDone, String classPath)
     {
     }
 

@@ -114,7 +114,7 @@ final class ListStore implements AutoCloseable
         {
             anchor.body().putInt(TYPE_OFFSET, type);
             createGeneration(session, name, 1, capacity, (int)heap).close();
-            anchor.body().putLongRelease(GENERATION_OFFSET, 1);
+            anchor.body().putLongOrdered(GENERATION_OFFSET, 1);
             return new ListStore(anchor, waitStrategy);
         }
         catch (final RuntimeException ex)
@@ -358,8 +358,8 @@ final class ListStore implements AutoCloseable
             top += items[i].length;
         }
         // Entries past the size are invisible, so the commit word alone publishes them.
-        body.putLongRelease(HEAP_TOP_OFFSET, top);
-        body.putLongRelease(COMMIT_OFFSET, commit(areaB, size + items.length));
+        body.putLongOrdered(HEAP_TOP_OFFSET, top);
+        body.putLongOrdered(COMMIT_OFFSET, commit(areaB, size + items.length));
     }
 
     /**
@@ -373,9 +373,9 @@ final class ListStore implements AutoCloseable
         ensureRoom(size(), item.length);
         final int top = (int)body.getLong(HEAP_TOP_OFFSET);
         body.putBytes(heapStart + top, item);
-        body.putLongRelease(HEAP_TOP_OFFSET, top + item.length);
+        body.putLongOrdered(HEAP_TOP_OFFSET, top + item.length);
         // One word: another process, or a recovery after this one dies, sees the old item or the new one.
-        body.putLongRelease(entryOffset(capacity, activeAreaB(), index), ListDescriptor.entry(top, item.length));
+        body.putLongOrdered(entryOffset(capacity, activeAreaB(), index), ListDescriptor.entry(top, item.length));
     }
 
     /**
@@ -401,8 +401,8 @@ final class ListStore implements AutoCloseable
             top += inserted[i].length;
         }
         copyEntries(areaB, to, from + inserted.length, oldSize - to);
-        body.putLongRelease(HEAP_TOP_OFFSET, top);
-        body.putLongRelease(COMMIT_OFFSET, commit(!areaB, newSize));
+        body.putLongOrdered(HEAP_TOP_OFFSET, top);
+        body.putLongOrdered(COMMIT_OFFSET, commit(!areaB, newSize));
     }
 
     /**
@@ -421,7 +421,7 @@ final class ListStore implements AutoCloseable
                 body.putLong(entryOffset(capacity, !areaB, kept++), body.getLong(entryOffset(capacity, areaB, i)));
             }
         }
-        body.putLongRelease(COMMIT_OFFSET, commit(!areaB, kept));
+        body.putLongOrdered(COMMIT_OFFSET, commit(!areaB, kept));
     }
 
     /**
@@ -436,7 +436,7 @@ final class ListStore implements AutoCloseable
         {
             body.putLong(entryOffset(capacity, !areaB, i), body.getLong(entryOffset(capacity, areaB, order[i])));
         }
-        body.putLongRelease(COMMIT_OFFSET, commit(!areaB, order.length));
+        body.putLongOrdered(COMMIT_OFFSET, commit(!areaB, order.length));
     }
 
     /**
@@ -559,7 +559,7 @@ final class ListStore implements AutoCloseable
                 top += length;
             }
             target.putLong(HEAP_TOP_OFFSET, top);
-            target.putLongRelease(COMMIT_OFFSET, commit(false, size));
+            target.putLongOrdered(COMMIT_OFFSET, commit(false, size));
         }
         catch (final RuntimeException ex)
         {
@@ -568,7 +568,7 @@ final class ListStore implements AutoCloseable
             throw ex;
         }
 
-        anchorBody.putLongRelease(GENERATION_OFFSET, next);
+        anchorBody.putLongOrdered(GENERATION_OFFSET, next);
         final Path oldFile = data.file();
         use(fresh, next);
         // Processes still mapping the old generation keep their mapping until their next call.
@@ -583,7 +583,7 @@ final class ListStore implements AutoCloseable
         final AtomicBuffer body = region.body();
         body.putLong(CAPACITY_OFFSET, capacity);
         body.putLong(HEAP_LENGTH_OFFSET, heapLength);
-        body.putIntRelease(TYPE_OFFSET, TYPE_DATA);
+        body.putIntOrdered(TYPE_OFFSET, TYPE_DATA);
         return region;
     }
 

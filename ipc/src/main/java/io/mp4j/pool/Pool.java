@@ -168,14 +168,19 @@ public final class Pool implements ExecutorService, AutoCloseable
         return gather(function, toList(items), chunksize);
     }
 
-    @SuppressWarnings("unchecked")
     private <R> CompletableFuture<List<R>> gather(final PoolFunction<?, ?> function, final List<Object> all, final int chunksize)
+    {
+        return gather(function, all, chunksize, "map(items=" + all.size() + ", chunksize=" + chunksize + ')');
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R> CompletableFuture<List<R>> gather(
+        final PoolFunction<?, ?> function, final List<Object> all, final int chunksize, final String description)
     {
         final byte[] functionBytes = serializeFunction(function);
         final List<byte[]> chunks = chunk(all, chunksize);
-        final PoolCall.Gathering call = new PoolCall.Gathering(
-            callIds.incrementAndGet(), "map(items=" + all.size() + ", chunksize=" + chunksize + ')', functionBytes,
-            chunks.size());
+        final PoolCall.Gathering call = new PoolCall.Gathering(callIds.incrementAndGet(), description, functionBytes,
+            chunks.size(), all.size());
         call.future.whenComplete((results, error) ->
         {
             if (error instanceof CancellationException || error instanceof TimeoutException)
@@ -336,7 +341,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         final PoolFunction<Object, Object> function = ignored -> task.call();
         final List<Object> single = new ArrayList<>(1);
         single.add(null);
-        final CompletableFuture<List<Object>> call = gather(function, single, 1);
+        final CompletableFuture<List<Object>> call = gather(function, single, 1, "apply");
         final CompletableFuture<R> result = new CompletableFuture<>();
         call.whenComplete((results, error) ->
         {
@@ -375,7 +380,7 @@ public final class Pool implements ExecutorService, AutoCloseable
     public <R> List<R> resume(final JournaledCall call)
     {
         final PoolCall.Gathering resumed = new PoolCall.Gathering(
-            callIds.incrementAndGet(), "resume of " + call.description(), call.function(), call.taskCount());
+            callIds.incrementAndGet(), "resume of " + call.description(), call.function(), call.taskCount(), -1);
         resumed.journalRunId = call.runId();
         resumed.journalCallId = call.callId();
         resumed.journaled = true;

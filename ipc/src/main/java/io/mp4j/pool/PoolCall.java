@@ -1,6 +1,7 @@
 package io.mp4j.pool;
 
 import io.mp4j.Mp4jException;
+import io.mp4j.RemoteException;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -20,6 +21,14 @@ abstract class PoolCall
     final String description;
     final byte[] function;
     final int taskCount;
+    /** How many items the call has; -1 if unknown (a resumed call), which reports no progress. */
+    final long itemCount;
+    /** When the call was made, for progress reports. */
+    final long submittedNanos = System.nanoTime();
+    /** Items whose results are in; the engine thread's. */
+    long itemsDone;
+    /** When progress was last reported; the engine thread's. */
+    long lastReportNanos = submittedNanos;
 
     /** The pool run under which a journal records this call; a resumed call keeps its original one. */
     long journalRunId;
@@ -30,12 +39,13 @@ abstract class PoolCall
     /** Whether this pool journals the call's tasks as they are accepted (not for a resumed call). */
     boolean journalingTasks;
 
-    PoolCall(final long id, final String description, final byte[] function, final int taskCount)
+    PoolCall(final long id, final String description, final byte[] function, final int taskCount, final long itemCount)
     {
         this.id = id;
         this.description = description;
         this.function = function;
         this.taskCount = taskCount;
+        this.itemCount = itemCount;
         this.journalCallId = id;
     }
 
@@ -49,12 +59,33 @@ abstract class PoolCall
     abstract boolean isDone();
 
     /**
-     * A call's failure as its caller's thread throws it: a {@link RuntimeException} as it is, anything
-     * else wrapped in an {@link Mp4jException}, since the pool's blocking methods declare no checked
-     * exceptions.
+     * A call's failure as its caller's thread throws it, made in that thread so that its stack trace
+     * shows the caller's code, as {@code CompletableFuture.join} does: a task's remote exception again
+     * with its remote cause, the pool's own failures (a crashed worker, a broken or terminated pool) of
+     * the same type with the engine's exception as cause. Other runtime exceptions are thrown as they
+     * are; anything else is wrapped in an {@link Mp4jException}, since the pool's blocking methods
+     * declare no checked exceptions.
      */
     static RuntimeException rethrowable(final Throwable cause)
     {
+        if (cause instanceof RemoteException)
+        {
+            return ((RemoteException)cause).rethrownHere();
+        }
+        if (cause instanceof WorkerCrashedException)
+        {
+            return new WorkerCrashedException(cause.getMessage(), cause);
+        }
+        if (cause instanceof CancellationException)
+        {
+            final CancellationException here = new CancellationException(cause.getMessage());
+            here.initCause(cause);
+            return here;
+        }
+        if (cause.getClass() == Mp4jException.class)
+        {
+            return new Mp4jException(cause.getMessage(), cause);
+        }
         if (cause instanceof RuntimeException)
         {
             return (RuntimeException)cause;
@@ -69,9 +100,10 @@ abstract class PoolCall
         private final List<?>[] chunks;
         private int remaining;
 
-        Gathering(final long id, final String description, final byte[] function, final int taskCount)
+        Gathering(
+            final long id, final String description, final byte[] function, final int taskCount, final long itemCount)
         {
-            super(id, description, function, taskCount);
+            super(id, description, function, taskCount, itemCount);
             this.chunks = new List<?>[taskCount];
             this.remaining = taskCount;
             if (taskCount == 0)
@@ -120,17 +152,15 @@ abstract class PoolCall
         private int nextChunk;
         private int positionInChunk;
         private int delivered;
-        private final int itemCount;
         private Throwable failure;
 
         Streaming(
             final long id, final String description, final byte[] function, final int taskCount,
             final int itemCount, final boolean ordered)
         {
-            super(id, description, function, taskCount);
+            super(id, description, function, taskCount, itemCount);
             this.ordered = ordered;
             this.chunks = new List<?>[taskCount];
-            this.itemCount = itemCount;
         }
 
         @Override

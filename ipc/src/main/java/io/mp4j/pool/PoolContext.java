@@ -25,6 +25,8 @@ public final class PoolContext
     private java.nio.file.Path journal;
     private String host;
     private Duration leaseTimeout = Duration.ofSeconds(10);
+    private ProgressListener progress;
+    private Duration progressInterval = Duration.ofMillis(500);
 
     /**
      * Sets the worker host whose warm workers the pool leases instead of starting JVMs; default none.
@@ -277,6 +279,51 @@ public final class PoolContext
     }
 
     /**
+     * Sets a listener told how each call (map, imap, starmap, apply, their async forms) progresses:
+     * items done, items in all, rate; default none. A resumed call reports nothing.
+     *
+     * @param progress the listener, e.g. a {@link ConsoleProgress}; null for none.
+     * @return this.
+     */
+    public PoolContext progress(final ProgressListener progress)
+    {
+        this.progress = progress;
+        return this;
+    }
+
+    /**
+     * The listener told how calls progress.
+     *
+     * @return the listener, or null.
+     */
+    public ProgressListener progress()
+    {
+        return progress;
+    }
+
+    /**
+     * Sets how often a call's progress is reported at most, besides its last report; default 500 ms.
+     *
+     * @param progressInterval the least time between two reports of a call.
+     * @return this.
+     */
+    public PoolContext progressInterval(final Duration progressInterval)
+    {
+        this.progressInterval = progressInterval;
+        return this;
+    }
+
+    /**
+     * How often a call's progress is reported at most.
+     *
+     * @return the interval.
+     */
+    public Duration progressInterval()
+    {
+        return progressInterval;
+    }
+
+    /**
      * Sets how worker JVMs are started; default {@link ProcessContext#defaultContext()}. A process
      * context that names a worker host makes the pool lease that host's workers, as
      * {@link #host(String)} does (Python's {@code get_context(...).Pool()}).
@@ -340,6 +387,10 @@ public final class PoolContext
         if (waitStrategy == null)
         {
             waitStrategy = WaitStrategy.defaultStrategy();
+        }
+        if (progressInterval == null || progressInterval.isNegative())
+        {
+            throw new IllegalArgumentException("invalid progress interval: progressInterval=" + progressInterval);
         }
         return this;
     }

@@ -5,6 +5,7 @@ import io.mp4j.RemoteException;
 import io.mp4j.codec.Codec;
 import io.mp4j.host.internal.HostConnection;
 import io.mp4j.internal.JavaSerialization;
+import io.mp4j.internal.Log;
 import io.mp4j.internal.Providers;
 import io.mp4j.internal.Waiter;
 import io.mp4j.pool.internal.JournalWriter;
@@ -16,6 +17,8 @@ import io.mp4j.worker.internal.PoolChannel;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 
+import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -63,6 +66,7 @@ final class PoolEngine
     private final ArrayDeque<Task> pending = new ArrayDeque<>();
     private final Set<PoolCall> liveCalls = new HashSet<>();
     private int startsWithoutReady;
+    private boolean progressFailureLogged;
 
     /**
      * Starts a pool's workers, then its engine thread, with the settings of a context it concludes; if a
@@ -78,12 +82,17 @@ final class PoolEngine
         this.poolName = "pool-" + ProcessHandle.current().pid() + '-' + POOL_COUNTER.incrementAndGet();
         this.initializer = this.context.initializer() == null ? null :
             JavaSerialization.serialize(new WorkerInitializer(this.context.initializer()), "pool initializer");
-        this.host = this.context.host() == null ? null : HostConnection.connect(this.context.host());
+        this.host = this.context.host() == null ? null :
+            HostConnection.connect(this.context.host(), this.context.processContext());
         final int processes = this.context.processes() > 0 ? this.context.processes() :
             host != null ? host.workerCount() : Multiprocessing.cpuCount();
         this.workers = new WorkerSlot[processes];
         try
         {
+            if (host != null)
+            {
+                host.reserve(workers.length); // restarts on this pool's classpath run side by side
+            }
             for (int i = 0; i < workers.length; i++)
             {
                 workers[i] = new WorkerSlot(i);
@@ -230,6 +239,8 @@ final class PoolEngine
             worker = new PoolWorkerProcess.Spawned(process);
         }
         slot.worker = worker;
+        Log.POOL.log(Level.DEBUG, () -> "worker started: pool=" + poolName + " slot=" + slot.index + " worker=" +
+            worker.name() + " pid=" + worker.pid() + (host != null ? " host=" + host.name() : ""));
         worker.onExit().thenRun(() ->
         {
             slot.exited = true;
@@ -538,6 +549,7 @@ final class PoolEngine
         }
 
         final boolean expected = slot.stopSent && slot.inFlight.isEmpty();
+        logExit(slot, expected);
         for (final Task task : slot.inFlight)
         {
             if (task.call.isDone())
@@ -594,8 +606,30 @@ final class PoolEngine
         return 1;
     }
 
+    private void logExit(final WorkerSlot slot, final boolean expected)
+    {
+        final PoolWorkerProcess worker = slot.worker;
+        if (expected)
+        {
+            Log.POOL.log(Level.DEBUG, () -> "worker " + (slot.retiring ? "retired" : "stopped") + ": pool=" + poolName +
+                " slot=" + slot.index + " worker=" + worker.name() + " pid=" + worker.pid());
+        }
+        else if (slot.recycling)
+        {
+            Log.POOL.log(Level.DEBUG, () -> "worker killed to stop a cancelled or timed-out call: pool=" + poolName +
+                " slot=" + slot.index + " worker=" + worker.name() + " pid=" + worker.pid());
+        }
+        else if (!shutdown || !slot.inFlight.isEmpty())
+        {
+            Log.POOL.log(Level.WARNING, () -> "worker died: pool=" + poolName + " slot=" + slot.index + " worker=" +
+                worker.name() + " pid=" + worker.pid() + ' ' + worker.exitDescription() + " chunksInFlight=" +
+                slot.inFlight.size());
+        }
+    }
+
     private void breakPool(final Throwable cause)
     {
+        Log.POOL.log(Level.WARNING, "pool broken, its calls fail: pool=" + poolName, cause);
         broken = cause;
         failEverything(cause);
     }
@@ -630,10 +664,19 @@ final class PoolEngine
         }
         for (final WorkerSlot slot : workers)
         {
-            if (!slot.worker.awaitRelease(context.stopTimeout()))
+            final PoolWorkerProcess worker = slot.worker;
+            if (worker.awaitRelease(context.stopTimeout()))
             {
-                slot.worker.kill();
-                slot.worker.onExit().join();
+                Log.POOL.log(Level.DEBUG, () -> "worker stopped: pool=" + poolName + " slot=" + slot.index + " worker=" +
+                    worker.name() + " pid=" + worker.pid());
+            }
+            else
+            {
+                Log.POOL.log(Level.WARNING, () -> "worker killed, it did not stop in time: pool=" + poolName + " slot=" +
+                    slot.index + " worker=" + worker.name() + " pid=" + worker.pid() + " stopTimeout=" +
+                    context.stopTimeout());
+                worker.kill();
+                worker.onExit().join();
             }
         }
     }
@@ -699,13 +742,19 @@ final class PoolEngine
                     {
                         journal.taskCompleted(task.call.journalRunId, task.call.journalCallId, index, payload);
                     }
-                    task.call.complete(index, Codec.decodeList(payload));
+                    final List<Object> results = Codec.decodeList(payload);
+                    task.call.complete(index, results);
+                    reportProgress(task.call, results.size());
                 }
                 else
                 {
-                    task.call.fail(new RemoteException("pool task failed: call=" + task.call.description +
-                        " task=" + index + " worker=" + slot.worker.name() + " pid=" + slot.worker.pid(),
-                        RemoteException.decode(payload)));
+                    final RemoteException failure = new RemoteException("pool task failed: call=" +
+                        task.call.description + " task=" + index + " worker=" + slot.worker.name() +
+                        " pid=" + slot.worker.pid(), RemoteException.decode(payload));
+                    // The engine thread's frames tell a caller nothing: the caller's thread throws it again
+                    // with its own (a future's get and join wrap it in an exception made there).
+                    failure.setStackTrace(new StackTraceElement[0]);
+                    task.call.fail(failure);
                 }
                 if (task.call.isDone())
                 {
@@ -713,6 +762,37 @@ final class PoolEngine
                 }
             }
             default -> throw new IllegalStateException("unknown pool message: type=" + type);
+        }
+    }
+
+    /** Tells the context's listener, at most once per interval and at the call's last result. */
+    private void reportProgress(final PoolCall call, final int items)
+    {
+        final ProgressListener listener = context.progress();
+        if (listener == null || call.itemCount < 0)
+        {
+            return;
+        }
+        call.itemsDone += items;
+        final long now = System.nanoTime();
+        if (call.itemsDone < call.itemCount && now - call.lastReportNanos < context.progressInterval().toNanos())
+        {
+            return;
+        }
+        call.lastReportNanos = now;
+        try
+        {
+            listener.progress(new PoolProgress(
+                call.description, call.itemsDone, call.itemCount, Duration.ofNanos(now - call.submittedNanos)));
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            if (!progressFailureLogged)
+            {
+                progressFailureLogged = true;
+                Log.POOL.log(Level.WARNING, "progress listener failed; its later failures are not logged: pool=" +
+                    poolName + " listener=" + listener, ex);
+            }
         }
     }
 

@@ -19,4 +19,15 @@ public class WorkerCrashedException extends Mp4jException
     {
         super(message);
     }
+
+    /**
+     * An exception naming the task and its attempts, thrown again in the caller's thread.
+     *
+     * @param message the facts as {@code key=value}.
+     * @param cause   the exception the pool's engine recorded.
+     */
+    public WorkerCrashedException(final String message, final Throwable cause)
+    {
+        super(message, cause);
+    }
 }

@@ -230,6 +230,8 @@ public final class ChildProcess
      * @throws Mp4jException                    if the JVM cannot be started, its classpath cannot load
      *                                          mp4j's bootstrap class (the message says why), or no
      *                                          worker host of the context's name is running.
+     * @throws io.mp4j.host.ClassPathMismatchException if the host's workers run another classpath than
+     *                                          the context's and none could be had on it.
      */
     public synchronized ChildProcess start()
     {
@@ -280,8 +282,7 @@ public final class ChildProcess
 
     private ChildProcess startHosted(final ChildSpec spec)
     {
-        final HostedChild leased =
-            HostedChild.lease(spec, this::ended, context.host(), context.session(), context.leaseTimeout());
+        final HostedChild leased = HostedChild.lease(spec, this::ended, context);
         if (context.output() != ChildOutput.inherit())
         {
             leased.output(outputLines(ChildOutput.Stream.OUT), outputLines(ChildOutput.Stream.ERR));
@@ -372,11 +373,14 @@ public final class ChildProcess
      * ended; or a {@link ChildStartException} if its JVM ended before mp4j's code ran in it (the
      * {@code java} launcher's error, such as a bad JVM option, is its cause).
      *
-     * @return the remote exception, or empty if the child has not ended or its target did not throw.
+     * @return the remote exception, its stack trace the caller's and its cause the remote one; empty if the
+     *         child has not ended or its target did not throw.
      */
     public Optional<RemoteException> failure()
     {
-        return Optional.ofNullable(failure);
+        // Made again here: the reaper thread's frames tell nothing, the caller's show who asked.
+        final RemoteException reported = failure;
+        return reported == null ? Optional.empty() : Optional.of(reported.rethrownHere());
     }
 
     /**

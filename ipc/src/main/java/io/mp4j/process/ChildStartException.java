@@ -28,6 +28,17 @@ public class ChildStartException extends RemoteException
             " classPath=" + classPath, launcherError(output));
     }
 
+    private ChildStartException(final ChildStartException original)
+    {
+        super(original);
+    }
+
+    @Override
+    public ChildStartException rethrownHere()
+    {
+        return new ChildStartException(this);
+    }
+
     /** What the launcher printed, as the exception it names ({@code Caused by: …}) when it names one. */
     private static RemoteThrowable launcherError(final String output)
     {

@@ -42,12 +42,20 @@ public final class ProcessContext
 
     /**
      * Options of this JVM that a child must not inherit: debuggers and agents would clash on ports,
-     * archive dumping is a one-off, and the session is set per child.
+     * archive dumping is a one-off, the session is set per child, and so is the unsafe memory access
+     * switch, which a {@code java} older than 23 refuses (JvmFlags gives it to children on 24 or later).
      */
     private static final List<String> NOT_INHERITED = List.of(
         "-agentlib:", "-agentpath:", "-javaagent:", "-Xdebug", "-Xrunjdwp", "-Xshare:dump",
         "-XX:ArchiveClassesAtExit", "-XX:SharedArchiveFile", "-XX:Flags", "-XX:VMOptionsFile",
-        "-D" + Session.CURRENT_PROPERTY + '=', "-Djdk.module.main", "-Dsun.java.command");
+        "-D" + Session.CURRENT_PROPERTY + '=', "-Djdk.module.main", "-Dsun.java.command",
+        "--sun-misc-unsafe-memory-access");
+
+    /**
+     * System property: what a client does when a worker host's workers run another classpath,
+     * {@code replace} (the default) or {@code refuse}; see {@link HostClassPathMismatch}.
+     */
+    public static final String HOST_CLASS_PATH_MISMATCH_PROPERTY = "mp4j.host.classPathMismatch";
 
     private static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -63,7 +71,27 @@ public final class ProcessContext
     private String host;
     private Duration leaseTimeout;
     private ChildOutput output;
+    private HostClassPathMismatch hostClassPathMismatch;
     private boolean concluded;
+
+    /**
+     * What a client of a worker host does when the host's free workers run another classpath than this
+     * context's, by the contents of its jars and class directories: after a rebuild, say.
+     */
+    public enum HostClassPathMismatch
+    {
+        /**
+         * The host stops the free workers the client leases and starts them again on the client's
+         * classpath (and the JVM flags that classpath needs) before handing them over; other clients'
+         * workers are left alone.
+         */
+        REPLACE,
+        /**
+         * The lease fails with a {@link io.mp4j.host.ClassPathMismatchException} naming the differing
+         * entries, unless some worker already runs the client's classpath.
+         */
+        REFUSE
+    }
 
     /**
      * The context that {@code new ChildProcess(...)} uses when given none: all defaults, the current
@@ -295,8 +323,9 @@ public final class ProcessContext
     /**
      * Sets the worker host whose warm workers run children of this context instead of new JVMs; default
      * none. Python's {@code get_context("forkserver")} starts children from a server process; a host
-     * goes further and keeps the JVMs warm. A hosted child runs in a worker the host started, so the
-     * host's classpath, JVM options and {@code java} apply, not this context's.
+     * goes further and keeps the JVMs warm. A hosted child runs in a worker the host started, with the
+     * host's JVM options and {@code java}; a worker on another classpath than this context's is restarted
+     * on it first, or the start refused, as {@link #hostClassPathMismatch(HostClassPathMismatch)} says.
      * <pre>{@code
      * new ChildProcess(new ProcessContext().host("app"), () -> work()).start().join();
      * }</pre>
@@ -346,6 +375,32 @@ public final class ProcessContext
     }
 
     /**
+     * Sets what a hosted child's or a pool's lease does when the host's free workers run another
+     * classpath than this context's, compared by content (jar bytes, class directory files); default
+     * {@link HostClassPathMismatch#REPLACE}, or the {@value #HOST_CLASS_PATH_MISMATCH_PROPERTY} system
+     * property. Workers whose classpath starts with this one's, by content, serve it as they are.
+     *
+     * @param policy replace the workers, or refuse the lease.
+     * @return this, for chaining.
+     */
+    public ProcessContext hostClassPathMismatch(final HostClassPathMismatch policy)
+    {
+        checkNotConcluded();
+        this.hostClassPathMismatch = policy;
+        return this;
+    }
+
+    /**
+     * What a lease from a worker host does when the host's workers run another classpath.
+     *
+     * @return the policy, after {@link #conclude()}.
+     */
+    public HostClassPathMismatch hostClassPathMismatch()
+    {
+        return hostClassPathMismatch;
+    }
+
+    /**
      * Validates the settings and fills every unset one with its default. Setters fail afterwards.
      *
      * @return this, for chaining.
@@ -389,6 +444,10 @@ public final class ProcessContext
         {
             throw new IllegalStateException("lease timeout must not be negative: leaseTimeout=" + leaseTimeout);
         }
+        if (hostClassPathMismatch == null)
+        {
+            hostClassPathMismatch = hostClassPathMismatchFromProperty();
+        }
         if (classDataSharing == null)
         {
             classDataSharing = !"false".equalsIgnoreCase(System.getProperty(CLASS_DATA_SHARING_PROPERTY, "true").trim());
@@ -419,9 +478,24 @@ public final class ProcessContext
         copy.inheritJvmOptions = inheritJvmOptions;
         copy.classDataSharing = classDataSharing;
         copy.classDataDirectory = classDataDirectory;
+        copy.hostClassPathMismatch = hostClassPathMismatch;
         copy.session = session;
         copy.output = output;
         return copy.conclude();
+    }
+
+    /**
+     * A concluded copy of this context whose children run another classpath, e.g. a worker host's worker
+     * restarted on its client's classpath; the JVM flags that classpath needs come with it.
+     *
+     * @param otherClassPath the other classpath.
+     * @return the copy.
+     */
+    public ProcessContext withClassPath(final String otherClassPath)
+    {
+        final ProcessContext copy = withSession(session());
+        copy.classPath = Objects.requireNonNull(otherClassPath, "otherClassPath");
+        return copy;
     }
 
     /**
@@ -451,10 +525,24 @@ public final class ProcessContext
         {
             options.addAll(inheritableOptions());
         }
-        options.addAll(JvmFlags.forClassPath(classPath));
+        options.addAll(JvmFlags.forChild(javaExecutable, classPath));
         options.addAll(jvmOptions);
         return new LaunchSpec(
             javaExecutable, classPath, List.copyOf(options), classDataSharing, classDataDirectory, session());
+    }
+
+    private static HostClassPathMismatch hostClassPathMismatchFromProperty()
+    {
+        final String configured = System.getProperty(HOST_CLASS_PATH_MISMATCH_PROPERTY, "replace").trim();
+        for (final HostClassPathMismatch policy : HostClassPathMismatch.values())
+        {
+            if (policy.name().equalsIgnoreCase(configured))
+            {
+                return policy;
+            }
+        }
+        throw new IllegalStateException("invalid " + HOST_CLASS_PATH_MISMATCH_PROPERTY + ": value=" + configured +
+            " (replace or refuse)");
     }
 
     private static List<String> inheritableOptions()

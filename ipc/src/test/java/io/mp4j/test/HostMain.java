@@ -6,7 +6,8 @@ import io.mp4j.process.ProcessContext;
 
 /**
  * A worker host in a JVM of its own, as the host's command line starts one (that lives in its own
- * artifact): {@code HostMain <name> <workers>} runs until SIGTERM or {@link WorkerHost#stop}.
+ * artifact): {@code HostMain <name> <workers> [<workers' classpath>]} runs until SIGTERM or
+ * {@link WorkerHost#stop}; the workers run this JVM's classpath unless another is given.
  */
 public final class HostMain
 {
@@ -20,17 +21,22 @@ public final class HostMain
     /**
      * Starts the host and serves until stopped.
      *
-     * @param args the host's name and its number of workers.
+     * @param args the host's name, its number of workers and optionally its workers' classpath.
      * @throws InterruptedException if interrupted while serving.
      */
     public static void main(final String[] args) throws InterruptedException
     {
         final String name = args[0];
         final int workers = Integer.parseInt(args[1]);
+        final ProcessContext context = new ProcessContext();
+        if (args.length > 2)
+        {
+            context.classPath(args[2]);
+        }
         final WorkerHost host;
         try
         {
-            host = WorkerHost.start(name, workers, new ProcessContext().conclude());
+            host = WorkerHost.start(name, workers, context.conclude());
         }
         catch (final Mp4jException ex)
         {

@@ -46,9 +46,24 @@ public final class TestHosts
     /** Starts a host and waits until all its workers are free. */
     public Process start(final String name, final int workers) throws IOException, InterruptedException
     {
+        return start(name, workers, List.of());
+    }
+
+    /** Starts a host whose workers run a classpath of their own, and waits until all its workers are free. */
+    public Process start(final String name, final int workers, final String workerClassPath)
+        throws IOException, InterruptedException
+    {
+        return start(name, workers, List.of(workerClassPath));
+    }
+
+    private Process start(final String name, final int workers, final List<String> more)
+        throws IOException, InterruptedException
+    {
         final Path log = logs.resolve("host-" + name + ".log");
+        final List<String> arguments = new ArrayList<>(List.of(name, Integer.toString(workers)));
+        arguments.addAll(more);
         final Process host = new ProcessBuilder(ProcessContext.defaultContext().javaCommand(
-            HostMain.class.getName(), List.of(name, Integer.toString(workers))))
+            HostMain.class.getName(), arguments))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();

@@ -38,6 +38,7 @@ public final class JournalFile implements JournalWriter
     private JournalFile(final Path directory)
     {
         this.directory = directory;
+        ChronicleFlags.require("the pool journal (PoolContext.journal, PoolJournal)");
         ChronicleDefaults.apply();
         try
         {

@@ -5,6 +5,7 @@ import io.mp4j.Mp4jException;
 import io.mp4j.RegionMissingException;
 import io.mp4j.WaitStrategy;
 import io.mp4j.chronicle.internal.ChronicleDefaults;
+import io.mp4j.chronicle.internal.ChronicleFlags;
 import io.mp4j.chronicle.internal.ChronicleMapPrecompiler;
 import io.mp4j.chronicle.internal.ChronicleMapRecovery;
 import io.mp4j.chronicle.internal.DictDescriptor;
@@ -99,6 +100,8 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     private static final String TIERS_EXHAUSTED = "extra segment tier";
     /** What an {@link #update} remapping returns to leave the entry as it is. */
     private static final Object UNCHANGED = new Object();
+    /** What this is called in the message of a JVM that lacks Chronicle's flags. */
+    private static final String FEATURE = "SharedDict (Manager.dict())";
 
     private final String name;
     private final String file;
@@ -140,6 +143,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
             throw new IllegalArgumentException("a dict expects at least one entry: name=" + name +
                 " expectedEntries=" + expectedEntries);
         }
+        ChronicleFlags.require(FEATURE);
         final Region guard = Region.create(session, name, RegionKind.DICT, DictDescriptor.BODY_LENGTH);
         final Path file = session.file(name + ".cmap");
         try
@@ -489,6 +493,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     private void readObject(final ObjectInputStream in) throws IOException, ClassNotFoundException
     {
         in.defaultReadObject();
+        ChronicleFlags.require(FEATURE);
         final Region region;
         try
         {
@@ -640,7 +645,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         }
         catch (final Mp4jException refused)
         {
-            guardBody.putLongRelease(JOURNAL_OFFSET, NONE);
+            guardBody.putLongOrdered(JOURNAL_OFFSET, NONE);
             throw refused;
         }
         catch (final RuntimeException | Error ex)
@@ -648,7 +653,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
             guardBody.putIntVolatile(RECOVERING_OFFSET, 1);
             throw ex;
         }
-        guardBody.putLongRelease(JOURNAL_OFFSET, NONE);
+        guardBody.putLongOrdered(JOURNAL_OFFSET, NONE);
         return previous;
     }
 
@@ -672,7 +677,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         guardBody.putInt(KEY_LENGTH_OFFSET, keyLength);
         guardBody.putInt(VALUE_LENGTH_OFFSET, valueLength);
         guardBody.putInt(REDO_ATTEMPTS_OFFSET, 0);
-        guardBody.putLongRelease(JOURNAL_OFFSET, kind);
+        guardBody.putLongOrdered(JOURNAL_OFFSET, kind);
     }
 
     private byte[] apply(final long kind, final byte[] key, final byte[] value)
@@ -737,9 +742,9 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
             {
                 // The dead process's change could not be made (the dict was full): it fails as it would have.
             }
-            guardBody.putLongRelease(JOURNAL_OFFSET, NONE);
+            guardBody.putLongOrdered(JOURNAL_OFFSET, NONE);
         }
-        guardBody.putIntRelease(RECOVERING_OFFSET, 0);
+        guardBody.putIntOrdered(RECOVERING_OFFSET, 0);
     }
 
     /**

@@ -2,6 +2,8 @@ package io.mp4j.queue.durable;
 
 import io.mp4j.Mp4jException;
 import io.mp4j.WaitStrategy;
+import io.mp4j.chronicle.internal.ChronicleDefaults;
+import io.mp4j.chronicle.internal.ChronicleFlags;
 import io.mp4j.codec.Codec;
 import io.mp4j.internal.Waiter;
 import io.mp4j.queue.SharedQueue;
@@ -231,6 +233,8 @@ public final class DurableQueue<E> extends AbstractQueue<E> implements BlockingQ
     @SuppressWarnings("unchecked")
     public static synchronized <E> DurableQueue<E> open(final Path directory, final WaitStrategy waitStrategy)
     {
+        ChronicleFlags.require("DurableQueue");
+        ChronicleDefaults.apply();
         final Path key = directory.toAbsolutePath().normalize();
         DurableQueue<?> queue = OPEN.get(key);
         if (queue == null)

@@ -89,7 +89,7 @@ public final class ManyToManySlotRing
         {
             buffer.putLong(SLOTS_OFFSET + i * slotLength + SEQUENCE_OFFSET, i);
         }
-        buffer.putIntRelease(CAPACITY_OFFSET, capacity);
+        buffer.putIntOrdered(CAPACITY_OFFSET, capacity);
     }
 
     /**
@@ -169,7 +169,7 @@ public final class ManyToManySlotRing
                     {
                         return position;
                     }
-                    buffer.putLongRelease(slot + OWNER_OFFSET, ProcessTag.NONE);
+                    buffer.putLongOrdered(slot + OWNER_OFFSET, ProcessTag.NONE);
                 }
                 else if (++spins > OWNER_SPINS)
                 {
@@ -195,8 +195,8 @@ public final class ManyToManySlotRing
         final int slot = slotOffset(position);
         buffer.putInt(slot + LENGTH_OFFSET, length);
         // The sequence before the owner: while the owner is set, nobody else may act on the slot.
-        buffer.putLongRelease(slot + SEQUENCE_OFFSET, position + 1);
-        buffer.putLongRelease(slot + OWNER_OFFSET, ProcessTag.NONE);
+        buffer.putLongOrdered(slot + SEQUENCE_OFFSET, position + 1);
+        buffer.putLongOrdered(slot + OWNER_OFFSET, ProcessTag.NONE);
     }
 
     /**
@@ -210,8 +210,8 @@ public final class ManyToManySlotRing
         final int slot = slotOffset(position);
         buffer.putInt(slot + LENGTH_OFFSET, TOMBSTONE);
         buffer.getAndAddLong(TOMBSTONES_OFFSET, 1);
-        buffer.putLongRelease(slot + SEQUENCE_OFFSET, position + 1);
-        buffer.putLongRelease(slot + OWNER_OFFSET, ProcessTag.NONE);
+        buffer.putLongOrdered(slot + SEQUENCE_OFFSET, position + 1);
+        buffer.putLongOrdered(slot + OWNER_OFFSET, ProcessTag.NONE);
     }
 
     /**
@@ -243,7 +243,7 @@ public final class ManyToManySlotRing
                         spins = 0;
                         continue;
                     }
-                    buffer.putLongRelease(slot + OWNER_OFFSET, ProcessTag.NONE);
+                    buffer.putLongOrdered(slot + OWNER_OFFSET, ProcessTag.NONE);
                 }
                 else if (++spins > OWNER_SPINS)
                 {
@@ -266,8 +266,8 @@ public final class ManyToManySlotRing
     public void release(final long position)
     {
         final int slot = slotOffset(position);
-        buffer.putLongRelease(slot + SEQUENCE_OFFSET, position + capacity);
-        buffer.putLongRelease(slot + OWNER_OFFSET, ProcessTag.NONE);
+        buffer.putLongOrdered(slot + SEQUENCE_OFFSET, position + capacity);
+        buffer.putLongOrdered(slot + OWNER_OFFSET, ProcessTag.NONE);
     }
 
     /**
@@ -300,7 +300,7 @@ public final class ManyToManySlotRing
             }
             if (buffer.getLongVolatile(slot + SEQUENCE_OFFSET) != sequence)
             {
-                buffer.putLongRelease(slot + OWNER_OFFSET, ProcessTag.NONE);
+                buffer.putLongOrdered(slot + OWNER_OFFSET, ProcessTag.NONE);
                 continue;
             }
 
@@ -311,9 +311,9 @@ public final class ManyToManySlotRing
                     // Claimed and counted, never published: consumers must skip it, not wait for it.
                     buffer.putInt(slot + LENGTH_OFFSET, TOMBSTONE);
                     buffer.getAndAddLong(TOMBSTONES_OFFSET, 1);
-                    buffer.putLongRelease(slot + SEQUENCE_OFFSET, sequence + 1);
+                    buffer.putLongOrdered(slot + SEQUENCE_OFFSET, sequence + 1);
                 }
-                buffer.putLongRelease(slot + OWNER_OFFSET, ProcessTag.NONE);
+                buffer.putLongOrdered(slot + OWNER_OFFSET, ProcessTag.NONE);
             }
             else
             {
@@ -330,7 +330,7 @@ public final class ManyToManySlotRing
                 }
                 else
                 {
-                    buffer.putLongRelease(slot + OWNER_OFFSET, ProcessTag.NONE);
+                    buffer.putLongOrdered(slot + OWNER_OFFSET, ProcessTag.NONE);
                 }
             }
         }

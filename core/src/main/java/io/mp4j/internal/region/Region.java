@@ -4,6 +4,7 @@ import io.mp4j.Mp4jException;
 import io.mp4j.RegionLayoutException;
 import io.mp4j.RegionMissingException;
 import io.mp4j.internal.Doorbell;
+import io.mp4j.internal.Log;
 import io.mp4j.internal.ProcessIdentity;
 import io.mp4j.internal.WaitBoard;
 import io.mp4j.internal.Waiter;
@@ -13,6 +14,7 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.lang.ref.WeakReference;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -128,7 +130,7 @@ public final class Region implements AutoCloseable
             header.putLong(CREATOR_PID_OFFSET, self.pid());
             header.putLong(CREATOR_START_OFFSET, self.startEpochMilli());
             header.putLong(CREATION_TIME_OFFSET, System.currentTimeMillis());
-            header.putIntRelease(MAGIC_OFFSET, MAGIC);
+            header.putIntOrdered(MAGIC_OFFSET, MAGIC);
 
             // link(2) is atomic and fails if the name exists: attachers see the whole file or none.
             Files.createLink(file, temporary);
@@ -201,6 +203,11 @@ public final class Region implements AutoCloseable
 
             mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileLength);
             return new Region(name, file, mapping, new UnsafeBuffer(mapping, 0, HEADER_LENGTH));
+        }
+        catch (final RegionLayoutException ex)
+        {
+            Log.REGION.log(Level.WARNING, "region refused: " + ex.getMessage());
+            throw ex;
         }
         catch (final NoSuchFileException ex)
         {

@@ -81,8 +81,8 @@ public final class WorkerHostCommand
             description = "How many warm worker JVMs (default: one per CPU).")
         int workers;
 
-        @Option(names = "--classpath", description = "The application's classpath, so workers can load its "
-            + "classes (default: this JVM's).")
+        @Option(names = "--classpath", description = "The application's classpath, as its clients run with "
+            + "it, so that workers load its classes; this JVM's own follows it (default: this JVM's alone).")
         String classPath;
 
         @Option(names = "--jvm-option", description = "An extra JVM option for the workers; repeatable.")
@@ -94,7 +94,9 @@ public final class WorkerHostCommand
             final ProcessContext context = new ProcessContext();
             if (classPath != null)
             {
-                context.classPath(System.getProperty("java.class.path") + File.pathSeparator + classPath);
+                // The application's entries first: a client on the same classpath finds the workers serve
+                // it as they are (their classpath starts with the client's), not to be restarted.
+                context.classPath(classPath + File.pathSeparator + System.getProperty("java.class.path"));
             }
             if (!jvmOptions.isEmpty())
             {
@@ -125,8 +127,9 @@ public final class WorkerHostCommand
                 status.tasksDone());
             for (final WorkerHostStatus.Worker worker : status.workers())
             {
-                System.out.printf("  worker %d pid=%d state=%s%s tasksDone=%d%n", worker.slot(), worker.pid(),
-                    worker.state(), worker.ownerPid() > 0 ? " client=" + worker.ownerPid() : "", worker.tasksDone());
+                System.out.printf("  worker %d pid=%d state=%s%s tasksDone=%d classPath=%s%n", worker.slot(),
+                    worker.pid(), worker.state(), worker.ownerPid() > 0 ? " client=" + worker.ownerPid() : "",
+                    worker.tasksDone(), worker.classPath());
             }
             return 0;
         }

@@ -1,5 +1,6 @@
 package io.mp4j.host.cli;
 
+import io.mp4j.host.WorkerHost;
 import io.mp4j.host.internal.HostDescriptor;
 import io.mp4j.process.ProcessContext;
 import io.mp4j.test.CapturedOutput;
@@ -60,8 +61,10 @@ class WorkerHostCommandTest
                 assertEquals(0, WorkerHostCommand.execute("status", "--name", name));
                 assertTrue(output.outLines().stream().anyMatch(line -> line.startsWith("host " + name + " pid=" +
                     host.pid()) && line.contains("workers=1")), () -> String.join("\n", output.outLines()));
+                final String classPath = WorkerHost.status(name).workers().get(0).classPath();
                 assertTrue(output.outLines().stream().anyMatch(line -> line.contains("worker 0 ") &&
-                    line.contains("state=free")), () -> String.join("\n", output.outLines()));
+                    line.contains("state=free") && line.endsWith(" classPath=" + classPath)),
+                    () -> String.join("\n", output.outLines()));
 
                 assertEquals(0, WorkerHostCommand.execute("stop", "--name", name));
                 // stop sends SIGTERM: the host's shutdown hooks stop its workers, and the JVM reports the signal.

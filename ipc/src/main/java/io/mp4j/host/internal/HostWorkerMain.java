@@ -12,11 +12,9 @@ import io.mp4j.worker.internal.PoolChannel;
 import io.mp4j.worker.internal.PoolWorkerMain;
 import org.agrona.concurrent.AtomicBuffer;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 
-import static io.mp4j.host.internal.HostDescriptor.CHANNEL_PATH_LENGTH_OFFSET;
-import static io.mp4j.host.internal.HostDescriptor.CHANNEL_PATH_OFFSET;
+import static io.mp4j.host.internal.HostDescriptor.CLAIMED;
 import static io.mp4j.host.internal.HostDescriptor.FREE;
 import static io.mp4j.host.internal.HostDescriptor.LEASED;
 import static io.mp4j.host.internal.HostDescriptor.LEASE_WORD_OFFSET;
@@ -47,11 +45,12 @@ public record HostWorkerMain(int slot, WaitStrategy waitStrategy)
         try (Region control = Region.attach(Session.current(), HostDescriptor.CONTROL_REGION, RegionKind.HOST))
         {
             final AtomicBuffer buffer = control.body();
+            HostDescriptor.checkLayout(buffer, String.valueOf(Session.current().directory()), "worker");
             final int base = HostDescriptor.slotOffset(slot);
             final ProcessIdentity self = ProcessIdentity.current();
             buffer.putLong(base + WORKER_PID_OFFSET, self.pid());
             buffer.putLong(base + WORKER_START_OFFSET, self.startEpochMilli());
-            buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, FREE));
+            comeUp(buffer, base);
             control.waitBoard().ring(HostDescriptor.WORKER_FREED_TAG);
 
             final Waiter waiter = Waiter.begin(
@@ -70,17 +69,36 @@ public record HostWorkerMain(int slot, WaitStrategy waitStrategy)
                     if (serveLease(buffer, base))
                     {
                         // Not leasable while this JVM exits; the host sees the exit and starts another.
-                        buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, STARTING));
+                        buffer.putLongOrdered(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, STARTING));
                         haltIfExitHangs();
                         return;
                     }
-                    buffer.putLongRelease(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, FREE));
+                    buffer.putLongOrdered(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(0, FREE));
                     control.waitBoard().ring(HostDescriptor.WORKER_FREED_TAG);
                 }
             }
             finally
             {
                 waiter.end();
+            }
+        }
+    }
+
+    /**
+     * Makes the slot leasable: FREE, or CLAIMED by the client this worker was started for (a client whose
+     * classpath the previous worker did not serve), unless that client gave up waiting meanwhile.
+     */
+    private static void comeUp(final AtomicBuffer buffer, final int base)
+    {
+        while (true)
+        {
+            final long word = buffer.getLongVolatile(base + LEASE_WORD_OFFSET);
+            final long claimer = HostDescriptor.state(word) == STARTING ? HostDescriptor.claimerPid(word) : 0;
+            final long next = claimer != 0 ?
+                HostDescriptor.leaseWord(claimer, CLAIMED) : HostDescriptor.leaseWord(0, FREE);
+            if (buffer.compareAndSetLong(base + LEASE_WORD_OFFSET, word, next))
+            {
+                return;
             }
         }
     }
@@ -112,13 +130,12 @@ public record HostWorkerMain(int slot, WaitStrategy waitStrategy)
     {
         final ProcessIdentity owner = new ProcessIdentity(
             buffer.getLong(base + OWNER_PID_OFFSET), buffer.getLong(base + OWNER_START_OFFSET));
-        final byte[] path = new byte[buffer.getInt(base + CHANNEL_PATH_LENGTH_OFFSET)];
-        buffer.getBytes(base + CHANNEL_PATH_OFFSET, path);
+        final String path = HostDescriptor.slotText(buffer, base);
 
         final PoolChannel channel;
         try
         {
-            channel = PoolChannel.attach(Paths.get(new String(path, StandardCharsets.UTF_8)));
+            channel = PoolChannel.attach(Paths.get(path));
         }
         catch (final RuntimeException ex)
         {

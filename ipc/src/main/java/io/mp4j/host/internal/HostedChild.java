@@ -5,6 +5,7 @@ import io.mp4j.RemoteException;
 import io.mp4j.RemoteThrowable;
 import io.mp4j.WaitStrategy;
 import io.mp4j.internal.Waiter;
+import io.mp4j.process.ProcessContext;
 import io.mp4j.process.internal.ChildMain;
 import io.mp4j.process.internal.ChildSpec;
 import io.mp4j.process.internal.OutputLines;
@@ -82,20 +83,21 @@ public final class HostedChild
     /**
      * Hands the child's spec to a free worker of a host, waiting up to a lease timeout for one.
      *
-     * @param spec         the child's spec; its name names the child in messages.
-     * @param ending       told how the child ended.
-     * @param hostName     the host's name.
-     * @param session      where the child's channel is made.
-     * @param leaseTimeout how long to wait for a free worker.
+     * @param spec    the child's spec; its name names the child in messages.
+     * @param ending  told how the child ended.
+     * @param context the child's context: the host's name, the session where the child's channel is made,
+     *                the lease timeout, and the classpath the worker must serve.
      * @return the leased child, not yet watched.
-     * @throws Mp4jException                    if no host of that name runs, or it is stopping.
-     * @throws io.mp4j.Mp4jTimeoutException if no worker became free in time.
+     * @throws Mp4jException                              if no host of that name runs, or it is stopping.
+     * @throws io.mp4j.Mp4jTimeoutException               if no worker became free in time.
+     * @throws io.mp4j.host.ClassPathMismatchException if the workers run another classpath and none
+     *                                                    could be had on the context's.
      */
-    public static HostedChild lease(
-        final ChildSpec spec, final Ending ending, final String hostName, final Session session,
-        final Duration leaseTimeout)
+    public static HostedChild lease(final ChildSpec spec, final Ending ending, final ProcessContext context)
     {
-        final HostConnection host = HostConnection.connect(hostName);
+        final Session session = context.session();
+        final Duration leaseTimeout = context.leaseTimeout();
+        final HostConnection host = HostConnection.connect(context.host(), context);
         PoolChannel channel = null;
         try
         {

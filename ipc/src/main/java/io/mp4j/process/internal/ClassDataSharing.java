@@ -2,6 +2,7 @@ package io.mp4j.process.internal;
 
 import io.mp4j.internal.JavaSerialization;
 import io.mp4j.internal.ShutdownSequence;
+import io.mp4j.internal.Threads;
 import io.mp4j.session.Session;
 
 import java.io.File;
@@ -347,7 +348,7 @@ public final class ClassDataSharing
             };
             // In the root thread group: mp4j's thread, not one the caller started (a hosted child whose
             // target leaves threads behind retires its worker).
-            final Thread builder = new Thread(rootThreadGroup(), buildIt, "mp4j-cds-build");
+            final Thread builder = new Thread(Threads.rootGroup(), buildIt, "mp4j-cds-build");
             builder.setDaemon(true);
             builder.start();
             return done;
@@ -496,16 +497,6 @@ public final class ClassDataSharing
         {
             training.destroyForcibly();
         }
-    }
-
-    private static ThreadGroup rootThreadGroup()
-    {
-        ThreadGroup group = Thread.currentThread().getThreadGroup();
-        while (group.getParent() != null)
-        {
-            group = group.getParent();
-        }
-        return group;
     }
 
     /**

@@ -9,17 +9,18 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The main artifact's flags always reach a child; an optional artifact's flags reach it when the child's
- * classpath holds that artifact (this module's tests run without mp4j-chronicle, as a user of the main
- * artifact alone does).
+ * The main artifact needs no flag; an optional artifact's flags reach a child when the child's classpath
+ * holds that artifact (this module's tests run without mp4j-chronicle, as a user of the main artifact alone
+ * does); a child whose java is 24 or later gets the switch that silences sun.misc.Unsafe's warning.
  */
 class JvmFlagsTest
 {
@@ -31,11 +32,26 @@ class JvmFlagsTest
     Path root;
 
     @Test
-    void shouldGiveEveryChildTheMainArtifactsFlagsOnly()
+    void shouldGiveEveryChildOnJava17NoFlagForTheMainArtifact() throws IOException
     {
-        assertEquals(List.of("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"), JvmFlags.required());
-        assertEquals(JvmFlags.required(), JvmFlags.forClassPath(System.getProperty("java.class.path")));
-        assertFalse(JvmFlags.required().stream().anyMatch(flag -> flag.contains("chronicle")));
+        assumeTrue(Runtime.version().feature() < 24, "a child on Java 24 or later gets the unsafe memory access switch");
+        assertEquals(List.of(), JvmFlags.required());
+        assertEquals(JvmFlags.required(), JvmFlags.forChild(javaOfVersion("17.0.15"), System.getProperty("java.class.path")));
+    }
+
+    @Test
+    void shouldGiveTheUnsafeMemoryAccessSwitchOnlyToAChildOnJava24OrLater() throws IOException
+    {
+        final String classPath = System.getProperty("java.class.path");
+        final List<String> artifacts = JvmFlags.forChild(javaOfVersion("17.0.15"), classPath);
+
+        assertEquals(artifacts, JvmFlags.forChild(javaOfVersion("23.0.2"), classPath));
+        assertEquals(artifacts, JvmFlags.forChild(root.resolve("no-release/bin/java"), classPath));
+        final List<String> withSwitch = new ArrayList<>(artifacts);
+        withSwitch.add("--sun-misc-unsafe-memory-access=allow");
+        assertEquals(withSwitch, JvmFlags.forChild(javaOfVersion("24"), classPath));
+        assertEquals(withSwitch, JvmFlags.forChild(javaOfVersion("25.0.3"), classPath));
+        assertEquals(25, JvmFlags.featureVersion(javaOfVersion("25.0.3")));
     }
 
     @Test
@@ -54,12 +70,27 @@ class JvmFlagsTest
         {
             out.write(CHRONICLE_FLAGS.getBytes(StandardCharsets.ISO_8859_1));
         }
-        final List<String> expected = List.of("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        final List<String> expected = List.of("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
             "-Dchronicle.analytics.disable=true");
 
-        assertEquals(expected, JvmFlags.forClassPath(root.resolve("missing.jar") + File.pathSeparator + jar));
-        assertEquals(expected, JvmFlags.forClassPath(classes.toString()));
-        assertEquals(JvmFlags.required(), JvmFlags.forClassPath(root.resolve("missing.jar").toString()));
+        final Path java = javaOfVersion("17.0.15");
+
+        assertEquals(expected, JvmFlags.forChild(java, root.resolve("missing.jar") + File.pathSeparator + jar));
+        assertEquals(expected, JvmFlags.forChild(java, classes.toString()));
+        assertEquals(List.of(), JvmFlags.forChild(java, root.resolve("missing.jar").toString()));
+    }
+
+    /** A runtime image in the temp directory whose {@code release} file says the version; its java never runs. */
+    private Path javaOfVersion(final String version) throws IOException
+    {
+        final Path home = root.resolve("jdk-" + version);
+        Files.createDirectories(home.resolve("bin"));
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"" + version + "\"\n");
+        final Path java = home.resolve("bin/java");
+        if (!Files.exists(java))
+        {
+            Files.createFile(java);
+        }
+        return java;
     }
 }

@@ -1,0 +1,27 @@
+package io.mp4j.internal;
+
+/** Where mp4j's own long-lived threads belong. */
+public final class Threads
+{
+    private Threads()
+    {
+    }
+
+    /**
+     * The JVM's root thread group. A thread that must outlive the code that asks for it (a shutdown hook,
+     * a background build) is made in it rather than in the caller's group, which a launcher may destroy:
+     * {@code mvn exec:java} destroys the group its {@code main} ran in, and a thread of a destroyed group
+     * cannot start.
+     *
+     * @return the group without a parent.
+     */
+    public static ThreadGroup rootGroup()
+    {
+        ThreadGroup group = Thread.currentThread().getThreadGroup();
+        while (group.getParent() != null)
+        {
+            group = group.getParent();
+        }
+        return group;
+    }
+}
