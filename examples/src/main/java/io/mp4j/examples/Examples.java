@@ -34,6 +34,7 @@ public final class Examples
         EXAMPLES.put("pool-map", PoolMap::main);
         EXAMPLES.put("square-numbers", SquareNumbers::main);
         EXAMPLES.put("map-kernel", MapKernel::main);
+        EXAMPLES.put("long-map", LongMap::main);
         EXAMPLES.put("manager-dict", ManagerDict::main);
         EXAMPLES.put("manager-list", ManagerList::main);
     }

@@ -1,6 +1,8 @@
 package io.mp4j.examples;
 
+import io.mp4j.pool.ConsoleProgress;
 import io.mp4j.pool.Pool;
+import io.mp4j.pool.PoolContext;
 import io.mp4j.shared.SharedDoubleArray;
 import org.agrona.concurrent.AtomicBuffer;
 
@@ -36,9 +38,10 @@ public final class MapKernel
         final int chunks = args.length > 0 ? Integer.parseInt(args[0]) : 64;
         final int length = chunks * CHUNK_LENGTH;
 
-        // One shared array in the session: the parent fills it, the workers read it where it lies.
+        // One shared array in the session: the parent fills it, the workers read it where it lies. A bar
+        // on standard error shows each call's chunks coming in.
         try (SharedDoubleArray data = SharedDoubleArray.createRaw(length);
-             Pool pool = new Pool(2))
+             Pool pool = new Pool(new PoolContext().processes(2).progress(new ConsoleProgress())))
         {
             final AtomicBuffer view = data.view();
             for (int i = 0; i < length; i++)

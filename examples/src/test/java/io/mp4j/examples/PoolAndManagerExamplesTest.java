@@ -58,6 +58,18 @@ class PoolAndManagerExamplesTest
     }
 
     @Test
+    void longMapShouldPrintTheSumAndDrawItsProgress() throws Exception
+    {
+        final ExampleRun run = ExampleRun.ofClasspath(workDirectory, "long-map");
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        final long sum = java.util.stream.IntStream.range(0, 2_000).mapToLong(LongMap::work).sum();
+        assertEquals(List.of("Items: 2000, sum of results: " + sum), run.stdout());
+        // Not a terminal: a line per report, the last one complete.
+        assertTrue(run.stderr().contains("[##############################] 100% 2000/2000 items "), run.stderr());
+    }
+
+    @Test
     void squareNumbersShouldPrintBothLists() throws Exception
     {
         final ExampleRun run = ExampleRun.ofClasspath(workDirectory, "square-numbers");
