@@ -5,6 +5,7 @@ import io.mp4j.WaitStrategy;
 import io.mp4j.host.internal.ClassPathFingerprint;
 import io.mp4j.host.internal.HostConnection;
 import io.mp4j.host.internal.HostDescriptor;
+import io.mp4j.internal.Log;
 import io.mp4j.internal.ProcessIdentity;
 import io.mp4j.internal.ShutdownSequence;
 import io.mp4j.internal.Waiter;
@@ -16,6 +17,7 @@ import io.mp4j.session.Session;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -495,6 +497,12 @@ public final class WorkerHost implements AutoCloseable
             workerContexts[slot] = processContext;
             workerClassPaths[slot] = classPath;
         }
+        if (restart == null || !restart.started)
+        {
+            Log.HOST.log(cameUp ? Level.WARNING : Level.INFO, () -> "worker " + (cameUp ? "died" : "did not come up") +
+                ", starting another: host=" + name + " slot=" + slot + " pid=" + ended.pid() + " exitCode=" +
+                ended.exitCode().orElse(-1));
+        }
         startWorker(slot);
     }
 
@@ -557,6 +565,8 @@ public final class WorkerHost implements AutoCloseable
         workerContexts[slot] = processContext.withClassPath(seen.classPath());
         workerClassPaths[slot] = seen;
         restarts[slot] = new Restart(claimer, request);
+        Log.HOST.log(Level.INFO, () -> "restarting a worker on its client's classpath: host=" + name + " slot=" + slot +
+            " clientPid=" + claimer + " classPath=" + seen.id());
         workers[slot].terminate(); // idle in its slot: it exits at once, and the next look starts the new one
     }
 
@@ -592,6 +602,7 @@ public final class WorkerHost implements AutoCloseable
 
     private void refuse(final String request, final String reason)
     {
+        Log.HOST.log(Level.INFO, () -> "restart refused: " + reason);
         try
         {
             session.writeAtomically(request + HostDescriptor.REFUSED_SUFFIX, reason.getBytes(StandardCharsets.UTF_8));

@@ -4,6 +4,7 @@ import io.mp4j.Mp4jException;
 import io.mp4j.Mp4jTimeoutException;
 import io.mp4j.WaitStrategy;
 import io.mp4j.host.ClassPathMismatchException;
+import io.mp4j.internal.Log;
 import io.mp4j.internal.ProcessIdentity;
 import io.mp4j.internal.WaitBoard;
 import io.mp4j.internal.Waiter;
@@ -15,6 +16,7 @@ import io.mp4j.session.Session;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -367,6 +369,8 @@ public final class HostConnection implements AutoCloseable
         buffer.putLongOrdered(base + LEASE_WORD_OFFSET, HostDescriptor.leaseWord(self.pid(), LEASED));
         control.waitBoard().ring(WaitBoard.tagFor(base + LEASE_WORD_OFFSET));
         buffer.getAndAddLong(LEASES_GRANTED_OFFSET, 1);
+        Log.HOST.log(Level.DEBUG, () -> "worker leased: host=" + name + " slot=" + slot + " workerPid=" + worker.pid() +
+            " lease=" + number);
         return new Lease(slot, worker, number);
     }
 
