@@ -125,6 +125,18 @@ public final class ChildClassPath
      */
     public static void checkBootstrap(final String classPath)
     {
+        final CodeSource source = ChildClassPath.class.getProtectionDomain().getCodeSource();
+        checkBootstrap(classPath, source == null ? null : source.getLocation());
+    }
+
+    /**
+     * {@link #checkBootstrap(String)}, mp4j's classes having come from a given location.
+     *
+     * @param classPath    the child's classpath.
+     * @param mp4jLocation where this JVM loaded mp4j's classes from, for the message; null if unknown.
+     */
+    static void checkBootstrap(final String classPath, final URL mp4jLocation)
+    {
         if (LOADS_BOOTSTRAP.contains(classPath))
         {
             return;
@@ -139,14 +151,12 @@ public final class ChildClassPath
             }
         }
 
-        final CodeSource source = ChildClassPath.class.getProtectionDomain().getCodeSource();
-        final String location = source == null || source.getLocation() == null ? "unknown" : source.getLocation().toString();
-        final boolean nested = codeSource(ChildClassPath.class) == null;
+        final String location = mp4jLocation == null ? "an unknown location" : mp4jLocation.toString();
+        final boolean nested = mp4jLocation != null && fileOf(mp4jLocation) == null;
         throw new Mp4jException("a child JVM cannot load mp4j's bootstrap class " + BOOTSTRAP_CLASS +
-            " from its classpath" + (nested ?
-                ": this JVM loaded mp4j from " + location + ", which a plain java launch cannot read (a jar " +
-                "nested in another jar, as in Spring Boot's executable jar?)" :
-                ": this JVM loaded mp4j from " + location) +
+            " from its classpath: this JVM loaded mp4j from " + location + (nested ?
+                ", which a plain java launch cannot read (a jar nested in another jar, as in Spring Boot's " +
+                "executable jar?)" : "") +
             ". Give children a classpath that holds mp4j-ipc, mp4j-core, agrona and your classes with " +
             "ProcessContext.classPath(...) (the system property java.class.path of a child). classPath=" + classPath);
     }

@@ -79,6 +79,21 @@ class ChildClassPathTest
         assertTrue(refused.getMessage().endsWith("classPath=" + classPath), refused.getMessage());
     }
 
+    @Test
+    void shouldSayWhenMp4jCameFromAJarNestedInAnotherJar() throws IOException
+    {
+        final Path empty = Files.createDirectories(temp.resolve("classes"));
+        final URL nested = new URL("jar:file:/srv/app.jar!/BOOT-INF/lib/mp4j-ipc.jar!/");
+
+        final Mp4jException refused =
+            assertThrows(Mp4jException.class, () -> ChildClassPath.checkBootstrap(empty.toString(), nested));
+
+        assertTrue(refused.getMessage().contains("this JVM loaded mp4j from " + nested +
+            ", which a plain java launch cannot read (a jar nested in another jar, as in Spring Boot's executable jar?)"),
+            refused.getMessage());
+        assertTrue(refused.getMessage().contains("ProcessContext.classPath(...)"), refused.getMessage());
+    }
+
     private static Path codeSourceOf(final Class<?> type)
     {
         try
