@@ -6,14 +6,13 @@ import io.mp4j.pool.PoolContext;
 import io.mp4j.process.internal.ChildClassPath;
 import io.mp4j.process.internal.JvmFlags;
 import io.mp4j.test.NoLeaksExtension;
+import io.mp4j.test.TestProcesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -22,10 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,17 +66,10 @@ class LaunchersTest
     void shouldStartChildrenOfAnApplicationOnAManifestOnlyClassPathJar() throws Exception
     {
         // As Surefire's booter jar and IDEs' classpath jars do: java.class.path is one jar naming the rest.
-        final Path pathing = temp.resolve("pathing.jar");
-        final Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH,
+        final Path pathing = TestProcesses.manifestOnlyJar(temp.resolve("pathing.jar"),
             List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
                 .map(entry -> Paths.get(entry).toUri().toString())
-                .collect(Collectors.joining(" ")));
-        try (OutputStream out = Files.newOutputStream(pathing); JarOutputStream jar = new JarOutputStream(out, manifest))
-        {
-            jar.flush();
-        }
+                .collect(Collectors.toList()));
 
         final String output = run(pathing.toString(), LaunchedMain.class.getName());
 
@@ -171,19 +159,7 @@ class LaunchersTest
             command.add("-cp");
             command.add(classPath);
             command.addAll(List.of(mainAndArgs));
-            final Path log = temp.resolve("output.log");
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            try
-            {
-                assertTrue(process.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS), "launched JVM ended");
-            }
-            finally
-            {
-                process.destroyForcibly();
-            }
-            final String output = Files.readString(log, StandardCharsets.UTF_8);
-            assertEquals(0, process.exitValue(), output);
-            return output;
+            return TestProcesses.runToEnd(command, temp.resolve("output.log"), LIMIT);
         });
     }
 }

@@ -155,4 +155,40 @@ public final class TestProcesses
             return 'X';
         }
     }
+
+    /**
+     * Runs a command to its end, its output and error going to a log, and returns what it printed; fails
+     * if it does not end within the timeout (it is killed then) or ends with another code than 0.
+     */
+    public static String runToEnd(final List<String> command, final Path log, final java.time.Duration timeout)
+        throws IOException, InterruptedException
+    {
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try
+        {
+            org.junit.jupiter.api.Assertions.assertTrue(
+                process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS), "the JVM ended");
+        }
+        finally
+        {
+            process.destroyForcibly();
+        }
+        final String output = Files.readString(log, StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assertions.assertEquals(0, process.exitValue(), output);
+        return output;
+    }
+
+    /** Writes a jar that holds only a manifest whose {@code Class-Path} names the given URLs. */
+    public static Path manifestOnlyJar(final Path jar, final List<String> classPathUrls) throws IOException
+    {
+        final java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, String.join(" ", classPathUrls));
+        try (java.io.OutputStream out = Files.newOutputStream(jar);
+             java.util.jar.JarOutputStream written = new java.util.jar.JarOutputStream(out, manifest))
+        {
+            written.flush();
+        }
+        return jar;
+    }
 }

@@ -1,21 +1,18 @@
 package io.mp4j.process.internal;
 
 import io.mp4j.Mp4jException;
+import io.mp4j.test.TestProcesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,15 +49,8 @@ class ChildClassPathTest
     @Test
     void shouldFindTheBootstrapThroughAManifestOnlyJarAsTheLauncherDoes() throws IOException
     {
-        final Path pathing = temp.resolve("pathing.jar");
-        final Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH,
-            "missing.jar " + codeSourceOf(ChildClassPath.class).toUri());
-        try (OutputStream out = Files.newOutputStream(pathing); JarOutputStream jar = new JarOutputStream(out, manifest))
-        {
-            jar.flush();
-        }
+        final Path pathing = TestProcesses.manifestOnlyJar(temp.resolve("pathing.jar"),
+            List.of("missing.jar", codeSourceOf(ChildClassPath.class).toUri().toString()));
 
         assertDoesNotThrow(() -> ChildClassPath.checkBootstrap(pathing.toString()));
     }

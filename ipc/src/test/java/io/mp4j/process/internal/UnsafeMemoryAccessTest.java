@@ -2,6 +2,7 @@ package io.mp4j.process.internal;
 
 import io.mp4j.process.ProcessContext;
 import io.mp4j.test.NoLeaksExtension;
+import io.mp4j.test.TestProcesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,10 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -53,18 +52,7 @@ class UnsafeMemoryAccessTest
             final List<String> command = context.javaCommand(NewerJavaMain.class.getName(), List.of());
             assertTrue(command.contains("--sun-misc-unsafe-memory-access=allow"), command::toString);
 
-            final Path log = temp.resolve("newer-java.log");
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            try
-            {
-                assertTrue(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the JVM ended");
-            }
-            finally
-            {
-                process.destroyForcibly();
-            }
-            final String output = Files.readString(log);
-            assertEquals(0, process.exitValue(), output);
+            final String output = TestProcesses.runToEnd(command, temp.resolve("newer-java.log"), TIMEOUT);
             assertTrue(output.contains("value 2 exit 0"), output);
             assertTrue(!output.contains("sun.misc.Unsafe"), output);
         });
