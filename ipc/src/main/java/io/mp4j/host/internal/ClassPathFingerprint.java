@@ -1,6 +1,7 @@
 package io.mp4j.host.internal;
 
 import io.mp4j.Mp4jException;
+import io.mp4j.process.internal.ClassPathEntries;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -9,11 +10,9 @@ import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -27,16 +26,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.jar.Attributes;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
-import java.util.stream.Stream;
 
 /**
  * What a classpath gives a JVM to load, by content: one digest per entry the JVM searches (the jars and
@@ -169,7 +163,7 @@ public final class ClassPathFingerprint
         final Set<String> seen = new HashSet<>();
         for (final String element : classPath.split(File.pathSeparator, -1))
         {
-            for (final Path path : expand(element))
+            for (final Path path : ClassPathEntries.expand(element))
             {
                 if (add(path, entries, seen, published))
                 {
@@ -451,35 +445,6 @@ public final class ClassPathFingerprint
 
     // ------------------------------------------------------------------ taking the fingerprint
 
-    /** The paths a classpath element stands for: "" is the working directory, {@code dir/*} its jars. */
-    private static List<Path> expand(final String element)
-    {
-        try
-        {
-            if (element.equals("*") || element.endsWith(File.separator + "*"))
-            {
-                final Path directory = Paths.get(element.substring(0, element.length() - 1)).toAbsolutePath().normalize();
-                try (Stream<Path> files = Files.list(directory))
-                {
-                    return files
-                        .filter(file -> file.getFileName().toString().endsWith(".jar") ||
-                            file.getFileName().toString().endsWith(".JAR"))
-                        .sorted()
-                        .toList();
-                }
-                catch (final IOException ex)
-                {
-                    return List.of();
-                }
-            }
-            return List.of(Paths.get(element.isEmpty() ? "." : element).toAbsolutePath().normalize());
-        }
-        catch (final InvalidPathException ex)
-        {
-            return List.of(); // not a path the JVM could search either
-        }
-    }
-
     /**
      * Adds an entry and, right after it, those its manifest names, as the JVM searches them.
      *
@@ -717,38 +682,7 @@ public final class ClassPathFingerprint
     /** The absolute paths of the files a jar's manifest names in {@code Class-Path}, as the JVM resolves them. */
     private static List<String> manifestClassPath(final Path jar)
     {
-        final String names;
-        try (JarFile file = new JarFile(jar.toFile(), false))
-        {
-            final Manifest manifest = file.getManifest();
-            names = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
-        }
-        catch (final IOException | SecurityException ex)
-        {
-            return List.of(); // not a jar: the JVM finds no classes in it either
-        }
-        if (names == null || names.isBlank())
-        {
-            return List.of();
-        }
-        final URI base = jar.getParent().toUri();
-        final Set<String> paths = new LinkedHashSet<>();
-        for (final String name : names.trim().split("\\s+"))
-        {
-            try
-            {
-                final URI named = base.resolve(name);
-                if ("file".equals(named.getScheme()))
-                {
-                    paths.add(Paths.get(named).normalize().toString());
-                }
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                // Not a URL the class loader could use either.
-            }
-        }
-        return List.copyOf(paths);
+        return ClassPathEntries.manifestClassPath(jar).stream().map(Path::toString).toList();
     }
 
     // ------------------------------------------------------------------ helpers

@@ -2,7 +2,6 @@ package io.mp4j.process.internal;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -291,32 +289,7 @@ final class ArchiveClassPath
     /** Whether a manifest's {@code Class-Path} names a file that exists (Chronicle's name jars that don't). */
     private static boolean namesExistingJar(final Path jar, final Manifest manifest)
     {
-        final String names = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
-        if (names == null)
-        {
-            return false;
-        }
-        final URI base = jar.toAbsolutePath().getParent().toUri();
-        for (final String name : names.trim().split("\\s+"))
-        {
-            if (name.isEmpty())
-            {
-                continue;
-            }
-            try
-            {
-                final URI named = base.resolve(name);
-                if ("file".equals(named.getScheme()) && Files.exists(Paths.get(named)))
-                {
-                    return true;
-                }
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                // Not a URL the class loader could use either.
-            }
-        }
-        return false;
+        return ClassPathEntries.manifestClassPath(jar, manifest).stream().anyMatch(Files::exists);
     }
 
     private static boolean listFiles(final Path directory, final int position, final Map<String, Integer> names)

@@ -5,7 +5,6 @@ import io.mp4j.session.Session;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -15,19 +14,14 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.CodeSource;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.jar.Attributes;
 import java.util.jar.JarFile;
-import java.util.jar.Manifest;
-import java.util.stream.Stream;
 
 /**
  * The classpath of a child JVM, derived from what this JVM really loaded rather than from
@@ -142,12 +136,15 @@ public final class ChildClassPath
             return;
         }
         final Set<Path> visited = new HashSet<>();
-        for (final String entry : classPath.split(File.pathSeparator))
+        for (final String element : classPath.split(File.pathSeparator))
         {
-            if (holdsBootstrap(entry, null, visited, 0))
+            for (final Path path : ClassPathEntries.expand(element))
             {
-                LOADS_BOOTSTRAP.add(classPath);
-                return;
+                if (holdsBootstrap(path, visited, 0))
+                {
+                    LOADS_BOOTSTRAP.add(classPath);
+                    return;
+                }
             }
         }
 
@@ -161,81 +158,40 @@ public final class ChildClassPath
             "ProcessContext.classPath(...) (the system property java.class.path of a child). classPath=" + classPath);
     }
 
-    private static boolean holdsBootstrap(
-        final String entry, final URI base, final Set<Path> visited, final int depth)
+    /** Whether a classpath path, or a file its manifest names, holds the bootstrap class. */
+    private static boolean holdsBootstrap(final Path path, final Set<Path> visited, final int depth)
     {
-        if (entry.isEmpty() || depth > MAX_MANIFEST_DEPTH)
+        if (depth > MAX_MANIFEST_DEPTH || !visited.add(path))
         {
             return false;
         }
-        try
+        if (Files.isDirectory(path))
         {
-            if (base == null && (entry.equals("*") || entry.endsWith(File.separator + "*")))
-            {
-                return wildcardHoldsBootstrap(Paths.get(entry.substring(0, entry.length() - 1)), visited);
-            }
-            final Path path = base == null ? Paths.get(entry) : fileOf(base.resolve(entry).toURL());
-            if (path == null || !visited.add(path.toAbsolutePath().normalize()))
-            {
-                return false;
-            }
-            if (Files.isDirectory(path))
-            {
-                return Files.isRegularFile(path.resolve(BOOTSTRAP_RESOURCE));
-            }
-            if (!Files.isRegularFile(path))
-            {
-                return false;
-            }
-            try (JarFile jar = new JarFile(path.toFile(), false))
-            {
-                if (jar.getEntry(BOOTSTRAP_RESOURCE) != null)
-                {
-                    return true;
-                }
-                final Manifest manifest = jar.getManifest();
-                final String names = manifest == null ? null :
-                    manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
-                if (names != null)
-                {
-                    final URI jarDirectory = path.toAbsolutePath().getParent().toUri();
-                    for (final String name : names.trim().split("\\s+"))
-                    {
-                        if (holdsBootstrap(name, jarDirectory, visited, depth + 1))
-                        {
-                            return true;
-                        }
-                    }
-                }
-            }
-            return false;
+            return Files.isRegularFile(path.resolve(BOOTSTRAP_RESOURCE));
         }
-        catch (final IOException | IllegalArgumentException ex)
+        if (!Files.isRegularFile(path))
         {
-            return false; // the launcher skips what it cannot read
+            return false; // the launcher skips what is not there
         }
-    }
-
-    private static boolean wildcardHoldsBootstrap(final Path directory, final Set<Path> visited) throws IOException
-    {
-        if (!Files.isDirectory(directory))
+        try (JarFile jar = new JarFile(path.toFile(), false))
         {
-            return false;
-        }
-        final List<Path> jars = new ArrayList<>();
-        try (Stream<Path> files = Files.list(directory))
-        {
-            files.filter(file -> file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jar"))
-                .forEach(jars::add);
-        }
-        for (final Path jar : jars)
-        {
-            if (holdsBootstrap(jar.toString(), null, visited, 0))
+            if (jar.getEntry(BOOTSTRAP_RESOURCE) != null)
             {
                 return true;
             }
+            for (final Path named : ClassPathEntries.manifestClassPath(path, jar.getManifest()))
+            {
+                if (holdsBootstrap(named, visited, depth + 1))
+                {
+                    return true;
+                }
+            }
+            return false;
         }
-        return false;
+        catch (final IOException | SecurityException ex)
+        {
+            return false; // not a jar: the launcher finds no classes in it either
+        }
     }
 
     private static void add(final Map<String, String> entries, final String entry)

@@ -1,0 +1,117 @@
+package io.mp4j.process.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+/**
+ * What the {@code java} launcher searches for a classpath element: {@code ""} is the working directory,
+ * {@code dir/*} the jars in {@code dir}, and a jar's manifest adds, right after it, the files its
+ * {@code Class-Path} names. The one reading of these rules for the launch check, class-data sharing
+ * and the worker host's classpath fingerprint.
+ */
+public final class ClassPathEntries
+{
+    private ClassPathEntries()
+    {
+    }
+
+    /**
+     * The paths a classpath element stands for, absolute and normalised.
+     *
+     * @param element one element of a classpath string.
+     * @return the paths, in the order searched; empty if the element is not a path or its wildcard's
+     *         directory cannot be listed.
+     */
+    public static List<Path> expand(final String element)
+    {
+        try
+        {
+            if (element.equals("*") || element.endsWith(File.separator + "*"))
+            {
+                final Path directory = Paths.get(element.substring(0, element.length() - 1)).toAbsolutePath().normalize();
+                try (Stream<Path> files = Files.list(directory))
+                {
+                    return files
+                        .filter(file -> file.getFileName().toString().endsWith(".jar") ||
+                            file.getFileName().toString().endsWith(".JAR"))
+                        .sorted()
+                        .toList();
+                }
+                catch (final IOException ex)
+                {
+                    return List.of();
+                }
+            }
+            return List.of(Paths.get(element.isEmpty() ? "." : element).toAbsolutePath().normalize());
+        }
+        catch (final InvalidPathException ex)
+        {
+            return List.of(); // not a path the JVM could search either
+        }
+    }
+
+    /**
+     * The files a jar's manifest names in {@code Class-Path}, as the JVM resolves them.
+     *
+     * @param jar the jar.
+     * @return absolute, normalised paths, in order, without repeats; empty if the file is not a jar.
+     */
+    public static List<Path> manifestClassPath(final Path jar)
+    {
+        try (JarFile file = new JarFile(jar.toFile(), false))
+        {
+            return manifestClassPath(jar, file.getManifest());
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            return List.of(); // not a jar: the JVM finds no classes in it either
+        }
+    }
+
+    /**
+     * The files a manifest, read from a jar, names in {@code Class-Path}, as the JVM resolves them.
+     *
+     * @param jar      the jar the manifest is from.
+     * @param manifest its manifest, or null.
+     * @return absolute, normalised paths, in order, without repeats.
+     */
+    public static List<Path> manifestClassPath(final Path jar, final Manifest manifest)
+    {
+        final String names = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+        if (names == null || names.isBlank())
+        {
+            return List.of();
+        }
+        final URI base = jar.toAbsolutePath().getParent().toUri();
+        final Set<Path> paths = new LinkedHashSet<>();
+        for (final String name : names.trim().split("\\s+"))
+        {
+            try
+            {
+                final URI named = base.resolve(name);
+                if ("file".equals(named.getScheme()))
+                {
+                    paths.add(Paths.get(named).normalize());
+                }
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                // Not a URL the class loader could use either.
+            }
+        }
+        return new ArrayList<>(paths);
+    }
+}
