@@ -25,6 +25,7 @@ public final class OutputLines
     private final Supplier<PrintStream> to;
     private final Consumer<String> handler;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    /** Written by the copying thread, read by another: a ByteArrayOutputStream synchronizes both. */
     private final ByteArrayOutputStream head = new ByteArrayOutputStream(256);
     /** Part of the current line has been written already. */
     private boolean lineStarted;
@@ -57,7 +58,7 @@ public final class OutputLines
      *
      * @return up to {@value #HEAD_BYTES} bytes of text; empty if the child wrote nothing.
      */
-    public synchronized String head()
+    public String head()
     {
         return head.toString(Charset.defaultCharset());
     }
@@ -115,7 +116,7 @@ public final class OutputLines
         }
     }
 
-    private synchronized void keepHead(final byte[] bytes, final int offset, final int length)
+    private void keepHead(final byte[] bytes, final int offset, final int length)
     {
         final int room = HEAD_BYTES - head.size();
         if (room > 0)
