@@ -1,7 +1,7 @@
 package io.mp4j.worker.internal;
 
-import io.mp4j.Mp4jException;
 import io.mp4j.internal.WaitBoard;
+import io.mp4j.internal.channel.SpillFile;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionKind;
 import io.mp4j.process.internal.ChildSpec;
@@ -185,9 +185,7 @@ public final class PoolChannel implements AutoCloseable
         int flags = 0;
         if (PAYLOAD_OFFSET + body.length > ring.maxMsgLength())
         {
-            final String spillName = session.uniqueName("spill");
-            session.writeAtomically(spillName, body);
-            body = spillName.getBytes(StandardCharsets.UTF_8);
+            body = SpillFile.write(session, body).getBytes(StandardCharsets.UTF_8);
             flags = FLAG_SPILLED;
         }
 
@@ -196,7 +194,7 @@ public final class PoolChannel implements AutoCloseable
         {
             if (flags == FLAG_SPILLED)
             {
-                deleteQuietly(session.file(new String(body, StandardCharsets.UTF_8)));
+                SpillFile.discard(session, new String(body, StandardCharsets.UTF_8));
             }
             return false;
         }
@@ -221,17 +219,7 @@ public final class PoolChannel implements AutoCloseable
             return bytes;
         }
 
-        final Path spilled = session.file(new String(bytes, StandardCharsets.UTF_8));
-        try
-        {
-            final byte[] contents = Files.readAllBytes(spilled);
-            Files.delete(spilled);
-            return contents;
-        }
-        catch (final IOException ex)
-        {
-            throw new Mp4jException("cannot read spilled payload: file=" + spilled, ex);
-        }
+        return SpillFile.take(session, new String(bytes, StandardCharsets.UTF_8));
     }
 
     public static long callId(final DirectBuffer buffer, final int index)
