@@ -112,7 +112,9 @@ final class RobustMutex
     private boolean acquireSlow(final long timeoutNanos, final boolean interruptible) throws InterruptedException
     {
         final long self = selfWord();
-        if (!reentrant && buffer.getLongVolatile(ownerOffset) == self)
+        // Python's Lock would wait forever here; a timed wait waits its time out as Python's does (only this
+        // thread can release the lock), a wait without a timeout fails at once instead of hanging.
+        if (!reentrant && timeoutNanos == Waiter.NO_TIMEOUT && buffer.getLongVolatile(ownerOffset) == self)
         {
             throw new IllegalStateException(
                 "lock is already held by this thread and is not re-entrant (use SharedRLock): owner=" +

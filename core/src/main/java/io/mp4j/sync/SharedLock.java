@@ -13,8 +13,11 @@ import java.util.concurrent.locks.Lock;
 
 /**
  * A lock shared by processes, Python's {@code multiprocessing.Lock}, implementing
- * {@link java.util.concurrent.locks.Lock}. It is not re-entrant: the owner locking it again gets an {@link IllegalStateException}
- * instead of the deadlock Python's {@code Lock} would give; use {@link SharedRLock} to lock again.
+ * {@link java.util.concurrent.locks.Lock}. It is not re-entrant: the owner locking it again with a timeout
+ * ({@code tryLock(time, unit)}) waits the time out and gets false, as Python's {@code acquire(timeout=t)} does;
+ * without a timeout ({@code lock()}, {@code lockInterruptibly()}, {@code acquire()}) it gets an
+ * {@link IllegalStateException} at once instead of the deadlock Python's {@code Lock} would give, a deliberate
+ * difference. Use {@link SharedRLock} to lock again.
  * <pre>{@code
  * SharedLock lock = SharedLock.create();
  * try (var held = lock.acquire())   // Python: with lock:

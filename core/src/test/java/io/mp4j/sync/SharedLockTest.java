@@ -139,7 +139,24 @@ class SharedLockTest
         lock.lock();
         assertFalse(lock.tryLock());
         assertThrows(IllegalStateException.class, lock::lock);
+        assertThrows(IllegalStateException.class, lock::lockInterruptibly);
+        assertThrows(IllegalStateException.class, lock::acquire);
+        assertTrue(lock.isHeldByCurrentThread());
         lock.unlock();
+    }
+
+    @Test
+    void shouldWaitTheTimeoutAndFailWhenOwnerLocksPlainLockAgainWithTimeout() throws Exception
+    {
+        final SharedLock lock = SharedLock.create(session, WaitStrategy.DEFAULT);
+        lock.lock();
+        final long start = System.nanoTime();
+        assertFalse(lock.tryLock(200, TimeUnit.MILLISECONDS));
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(200));
+        assertFalse(lock.tryLock(0, TimeUnit.MILLISECONDS));
+        assertTrue(lock.isHeldByCurrentThread());
+        lock.unlock();
+        assertFalse(lock.isLocked());
     }
 
     @Test

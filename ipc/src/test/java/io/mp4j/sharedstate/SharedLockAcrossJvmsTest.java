@@ -38,6 +38,44 @@ class SharedLockAcrossJvmsTest
         assertTimeoutPreemptively(BOUND, () -> killHolderAndRecover(value.getLock(), true));
     }
 
+    @Test
+    void shouldWaitTheTimeoutAndReturnFalseWhenOwnerInChildLocksPlainLockAgain()
+    {
+        assertTimeoutPreemptively(BOUND, () ->
+        {
+            final SharedLock lock = SharedLock.create();
+            final SharedLong waitedMillis = SharedLong.createRaw(-1);
+            final SharedInt outcome = SharedInt.createRaw(-1);
+            try (Children children = new Children())
+            {
+                // Python: lock.acquire(); lock.acquire(timeout=0.3) is False after 0.3 s, the lock still held.
+                children.start("owner", () ->
+                {
+                    lock.lock();
+                    final long start = System.nanoTime();
+                    final boolean again = lock.tryLock(300, TimeUnit.MILLISECONDS);
+                    waitedMillis.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                    boolean threwWithoutTimeout = false;
+                    try
+                    {
+                        lock.lock();
+                    }
+                    catch (final IllegalStateException expected)
+                    {
+                        threwWithoutTimeout = true;
+                    }
+                    outcome.set((again ? 1 : 0) + (lock.isHeldByCurrentThread() ? 10 : 0) +
+                        (threwWithoutTimeout ? 100 : 0));
+                    lock.unlock();
+                });
+                children.joinAllSucceeded(JOIN);
+            }
+            assertEquals(110, outcome.get(), "tryLock(timeout) false, still held, lock() refused at once");
+            assertTrue(waitedMillis.get() >= 300, "waitedMillis=" + waitedMillis.get());
+            assertTrue(!lock.isLocked());
+        });
+    }
+
     /**
      * Child "holder" takes the lock and hangs; child "waiter" blocks on it (plain {@code lock()} or
      * {@code tryLock(timeout)}); the holder is SIGKILLed; the waiter must get the lock, see that the
