@@ -229,19 +229,39 @@ public final class SharedCondition implements Condition, Serializable, AutoClose
     }
 
     /**
-     * Wakes one waiter, if any: Python's {@code notify()}.
+     * Wakes one waiter, if any: Python's {@code notify()}, as {@code signal(1)}.
      *
      * @throws IllegalMonitorStateException if the caller does not hold the lock.
      */
     @Override
     public void signal()
     {
+        signal(1);
+    }
+
+    /**
+     * Wakes {@code n} waiters, or every waiter if fewer wait: Python's {@code notify(n)}. Each waiter that
+     * was waiting when it was called, and not yet signalled, counts once; no waiter is woken twice and no
+     * more than {@code n} are woken, whichever processes they wait in. ({@link Object} keeps the names
+     * {@code notify()} and {@code notifyAll()}; Python's {@code notify_all()} is {@link #signalAll()}.)
+     *
+     * @param n how many waiters to wake, 0 or more.
+     * @throws IllegalArgumentException      if {@code n} is negative.
+     * @throws IllegalMonitorStateException if the caller does not hold the lock.
+     */
+    public void signal(final int n)
+    {
+        if (n < 0)
+        {
+            throw new IllegalArgumentException("cannot wake a negative number of waiters: n=" + n);
+        }
         requireHeld();
         final long waits = buffer.getLongVolatile(offset + WAITS_OFFSET);
         final long signals = buffer.getLongVolatile(offset + SIGNALS_OFFSET);
-        if (waits > signals)
+        final long unsignalled = waits - signals;
+        if (unsignalled > 0 && n > 0)
         {
-            buffer.putLongVolatile(offset + SIGNALS_OFFSET, signals + 1);
+            buffer.putLongVolatile(offset + SIGNALS_OFFSET, signals + Math.min(n, unsignalled));
             region.waitBoard().ring(signalTag());
         }
     }

@@ -10,6 +10,12 @@ import io.mp4j.sync.SharedSemaphore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -142,6 +148,142 @@ class SharedPrimitivesAcrossJvmsTest
             assertEquals(items, received.get());
             assertEquals((long)items * (items + 1) / 2, consumed.get());
         });
+    }
+
+    @Test
+    void shouldWakeExactlyNWaitersAcrossJvmsWhenSignalledN()
+    {
+        assertTimeoutPreemptively(BOUND, () ->
+        {
+            final int jvms = 3;
+            final int threadsPerJvm = 2;
+            final int waiters = jvms * threadsPerJvm;
+            final SharedCondition condition = SharedCondition.create();
+            final SharedInt ready = SharedInt.createRaw(0);
+            final SharedInt woken = SharedInt.createRaw(0);
+            final SharedInt timedOut = SharedInt.createRaw(0);
+            try (Children children = new Children())
+            {
+                for (int c = 0; c < jvms; c++)
+                {
+                    children.start("condition-waiters-" + c, () ->
+                    {
+                        final ExecutorService threads = Executors.newFixedThreadPool(threadsPerJvm);
+                        final List<Future<?>> done = new ArrayList<>();
+                        for (int t = 0; t < threadsPerJvm; t++)
+                        {
+                            done.add(threads.submit(() ->
+                            {
+                                try (var held = condition.getLock().acquire())
+                                {
+                                    ready.incrementAndGet();
+                                    // Python: with cond: cond.wait(timeout); only a signal ends this wait early.
+                                    if (condition.await(60, TimeUnit.SECONDS))
+                                    {
+                                        woken.incrementAndGet();
+                                    }
+                                    else
+                                    {
+                                        timedOut.incrementAndGet();
+                                    }
+                                }
+                                return null;
+                            }));
+                        }
+                        for (final Future<?> future : done)
+                        {
+                            future.get();
+                        }
+                        threads.shutdown();
+                    });
+                }
+                // A waiter counts itself in under the lock and releases it only inside await: once this thread
+                // holds the lock and sees every waiter counted, all of them wait.
+                while (true)
+                {
+                    try (var held = condition.getLock().acquire())
+                    {
+                        if (ready.get() == waiters)
+                        {
+                            break;
+                        }
+                    }
+                    Thread.sleep(10);
+                }
+
+                signalAndSettle(condition, woken, 2, () -> condition.signal(2));     // Python: cond.notify(2)
+                signalAndSettle(condition, woken, 0, () -> condition.signal(0));     // Python: cond.notify(0)
+                signalAndSettle(condition, woken, 3, () -> condition.signal(3));     // Python: cond.notify(3)
+                signalAndSettle(condition, woken, 1, condition::signal);             // Python: cond.notify()
+                children.joinAllSucceeded(JOIN);
+            }
+            assertEquals(waiters, woken.get());
+            assertEquals(0, timedOut.get());
+        });
+    }
+
+    @Test
+    void shouldWakeEveryWaiterAcrossJvmsWhenSignalledAll()
+    {
+        assertTimeoutPreemptively(BOUND, () ->
+        {
+            final int jvms = 3;
+            final SharedCondition condition = SharedCondition.create();
+            final SharedInt ready = SharedInt.createRaw(0);
+            final SharedInt woken = SharedInt.createRaw(0);
+            try (Children children = new Children())
+            {
+                for (int c = 0; c < jvms; c++)
+                {
+                    children.start("condition-waiter-" + c, () ->
+                    {
+                        try (var held = condition.getLock().acquire())
+                        {
+                            ready.incrementAndGet();
+                            if (condition.await(60, TimeUnit.SECONDS))
+                            {
+                                woken.incrementAndGet();
+                            }
+                        }
+                    });
+                }
+                while (true)
+                {
+                    try (var held = condition.getLock().acquire())
+                    {
+                        if (ready.get() == jvms)
+                        {
+                            condition.signalAll();          // Python: cond.notify_all()
+                            break;
+                        }
+                    }
+                    Thread.sleep(10);
+                }
+                children.joinAllSucceeded(JOIN);
+            }
+            assertEquals(jvms, woken.get());
+        });
+    }
+
+    /**
+     * Signals under the lock, waits until the woken count has grown by the expected number, then gives any
+     * extra waiter time to wake wrongly before checking that the count grew by exactly that much.
+     */
+    private static void signalAndSettle(
+        final SharedCondition condition, final SharedInt woken, final int expected, final Runnable signal)
+        throws InterruptedException
+    {
+        final int before = woken.get();
+        try (var held = condition.getLock().acquire())
+        {
+            signal.run();
+        }
+        while (woken.get() < before + expected)
+        {
+            Thread.sleep(5);
+        }
+        Thread.sleep(500);
+        assertEquals(before + expected, woken.get(), "woken after signalling " + expected);
     }
 
     @Test
