@@ -7,8 +7,8 @@ package io.mp4j.sync;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *  |         State: generation (high 31 bits) | broken (1 bit)     |
- *  |                | arrived in this generation (low 32 bits)     |
+ *  |  State: generation (high 30 bits) | resetting (1 bit)         |
+ *  |         | broken (1 bit) | arrived in this generation (low 32)  |
  *  +---------------------------------------------------------------+
  *  |                      Reserved (to 128)                       ...
  *  +---------------------------------------------------------------+
@@ -18,7 +18,10 @@ package io.mp4j.sync;
  *  +---------------------------------------------------------------+
  * </pre>
  * The last party to arrive moves the state to the next generation with no arrivals in one CAS; a
- * broken generation keeps its number until {@link SharedBarrier#reset()} moves past it.
+ * broken generation keeps its number until {@link SharedBarrier#reset()} moves past it. A reset marks the
+ * generation resetting while its waiting parties leave: they get {@link BarrierBrokenException}, parties
+ * that arrive meanwhile wait for the next generation, and the last to leave (or the reset, after a grace)
+ * moves to it.
  */
 final class BarrierDescriptor
 {
@@ -37,8 +40,11 @@ final class BarrierDescriptor
     /** The broken bit of the state word. */
     public static final long BROKEN_BIT = 1L << 32;
 
+    /** The resetting bit of the state word: the generation's waiting parties are leaving for a reset. */
+    public static final long RESETTING_BIT = 1L << 33;
+
     /** Shift of the generation number in the state word. */
-    public static final int GENERATION_SHIFT = 33;
+    public static final int GENERATION_SHIFT = 34;
 
     private BarrierDescriptor()
     {

@@ -20,6 +20,7 @@ import static io.mp4j.sync.BarrierDescriptor.ARRIVED_MASK;
 import static io.mp4j.sync.BarrierDescriptor.BROKEN_BIT;
 import static io.mp4j.sync.BarrierDescriptor.GENERATION_SHIFT;
 import static io.mp4j.sync.BarrierDescriptor.PARTIES_OFFSET;
+import static io.mp4j.sync.BarrierDescriptor.RESETTING_BIT;
 import static io.mp4j.sync.BarrierDescriptor.STATE_OFFSET;
 
 /**
@@ -31,9 +32,10 @@ import static io.mp4j.sync.BarrierDescriptor.STATE_OFFSET;
  * SharedBarrier barrier = SharedBarrier.create(3);
  * int index = barrier.await();   // Python: index = barrier.wait()
  * }</pre>
- * A barrier is broken by {@link #abort()}, by {@link #reset()} while parties wait, by a party's timeout
- * or interrupt, and by an action that throws: every waiting and later party gets a
- * {@link BarrierBrokenException} until {@link #reset()}. A party whose process dies while it waits does
+ * A barrier is broken by {@link #abort()}, by a party's timeout or interrupt, and by an action that
+ * throws: every waiting and later party gets a {@link BarrierBrokenException} until {@link #reset()}. A
+ * {@link #reset()} while parties wait gives those parties a {@link BarrierBrokenException}; a party that
+ * arrives while they are leaving waits for the next generation, as in Python. A party whose process dies while it waits does
  * not break the barrier by itself; give the others a timeout. Any thread of any process holding a
  * handle may call any method.
  */
@@ -136,26 +138,66 @@ public final class SharedBarrier implements Serializable, AutoCloseable
         return await0(Math.max(0, timeout.toNanos()));
     }
 
-    /** Breaks the barrier: waiting and later parties get {@link BarrierBrokenException} until {@link #reset()}. */
+    /**
+     * Breaks the barrier: waiting and later parties get {@link BarrierBrokenException} until {@link #reset()},
+     * as Python's {@code abort()}; an abort during a reset leaves the barrier broken.
+     */
     public void abort()
     {
-        breakGeneration(buffer.getLongVolatile(stateOffset) >>> GENERATION_SHIFT);
+        while (true)
+        {
+            final long state = buffer.getLongVolatile(stateOffset);
+            if ((state & BROKEN_BIT) != 0)
+            {
+                return;
+            }
+            if (buffer.compareAndSetLong(stateOffset, state, state | BROKEN_BIT))
+            {
+                changed();
+                return;
+            }
+        }
     }
 
     /**
-     * Returns the barrier to its empty state: parties waiting now get {@link BarrierBrokenException}
-     * (it waits up to a second for them to leave), later parties start a new generation.
+     * Returns the barrier to its empty state, as Python's {@code reset()}: parties waiting now get
+     * {@link BarrierBrokenException}, parties that arrive while they leave wait for the next generation,
+     * and a broken barrier is mended. Returns once the waiting parties have left, or after a second if
+     * some do not (a party whose process died never leaves).
      */
     public void reset()
     {
-        final long state = buffer.getLongVolatile(stateOffset);
-        final long generation = state >>> GENERATION_SHIFT;
-        if ((state & (BROKEN_BIT | ARRIVED_MASK)) == 0)
+        long state;
+        long generation;
+        while (true)
         {
-            return;
+            state = buffer.getLongVolatile(stateOffset);
+            generation = state >>> GENERATION_SHIFT;
+            if ((state & ARRIVED_MASK) == 0)
+            {
+                // Nobody inside: a broken or resetting generation is left behind at once, a fresh one kept.
+                if ((state & (BROKEN_BIT | RESETTING_BIT)) == 0)
+                {
+                    return;
+                }
+                if (buffer.compareAndSetLong(stateOffset, state, (generation + 1) << GENERATION_SHIFT))
+                {
+                    changed();
+                    return;
+                }
+                continue;
+            }
+            if ((state & (BROKEN_BIT | RESETTING_BIT)) == RESETTING_BIT)
+            {
+                break;  // another reset is under way: wait for it as if it were ours
+            }
+            if (buffer.compareAndSetLong(stateOffset, state, (state & ~BROKEN_BIT) | RESETTING_BIT))
+            {
+                changed();
+                break;
+            }
         }
 
-        breakGeneration(generation);
         final long deadline = System.nanoTime() + RESET_GRACE_NANOS;
         final Waiter waiter = Waiter.begin(waitStrategy, region.waitBoard(), tag(), RESET_GRACE_NANOS);
         try
@@ -163,11 +205,11 @@ public final class SharedBarrier implements Serializable, AutoCloseable
             while (true)
             {
                 final long current = buffer.getLongVolatile(stateOffset);
-                if ((current >>> GENERATION_SHIFT) != generation)
+                if ((current >>> GENERATION_SHIFT) != generation || (current & BROKEN_BIT) != 0)
                 {
-                    return;
+                    return;  // the last party to leave moved on, or an abort broke the barrier again
                 }
-                // Once every party of the broken generation has left (or the grace is over), move on.
+                // The grace is over: the parties still counted are gone, or too slow to be waited for.
                 if ((current & ARRIVED_MASK) == 0 || System.nanoTime() - deadline >= 0)
                 {
                     if (buffer.compareAndSetLong(stateOffset, current, (generation + 1) << GENERATION_SHIFT))
@@ -199,12 +241,12 @@ public final class SharedBarrier implements Serializable, AutoCloseable
     /**
      * How many parties are waiting now: Python's {@code n_waiting}; a snapshot.
      *
-     * @return the number of parties that arrived in the current generation, 0 if broken.
+     * @return the number of parties that arrived in the current generation, 0 if broken or resetting.
      */
     public int numberWaiting()
     {
         final long state = buffer.getLongVolatile(stateOffset);
-        return (state & BROKEN_BIT) != 0 ? 0 : (int)Math.min(state & ARRIVED_MASK, parties - 1);
+        return (state & (BROKEN_BIT | RESETTING_BIT)) != 0 ? 0 : (int)Math.min(state & ARRIVED_MASK, parties - 1);
     }
 
     /**
@@ -280,10 +322,11 @@ public final class SharedBarrier implements Serializable, AutoCloseable
                 {
                     return index;
                 }
-                if ((state & BROKEN_BIT) != 0)
+                if ((state & (BROKEN_BIT | RESETTING_BIT)) != 0)
                 {
                     leaveBroken(generation);
-                    throw broken("barrier broken while waiting", generation);
+                    throw broken((state & BROKEN_BIT) != 0 ? "barrier broken while waiting" :
+                        "barrier reset while waiting", generation);
                 }
 
                 final boolean inTime;
@@ -299,6 +342,11 @@ public final class SharedBarrier implements Serializable, AutoCloseable
                 }
                 if (!inTime)
                 {
+                    final long late = buffer.getLongVolatile(stateOffset);
+                    if ((late >>> GENERATION_SHIFT) != generation || (late & (BROKEN_BIT | RESETTING_BIT)) != 0)
+                    {
+                        continue;  // released, broken or reset just now: report that, not the timeout
+                    }
                     breakGeneration(generation);
                     leaveBroken(generation);
                     throw new Mp4jTimeoutException("barrier wait timed out, barrier broken: timeout=" +
@@ -312,7 +360,10 @@ public final class SharedBarrier implements Serializable, AutoCloseable
         }
     }
 
-    /** Counts the caller in, waiting while the last party of the previous generation runs its action. */
+    /**
+     * Counts the caller in, waiting while the last party of the previous generation runs its action or the
+     * parties of a reset generation leave.
+     */
     private long arrive(final Waiter waiter) throws InterruptedException
     {
         while (true)
@@ -322,7 +373,7 @@ public final class SharedBarrier implements Serializable, AutoCloseable
             {
                 throw broken("barrier is broken", state >>> GENERATION_SHIFT);
             }
-            if ((state & ARRIVED_MASK) >= parties)
+            if ((state & RESETTING_BIT) != 0 || (state & ARRIVED_MASK) >= parties)
             {
                 if (!waiter.idleInterruptibly())
                 {
@@ -359,10 +410,10 @@ public final class SharedBarrier implements Serializable, AutoCloseable
         while (true)
         {
             final long state = buffer.getLongVolatile(stateOffset);
-            if ((state & BROKEN_BIT) != 0 || (state >>> GENERATION_SHIFT) != generation)
+            if ((state & (BROKEN_BIT | RESETTING_BIT)) != 0 || (state >>> GENERATION_SHIFT) != generation)
             {
                 leaveBroken(generation);
-                throw broken("barrier broken while its action ran", generation);
+                throw broken("barrier broken or reset while its action ran", generation);
             }
             if (buffer.compareAndSetLong(stateOffset, state, (generation + 1) << GENERATION_SHIFT))
             {
@@ -372,12 +423,13 @@ public final class SharedBarrier implements Serializable, AutoCloseable
         }
     }
 
+    /** Breaks the generation unless it has passed, is broken already, or is being reset. */
     private void breakGeneration(final long generation)
     {
         while (true)
         {
             final long state = buffer.getLongVolatile(stateOffset);
-            if ((state >>> GENERATION_SHIFT) != generation || (state & BROKEN_BIT) != 0)
+            if ((state >>> GENERATION_SHIFT) != generation || (state & (BROKEN_BIT | RESETTING_BIT)) != 0)
             {
                 return;
             }
@@ -389,7 +441,10 @@ public final class SharedBarrier implements Serializable, AutoCloseable
         }
     }
 
-    /** A party of a broken generation leaves: the count tells {@link #reset()} when all have seen it. */
+    /**
+     * A party of a broken or resetting generation leaves: the last to leave a reset generation moves the
+     * barrier to the next one, releasing the parties that arrived meanwhile.
+     */
     private void leaveBroken(final long generation)
     {
         while (true)
@@ -399,7 +454,10 @@ public final class SharedBarrier implements Serializable, AutoCloseable
             {
                 return;
             }
-            if (buffer.compareAndSetLong(stateOffset, state, state - 1))
+            final boolean lastOfReset =
+                (state & ARRIVED_MASK) == 1 && (state & (BROKEN_BIT | RESETTING_BIT)) == RESETTING_BIT;
+            final long next = lastOfReset ? (generation + 1) << GENERATION_SHIFT : state - 1;
+            if (buffer.compareAndSetLong(stateOffset, state, next))
             {
                 changed();
                 return;

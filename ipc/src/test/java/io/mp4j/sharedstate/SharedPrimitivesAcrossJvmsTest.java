@@ -3,6 +3,7 @@ package io.mp4j.sharedstate;
 import io.mp4j.shared.SharedInt;
 import io.mp4j.shared.SharedLong;
 import io.mp4j.shared.SharedLongArray;
+import io.mp4j.sync.BarrierBrokenException;
 import io.mp4j.sync.SharedBarrier;
 import io.mp4j.sync.SharedCondition;
 import io.mp4j.sync.SharedEvent;
@@ -58,6 +59,78 @@ class SharedPrimitivesAcrossJvmsTest
             // Each generation hands out the arrival indexes 0, 1 and 2 once, and runs the action once.
             assertEquals(generations * 3L, indexSums.get(0) + indexSums.get(1) + indexSums.get(2));
             assertEquals(generations, actions.get());
+            assertFalse(barrier.isBroken());
+        });
+    }
+
+    @Test
+    void shouldLetPartiesArrivingDuringResetWaitForTheNextGenerationAcrossJvms()
+    {
+        assertTimeoutPreemptively(BOUND, () ->
+        {
+            // Python's test_reset, over rounds: the middle arrival resets while the others wait, they get
+            // BrokenBarrierError and at once wait again, which must start the next generation, not fail.
+            final int jvms = 2;
+            final int threadsPerJvm = 3;
+            final int parties = jvms * threadsPerJvm;
+            final int rounds = 10;
+            final SharedBarrier barrier = SharedBarrier.create(parties);
+            final SharedInt passedEarly = SharedInt.createRaw(0);
+            final SharedInt broken = SharedInt.createRaw(0);
+            final SharedInt passed = SharedInt.createRaw(0);
+            try (Children children = new Children())
+            {
+                for (int c = 0; c < jvms; c++)
+                {
+                    children.start("barrier-parties-" + c, () ->
+                    {
+                        final ExecutorService threads = Executors.newFixedThreadPool(threadsPerJvm);
+                        final List<Future<?>> done = new ArrayList<>();
+                        for (int t = 0; t < threadsPerJvm; t++)
+                        {
+                            done.add(threads.submit(() ->
+                            {
+                                for (int round = 0; round < rounds; round++)
+                                {
+                                    final int index = barrier.await(Duration.ofSeconds(30));
+                                    if (index == parties / 2)
+                                    {
+                                        while (barrier.numberWaiting() < parties - 1)
+                                        {
+                                            Thread.sleep(1);
+                                        }
+                                        barrier.reset();
+                                    }
+                                    else
+                                    {
+                                        try
+                                        {
+                                            barrier.await(Duration.ofSeconds(30));
+                                            passedEarly.incrementAndGet();
+                                        }
+                                        catch (final BarrierBrokenException expected)
+                                        {
+                                            broken.incrementAndGet();
+                                        }
+                                    }
+                                    barrier.await(Duration.ofSeconds(30));
+                                    passed.incrementAndGet();
+                                }
+                                return null;
+                            }));
+                        }
+                        for (final Future<?> future : done)
+                        {
+                            future.get();
+                        }
+                        threads.shutdown();
+                    });
+                }
+                children.joinAllSucceeded(JOIN);
+            }
+            assertEquals(0, passedEarly.get());
+            assertEquals(rounds * (parties - 1), broken.get());
+            assertEquals(rounds * parties, passed.get());
             assertFalse(barrier.isBroken());
         });
     }
