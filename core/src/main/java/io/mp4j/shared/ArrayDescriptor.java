@@ -13,7 +13,7 @@ import io.mp4j.internal.MutexDescriptor;
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *  |              Type Code (Python's: 'i', 'q', 'd', 'b')         |
  *  +---------------------------------------------------------------+
- *  |                    Flags (bit 0: locked)                      |
+ *  |        Flags (bit 0: own lock, bit 1: another object's lock)  |
  *  +---------------------------------------------------------------+
  *  |                     Length (elements)                         |
  *  +---------------------------------------------------------------+
@@ -32,7 +32,7 @@ final class ArrayDescriptor
     /** Offset of the type code: the ASCII of Python's typecode, as in {@link ValueDescriptor}. */
     public static final int TYPE_OFFSET = 0;
 
-    /** Offset of the flags: {@link ValueDescriptor#FLAG_LOCKED}. */
+    /** Offset of the flags: {@link ValueDescriptor#FLAG_LOCKED}, {@link ValueDescriptor#FLAG_SHARED_LOCK}. */
     public static final int FLAGS_OFFSET = TYPE_OFFSET + Integer.BYTES;
 
     /** Offset of the number of elements. */

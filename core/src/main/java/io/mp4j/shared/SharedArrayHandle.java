@@ -5,6 +5,7 @@ import io.mp4j.WaitStrategy;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionKind;
 import io.mp4j.session.Session;
+import io.mp4j.sync.SharedMutex;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.io.InvalidObjectException;
@@ -32,9 +33,11 @@ abstract class SharedArrayHandle extends SharedMemoryHandle implements Serializa
     /** The elements alone, from element 0, for bulk copies and kernels. */
     final AtomicBuffer view;
 
-    SharedArrayHandle(final Region region, final int type, final int elementSize, final WaitStrategy waitStrategy)
+    SharedArrayHandle(
+        final Region region, final int type, final int elementSize, final WaitStrategy waitStrategy,
+        final SharedMutex sharedLock)
     {
-        super(region, type, ArrayDescriptor.LOCK_OFFSET, waitStrategy);
+        super(region, type, ArrayDescriptor.LOCK_OFFSET, waitStrategy, sharedLock);
         this.length = checkedLength(region, buffer.getInt(ArrayDescriptor.LENGTH_OFFSET), elementSize);
         this.view = region.view(ELEMENTS_OFFSET, length * elementSize);
     }
@@ -46,14 +49,14 @@ abstract class SharedArrayHandle extends SharedMemoryHandle implements Serializa
      * @param type        a {@code ValueDescriptor.TYPE_*} code.
      * @param elementSize the size of one element in bytes.
      * @param length      the number of elements.
-     * @param locked      whether the array carries its own lock.
+     * @param flags       the {@code ValueDescriptor.FLAG_*} bits: which lock guards the array.
      * @return the new region.
      */
     static Region newArrayRegion(
-        final Session session, final int type, final int elementSize, final int length, final boolean locked)
+        final Session session, final int type, final int elementSize, final int length, final int flags)
     {
         final int bodyLength = ArrayDescriptor.bodyLength(length, elementSize);
-        final Region region = newRegion(session, RegionKind.ARRAY, type, locked, bodyLength);
+        final Region region = newRegion(session, RegionKind.ARRAY, type, flags, bodyLength);
         region.body().putInt(ArrayDescriptor.LENGTH_OFFSET, length);
         VarHandle.releaseFence();
         return region;

@@ -4,11 +4,13 @@ import io.mp4j.WaitStrategy;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionKind;
 import io.mp4j.session.Session;
+import io.mp4j.sync.SharedMutex;
 
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
+import java.util.Objects;
 
 import static io.mp4j.shared.ValueDescriptor.VALUE_OFFSET;
 
@@ -31,9 +33,9 @@ public final class SharedByte extends SharedMemoryHandle implements Serializable
     @Serial
     private static final long serialVersionUID = 1L;
 
-    SharedByte(final Region region, final WaitStrategy waitStrategy)
+    SharedByte(final Region region, final WaitStrategy waitStrategy, final SharedMutex sharedLock)
     {
-        super(region, ValueDescriptor.TYPE_BYTE, ValueDescriptor.LOCK_OFFSET, waitStrategy);
+        super(region, ValueDescriptor.TYPE_BYTE, ValueDescriptor.LOCK_OFFSET, waitStrategy, sharedLock);
     }
 
     /**
@@ -71,9 +73,40 @@ public final class SharedByte extends SharedMemoryHandle implements Serializable
         final Session session, final byte initial, final boolean locked, final WaitStrategy waitStrategy)
     {
         final Region region =
-            newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_BYTE, locked, ValueDescriptor.LENGTH);
+            newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_BYTE, lockFlags(locked), ValueDescriptor.LENGTH);
         region.body().putByteVolatile(VALUE_OFFSET, initial);
-        return new SharedByte(region, waitStrategy);
+        return new SharedByte(region, waitStrategy, null);
+    }
+
+    /**
+     * Creates a value guarded by an existing lock, in the current session: Python's
+     * {@code Value('b', initial, lock=lock)}. {@link #getLock()} returns that lock, so every value and array
+     * made on it is excluded by it; the lock travels with the value's handle to other processes.
+     *
+     * @param initial the first value.
+     * @param lock    the lock to share: a {@link io.mp4j.sync.SharedLock} or a {@link io.mp4j.sync.SharedRLock}.
+     * @return the new value.
+     */
+    public static SharedByte create(final byte initial, final SharedMutex lock)
+    {
+        return create(Session.current(), initial, lock);
+    }
+
+    /**
+     * Creates a value guarded by an existing lock; closing the value leaves the lock open.
+     *
+     * @param session the session its region lives in.
+     * @param initial the first value.
+     * @param lock    the lock to share; the value waits as it does.
+     * @return the new value.
+     */
+    public static SharedByte create(final Session session, final byte initial, final SharedMutex lock)
+    {
+        Objects.requireNonNull(lock, "lock");
+        final Region region = newRegion(
+            session, RegionKind.VALUE, ValueDescriptor.TYPE_BYTE, ValueDescriptor.FLAG_SHARED_LOCK, ValueDescriptor.LENGTH);
+        region.body().putByteVolatile(VALUE_OFFSET, initial);
+        return new SharedByte(region, lock.waitStrategy(), lock);
     }
 
     /**

@@ -4,11 +4,13 @@ import io.mp4j.WaitStrategy;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionKind;
 import io.mp4j.session.Session;
+import io.mp4j.sync.SharedMutex;
 
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
+import java.util.Objects;
 
 import static io.mp4j.shared.ValueDescriptor.VALUE_OFFSET;
 
@@ -30,9 +32,9 @@ public final class SharedDouble extends SharedMemoryHandle implements Serializab
     @Serial
     private static final long serialVersionUID = 1L;
 
-    SharedDouble(final Region region, final WaitStrategy waitStrategy)
+    SharedDouble(final Region region, final WaitStrategy waitStrategy, final SharedMutex sharedLock)
     {
-        super(region, ValueDescriptor.TYPE_DOUBLE, ValueDescriptor.LOCK_OFFSET, waitStrategy);
+        super(region, ValueDescriptor.TYPE_DOUBLE, ValueDescriptor.LOCK_OFFSET, waitStrategy, sharedLock);
     }
 
     /**
@@ -70,9 +72,40 @@ public final class SharedDouble extends SharedMemoryHandle implements Serializab
         final Session session, final double initial, final boolean locked, final WaitStrategy waitStrategy)
     {
         final Region region =
-            newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_DOUBLE, locked, ValueDescriptor.LENGTH);
+            newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_DOUBLE, lockFlags(locked), ValueDescriptor.LENGTH);
         region.body().putLongVolatile(VALUE_OFFSET, Double.doubleToRawLongBits(initial));
-        return new SharedDouble(region, waitStrategy);
+        return new SharedDouble(region, waitStrategy, null);
+    }
+
+    /**
+     * Creates a value guarded by an existing lock, in the current session: Python's
+     * {@code Value('d', initial, lock=lock)}. {@link #getLock()} returns that lock, so every value and array
+     * made on it is excluded by it; the lock travels with the value's handle to other processes.
+     *
+     * @param initial the first value.
+     * @param lock    the lock to share: a {@link io.mp4j.sync.SharedLock} or a {@link io.mp4j.sync.SharedRLock}.
+     * @return the new value.
+     */
+    public static SharedDouble create(final double initial, final SharedMutex lock)
+    {
+        return create(Session.current(), initial, lock);
+    }
+
+    /**
+     * Creates a value guarded by an existing lock; closing the value leaves the lock open.
+     *
+     * @param session the session its region lives in.
+     * @param initial the first value.
+     * @param lock    the lock to share; the value waits as it does.
+     * @return the new value.
+     */
+    public static SharedDouble create(final Session session, final double initial, final SharedMutex lock)
+    {
+        Objects.requireNonNull(lock, "lock");
+        final Region region = newRegion(
+            session, RegionKind.VALUE, ValueDescriptor.TYPE_DOUBLE, ValueDescriptor.FLAG_SHARED_LOCK, ValueDescriptor.LENGTH);
+        region.body().putLongVolatile(VALUE_OFFSET, Double.doubleToRawLongBits(initial));
+        return new SharedDouble(region, lock.waitStrategy(), lock);
     }
 
     /**

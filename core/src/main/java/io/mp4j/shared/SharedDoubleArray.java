@@ -3,6 +3,7 @@ package io.mp4j.shared;
 import io.mp4j.WaitStrategy;
 import io.mp4j.internal.region.Region;
 import io.mp4j.session.Session;
+import io.mp4j.sync.SharedMutex;
 
 import java.io.Serial;
 import java.io.Serializable;
@@ -32,9 +33,9 @@ public final class SharedDoubleArray extends SharedArrayHandle implements Serial
 
     private static final int SHIFT = 3;
 
-    SharedDoubleArray(final Region region, final WaitStrategy waitStrategy)
+    SharedDoubleArray(final Region region, final WaitStrategy waitStrategy, final SharedMutex sharedLock)
     {
-        super(region, ValueDescriptor.TYPE_DOUBLE, Double.BYTES, waitStrategy);
+        super(region, ValueDescriptor.TYPE_DOUBLE, Double.BYTES, waitStrategy, sharedLock);
     }
 
     /**
@@ -85,8 +86,38 @@ public final class SharedDoubleArray extends SharedArrayHandle implements Serial
     public static SharedDoubleArray create(
         final Session session, final int length, final boolean locked, final WaitStrategy waitStrategy)
     {
-        final Region region = newArrayRegion(session, ValueDescriptor.TYPE_DOUBLE, Double.BYTES, length, locked);
-        return new SharedDoubleArray(region, waitStrategy);
+        final Region region = newArrayRegion(session, ValueDescriptor.TYPE_DOUBLE, Double.BYTES, length, lockFlags(locked));
+        return new SharedDoubleArray(region, waitStrategy, null);
+    }
+
+    /**
+     * Creates a zeroed array guarded by an existing lock, in the current session: Python's
+     * {@code Array('d', length, lock=lock)}. {@link #getLock()} returns that lock, so every value and array
+     * made on it is excluded by it; the lock travels with the array's handle to other processes.
+     *
+     * @param length the number of elements.
+     * @param lock   the lock to share: a {@link io.mp4j.sync.SharedLock} or a {@link io.mp4j.sync.SharedRLock}.
+     * @return the new array.
+     */
+    public static SharedDoubleArray create(final int length, final SharedMutex lock)
+    {
+        return create(Session.current(), length, lock);
+    }
+
+    /**
+     * Creates a zeroed array guarded by an existing lock; closing the array leaves the lock open.
+     *
+     * @param session the session its region lives in.
+     * @param length  the number of elements.
+     * @param lock    the lock to share; the array waits as it does.
+     * @return the new array.
+     */
+    public static SharedDoubleArray create(final Session session, final int length, final SharedMutex lock)
+    {
+        Objects.requireNonNull(lock, "lock");
+        final Region region =
+            newArrayRegion(session, ValueDescriptor.TYPE_DOUBLE, Double.BYTES, length, ValueDescriptor.FLAG_SHARED_LOCK);
+        return new SharedDoubleArray(region, lock.waitStrategy(), lock);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.mp4j.WaitStrategy;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionCache;
 import io.mp4j.internal.region.RegionKind;
+import io.mp4j.sync.SharedMutex;
 
 import java.io.Serial;
 import java.io.Serializable;
@@ -18,8 +19,10 @@ import java.nio.file.Path;
  * @param kind         {@code VALUE} or {@code ARRAY}.
  * @param type         a {@code ValueDescriptor.TYPE_*} code.
  * @param waitStrategy how the lock waits.
+ * @param lock         the lock the object shares with others (it travels as its own handle), or null.
  */
-record SharedHandle(String file, RegionKind kind, int type, WaitStrategy waitStrategy) implements Serializable
+record SharedHandle(String file, RegionKind kind, int type, WaitStrategy waitStrategy, SharedMutex lock)
+    implements Serializable
 {
     @Serial
     private static final long serialVersionUID = 1L;
@@ -32,19 +35,19 @@ record SharedHandle(String file, RegionKind kind, int type, WaitStrategy waitStr
         {
             return switch (type)
             {
-                case ValueDescriptor.TYPE_INT -> new SharedInt(region, waitStrategy);
-                case ValueDescriptor.TYPE_LONG -> new SharedLong(region, waitStrategy);
-                case ValueDescriptor.TYPE_DOUBLE -> new SharedDouble(region, waitStrategy);
-                case ValueDescriptor.TYPE_BYTE -> new SharedByte(region, waitStrategy);
+                case ValueDescriptor.TYPE_INT -> new SharedInt(region, waitStrategy, lock);
+                case ValueDescriptor.TYPE_LONG -> new SharedLong(region, waitStrategy, lock);
+                case ValueDescriptor.TYPE_DOUBLE -> new SharedDouble(region, waitStrategy, lock);
+                case ValueDescriptor.TYPE_BYTE -> new SharedByte(region, waitStrategy, lock);
                 default -> throw unknown();
             };
         }
         return switch (type)
         {
-            case ValueDescriptor.TYPE_INT -> new SharedIntArray(region, waitStrategy);
-            case ValueDescriptor.TYPE_LONG -> new SharedLongArray(region, waitStrategy);
-            case ValueDescriptor.TYPE_DOUBLE -> new SharedDoubleArray(region, waitStrategy);
-            case ValueDescriptor.TYPE_BYTE -> new SharedByteArray(region, waitStrategy);
+            case ValueDescriptor.TYPE_INT -> new SharedIntArray(region, waitStrategy, lock);
+            case ValueDescriptor.TYPE_LONG -> new SharedLongArray(region, waitStrategy, lock);
+            case ValueDescriptor.TYPE_DOUBLE -> new SharedDoubleArray(region, waitStrategy, lock);
+            case ValueDescriptor.TYPE_BYTE -> new SharedByteArray(region, waitStrategy, lock);
             default -> throw unknown();
         };
     }

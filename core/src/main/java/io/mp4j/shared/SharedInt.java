@@ -4,11 +4,13 @@ import io.mp4j.WaitStrategy;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionKind;
 import io.mp4j.session.Session;
+import io.mp4j.sync.SharedMutex;
 
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
+import java.util.Objects;
 
 import static io.mp4j.shared.ValueDescriptor.VALUE_OFFSET;
 
@@ -30,9 +32,9 @@ public final class SharedInt extends SharedMemoryHandle implements Serializable,
     @Serial
     private static final long serialVersionUID = 1L;
 
-    SharedInt(final Region region, final WaitStrategy waitStrategy)
+    SharedInt(final Region region, final WaitStrategy waitStrategy, final SharedMutex sharedLock)
     {
-        super(region, ValueDescriptor.TYPE_INT, ValueDescriptor.LOCK_OFFSET, waitStrategy);
+        super(region, ValueDescriptor.TYPE_INT, ValueDescriptor.LOCK_OFFSET, waitStrategy, sharedLock);
     }
 
     /**
@@ -70,9 +72,40 @@ public final class SharedInt extends SharedMemoryHandle implements Serializable,
         final Session session, final int initial, final boolean locked, final WaitStrategy waitStrategy)
     {
         final Region region =
-            newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_INT, locked, ValueDescriptor.LENGTH);
+            newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_INT, lockFlags(locked), ValueDescriptor.LENGTH);
         region.body().putIntVolatile(VALUE_OFFSET, initial);
-        return new SharedInt(region, waitStrategy);
+        return new SharedInt(region, waitStrategy, null);
+    }
+
+    /**
+     * Creates a value guarded by an existing lock, in the current session: Python's
+     * {@code Value('i', initial, lock=lock)}. {@link #getLock()} returns that lock, so every value and array
+     * made on it is excluded by it; the lock travels with the value's handle to other processes.
+     *
+     * @param initial the first value.
+     * @param lock    the lock to share: a {@link io.mp4j.sync.SharedLock} or a {@link io.mp4j.sync.SharedRLock}.
+     * @return the new value.
+     */
+    public static SharedInt create(final int initial, final SharedMutex lock)
+    {
+        return create(Session.current(), initial, lock);
+    }
+
+    /**
+     * Creates a value guarded by an existing lock; closing the value leaves the lock open.
+     *
+     * @param session the session its region lives in.
+     * @param initial the first value.
+     * @param lock    the lock to share; the value waits as it does.
+     * @return the new value.
+     */
+    public static SharedInt create(final Session session, final int initial, final SharedMutex lock)
+    {
+        Objects.requireNonNull(lock, "lock");
+        final Region region = newRegion(
+            session, RegionKind.VALUE, ValueDescriptor.TYPE_INT, ValueDescriptor.FLAG_SHARED_LOCK, ValueDescriptor.LENGTH);
+        region.body().putIntVolatile(VALUE_OFFSET, initial);
+        return new SharedInt(region, lock.waitStrategy(), lock);
     }
 
     /**

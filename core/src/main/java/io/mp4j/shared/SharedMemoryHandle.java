@@ -7,6 +7,7 @@ import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionCache;
 import io.mp4j.internal.region.RegionKind;
 import io.mp4j.session.Session;
+import io.mp4j.sync.SharedMutex;
 import io.mp4j.sync.SharedRLock;
 import org.agrona.concurrent.AtomicBuffer;
 
@@ -16,7 +17,8 @@ import java.util.Objects;
 /**
  * What shared values and arrays have in common: their region, type check, optional lock, serializable
  * handle and close. The type code and flags sit at the same offsets in {@link ValueDescriptor} and
- * {@link ArrayDescriptor}.
+ * {@link ArrayDescriptor}. The lock is the object's own (a {@link SharedRLock} in its region, Python's
+ * {@code Value(t, x)}), another object's that it shares (Python's {@code Value(t, x, lock=lock)}), or none.
  */
 abstract class SharedMemoryHandle
 {
@@ -25,10 +27,13 @@ abstract class SharedMemoryHandle
     final Region region;
     final AtomicBuffer buffer;
     private final int type;
-    private final SharedRLock lock;
+    private final SharedMutex lock;
+    private final boolean sharedLock;
     private final WaitStrategy waitStrategy;
 
-    SharedMemoryHandle(final Region region, final int type, final int lockOffset, final WaitStrategy waitStrategy)
+    SharedMemoryHandle(
+        final Region region, final int type, final int lockOffset, final WaitStrategy waitStrategy,
+        final SharedMutex sharedLock)
     {
         this.region = region;
         this.buffer = region.body();
@@ -41,16 +46,39 @@ abstract class SharedMemoryHandle
             throw new RegionLayoutException("shared " + (region.kind() == RegionKind.ARRAY ? "array" : "value") +
                 " of another type: file=" + region.file() + " type=" + typeName(actual) + " expected=" + typeName(type));
         }
-        final boolean locked = (buffer.getInt(ValueDescriptor.FLAGS_OFFSET) & ValueDescriptor.FLAG_LOCKED) != 0;
-        this.lock = locked ? (SharedRLock)EmbeddedLocks.reentrantLock(region, lockOffset, waitStrategy) : null;
+        final int flags = buffer.getInt(ValueDescriptor.FLAGS_OFFSET);
+        if (((flags & ValueDescriptor.FLAG_SHARED_LOCK) != 0) != (sharedLock != null))
+        {
+            throw new RegionLayoutException("shared " + (region.kind() == RegionKind.ARRAY ? "array" : "value") +
+                " attached " + (sharedLock == null ? "without the lock it shares" : "with a lock it does not share") +
+                ": file=" + region.file() + " flags=" + flags);
+        }
+        this.sharedLock = sharedLock != null;
+        if (sharedLock != null)
+        {
+            this.lock = sharedLock;
+        }
+        else if ((flags & ValueDescriptor.FLAG_LOCKED) != 0)
+        {
+            this.lock = (SharedRLock)EmbeddedLocks.reentrantLock(region, lockOffset, waitStrategy);
+        }
+        else
+        {
+            this.lock = null;
+        }
+    }
+
+    static int lockFlags(final boolean locked)
+    {
+        return locked ? ValueDescriptor.FLAG_LOCKED : 0;
     }
 
     static Region newRegion(
-        final Session session, final RegionKind kind, final int type, final boolean locked, final int bodyLength)
+        final Session session, final RegionKind kind, final int type, final int flags, final int bodyLength)
     {
         final String prefix = kind == RegionKind.ARRAY ? "array" : "value";
         final Region region = RegionCache.create(session, session.uniqueName(prefix), kind, bodyLength);
-        region.body().putInt(ValueDescriptor.FLAGS_OFFSET, locked ? ValueDescriptor.FLAG_LOCKED : 0);
+        region.body().putInt(ValueDescriptor.FLAGS_OFFSET, flags);
         region.body().putIntOrdered(ValueDescriptor.TYPE_OFFSET, type);
         return region;
     }
@@ -68,12 +96,13 @@ abstract class SharedMemoryHandle
     }
 
     /**
-     * The lock that comes with a locked value or array: Python's {@code get_lock()}.
+     * The lock that guards a locked value or array: Python's {@code get_lock()}. It is the object's own
+     * {@link SharedRLock}, or the lock it was created with (and shares with other objects).
      *
-     * @return the shared re-entrant lock.
+     * @return the lock.
      * @throws UnsupportedOperationException for a raw value or array, which has none (as in Python).
      */
-    public final SharedRLock getLock()
+    public final SharedMutex getLock()
     {
         if (lock == null)
         {
@@ -83,8 +112,8 @@ abstract class SharedMemoryHandle
     }
 
     /**
-     * Whether this object carries its own lock: true for Python's {@code Value}/{@code Array}, false for
-     * {@code RawValue}/{@code RawArray}.
+     * Whether this object has a lock, its own or a shared one: true for Python's {@code Value}/{@code Array},
+     * false for {@code RawValue}/{@code RawArray}.
      *
      * @return true for the locked kind.
      */
@@ -116,7 +145,7 @@ abstract class SharedMemoryHandle
     /**
      * Unmaps the object's region in this JVM: every handle to it in this JVM stops working (calls throw
      * {@link IndexOutOfBoundsException}, never touching freed memory); other processes and the file are
-     * unaffected. Idempotent.
+     * unaffected, and so is a lock the object shares with others. Idempotent.
      */
     public final void close()
     {
@@ -125,7 +154,7 @@ abstract class SharedMemoryHandle
 
     final SharedHandle handle()
     {
-        return new SharedHandle(region.file().toString(), region.kind(), type, waitStrategy);
+        return new SharedHandle(region.file().toString(), region.kind(), type, waitStrategy, sharedLock ? lock : null);
     }
 
     static int byteShift(final int index)

@@ -13,7 +13,7 @@ import io.mp4j.internal.MutexDescriptor;
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *  |              Type Code (Python's: 'i', 'q', 'd', 'b')         |
  *  +---------------------------------------------------------------+
- *  |                    Flags (bit 0: locked)                      |
+ *  |        Flags (bit 0: own lock, bit 1: another object's lock)  |
  *  +---------------------------------------------------------------+
  *  |                      Reserved (to 128)                       ...
  *  +---------------------------------------------------------------+
@@ -46,6 +46,12 @@ final class ValueDescriptor
 
     /** The flag of a value that carries its own lock (Python's {@code Value}, not {@code RawValue}). */
     public static final int FLAG_LOCKED = 1;
+
+    /**
+     * The flag of a value guarded by another object's lock (Python's {@code Value(t, x, lock=lock)}): the
+     * lock's own handle travels in the value's, and the value's lock space stays zero.
+     */
+    public static final int FLAG_SHARED_LOCK = 2;
 
     /** Type code of an {@code int} (Python {@code 'i'}). */
     public static final int TYPE_INT = 'i';

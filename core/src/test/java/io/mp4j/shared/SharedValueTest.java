@@ -6,6 +6,8 @@ import io.mp4j.WaitStrategy;
 import io.mp4j.internal.JavaSerialization;
 import io.mp4j.internal.region.RegionCache;
 import io.mp4j.session.Session;
+import io.mp4j.sync.SharedLock;
+import io.mp4j.sync.SharedRLock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,6 +132,52 @@ class SharedValueTest
     }
 
     @Test
+    void shouldShareAnExistingLockWhenCreatedOnIt() throws Exception
+    {
+        final SharedLock lock = SharedLock.create(session, WaitStrategy.DEFAULT);
+        final SharedLong value = SharedLong.create(session, 7, lock);
+        final SharedIntArray array = SharedIntArray.create(session, 3, lock);
+        assertTrue(value.hasLock());
+        assertSame(lock, value.getLock());
+        assertSame(lock, array.getLock());
+        assertEquals(7, value.get());
+        assertEquals(3, array.length());
+
+        final SharedLong valueCopy = copy(value);
+        final SharedIntArray arrayCopy = copy(array);
+        assertTrue(valueCopy.getLock() instanceof SharedLock);
+        try (var held = valueCopy.getLock().acquire())
+        {
+            assertTrue(lock.isHeldByCurrentThread());
+            assertTrue(arrayCopy.getLock().isHeldByCurrentThread());
+            assertFalse(CompletableFuture.supplyAsync(() -> array.getLock().tryLock()).get());
+        }
+        assertFalse(lock.isLocked());
+
+        final SharedRLock rlock = SharedRLock.create(session, WaitStrategy.DEFAULT);
+        final SharedDouble rvalue = SharedDouble.create(1.5, rlock);
+        assertSame(rlock, rvalue.getLock());
+        assertTrue(copy(rvalue).getLock() instanceof SharedRLock);
+
+        // Closing a value leaves the lock it shares usable.
+        value.close();
+        assertFalse(lock.isClosed());
+        assertTrue(lock.tryLock());
+        lock.unlock();
+    }
+
+    @Test
+    void shouldRefuseHandleThatLostItsSharedLock()
+    {
+        final SharedInt value = SharedInt.create(session, 1, SharedLock.create(session, WaitStrategy.DEFAULT));
+        final SharedHandle handle = (SharedHandle)serialReplacement(value);
+        final SharedHandle withoutLock = new SharedHandle(handle.file(), handle.kind(), handle.type(),
+            handle.waitStrategy(), null);
+        final Exception ex = assertThrows(Exception.class, () -> copy(withoutLock));
+        assertTrue(String.valueOf(ex.getCause()).contains("without the lock it shares"), String.valueOf(ex));
+    }
+
+    @Test
     void shouldCopyAndViewArraysWithoutCopyingTheMemory()
     {
         final SharedDoubleArray array = SharedDoubleArray.of(1.0, 2.0, 3.0, 4.0);
@@ -175,7 +224,7 @@ class SharedValueTest
         final SharedLong value = SharedLong.create(1);
         final SharedHandle handle = (SharedHandle)serialReplacement(value);
         final SharedHandle asInt = new SharedHandle(handle.file(), handle.kind(), ValueDescriptor.TYPE_INT,
-            handle.waitStrategy());
+            handle.waitStrategy(), null);
         final Exception ex = assertThrows(Exception.class, () -> copy(asInt));
         assertTrue(String.valueOf(ex.getCause()).contains("type=long('q') expected=int('i')"), String.valueOf(ex));
         assertTrue(ex.getCause() instanceof RegionLayoutException, String.valueOf(ex));

@@ -3,21 +3,28 @@ package io.mp4j.sharedstate;
 import io.mp4j.WaitStrategy;
 import io.mp4j.session.Session;
 import io.mp4j.shared.SharedDoubleArray;
+import io.mp4j.shared.SharedInt;
 import io.mp4j.shared.SharedLong;
 import io.mp4j.shared.SharedLongArray;
 import io.mp4j.sync.SharedBarrier;
 import io.mp4j.sync.SharedEvent;
 import io.mp4j.sync.SharedLock;
+import io.mp4j.sync.SharedMutex;
+import io.mp4j.sync.SharedRLock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Shared values and arrays used by several child JVMs at once. */
+@SuppressWarnings("try") // try (var held = lock.acquire()) marks a held section, as Python's "with lock:"
 class SharedValueAcrossJvmsTest
 {
     private static final Duration BOUND = Duration.ofSeconds(120);
@@ -100,6 +107,65 @@ class SharedValueAcrossJvmsTest
                 children.joinAllSucceeded(JOIN);
             }
             assertArrayEquals(new double[]{0, 1, 4, 9, 16, 25, 36, 49}, squares.toArray());
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void shouldExcludeEachOtherAcrossJvmsWhenValuesShareOneLock(final boolean reentrant)
+    {
+        assertTimeoutPreemptively(BOUND, () ->
+        {
+            // Python: lock = RLock(); total = Value('i', 0, lock=lock); sums = Array('d', 2, lock=lock)
+            final SharedMutex lock = reentrant ? SharedRLock.create() : SharedLock.create();
+            final SharedInt total = SharedInt.create(0, lock);
+            final SharedDoubleArray sums = SharedDoubleArray.create(2, lock);
+            assertSame(lock, total.getLock());
+            assertSame(lock, sums.getLock());
+            final SharedInt inside = SharedInt.createRaw(0);
+            final SharedInt mostInside = SharedInt.createRaw(0);
+            final SharedInt sameLockInChild = SharedInt.createRaw(0);
+            final int rounds = 20_000;
+            try (Children children = new Children())
+            {
+                for (int c = 0; c < 2; c++)
+                {
+                    final int slot = c;
+                    children.start("shared-lock-" + c, () ->
+                    {
+                        // One child locks through the int's handle, the other through the array's.
+                        final SharedMutex mine = slot == 0 ? total.getLock() : sums.getLock();
+                        try (var held = mine.acquire())
+                        {
+                            if (total.getLock().isHeldByCurrentThread() && sums.getLock().isHeldByCurrentThread() &&
+                                mine.getClass() == lock.getClass())
+                            {
+                                sameLockInChild.incrementAndGet();
+                            }
+                        }
+                        for (int i = 0; i < rounds; i++)
+                        {
+                            try (var held = mine.acquire())
+                            {
+                                final int now = inside.incrementAndGet();
+                                if (now > mostInside.get())
+                                {
+                                    mostInside.set(now);
+                                }
+                                total.set(total.get() + 1);
+                                sums.set(slot, sums.get(slot) + 1);
+                                inside.decrementAndGet();
+                            }
+                        }
+                    });
+                }
+                children.joinAllSucceeded(JOIN);
+            }
+            assertEquals(2, sameLockInChild.get(), "each child's handles must share the one lock");
+            assertEquals(1, mostInside.get(), "two holders of one lock at once");
+            assertEquals(2 * rounds, total.get(), "a read-modify-write under the shared lock lost updates");
+            assertArrayEquals(new double[]{rounds, rounds}, sums.toArray());
+            assertTrue(!lock.isLocked());
         });
     }
 

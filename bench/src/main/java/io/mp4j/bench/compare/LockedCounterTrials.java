@@ -3,7 +3,7 @@ package io.mp4j.bench.compare;
 import io.mp4j.WaitStrategy;
 import io.mp4j.session.Session;
 import io.mp4j.shared.SharedLong;
-import io.mp4j.sync.SharedRLock;
+import io.mp4j.sync.SharedMutex;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,7 +81,7 @@ final class LockedCounterTrials
      */
     static void incrementUnderLock(final SharedLong value, final int times)
     {
-        final SharedRLock lock = value.getLock();
+        final SharedMutex lock = value.getLock();
         for (int i = 0; i < times; i++)
         {
             lock.lock();
