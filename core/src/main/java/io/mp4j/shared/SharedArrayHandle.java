@@ -27,6 +27,9 @@ abstract class SharedArrayHandle extends SharedMemoryHandle implements Serializa
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** How many elements {@code toString()} shows at most. */
+    static final int DESCRIBED_ELEMENTS = 8;
+
     /** The number of elements, checked against the region on attach. */
     final int length;
 
@@ -96,6 +99,29 @@ abstract class SharedArrayHandle extends SharedMemoryHandle implements Serializa
     public AtomicBuffer view()
     {
         return view;
+    }
+
+    /**
+     * The start of an array's description, up to its first element.
+     *
+     * @param name the array class's simple name.
+     * @return e.g. {@code "SharedIntArray{length=100, ["}, to append elements to.
+     */
+    final StringBuilder describeStart(final String name)
+    {
+        return new StringBuilder(64).append(name).append("{length=").append(length).append(", [");
+    }
+
+    /**
+     * The end of an array's description: an ellipsis if elements were left out.
+     *
+     * @param text  the description so far.
+     * @param shown how many elements it shows.
+     * @return the description.
+     */
+    final String describeEnd(final StringBuilder text, final int shown)
+    {
+        return text.append(shown < length ? ", ...]}" : "]}").toString();
     }
 
     /** An array travels as its {@link SharedHandle}, which attaches to the same region on the other side. */

@@ -72,8 +72,8 @@ public final class SharedByte extends SharedMemoryHandle implements Serializable
     public static SharedByte create(
         final Session session, final byte initial, final boolean locked, final WaitStrategy waitStrategy)
     {
-        final Region region =
-            newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_BYTE, lockFlags(locked), ValueDescriptor.LENGTH);
+        final Region region = newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_BYTE,
+            lockFlags(locked), ValueDescriptor.LENGTH);
         region.body().putByteVolatile(VALUE_OFFSET, initial);
         return new SharedByte(region, waitStrategy, null);
     }
@@ -103,8 +103,8 @@ public final class SharedByte extends SharedMemoryHandle implements Serializable
     public static SharedByte create(final Session session, final byte initial, final SharedMutex lock)
     {
         Objects.requireNonNull(lock, "lock");
-        final Region region = newRegion(
-            session, RegionKind.VALUE, ValueDescriptor.TYPE_BYTE, ValueDescriptor.FLAG_SHARED_LOCK, ValueDescriptor.LENGTH);
+        final Region region = newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_BYTE,
+            ValueDescriptor.FLAG_SHARED_LOCK, ValueDescriptor.LENGTH);
         region.body().putByteVolatile(VALUE_OFFSET, initial);
         return new SharedByte(region, lock.waitStrategy(), lock);
     }

@@ -8,7 +8,6 @@ import io.mp4j.sync.SharedMutex;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 import java.util.Objects;
 
 import static io.mp4j.shared.ArrayDescriptor.ELEMENTS_OFFSET;
@@ -85,7 +84,8 @@ public final class SharedByteArray extends SharedArrayHandle implements Serializ
     public static SharedByteArray create(
         final Session session, final int length, final boolean locked, final WaitStrategy waitStrategy)
     {
-        final Region region = newArrayRegion(session, ValueDescriptor.TYPE_BYTE, Byte.BYTES, length, lockFlags(locked));
+        final Region region =
+            newArrayRegion(session, ValueDescriptor.TYPE_BYTE, Byte.BYTES, length, lockFlags(locked));
         return new SharedByteArray(region, waitStrategy, null);
     }
 
@@ -114,8 +114,8 @@ public final class SharedByteArray extends SharedArrayHandle implements Serializ
     public static SharedByteArray create(final Session session, final int length, final SharedMutex lock)
     {
         Objects.requireNonNull(lock, "lock");
-        final Region region =
-            newArrayRegion(session, ValueDescriptor.TYPE_BYTE, Byte.BYTES, length, ValueDescriptor.FLAG_SHARED_LOCK);
+        final Region region = newArrayRegion(session, ValueDescriptor.TYPE_BYTE, Byte.BYTES, length,
+            ValueDescriptor.FLAG_SHARED_LOCK);
         return new SharedByteArray(region, lock.waitStrategy(), lock);
     }
 
@@ -289,10 +289,26 @@ public final class SharedByteArray extends SharedArrayHandle implements Serializ
         return copy;
     }
 
+    /**
+     * The length and the first elements, as Python's {@code repr} names an array's length, e.g.
+     * {@code SharedByteArray{length=100, [1, 2, 3, 4, 5, 6, 7, 8, ...]}}; copy with {@code toArray()} for all.
+     *
+     * @return the description.
+     */
     @Override
     public String toString()
     {
-        return isClosed() ? "SharedByteArray{closed}" : Arrays.toString(toArray());
+        if (isClosed())
+        {
+            return "SharedByteArray{closed}";
+        }
+        final StringBuilder text = describeStart("SharedByteArray");
+        final int shown = Math.min(length, DESCRIBED_ELEMENTS);
+        for (int i = 0; i < shown; i++)
+        {
+            text.append(i == 0 ? "" : ", ").append(get(i));
+        }
+        return describeEnd(text, shown);
     }
 
     private int offset(final int index)

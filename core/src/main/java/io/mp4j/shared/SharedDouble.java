@@ -71,8 +71,8 @@ public final class SharedDouble extends SharedMemoryHandle implements Serializab
     public static SharedDouble create(
         final Session session, final double initial, final boolean locked, final WaitStrategy waitStrategy)
     {
-        final Region region =
-            newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_DOUBLE, lockFlags(locked), ValueDescriptor.LENGTH);
+        final Region region = newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_DOUBLE,
+            lockFlags(locked), ValueDescriptor.LENGTH);
         region.body().putLongVolatile(VALUE_OFFSET, Double.doubleToRawLongBits(initial));
         return new SharedDouble(region, waitStrategy, null);
     }
@@ -102,8 +102,8 @@ public final class SharedDouble extends SharedMemoryHandle implements Serializab
     public static SharedDouble create(final Session session, final double initial, final SharedMutex lock)
     {
         Objects.requireNonNull(lock, "lock");
-        final Region region = newRegion(
-            session, RegionKind.VALUE, ValueDescriptor.TYPE_DOUBLE, ValueDescriptor.FLAG_SHARED_LOCK, ValueDescriptor.LENGTH);
+        final Region region = newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_DOUBLE,
+            ValueDescriptor.FLAG_SHARED_LOCK, ValueDescriptor.LENGTH);
         region.body().putLongVolatile(VALUE_OFFSET, Double.doubleToRawLongBits(initial));
         return new SharedDouble(region, lock.waitStrategy(), lock);
     }

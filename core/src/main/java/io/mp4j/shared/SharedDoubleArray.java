@@ -8,7 +8,6 @@ import io.mp4j.sync.SharedMutex;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 import java.util.Objects;
 
 import static io.mp4j.shared.ArrayDescriptor.ELEMENTS_OFFSET;
@@ -86,7 +85,8 @@ public final class SharedDoubleArray extends SharedArrayHandle implements Serial
     public static SharedDoubleArray create(
         final Session session, final int length, final boolean locked, final WaitStrategy waitStrategy)
     {
-        final Region region = newArrayRegion(session, ValueDescriptor.TYPE_DOUBLE, Double.BYTES, length, lockFlags(locked));
+        final Region region =
+            newArrayRegion(session, ValueDescriptor.TYPE_DOUBLE, Double.BYTES, length, lockFlags(locked));
         return new SharedDoubleArray(region, waitStrategy, null);
     }
 
@@ -115,8 +115,8 @@ public final class SharedDoubleArray extends SharedArrayHandle implements Serial
     public static SharedDoubleArray create(final Session session, final int length, final SharedMutex lock)
     {
         Objects.requireNonNull(lock, "lock");
-        final Region region =
-            newArrayRegion(session, ValueDescriptor.TYPE_DOUBLE, Double.BYTES, length, ValueDescriptor.FLAG_SHARED_LOCK);
+        final Region region = newArrayRegion(session, ValueDescriptor.TYPE_DOUBLE, Double.BYTES, length,
+            ValueDescriptor.FLAG_SHARED_LOCK);
         return new SharedDoubleArray(region, lock.waitStrategy(), lock);
     }
 
@@ -286,10 +286,26 @@ public final class SharedDoubleArray extends SharedArrayHandle implements Serial
         return copy;
     }
 
+    /**
+     * The length and the first elements, as Python's {@code repr} names an array's length, e.g.
+     * {@code SharedDoubleArray{length=100, [1, 2, 3, 4, 5, 6, 7, 8, ...]}}; copy with {@code toArray()} for all.
+     *
+     * @return the description.
+     */
     @Override
     public String toString()
     {
-        return isClosed() ? "SharedDoubleArray{closed}" : Arrays.toString(toArray());
+        if (isClosed())
+        {
+            return "SharedDoubleArray{closed}";
+        }
+        final StringBuilder text = describeStart("SharedDoubleArray");
+        final int shown = Math.min(length, DESCRIBED_ELEMENTS);
+        for (int i = 0; i < shown; i++)
+        {
+            text.append(i == 0 ? "" : ", ").append(get(i));
+        }
+        return describeEnd(text, shown);
     }
 
     private int offset(final int index)

@@ -71,8 +71,8 @@ public final class SharedInt extends SharedMemoryHandle implements Serializable,
     public static SharedInt create(
         final Session session, final int initial, final boolean locked, final WaitStrategy waitStrategy)
     {
-        final Region region =
-            newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_INT, lockFlags(locked), ValueDescriptor.LENGTH);
+        final Region region = newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_INT,
+            lockFlags(locked), ValueDescriptor.LENGTH);
         region.body().putIntVolatile(VALUE_OFFSET, initial);
         return new SharedInt(region, waitStrategy, null);
     }
@@ -102,8 +102,8 @@ public final class SharedInt extends SharedMemoryHandle implements Serializable,
     public static SharedInt create(final Session session, final int initial, final SharedMutex lock)
     {
         Objects.requireNonNull(lock, "lock");
-        final Region region = newRegion(
-            session, RegionKind.VALUE, ValueDescriptor.TYPE_INT, ValueDescriptor.FLAG_SHARED_LOCK, ValueDescriptor.LENGTH);
+        final Region region = newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_INT,
+            ValueDescriptor.FLAG_SHARED_LOCK, ValueDescriptor.LENGTH);
         region.body().putIntVolatile(VALUE_OFFSET, initial);
         return new SharedInt(region, lock.waitStrategy(), lock);
     }

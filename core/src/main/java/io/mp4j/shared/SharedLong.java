@@ -71,8 +71,8 @@ public final class SharedLong extends SharedMemoryHandle implements Serializable
     public static SharedLong create(
         final Session session, final long initial, final boolean locked, final WaitStrategy waitStrategy)
     {
-        final Region region =
-            newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_LONG, lockFlags(locked), ValueDescriptor.LENGTH);
+        final Region region = newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_LONG,
+            lockFlags(locked), ValueDescriptor.LENGTH);
         region.body().putLongVolatile(VALUE_OFFSET, initial);
         return new SharedLong(region, waitStrategy, null);
     }
@@ -102,8 +102,8 @@ public final class SharedLong extends SharedMemoryHandle implements Serializable
     public static SharedLong create(final Session session, final long initial, final SharedMutex lock)
     {
         Objects.requireNonNull(lock, "lock");
-        final Region region = newRegion(
-            session, RegionKind.VALUE, ValueDescriptor.TYPE_LONG, ValueDescriptor.FLAG_SHARED_LOCK, ValueDescriptor.LENGTH);
+        final Region region = newRegion(session, RegionKind.VALUE, ValueDescriptor.TYPE_LONG,
+            ValueDescriptor.FLAG_SHARED_LOCK, ValueDescriptor.LENGTH);
         region.body().putLongVolatile(VALUE_OFFSET, initial);
         return new SharedLong(region, lock.waitStrategy(), lock);
     }

@@ -8,7 +8,6 @@ import io.mp4j.sync.SharedMutex;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 import java.util.Objects;
 
 import static io.mp4j.shared.ArrayDescriptor.ELEMENTS_OFFSET;
@@ -86,7 +85,8 @@ public final class SharedLongArray extends SharedArrayHandle implements Serializ
     public static SharedLongArray create(
         final Session session, final int length, final boolean locked, final WaitStrategy waitStrategy)
     {
-        final Region region = newArrayRegion(session, ValueDescriptor.TYPE_LONG, Long.BYTES, length, lockFlags(locked));
+        final Region region =
+            newArrayRegion(session, ValueDescriptor.TYPE_LONG, Long.BYTES, length, lockFlags(locked));
         return new SharedLongArray(region, waitStrategy, null);
     }
 
@@ -115,8 +115,8 @@ public final class SharedLongArray extends SharedArrayHandle implements Serializ
     public static SharedLongArray create(final Session session, final int length, final SharedMutex lock)
     {
         Objects.requireNonNull(lock, "lock");
-        final Region region =
-            newArrayRegion(session, ValueDescriptor.TYPE_LONG, Long.BYTES, length, ValueDescriptor.FLAG_SHARED_LOCK);
+        final Region region = newArrayRegion(session, ValueDescriptor.TYPE_LONG, Long.BYTES, length,
+            ValueDescriptor.FLAG_SHARED_LOCK);
         return new SharedLongArray(region, lock.waitStrategy(), lock);
     }
 
@@ -307,10 +307,26 @@ public final class SharedLongArray extends SharedArrayHandle implements Serializ
         return copy;
     }
 
+    /**
+     * The length and the first elements, as Python's {@code repr} names an array's length, e.g.
+     * {@code SharedLongArray{length=100, [1, 2, 3, 4, 5, 6, 7, 8, ...]}}; copy with {@code toArray()} for all.
+     *
+     * @return the description.
+     */
     @Override
     public String toString()
     {
-        return isClosed() ? "SharedLongArray{closed}" : Arrays.toString(toArray());
+        if (isClosed())
+        {
+            return "SharedLongArray{closed}";
+        }
+        final StringBuilder text = describeStart("SharedLongArray");
+        final int shown = Math.min(length, DESCRIBED_ELEMENTS);
+        for (int i = 0; i < shown; i++)
+        {
+            text.append(i == 0 ? "" : ", ").append(get(i));
+        }
+        return describeEnd(text, shown);
     }
 
     private int offset(final int index)

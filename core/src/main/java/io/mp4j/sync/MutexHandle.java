@@ -231,11 +231,28 @@ abstract sealed class MutexHandle permits SharedLock, SharedRLock
         return mutex;
     }
 
+    /**
+     * What Python's {@code repr} of a lock says: its owner or that it is free, and a re-entrant lock's hold
+     * count; a snapshot, e.g. {@code SharedRLock{owner=pid:4242/thread:1, holds=2}} or {@code SharedLock{unlocked}}.
+     *
+     * @return the description.
+     */
     @Override
     public String toString()
     {
-        return getClass().getSimpleName() + "{file=" + region.file() + ", offset=" + offset + ", owner=" +
-            (region.isClosed() ? "closed" : RobustMutex.describe(ownerWord())) + '}';
+        final String name = getClass().getSimpleName();
+        if (region.isClosed())
+        {
+            return name + "{closed}";
+        }
+        final long owner = ownerWord();
+        if (owner == 0)
+        {
+            return name + "{unlocked}";
+        }
+        return name + "{owner=" + RobustMutex.describe(owner) +
+            (type == SyncDescriptor.TYPE_RLOCK ?
+            ", holds=" + region.body().getIntVolatile(offset + MutexDescriptor.HOLDS_OFFSET) : "") + '}';
     }
 
     private long ownerWord()

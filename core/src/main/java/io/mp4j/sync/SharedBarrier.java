@@ -276,10 +276,29 @@ public final class SharedBarrier implements Serializable, AutoCloseable
         region.close();
     }
 
+    /**
+     * What Python's {@code repr} of a barrier says: how many of its parties wait, or that it is broken; a
+     * snapshot, e.g. {@code SharedBarrier{waiting=1/3}} or {@code SharedBarrier{broken, parties=3}}.
+     *
+     * @return the description.
+     */
     @Override
     public String toString()
     {
-        return "SharedBarrier{file=" + region.file() + ", parties=" + parties + '}';
+        if (region.isClosed())
+        {
+            return "SharedBarrier{closed}";
+        }
+        final long state = buffer.getLongVolatile(stateOffset);
+        if ((state & BROKEN_BIT) != 0)
+        {
+            return "SharedBarrier{broken, parties=" + parties + '}';
+        }
+        if ((state & RESETTING_BIT) != 0)
+        {
+            return "SharedBarrier{resetting, parties=" + parties + '}';
+        }
+        return "SharedBarrier{waiting=" + Math.min(state & ARRIVED_MASK, parties - 1) + '/' + parties + '}';
     }
 
     private int await0(final long timeoutNanos) throws InterruptedException

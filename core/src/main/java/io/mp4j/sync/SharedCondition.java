@@ -303,10 +303,22 @@ public final class SharedCondition implements Condition, Serializable, AutoClose
         region.close();
     }
 
+    /**
+     * What Python's {@code repr} of a condition says: its lock and how many waiters have not been signalled
+     * yet; a snapshot, e.g. {@code SharedCondition{lock=SharedRLock{unlocked}, waiting=2}}.
+     *
+     * @return the description.
+     */
     @Override
     public String toString()
     {
-        return "SharedCondition{file=" + region.file() + ", lock=" + lock + '}';
+        if (region.isClosed())
+        {
+            return "SharedCondition{closed, lock=" + lock + '}';
+        }
+        final long waiting =
+            buffer.getLongVolatile(offset + WAITS_OFFSET) - buffer.getLongVolatile(offset + SIGNALS_OFFSET);
+        return "SharedCondition{lock=" + lock + ", waiting=" + Math.max(0, waiting) + '}';
     }
 
     private int signalTag()

@@ -153,10 +153,20 @@ public final class SharedEvent implements Serializable, AutoCloseable
         region.close();
     }
 
+    /**
+     * Whether the event is set, as Python's {@code repr} of an event says: {@code SharedEvent{set}} or
+     * {@code SharedEvent{unset}}; a snapshot.
+     *
+     * @return the description.
+     */
     @Override
     public String toString()
     {
-        return "SharedEvent{file=" + region.file() + '}';
+        if (region.isClosed())
+        {
+            return "SharedEvent{closed}";
+        }
+        return isSet() ? "SharedEvent{set}" : "SharedEvent{unset}";
     }
 
     private boolean await0(final long timeoutNanos) throws InterruptedException

@@ -286,10 +286,21 @@ public final class SharedSemaphore implements Serializable, AutoCloseable
         region.close();
     }
 
+    /**
+     * What Python's {@code repr} of a semaphore says: its value, and a bounded one's bound; a snapshot, e.g.
+     * {@code SharedSemaphore{value=1, maxValue=2}}.
+     *
+     * @return the description.
+     */
     @Override
     public String toString()
     {
-        return "SharedSemaphore{file=" + region.file() + '}';
+        if (region.isClosed())
+        {
+            return "SharedSemaphore{closed}";
+        }
+        return "SharedSemaphore{value=" + availablePermits() +
+            (isBounded() ? ", maxValue=" + initialPermits() : "") + '}';
     }
 
     private boolean acquire0(final long timeoutNanos, final boolean interruptible) throws InterruptedException

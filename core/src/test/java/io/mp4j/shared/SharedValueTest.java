@@ -191,7 +191,8 @@ class SharedValueTest
         array.copyTo(1, part, 0, 2);
         assertArrayEquals(new double[]{2.0, 3.0}, part);
         array.copyFrom(new double[]{-1.0, -2.0}, 0, 2, 2);
-        assertEquals("[5.0, 2.0, -1.0, -2.0]", copy(array).toString());
+        assertArrayEquals(new double[]{5.0, 2.0, -1.0, -2.0}, copy(array).toArray());
+        assertEquals("SharedDoubleArray{length=4, [5.0, 2.0, -1.0, -2.0]}", copy(array).toString());
 
         assertThrows(IndexOutOfBoundsException.class, () -> array.get(4));
         assertThrows(IndexOutOfBoundsException.class, () -> array.copyFrom(new double[5]));

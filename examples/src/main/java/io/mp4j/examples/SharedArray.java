@@ -5,6 +5,7 @@ import io.mp4j.shared.SharedDoubleArray;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -49,8 +50,8 @@ public final class SharedArray
             {
                 child.join();
             }
-            // toString copies the elements out, as Python's squares[:] does.
-            System.out.println(squares);
+            // toArray() copies the elements out, as Python's squares[:] does (toString shows the first few).
+            System.out.println(Arrays.toString(squares.toArray()));
         }
     }
 
