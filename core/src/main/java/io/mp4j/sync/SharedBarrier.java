@@ -35,9 +35,9 @@ import static io.mp4j.sync.BarrierDescriptor.STATE_OFFSET;
  * A barrier is broken by {@link #abort()}, by a party's timeout or interrupt, and by an action that
  * throws: every waiting and later party gets a {@link BarrierBrokenException} until {@link #reset()}. A
  * {@link #reset()} while parties wait gives those parties a {@link BarrierBrokenException}; a party that
- * arrives while they are leaving waits for the next generation, as in Python. A party whose process dies while it waits does
- * not break the barrier by itself; give the others a timeout. Any thread of any process holding a
- * handle may call any method.
+ * arrives while they are leaving waits for the next generation, as in Python. A party whose process dies
+ * while it waits does not break the barrier by itself; give the others a timeout. Any thread of any
+ * process holding a handle may call any method.
  */
 public final class SharedBarrier implements Serializable, AutoCloseable
 {
