@@ -477,7 +477,7 @@ public final class Connection implements AutoCloseable, Serializable
         {
             return (byte[])receive(Receiver.BYTES, -1);
         }
-        catch (final MessageLengthException ex)
+        catch (final Receiver.MessageLengthException ex)
         {
             close();
             throw new Mp4jException("bad message length: " + description + " length=" + ex.length +
@@ -797,29 +797,9 @@ public final class Connection implements AutoCloseable, Serializable
         board.ring(spaceInTag);
         if (lastCopy && inbound != null)
         {
-            discardSpills(inbound);
+            receiver.discardUnread(inbound);
         }
         SharedRegions.release(region);
-    }
-
-    /** Deletes the spill files of messages nobody can receive any more: no copy of this end is left. */
-    private void discardSpills(final RingBuffer ring)
-    {
-        final Session spillSession = session();
-        long before;
-        do
-        {
-            // Past the padding at the ring's end too: a read that consumed only padding moved the position.
-            before = ring.consumerPosition();
-            ring.read((type, buffer, index, length) ->
-            {
-                if (type == SPILLED_OBJECT_MESSAGE || type == SPILLED_BYTES_MESSAGE)
-                {
-                    SpillFile.discard(spillSession, buffer.getStringWithoutLengthUtf8(index, length));
-                }
-            });
-        }
-        while (ring.consumerPosition() != before);
     }
 
     @Override
@@ -840,7 +820,7 @@ public final class Connection implements AutoCloseable, Serializable
         }
         final Path file = region.file().toAbsolutePath();
         final String fileName = file.getFileName().toString();
-        return new Handle(file.getParent().toString(),
+        return new ConnectionHandle(file.getParent().toString(),
             fileName.substring(0, fileName.length() - Region.FILE_SUFFIX.length()), end, waitStrategy,
             ProcessTag.current());
     }
@@ -848,40 +828,6 @@ public final class Connection implements AutoCloseable, Serializable
     @Serial
     private void readObject(final ObjectInputStream in) throws java.io.InvalidObjectException
     {
-        throw new java.io.InvalidObjectException("a Connection travels as its Handle");
-    }
-
-    /**
-     * What a {@link Connection} becomes when serialized: where its pipe lives, which end it is and who sent it.
-     *
-     * @param sessionDirectory the session directory of the pipe's region.
-     * @param regionName       the region's name.
-     * @param end              0 or 1.
-     * @param waitStrategy     how the end waits.
-     * @param senderTag        the {@link ProcessTag} of the process that serialized it.
-     */
-    record Handle(String sessionDirectory, String regionName, int end, WaitStrategy waitStrategy, long senderTag)
-        implements Serializable
-    {
-        @Serial
-        private Object readResolve()
-        {
-            return attach(Paths.get(sessionDirectory, regionName + Region.FILE_SUFFIX), end, waitStrategy, senderTag);
-        }
-    }
-
-    /** Thrown inside the receiver when a message is longer than {@code recvBytes(maxLength)} accepts. */
-    static final class MessageLengthException extends RuntimeException
-    {
-        @Serial
-        private static final long serialVersionUID = 1L;
-
-        final int length;
-
-        MessageLengthException(final int length)
-        {
-            super(null, null, false, false);
-            this.length = length;
-        }
+        throw new java.io.InvalidObjectException("a Connection travels as its ConnectionHandle");
     }
 }

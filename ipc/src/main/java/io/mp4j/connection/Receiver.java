@@ -3,11 +3,14 @@ package io.mp4j.connection;
 import io.mp4j.BufferTooShortException;
 import io.mp4j.codec.Codec;
 import io.mp4j.internal.channel.SpillFile;
+import io.mp4j.session.Session;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+import java.io.Serial;
 
 /**
  * Takes one message out of a connection's ring, fetching a spilled one from its file; one per end, reused,
@@ -113,7 +116,7 @@ final class Receiver implements ControlledMessageHandler
             case BYTES:
                 if (length > maxLength)
                 {
-                    throw new Connection.MessageLengthException(length);
+                    throw new MessageLengthException(length);
                 }
                 final byte[] bytes = new byte[length];
                 buffer.getBytes(index, bytes);
@@ -130,6 +133,41 @@ final class Receiver implements ControlledMessageHandler
                 {
                     value = Codec.decode(buffer, index, length);
                 }
+        }
+    }
+
+    /** Deletes the spill files of messages nobody can receive any more: no copy of this end is left. */
+    void discardUnread(final RingBuffer ring)
+    {
+        final Session spillSession = connection.session();
+        long before;
+        do
+        {
+            // Past the padding at the ring's end too: a read that consumed only padding moved the position.
+            before = ring.consumerPosition();
+            ring.read((type, buffer, index, length) ->
+            {
+                if (type == Connection.SPILLED_OBJECT_MESSAGE || type == Connection.SPILLED_BYTES_MESSAGE)
+                {
+                    SpillFile.discard(spillSession, buffer.getStringWithoutLengthUtf8(index, length));
+                }
+            });
+        }
+        while (ring.consumerPosition() != before);
+    }
+
+    /** Thrown inside the receiver when a message is longer than {@code recvBytes(maxLength)} accepts. */
+    static final class MessageLengthException extends RuntimeException
+    {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        final int length;
+
+        MessageLengthException(final int length)
+        {
+            super(null, null, false, false);
+            this.length = length;
         }
     }
 }
