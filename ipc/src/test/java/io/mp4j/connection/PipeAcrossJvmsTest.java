@@ -103,6 +103,66 @@ class PipeAcrossJvmsTest
         });
     }
 
+    /**
+     * Many JVMs claim entries in the holder table, count and drop their copies at once: a lost update would
+     * end the stream early (messages missing) or never (the wait times out).
+     */
+    @Test
+    void shouldEndTheStreamAfterTheLastMessageWhenManyChildrenAttachAndCloseAtOnce()
+    {
+        final int children = 6;
+        final int messagesEach = 300;
+        assertTimeoutPreemptively(TEST_TIMEOUT, () ->
+        {
+            try (Pipe pipe = Pipe.open(false))
+            {
+                final Connection reader = pipe.first();
+                final Connection writer = pipe.second();
+                final List<ChildProcess> started = new java.util.ArrayList<>();
+                for (int c = 0; c < children; c++)
+                {
+                    final int id = c;
+                    started.add(new ChildProcess(() ->
+                    {
+                        for (int i = 0; i < messagesEach; i++)
+                        {
+                            writer.send(id * messagesEach + i);
+                        }
+                        if (id % 2 == 0)
+                        {
+                            writer.close(); // the others just exit with their copy open
+                        }
+                    }).start());
+                }
+                writer.close();
+
+                final java.util.BitSet seen = new java.util.BitSet();
+                int received = 0;
+                while (true)
+                {
+                    final int value;
+                    try
+                    {
+                        value = (Integer)reader.recv();
+                    }
+                    catch (final EndOfStreamException ex)
+                    {
+                        break;
+                    }
+                    assertFalse(seen.get(value), "value=" + value);
+                    seen.set(value);
+                    received++;
+                }
+                assertEquals(children * messagesEach, received, "end of stream came before every message");
+                for (final ChildProcess child : started)
+                {
+                    child.join();
+                    assertEquals(0, child.exitCode().orElseThrow());
+                }
+            }
+        });
+    }
+
     @Test
     void shouldCarrySixteenMebibyteMessagesBothWaysAtDefaultSettingsWhenTheWriterExitsFirst()
     {
