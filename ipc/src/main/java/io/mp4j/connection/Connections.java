@@ -11,7 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Waiting for any of several connections, queues and children: Python's
@@ -30,6 +34,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Connections
 {
+    private static final Map<ChildProcess, ExitWatch> EXIT_WATCHES = new WeakHashMap<>();
+
     private Connections()
     {
     }
@@ -78,8 +84,8 @@ public final class Connections
                 }
                 else
                 {
-                    // A child's exit rings no board: its future wakes this thread instead.
-                    ((CompletableFuture<?>)views[i]).thenRun(waiter::wake);
+                    // A child's exit rings no board: its exit watch wakes this thread instead.
+                    ((ExitWatch)views[i]).waiters.add(waiter);
                 }
             }
 
@@ -103,6 +109,13 @@ public final class Connections
         }
         finally
         {
+            for (final Object view : views)
+            {
+                if (view instanceof ExitWatch watch)
+                {
+                    watch.waiters.remove(waiter);
+                }
+            }
             waiter.end();
         }
     }
@@ -119,7 +132,10 @@ public final class Connections
         }
         if (object instanceof ChildProcess child)
         {
-            return child.onExit();
+            synchronized (EXIT_WATCHES)
+            {
+                return EXIT_WATCHES.computeIfAbsent(child, ExitWatch::new);
+            }
         }
         final Waitable waitable = object == null ? null : Waitables.of(object);
         if (waitable == null)
@@ -149,7 +165,7 @@ public final class Connections
             }
             else
             {
-                isReady = ((CompletableFuture<?>)view).isDone();
+                isReady = ((ExitWatch)view).exit.isDone();
             }
             if (isReady)
             {
@@ -161,5 +177,21 @@ public final class Connections
             }
         }
         return ready == null ? new ArrayList<>() : ready;
+    }
+
+    /**
+     * One exit future per child, kept while the child is, so that waiting on a child again and again adds
+     * no dependent to its exit future each time; it wakes whichever waits are under way.
+     */
+    private static final class ExitWatch
+    {
+        final CompletableFuture<ChildProcess> exit;
+        final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
+
+        ExitWatch(final ChildProcess child)
+        {
+            exit = child.onExit();
+            exit.thenRun(() -> waiters.forEach(Waiter::wake));
+        }
     }
 }
