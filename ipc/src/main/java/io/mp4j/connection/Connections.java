@@ -30,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * stream); a {@code SharedQueue}, {@code SimpleQueue} or {@code JoinableQueue} when it holds a message; a
  * {@link ChildProcess} when it has exited (Python's {@code sentinel}). The waiting thread sleeps on the
  * regions' wait boards, woken by the sender, and by a child's exit; the deaths of a connection's peer
- * processes are checked about every {@value Waiter#CHECK_INTERVAL_MILLIS} ms.
+ * processes are checked about every {@value Waiter#CHECK_INTERVAL_MILLIS} ms. (Not {@code Connection.wait}:
+ * that name belongs to {@link Object#wait()}.)
  */
 public final class Connections
 {
