@@ -1,25 +1,25 @@
 package io.mp4j;
 
 /**
- * A message does not fit the caller's buffer. Python's {@code BufferTooShort}; unlike Python, the message
- * stays in the channel, so the caller may receive it again into a larger buffer.
+ * A message does not fit the caller's buffer: Python's {@code BufferTooShort}. As in Python, the message
+ * has been taken out of the channel and travels here, in {@link #messageBytes()}.
  */
 public class BufferTooShortException extends Mp4jException
 {
     private static final long serialVersionUID = 1L;
 
-    private final int messageLength;
+    private final byte[] messageBytes;
 
     /**
-     * An exception that says how much room the message needs.
+     * An exception carrying the message that did not fit.
      *
-     * @param message       the facts as {@code key=value}.
-     * @param messageLength the message's length in bytes.
+     * @param message      the facts as {@code key=value}.
+     * @param messageBytes the whole message; kept, not copied.
      */
-    public BufferTooShortException(final String message, final int messageLength)
+    public BufferTooShortException(final String message, final byte[] messageBytes)
     {
         super(message);
-        this.messageLength = messageLength;
+        this.messageBytes = messageBytes;
     }
 
     /**
@@ -29,6 +29,16 @@ public class BufferTooShortException extends Mp4jException
      */
     public int messageLength()
     {
-        return messageLength;
+        return messageBytes.length;
+    }
+
+    /**
+     * The message that did not fit: Python's {@code e.args[0]}.
+     *
+     * @return the message's bytes (the array itself, not a copy).
+     */
+    public byte[] messageBytes()
+    {
+        return messageBytes;
     }
 }

@@ -33,13 +33,15 @@ public final class PipeExample
         {
             final Connection parentEnd = pipe.first();
             final Connection childEnd = pipe.second();
-            // The child attaches the end it captured and becomes its holder.
+            // The child attaches the end it captured: its own copy, as a forked Python child gets its own descriptor.
             final ChildProcess sender = new ChildProcess(() ->
             {
                 childEnd.send("Data from the process");
                 childEnd.close();
             });
             sender.start();
+            // As in Python, the parent closes its copy of the child's end, so that only the child holds it.
+            childEnd.close();
             // recv() waits for the message; had the child died first, it would end with EndOfStreamException.
             System.out.println(parentEnd.recv());
             sender.join();

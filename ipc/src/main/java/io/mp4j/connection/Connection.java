@@ -3,7 +3,6 @@ package io.mp4j.connection;
 import io.mp4j.BrokenPipeException;
 import io.mp4j.BufferTooShortException;
 import io.mp4j.EndOfStreamException;
-import io.mp4j.MessageTooLargeException;
 import io.mp4j.Mp4jException;
 import io.mp4j.Mp4jTimeoutException;
 import io.mp4j.WaitStrategy;
@@ -11,15 +10,17 @@ import io.mp4j.codec.Codec;
 import io.mp4j.codec.MessageEncoder;
 import io.mp4j.internal.WaitBoard;
 import io.mp4j.internal.Waiter;
+import io.mp4j.internal.channel.HolderTable;
 import io.mp4j.internal.channel.PipeDescriptor;
 import io.mp4j.internal.channel.ProcessTag;
+import io.mp4j.internal.channel.SpillFile;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionKind;
 import io.mp4j.internal.region.SharedRegions;
+import io.mp4j.session.Session;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
-import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -27,15 +28,13 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-
-import static io.mp4j.internal.channel.PipeDescriptor.CLOSED_OFFSET;
-import static io.mp4j.internal.channel.PipeDescriptor.HOLDER_TAG_OFFSET;
-import static io.mp4j.internal.channel.PipeDescriptor.TRANSFERS_OFFSET;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One end of a {@link Pipe}: Python's {@code Connection}. Objects go through mp4j's {@link Codec}, bytes
@@ -43,13 +42,18 @@ import static io.mp4j.internal.channel.PipeDescriptor.TRANSFERS_OFFSET;
  * unless the ring is full.
  * <p>
  * An end is {@link Serializable} as a handle: pass it to a child (capture it in the target) and the child
- * attaches the same shared rings; a JVM maps a pipe once however many handles to it arrive. The process
- * that last attached an end holds it. When the peer end is closed, or the process holding it has died,
- * {@link #recv()} and {@link #poll(Duration)} deliver what is left in the ring and then throw
- * {@link EndOfStreamException} (Python's {@code EOFError}); the holder's liveness is checked only while
- * waiting, about every {@value Waiter#CHECK_INTERVAL_MILLIS} ms, so it is reported within about a second
- * and never costs the fast path anything. A send to a closed or dead peer throws
- * {@link BrokenPipeException}.
+ * attaches the same shared rings; a JVM maps a pipe once however many handles to it arrive. As with
+ * Python's file descriptors, every process that holds a copy of an end counts in the pipe (see
+ * {@link PipeDescriptor}): a process that closes its copy, or exits, lets go of that copy only. Once every
+ * copy of the peer end, in every process, is closed or its process has died, {@link #recv()} delivers what
+ * is left in the ring and then throws {@link EndOfStreamException} (Python's {@code EOFError}), and
+ * {@link #poll()} says true, since {@code recv} would not wait; a copy handed to a child that has not
+ * attached it yet still counts, as its sender's. Closes are seen at once; deaths while waiting, about every
+ * {@value Waiter#CHECK_INTERVAL_MILLIS} ms, so they never cost the fast path anything. A send to a peer end
+ * closed everywhere throws {@link BrokenPipeException}.
+ * <p>
+ * A message of any size may be sent: one longer than {@link #maxMessageLength()} is written to a spill
+ * file of the session and the ring carries only its name, so the sender may exit before it is read.
  * <p>
  * As in Python, one thread at a time may send on an end and one thread at a time may receive on it (a
  * sender and a receiver may run at once).
@@ -65,13 +69,20 @@ public final class Connection implements AutoCloseable, Serializable
     /** Message type in the ring of bytes sent with {@link #sendBytes(byte[])}. */
     static final int BYTES_MESSAGE = 2;
 
+    /** Message type in the ring of an object whose encoding went to a spill file; the ring holds its name. */
+    static final int SPILLED_OBJECT_MESSAGE = 3;
+
+    /** Message type in the ring of bytes that went to a spill file; the ring holds its name. */
+    static final int SPILLED_BYTES_MESSAGE = 4;
+
     private static final Map<String, Connection> ATTACHED = new HashMap<>();
 
     private final transient Region region;
     private final transient AtomicBuffer body;
     private final transient int end;
-    private final transient int endOffset;
-    private final transient int peerOffset;
+    private final transient HolderTable holders;
+    private final transient HolderTable peerHolders;
+    private transient int holderEntry;
     private final transient RingBuffer inbound;
     private final transient RingBuffer outbound;
     private final transient WaitStrategy waitStrategy;
@@ -82,7 +93,9 @@ public final class Connection implements AutoCloseable, Serializable
     private final transient int spaceOutTag;
     private final transient MessageEncoder encoder = new MessageEncoder();
     private final transient UnsafeBuffer sendWrapper = new UnsafeBuffer(new byte[0]);
-    private final transient Receiver receiver = new Receiver();
+    private final transient Receiver receiver = new Receiver(this);
+    private transient Session session;
+    private transient long nextHolderCheckNanos = System.nanoTime();
     private final transient String description;
     private transient volatile boolean closed;
 
@@ -91,10 +104,12 @@ public final class Connection implements AutoCloseable, Serializable
         this.region = region;
         this.body = region.body();
         this.end = end;
-        this.endOffset = PipeDescriptor.endOffset(end);
-        this.peerOffset = PipeDescriptor.endOffset(1 - end);
         this.waitStrategy = waitStrategy;
         this.description = "pipe=" + region.name() + " end=" + end;
+        this.holders = new HolderTable(
+            body, PipeDescriptor.endOffset(end), PipeDescriptor.HOLDER_SLOTS, description);
+        this.peerHolders = new HolderTable(body, PipeDescriptor.endOffset(1 - end), PipeDescriptor.HOLDER_SLOTS,
+            "pipe=" + region.name() + " end=" + (1 - end));
 
         final int ringCount = body.getInt(PipeDescriptor.RING_COUNT_OFFSET);
         final int capacity = body.getInt(PipeDescriptor.RING_CAPACITY_OFFSET);
@@ -133,18 +148,19 @@ public final class Connection implements AutoCloseable, Serializable
     static Connection created(final Region region, final int end, final WaitStrategy waitStrategy)
     {
         final Connection connection = new Connection(region, end, waitStrategy);
-        region.body().putLongOrdered(connection.endOffset + HOLDER_TAG_OFFSET, ProcessTag.current());
         synchronized (Connection.class)
         {
+            connection.hold();
             ATTACHED.put(key(region.file(), end), connection);
         }
         return connection;
     }
 
     /**
-     * Attaches an end that another process created, once per JVM, and takes it over as its holder.
+     * Attaches an end that another process (or this one) serialized, once per JVM, counting this JVM as a
+     * holder before the sender's transfer is counted done, so that the end is never unheld in between.
      */
-    static Connection attach(final Path file, final int end, final WaitStrategy waitStrategy)
+    static Connection attach(final Path file, final int end, final WaitStrategy waitStrategy, final long senderTag)
     {
         synchronized (Connection.class)
         {
@@ -156,6 +172,7 @@ public final class Connection implements AutoCloseable, Serializable
                 try
                 {
                     connection = new Connection(region, end, waitStrategy);
+                    connection.hold();
                 }
                 catch (final RuntimeException ex)
                 {
@@ -164,19 +181,16 @@ public final class Connection implements AutoCloseable, Serializable
                 }
                 ATTACHED.put(key, connection);
             }
-
-            // The holder is written before the transfer is counted done, so that a peer that sees no
-            // transfer in flight also sees the new holder.
-            connection.body.putLongOrdered(connection.endOffset + HOLDER_TAG_OFFSET, ProcessTag.current());
-            final int transfers = connection.endOffset + TRANSFERS_OFFSET;
-            int inFlight;
-            while ((inFlight = connection.body.getIntVolatile(transfers)) > 0 &&
-                !connection.body.compareAndSetInt(transfers, inFlight, inFlight - 1))
-            {
-                Thread.onSpinWait();
-            }
+            connection.holders.completeTransfer(senderTag);
             return connection;
         }
+    }
+
+    /** Counts this JVM's copy in the end's holder table; called with the class lock held. */
+    private void hold()
+    {
+        holderEntry = holders.claim(ProcessTag.current());
+        holders.addReference(holderEntry);
     }
 
     private static String key(final Path file, final int end)
@@ -189,7 +203,6 @@ public final class Connection implements AutoCloseable, Serializable
      *
      * @param value a direct value (see {@link Codec}), any other {@link Serializable}, or null.
      * @throws io.mp4j.EncodingException if the value is not serializable; nothing is sent.
-     * @throws MessageTooLargeException       if its encoding does not fit the ring; nothing is sent.
      * @throws BrokenPipeException            if the peer end is closed or its process died.
      * @throws IllegalStateException          if this end is closed or may not send.
      */
@@ -199,8 +212,12 @@ public final class Connection implements AutoCloseable, Serializable
         final int length = encoder.prepare(value);
         try
         {
-            checkLength(ring, length);
             checkPeerOpen();
+            if (length > ring.maxMsgLength())
+            {
+                sendSpilled(ring, SPILLED_OBJECT_MESSAGE, encodedCopy(length), true);
+                return;
+            }
             int index = ring.tryClaim(OBJECT_MESSAGE, length);
             if (index < 0)
             {
@@ -220,7 +237,6 @@ public final class Connection implements AutoCloseable, Serializable
      * @param value a direct value (see {@link Codec}), any other {@link Serializable}, or null.
      * @return true if sent, false if the ring is full (back-pressure: try again later).
      * @throws io.mp4j.EncodingException if the value is not serializable; nothing is sent.
-     * @throws MessageTooLargeException       if its encoding does not fit the ring; nothing is sent.
      * @throws BrokenPipeException            if the peer end is closed.
      * @throws IllegalStateException          if this end is closed or may not send.
      */
@@ -230,8 +246,11 @@ public final class Connection implements AutoCloseable, Serializable
         final int length = encoder.prepare(value);
         try
         {
-            checkLength(ring, length);
             checkPeerOpen();
+            if (length > ring.maxMsgLength())
+            {
+                return sendSpilled(ring, SPILLED_OBJECT_MESSAGE, encodedCopy(length), false);
+            }
             final int index = ring.tryClaim(OBJECT_MESSAGE, length);
             if (index < 0)
             {
@@ -244,6 +263,62 @@ public final class Connection implements AutoCloseable, Serializable
         {
             encoder.clear();
         }
+    }
+
+    private byte[] encodedCopy(final int length)
+    {
+        final byte[] payload = new byte[length];
+        encoder.encode(new UnsafeBuffer(payload), 0);
+        return payload;
+    }
+
+    /**
+     * Writes a message too long for the ring to a spill file and puts the file's name in the ring.
+     *
+     * @return false if {@code await} is false and the ring is full; the file is deleted again.
+     */
+    private boolean sendSpilled(final RingBuffer ring, final int type, final byte[] payload, final boolean await)
+    {
+        final Session session = session();
+        final String name = SpillFile.write(session, payload);
+        boolean sent = false;
+        try
+        {
+            final byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+            int index = ring.tryClaim(type, nameBytes.length);
+            if (index < 0)
+            {
+                if (!await)
+                {
+                    return false;
+                }
+                index = awaitClaim(ring, type, nameBytes.length);
+            }
+            ring.buffer().putBytes(index, nameBytes);
+            ring.commit(index);
+            sent = true;
+            board.ring(dataOutTag);
+            return true;
+        }
+        finally
+        {
+            if (!sent)
+            {
+                SpillFile.discard(session, name);
+            }
+        }
+    }
+
+    /** The session of the pipe's region, where spill files go; attached on first use. */
+    Session session()
+    {
+        Session current = session;
+        if (current == null)
+        {
+            current = Session.attach(region.file().toAbsolutePath().getParent());
+            session = current;
+        }
+        return current;
     }
 
     private void writeClaimed(final RingBuffer ring, final int index)
@@ -265,8 +340,7 @@ public final class Connection implements AutoCloseable, Serializable
      * Sends bytes as one message, waiting while the peer's ring is full: Python's {@code send_bytes}.
      *
      * @param bytes the message.
-     * @throws MessageTooLargeException if it does not fit the ring; nothing is sent.
-     * @throws BrokenPipeException      if the peer end is closed or its process died.
+     * @throws BrokenPipeException if the peer end is closed or its process died.
      */
     public void sendBytes(final byte[] bytes)
     {
@@ -279,8 +353,7 @@ public final class Connection implements AutoCloseable, Serializable
      * @param bytes  the array.
      * @param offset where the message starts.
      * @param length its length.
-     * @throws MessageTooLargeException if it does not fit the ring; nothing is sent.
-     * @throws BrokenPipeException      if the peer end is closed or its process died.
+     * @throws BrokenPipeException if the peer end is closed or its process died.
      */
     public void sendBytes(final byte[] bytes, final int offset, final int length)
     {
@@ -289,19 +362,25 @@ public final class Connection implements AutoCloseable, Serializable
     }
 
     /**
-     * Sends part of a buffer as one message, copying it straight into the ring without allocating.
+     * Sends part of a buffer as one message, copying it straight into the ring without allocating (a
+     * message longer than {@link #maxMessageLength()} goes through a spill file).
      *
      * @param buffer the buffer.
      * @param offset where the message starts.
      * @param length its length.
-     * @throws MessageTooLargeException if it does not fit the ring; nothing is sent.
-     * @throws BrokenPipeException      if the peer end is closed or its process died.
+     * @throws BrokenPipeException if the peer end is closed or its process died.
      */
     public void sendBytes(final DirectBuffer buffer, final int offset, final int length)
     {
         final RingBuffer ring = checkWritable();
-        checkLength(ring, length);
         checkPeerOpen();
+        if (length > ring.maxMsgLength())
+        {
+            final byte[] payload = new byte[length];
+            buffer.getBytes(offset, payload);
+            sendSpilled(ring, SPILLED_BYTES_MESSAGE, payload, true);
+            return;
+        }
         int index = ring.tryClaim(BYTES_MESSAGE, Math.max(length, 0));
         if (index < 0)
         {
@@ -327,7 +406,7 @@ public final class Connection implements AutoCloseable, Serializable
                 checkPeerOpen();
                 if (waiter.checkDue() && peerGone())
                 {
-                    throw new BrokenPipeException("peer is gone: " + description + " peer=" + peerState());
+                    throw new BrokenPipeException("peer is gone: " + description + " peer=" + peerHolders.describe());
                 }
                 idle(waiter);
             }
@@ -343,8 +422,7 @@ public final class Connection implements AutoCloseable, Serializable
      * a {@code byte[]}.
      *
      * @return the object.
-     * @throws EndOfStreamException           if the peer end is closed or its process died and nothing is
-     *                                        left to receive.
+     * @throws EndOfStreamException      if the peer end is closed everywhere and nothing is left to receive.
      * @throws io.mp4j.EncodingException if the message cannot be decoded here; it is consumed.
      */
     public Object recv()
@@ -357,8 +435,8 @@ public final class Connection implements AutoCloseable, Serializable
      *
      * @param timeout how long to wait.
      * @return the object.
-     * @throws Mp4jTimeoutException  if nothing arrived in time.
-     * @throws EndOfStreamException if the peer is gone and nothing is left to receive.
+     * @throws Mp4jTimeoutException if nothing arrived in time.
+     * @throws EndOfStreamException if the peer end is closed everywhere and nothing is left to receive.
      */
     public Object recv(final Duration timeout)
     {
@@ -370,7 +448,7 @@ public final class Connection implements AutoCloseable, Serializable
      * as its {@link Codec} encoding.
      *
      * @return a new array holding the message.
-     * @throws EndOfStreamException if the peer is gone and nothing is left to receive.
+     * @throws EndOfStreamException if the peer end is closed everywhere and nothing is left to receive.
      */
     public byte[] recvBytes()
     {
@@ -378,14 +456,50 @@ public final class Connection implements AutoCloseable, Serializable
     }
 
     /**
+     * Receives the next message as bytes, refusing one longer than {@code maxLength}: Python's
+     * {@code recv_bytes(maxlength)}. As in Python, a longer message leaves the stream unusable: it is
+     * dropped and this end is closed.
+     *
+     * @param maxLength the longest message accepted, in bytes.
+     * @return a new array holding the message.
+     * @throws Mp4jException        if the message is longer (Python's {@code OSError}); this end is then closed.
+     * @throws EndOfStreamException if the peer end is closed everywhere and nothing is left to receive.
+     * @throws IllegalArgumentException if {@code maxLength} is negative.
+     */
+    public byte[] recvBytes(final int maxLength)
+    {
+        if (maxLength < 0)
+        {
+            throw new IllegalArgumentException("negative maxLength: maxLength=" + maxLength);
+        }
+        receiver.maxLength = maxLength;
+        try
+        {
+            return (byte[])receive(Receiver.BYTES, -1);
+        }
+        catch (final Receiver.MessageLengthException ex)
+        {
+            close();
+            throw new Mp4jException("bad message length: " + description + " length=" + ex.length +
+                " maxLength=" + maxLength + "; the message was dropped and this end closed");
+        }
+        finally
+        {
+            receiver.maxLength = Integer.MAX_VALUE;
+        }
+    }
+
+    /**
      * Receives the next message into a caller's buffer without allocating: Python's
-     * {@code recv_bytes_into}. A message that does not fit stays in the pipe.
+     * {@code recv_bytes_into}. As in Python, a message that does not fit is consumed and carried by the
+     * exception.
      *
      * @param buffer where to copy the message; an expandable buffer grows.
      * @param offset where in the buffer.
      * @return the message's length.
-     * @throws BufferTooShortException if the message does not fit; it stays in the pipe.
-     * @throws EndOfStreamException    if the peer is gone and nothing is left to receive.
+     * @throws BufferTooShortException if the message does not fit; {@link BufferTooShortException#messageBytes()}
+     *                                 holds it.
+     * @throws EndOfStreamException    if the peer end is closed everywhere and nothing is left to receive.
      */
     public int recvBytes(final MutableDirectBuffer buffer, final int offset)
     {
@@ -399,9 +513,10 @@ public final class Connection implements AutoCloseable, Serializable
      * @param offset  where in the buffer.
      * @param timeout how long to wait, or null to wait without limit.
      * @return the message's length.
-     * @throws BufferTooShortException if the message does not fit; it stays in the pipe.
+     * @throws BufferTooShortException if the message does not fit; {@link BufferTooShortException#messageBytes()}
+     *                                 holds it.
      * @throws Mp4jTimeoutException    if nothing arrived in time.
-     * @throws EndOfStreamException    if the peer is gone and nothing is left to receive.
+     * @throws EndOfStreamException    if the peer end is closed everywhere and nothing is left to receive.
      */
     public int recvBytes(final MutableDirectBuffer buffer, final int offset, final Duration timeout)
     {
@@ -419,10 +534,10 @@ public final class Connection implements AutoCloseable, Serializable
     }
 
     /**
-     * Whether a message is ready to receive now: Python's {@code poll()}.
+     * Whether {@link #recv()} would return or throw without waiting: Python's {@code poll()}. True when a
+     * message is ready, and at end of stream (the following {@code recv} throws {@link EndOfStreamException}).
      *
      * @return true if {@link #recv()} would not wait.
-     * @throws EndOfStreamException if nothing is left and the peer is closed.
      */
     public boolean poll()
     {
@@ -430,16 +545,15 @@ public final class Connection implements AutoCloseable, Serializable
     }
 
     /**
-     * Waits at most {@code timeout} for a message: Python's {@code poll(timeout)}.
+     * Waits at most {@code timeout} until {@link #recv()} would not wait: Python's {@code poll(timeout)}.
      *
      * @param timeout how long to wait.
-     * @return true if a message is ready, false if the time ran out.
-     * @throws EndOfStreamException if nothing is left and the peer is closed or its process died.
+     * @return true if a message is ready or the stream has ended, false if the time ran out.
      */
     public boolean poll(final Duration timeout)
     {
         final RingBuffer ring = checkReadable();
-        if (hasMessage(ring))
+        if (hasMessage(ring) || peerClosed())
         {
             return true;
         }
@@ -449,21 +563,14 @@ public final class Connection implements AutoCloseable, Serializable
         {
             while (true)
             {
-                if (hasMessage(ring))
+                if (isReadyNow(ring) || (waiter.checkDue() && peerGone()))
                 {
                     return true;
                 }
-                if (peerClosed() || (waiter.checkDue() && peerGone()))
-                {
-                    if (hasMessage(ring))
-                    {
-                        return true;
-                    }
-                    throw endOfStream();
-                }
                 if (!idle(waiter))
                 {
-                    return false;
+                    // A poller that never waits long still learns, about every check interval, of holders' deaths.
+                    return holderCheckDue() && peerGone();
                 }
             }
         }
@@ -471,6 +578,38 @@ public final class Connection implements AutoCloseable, Serializable
         {
             waiter.end();
         }
+    }
+
+    private boolean holderCheckDue()
+    {
+        final long now = System.nanoTime();
+        if (now - nextHolderCheckNanos < 0)
+        {
+            return false;
+        }
+        nextHolderCheckNanos = now + TimeUnit.MILLISECONDS.toNanos(Waiter.CHECK_INTERVAL_MILLIS);
+        return true;
+    }
+
+    private boolean isReadyNow(final RingBuffer ring)
+    {
+        return hasMessage(ring) || peerClosed();
+    }
+
+    /**
+     * For {@link Connections#wait}: whether {@code recv} would not wait; {@code checkHolders} asks now
+     * whether the peer's holders live (slow), which is otherwise asked about every check interval.
+     */
+    boolean isReady(final boolean checkHolders)
+    {
+        final RingBuffer ring = checkReadable();
+        return isReadyNow(ring) || ((holderCheckDue() || checkHolders) && peerGone());
+    }
+
+    /** For {@link Connections#wait}: sleeps the waiter until a message arrives here or the peer closes. */
+    void watch(final Waiter waiter)
+    {
+        waiter.watch(board, dataInTag);
     }
 
     private static boolean hasMessage(final RingBuffer ring)
@@ -531,33 +670,19 @@ public final class Connection implements AutoCloseable, Serializable
 
     private EndOfStreamException endOfStream()
     {
-        return new EndOfStreamException("end of stream: " + description + " peer=" + peerState());
+        return new EndOfStreamException("end of stream: " + description + " peer " + peerHolders.describe());
     }
 
-    private String peerState()
-    {
-        final long holder = body.getLongVolatile(peerOffset + HOLDER_TAG_OFFSET);
-        return (1 - end) + " holder=" + ProcessTag.toString(holder) +
-            (body.getIntVolatile(peerOffset + CLOSED_OFFSET) != 0 ? " closed" : " alive=" + ProcessTag.isAlive(holder));
-    }
-
+    /** The fast check: every copy of the peer end was closed. */
     private boolean peerClosed()
     {
-        return body.getIntVolatile(peerOffset + CLOSED_OFFSET) != 0;
+        return peerHolders.holdsVolatile() == 0;
     }
 
-    /** The slow check: the peer end is closed, or no handle to it is in flight and its holder is dead. */
+    /** The slow check: no live process holds a copy of the peer end (or is handing one on). */
     private boolean peerGone()
     {
-        if (peerClosed())
-        {
-            return true;
-        }
-        if (body.getIntVolatile(peerOffset + TRANSFERS_OFFSET) > 0)
-        {
-            return false;
-        }
-        return !ProcessTag.isAlive(body.getLongVolatile(peerOffset + HOLDER_TAG_OFFSET));
+        return !peerHolders.isHeld();
     }
 
     private void checkPeerOpen()
@@ -565,14 +690,6 @@ public final class Connection implements AutoCloseable, Serializable
         if (peerClosed())
         {
             throw new BrokenPipeException("peer end is closed: " + description);
-        }
-    }
-
-    private void checkLength(final RingBuffer ring, final int length)
-    {
-        if (length > ring.maxMsgLength())
-        {
-            throw new MessageTooLargeException(description, length, ring.maxMsgLength());
         }
     }
 
@@ -635,7 +752,8 @@ public final class Connection implements AutoCloseable, Serializable
     }
 
     /**
-     * The largest message this end can send.
+     * The longest message this end sends through the ring itself; a longer one goes through a spill file
+     * (slower, but of any size).
      *
      * @return bytes (an object's {@link Codec} encoding counts), or 0 for a receive-only end.
      */
@@ -655,14 +773,14 @@ public final class Connection implements AutoCloseable, Serializable
     }
 
     /**
-     * Closes this end in this JVM: Python's {@code close}. If this JVM holds the end (and has not handed
-     * it to a child still on its way), the peer sees end-of-stream once it has received what was sent;
-     * a JVM that merely kept a copy of an end it handed over lets go of it without ending the stream.
-     * The pipe's memory is unmapped once no end of it is open in this JVM. Idempotent.
+     * Closes this JVM's copy of the end: Python's {@code close}. Copies held by other processes stay open;
+     * once none is left anywhere, the peer sees end-of-stream after receiving what was sent. The pipe's
+     * memory is unmapped once no end of it is open in this JVM. Idempotent.
      */
     @Override
     public void close()
     {
+        final boolean lastCopy;
         synchronized (Connection.class)
         {
             if (closed)
@@ -671,15 +789,15 @@ public final class Connection implements AutoCloseable, Serializable
             }
             closed = true;
             ATTACHED.remove(key(region.file(), end), this);
+            lastCopy = holders.releaseReference(holderEntry) == 0;
         }
 
-        if (body.getLongVolatile(endOffset + HOLDER_TAG_OFFSET) == ProcessTag.current() &&
-            body.getIntVolatile(endOffset + TRANSFERS_OFFSET) == 0)
+        // The peer may sleep waiting for a message from us or for room to send us one.
+        board.ring(dataOutTag);
+        board.ring(spaceInTag);
+        if (lastCopy && inbound != null)
         {
-            body.putIntOrdered(endOffset + CLOSED_OFFSET, 1);
-            // The peer may sleep waiting for a message from us or for room to send us one.
-            board.ring(dataOutTag);
-            board.ring(spaceInTag);
+            receiver.discardUnread(inbound);
         }
         SharedRegions.release(region);
     }
@@ -694,129 +812,22 @@ public final class Connection implements AutoCloseable, Serializable
     @Serial
     private Object writeReplace()
     {
-        checkOpen();
-        body.getAndAddInt(endOffset + TRANSFERS_OFFSET, 1);
+        synchronized (Connection.class)
+        {
+            checkOpen();
+            // Counted as this JVM's until the receiver attaches, so the end is not taken for closed meanwhile.
+            holders.addTransfer(holderEntry);
+        }
         final Path file = region.file().toAbsolutePath();
         final String fileName = file.getFileName().toString();
-        return new Handle(file.getParent().toString(),
-            fileName.substring(0, fileName.length() - Region.FILE_SUFFIX.length()), end, waitStrategy);
+        return new ConnectionHandle(file.getParent().toString(),
+            fileName.substring(0, fileName.length() - Region.FILE_SUFFIX.length()), end, waitStrategy,
+            ProcessTag.current());
     }
 
     @Serial
     private void readObject(final ObjectInputStream in) throws java.io.InvalidObjectException
     {
-        throw new java.io.InvalidObjectException("a Connection travels as its Handle");
-    }
-
-    /**
-     * What a {@link Connection} becomes when serialized: where its pipe lives and which end it is.
-     *
-     * @param sessionDirectory the session directory of the pipe's region.
-     * @param regionName       the region's name.
-     * @param end              0 or 1.
-     * @param waitStrategy     how the end waits.
-     */
-    record Handle(String sessionDirectory, String regionName, int end, WaitStrategy waitStrategy)
-        implements Serializable
-    {
-        @Serial
-        private Object readResolve()
-        {
-            return attach(Paths.get(sessionDirectory, regionName + Region.FILE_SUFFIX), end, waitStrategy);
-        }
-    }
-
-    /** Takes one message out of the ring; one per end, reused, so that receiving allocates nothing. */
-    private static final class Receiver implements ControlledMessageHandler
-    {
-        static final int DECODE = 0;
-        static final int BYTES = 1;
-        static final int INTO = 2;
-
-        int mode;
-        boolean done;
-        Object value;
-        RuntimeException failure;
-        MutableDirectBuffer destination;
-        int destinationOffset;
-        int length;
-        boolean tooShort;
-
-        boolean readOne(final RingBuffer ring)
-        {
-            done = false;
-            tooShort = false;
-            final long before = ring.consumerPosition();
-            ring.controlledRead(this, 1);
-            if (!done && ring.consumerPosition() != before)
-            {
-                // Only the padding at the ring's end was read; the message is at its start. A reader that
-                // stopped here would sleep with a message waiting that has already been rung for.
-                ring.controlledRead(this, 1);
-            }
-            return done;
-        }
-
-        Object take()
-        {
-            final Object result = value;
-            final RuntimeException error = failure;
-            value = null;
-            failure = null;
-            if (tooShort)
-            {
-                throw new BufferTooShortException("message does not fit the buffer: length=" + length +
-                    " capacity=" + destination.capacity() + " offset=" + destinationOffset, length);
-            }
-            if (error != null)
-            {
-                throw error;
-            }
-            return result;
-        }
-
-        @Override
-        public Action onMessage(final int type, final MutableDirectBuffer buffer, final int index, final int length)
-        {
-            done = true;
-            this.length = length;
-            try
-            {
-                switch (mode)
-                {
-                    case INTO:
-                        final MutableDirectBuffer target = destination;
-                        if (!target.isExpandable() && (long)destinationOffset + length > target.capacity())
-                        {
-                            tooShort = true;
-                            return Action.ABORT;
-                        }
-                        target.putBytes(destinationOffset, buffer, index, length);
-                        break;
-                    case BYTES:
-                        final byte[] bytes = new byte[length];
-                        buffer.getBytes(index, bytes);
-                        value = bytes;
-                        break;
-                    default:
-                        if (type == BYTES_MESSAGE)
-                        {
-                            final byte[] raw = new byte[length];
-                            buffer.getBytes(index, raw);
-                            value = raw;
-                        }
-                        else
-                        {
-                            value = Codec.decode(buffer, index, length);
-                        }
-                }
-            }
-            catch (final RuntimeException ex)
-            {
-                // The message is consumed either way: a message that cannot be decoded here never will be.
-                failure = ex;
-            }
-            return Action.COMMIT;
-        }
+        throw new java.io.InvalidObjectException("a Connection travels as its ConnectionHandle");
     }
 }

@@ -23,15 +23,16 @@ import org.agrona.concurrent.AtomicBuffer;
  * }</pre>
  * The pipe is one {@link RegionKind#PIPE} region holding two Agrona one-to-one ring buffers, one per
  * direction (one only for a one-way pipe); see {@link PipeDescriptor}. A message larger than an eighth of
- * the ring's capacity is refused with {@link io.mp4j.MessageTooLargeException} before anything is
- * written. Safe to create from any thread.
+ * the ring's capacity travels through a spill file of the session, so messages have no size limit. As
+ * with Python's file descriptors, the parent should close its copy of an end it handed to a child, or
+ * the peer never sees end of stream. Safe to create from any thread.
  */
 public final class Pipe implements AutoCloseable
 {
     /** System property: the default capacity of each ring, in bytes (a power of two). */
     public static final String CAPACITY_PROPERTY = "mp4j.pipe.capacity";
 
-    /** The default capacity of each ring: 1 MiB, so messages of up to 128 KiB. */
+    /** The default capacity of each ring: 1 MiB, so messages of up to 128 KiB go through the ring itself. */
     public static final int DEFAULT_CAPACITY = 1 << 20;
 
     private final Connection first;
@@ -170,7 +171,7 @@ public final class Pipe implements AutoCloseable
 
         /**
          * Sets each ring's capacity; default {@value #CAPACITY_PROPERTY} or {@link #DEFAULT_CAPACITY}.
-         * The largest message is an eighth of it.
+         * A message longer than an eighth of it goes through a spill file.
          *
          * @param capacity bytes, a power of two of at least {@link PipeDescriptor#MIN_RING_CAPACITY}.
          * @return this.

@@ -392,4 +392,28 @@ final class QueueEngine
             throw new IllegalStateException("queue is closed in this process: " + description);
         }
     }
+
+    static
+    {
+        // Lets io.mp4j.connection.Connections.wait sleep on a queue: ready when a message is there.
+        io.mp4j.connection.internal.Waitables.register(object ->
+        {
+            final QueueEngine engine = object instanceof SharedQueue<?> shared ? shared.engine :
+                object instanceof SimpleQueue<?> simple ? simple.engine() : null;
+            return engine == null ? null : new io.mp4j.connection.internal.Waitable()
+            {
+                @Override
+                public boolean isReady(final boolean slowChecks)
+                {
+                    return !engine.isEmptyNow();
+                }
+
+                @Override
+                public void watch(final Waiter waiter)
+                {
+                    waiter.watch(engine.board, MESSAGE_TAG);
+                }
+            };
+        });
+    }
 }

@@ -120,4 +120,10 @@ public final class SimpleQueue<E> implements AutoCloseable, Serializable
     {
         return engine.handle();
     }
+
+    /** The engine, for {@code Connections.wait} (through {@link QueueEngine}). */
+    QueueEngine engine()
+    {
+        return engine;
+    }
 }

@@ -4,10 +4,11 @@ import io.mp4j.BrokenPipeException;
 import io.mp4j.BufferTooShortException;
 import io.mp4j.EncodingException;
 import io.mp4j.EndOfStreamException;
-import io.mp4j.MessageTooLargeException;
+import io.mp4j.Mp4jException;
 import io.mp4j.Mp4jTimeoutException;
 import io.mp4j.WaitStrategy;
 import io.mp4j.internal.Waiter;
+import io.mp4j.internal.channel.SpillFile;
 import io.mp4j.process.ChildProcess;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -17,12 +18,17 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -163,8 +169,12 @@ class PipeTest
                 {
                     assertEquals("message " + i, parent.recv());
                 }
+                // Python: poll() is true at end of stream, since recv() would not block; recv() then raises EOFError.
+                assertTrue(parent.poll());
+                assertTrue(parent.poll(Duration.ofSeconds(5)));
                 assertThrows(EndOfStreamException.class, parent::recv);
-                assertThrows(EndOfStreamException.class, () -> parent.poll(Duration.ofSeconds(5)));
+                assertTrue(parent.poll());
+                assertThrows(EndOfStreamException.class, parent::recv);
                 assertThrows(BrokenPipeException.class, () -> parent.send("anyone?"));
                 sender.kill();
                 sender.join();
@@ -186,6 +196,8 @@ class PipeTest
                     child.send("attached");
                     Thread.sleep(60_000);
                 }).start();
+                // The child's copy is then the only one: its death alone ends the stream.
+                child.close();
 
                 assertEquals("attached", parent.recv());
                 holder.kill();
@@ -196,29 +208,67 @@ class PipeTest
                 // Liveness is checked every 100 ms while waiting; the bound is generous for a loaded machine.
                 System.out.println("end of stream after peer SIGKILL: elapsedMillis=" + elapsedMillis);
                 assertTrue(elapsedMillis < 10_000, "elapsedMillis=" + elapsedMillis);
-                assertThrows(EndOfStreamException.class, () -> parent.poll(Duration.ofSeconds(30)));
+                assertTrue(parent.poll(Duration.ofSeconds(30)));
+                assertThrows(EndOfStreamException.class, parent::recv);
             }
         });
     }
 
     @Test
-    void shouldRefuseOversizedMessagesAndKeepWorking()
+    void shouldCarryMessagesLongerThanTheRingThroughSpillFiles()
     {
         try (Pipe pipe = Pipe.open(new Pipe.Context().capacity(4096)))
         {
             final Connection a = pipe.first();
             final Connection b = pipe.second();
             assertEquals(512, a.maxMessageLength());
-            final MessageTooLargeException tooLarge =
-                assertThrows(MessageTooLargeException.class, () -> a.sendBytes(new byte[513]));
-            assertEquals(513, tooLarge.length());
-            assertEquals(512, tooLarge.maxLength());
-            assertThrows(MessageTooLargeException.class, () -> a.send("x".repeat(600)));
+            final byte[] large = pattern(513);
+            a.sendBytes(large);
+            a.send("x".repeat(600));
+            assertTrue(a.offer(List.of("y".repeat(700))));
             a.sendBytes(new byte[512]);
             a.send("still fine");
+            assertArrayEquals(large, b.recvBytes());
+            assertEquals("x".repeat(600), b.recv());
+            assertEquals(List.of("y".repeat(700)), b.recv());
             assertEquals(512, b.recvBytes().length);
             assertEquals("still fine", b.recv());
             assertFalse(b.poll());
+            assertEquals(List.of(), spillFiles(a), "spill files left after every message was read");
+        }
+    }
+
+    @Test
+    void shouldRefuseAMessageLongerThanMaxLengthAndCloseTheEnd()
+    {
+        try (Pipe pipe = Pipe.open(new Pipe.Context().capacity(4096)))
+        {
+            final Connection a = pipe.first();
+            final Connection b = pipe.second();
+            a.sendBytes(new byte[10]);
+            a.sendBytes(new byte[11]);
+            a.sendBytes(pattern(5000));
+            assertEquals(10, b.recvBytes(10).length);
+            final Mp4jException tooLong = assertThrows(Mp4jException.class, () -> b.recvBytes(10));
+            assertTrue(tooLong.getMessage().contains("bad message length") &&
+                tooLong.getMessage().contains("length=11 maxLength=10"), tooLong.getMessage());
+            assertTrue(b.isClosed());
+            assertThrows(IllegalStateException.class, b::recvBytes);
+            assertThrows(IllegalArgumentException.class, () -> a.recvBytes(-1));
+            assertEquals(List.of(), spillFiles(a), "the last copy of the reading end took its unread spill along");
+        }
+    }
+
+    @Test
+    void shouldRefuseASpilledMessageLongerThanMaxLength()
+    {
+        try (Pipe pipe = Pipe.open(new Pipe.Context().capacity(4096)))
+        {
+            pipe.first().sendBytes(pattern(5000));
+            final Mp4jException tooLong = assertThrows(Mp4jException.class, () -> pipe.second().recvBytes(4999));
+            assertTrue(tooLong.getMessage().contains("length=5000 maxLength=4999"), tooLong.getMessage());
+            assertTrue(pipe.second().isClosed());
+            assertEquals(List.of(), spillFiles(pipe.first()));
         }
     }
 
@@ -253,16 +303,28 @@ class PipeTest
     }
 
     @Test
-    void shouldReceiveBytesIntoTheCallersBufferAndKeepAMessageThatDoesNotFit()
+    void shouldConsumeAMessageThatDoesNotFitTheCallersBufferAndCarryItInTheException()
     {
-        try (Pipe pipe = Pipe.open())
+        try (Pipe pipe = Pipe.open(new Pipe.Context().capacity(4096)))
         {
             pipe.first().sendBytes(new byte[] {1, 2, 3, 4, 5, 6});
+            pipe.first().sendBytes(new byte[] {7, 8});
             final UnsafeBuffer small = new UnsafeBuffer(new byte[4]);
             final BufferTooShortException ex =
                 assertThrows(BufferTooShortException.class, () -> pipe.second().recvBytes(small, 0));
             assertEquals(6, ex.messageLength());
+            assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6}, ex.messageBytes());
+            // As Python's BufferTooShort, the message is gone from the pipe: the next receive gets the next one.
+            assertEquals(2, pipe.second().recvBytes(small, 0));
+            assertEquals(8, small.getByte(1));
 
+            final byte[] spilled = pattern(3000);
+            pipe.first().sendBytes(spilled);
+            final BufferTooShortException spilledEx =
+                assertThrows(BufferTooShortException.class, () -> pipe.second().recvBytes(small, 0));
+            assertArrayEquals(spilled, spilledEx.messageBytes());
+
+            pipe.first().sendBytes(new byte[] {1, 2, 3, 4, 5, 6});
             final UnsafeBuffer large = new UnsafeBuffer(new byte[16]);
             assertEquals(6, pipe.second().recvBytes(large, 10));
             assertEquals(6, large.getByte(15));
@@ -270,6 +332,7 @@ class PipeTest
             pipe.first().send("grow");
             final ExpandableArrayBuffer expandable = new ExpandableArrayBuffer(1);
             assertEquals(5, pipe.second().recvBytes(expandable, 0));
+            assertFalse(pipe.second().poll());
         }
     }
 
@@ -310,6 +373,34 @@ class PipeTest
         assertThrows(IllegalStateException.class, () -> pipe.first().send(1));
         assertThrows(IllegalStateException.class, pipe.second()::recv);
         pipe.close();
+    }
+
+    static byte[] pattern(final int length)
+    {
+        final byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++)
+        {
+            bytes[i] = patternAt(i);
+        }
+        return bytes;
+    }
+
+    static byte patternAt(final int index)
+    {
+        return (byte)(index * 31 + (index >>> 11));
+    }
+
+    /** The spill files in the session of a pipe's end. */
+    static List<String> spillFiles(final Connection end)
+    {
+        try (Stream<Path> files = Files.list(end.session().directory()))
+        {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(SpillFile.PREFIX)).toList();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     private static Object roundTrip(final Object value) throws Exception

@@ -4,8 +4,8 @@ import org.agrona.BitUtil;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 /**
- * The layout of a pipe region's body: a header, one state block per end (two cache lines apart, since
- * each end writes only its own), then one Agrona one-to-one ring buffer per direction. Ring 0 carries
+ * The layout of a pipe region's body: a header, one holder table per end (whole cache lines, so the ends
+ * never share one), then one Agrona one-to-one ring buffer per direction. Ring 0 carries
  * end 1's messages to end 0; ring 1, present only in a duplex pipe, carries end 0's to end 1. So in a
  * one-way pipe end 0 only receives and end 1 only sends, as in Python's {@code Pipe(duplex=False)}.
  * <pre>
@@ -18,14 +18,21 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *  +---------------------------------------------------------------+
  *  |                        Reserved (to 128)                     ...
  *  +---------------------------------------------------------------+
- *  |                  End 0: Holder Process Tag                    |
+ *  |           End 0: Holds (references + transfers)               |
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |                  End 0: Closed (0 or 1)                       |
- *  +---------------------------------------------------------------+
- *  |                  End 0: Transfers In Flight                   |
+ *  |           End 0: Changes                                      |
+ *  |                                                               |
  *  +---------------------------------------------------------------+
  *  |                        Reserved (to 128)                     ...
+ *  +---------------------------------------------------------------+
+ *  |           End 0, holder 0: Process Tag (0: free)              |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |   End 0, holder 0: Generation (16) | References (24) | Transfers (24)
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ * ...          End 0, holders 1 to 63                             ...
  *  +---------------------------------------------------------------+
  *  |                  End 1: same fields as end 0                 ...
  *  +---------------------------------------------------------------+
@@ -34,9 +41,10 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *  |          Ring 1 (end 0 to end 1), duplex only                ...
  *  +---------------------------------------------------------------+
  * </pre>
- * The holder is the process that last attached the end (the creator, until it hands the end to a child);
- * transfers in flight counts handles serialized but not yet attached, so that an end on its way to a
- * child is not taken for dead. See {@code io.mp4j.connection.Connection} for how they decide end-of-stream.
+ * Each end's block is a {@link HolderTable}: every process that holds a copy of the end counts it there,
+ * and a copy serialized for another process counts as a transfer of its sender until it is attached. An
+ * end is closed once its holds reach zero, or once every holder left is a dead process; see
+ * {@code io.mp4j.connection.Connection} for how that decides end-of-stream and broken pipes.
  */
 public final class PipeDescriptor
 {
@@ -49,17 +57,11 @@ public final class PipeDescriptor
     /** Length of the header block. */
     public static final int HEADER_LENGTH = 2 * BitUtil.CACHE_LINE_LENGTH;
 
-    /** Offset of the holder's {@link ProcessTag} within an end's block. */
-    public static final int HOLDER_TAG_OFFSET = 0;
+    /** How many processes can hold one end at once: one entry each in its {@link HolderTable}. */
+    public static final int HOLDER_SLOTS = 64;
 
-    /** Offset of the closed flag within an end's block. */
-    public static final int CLOSED_OFFSET = HOLDER_TAG_OFFSET + Long.BYTES;
-
-    /** Offset of the count of handles in flight within an end's block. */
-    public static final int TRANSFERS_OFFSET = CLOSED_OFFSET + Integer.BYTES;
-
-    /** Length of an end's block: two cache lines, so the ends never share one. */
-    public static final int END_LENGTH = 2 * BitUtil.CACHE_LINE_LENGTH;
+    /** Length of an end's block, its holder table: a whole number of cache lines, so ends never share one. */
+    public static final int END_LENGTH = HolderTable.length(HOLDER_SLOTS);
 
     /** Offset of the first end's block. */
     public static final int ENDS_OFFSET = HEADER_LENGTH;
