@@ -63,7 +63,8 @@ public final class Pool implements ExecutorService, AutoCloseable
     /**
      * A pool with the given number of workers: Python's {@code Pool(processes)}.
      *
-     * @param processes how many worker JVMs.
+     * @param processes how many worker JVMs; at least 1.
+     * @throws IllegalArgumentException if {@code processes} is less than 1, as Python's {@code ValueError}.
      */
     public Pool(final int processes)
     {
