@@ -150,7 +150,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         final PoolFunction<T, R> function, final Iterable<? extends T> items)
     {
         final List<Object> all = toList(items);
-        return gather(function, all, defaultChunksize(all.size()));
+        return gather("map", function, all, defaultChunksize(all.size()));
     }
 
     /**
@@ -166,12 +166,13 @@ public final class Pool implements ExecutorService, AutoCloseable
     public <T, R> CompletableFuture<List<R>> mapAsync(
         final PoolFunction<T, R> function, final Iterable<? extends T> items, final int chunksize)
     {
-        return gather(function, toList(items), chunksize);
+        return gather("map", function, toList(items), chunksize);
     }
 
-    private <R> CompletableFuture<List<R>> gather(final PoolFunction<?, ?> function, final List<Object> all, final int chunksize)
+    private <R> CompletableFuture<List<R>> gather(
+        final String name, final PoolFunction<?, ?> function, final List<Object> all, final int chunksize)
     {
-        return gather(function, all, chunksize, "map(items=" + all.size() + ", chunksize=" + chunksize + ')');
+        return gather(function, all, chunksize, name + "(items=" + all.size() + ", chunksize=" + chunksize + ')');
     }
 
     @SuppressWarnings("unchecked")
@@ -255,10 +256,11 @@ public final class Pool implements ExecutorService, AutoCloseable
     }
 
     /**
-     * Applies a two-argument function to each pair: Python's {@code starmap}.
+     * Applies a two-argument function to each pair: Python's {@code starmap}. Blocks until all results
+     * are in; fails as {@link #map(PoolFunction, Iterable)} does.
      *
-     * @param function  the function.
-     * @param arguments the pairs of arguments.
+     * @param function  the function, serialized once for the call.
+     * @param arguments the pairs of arguments; each must be serializable.
      * @param <A>       the first argument's type.
      * @param <B>       the second argument's type.
      * @param <R>       the result type.
@@ -267,7 +269,59 @@ public final class Pool implements ExecutorService, AutoCloseable
     public <A, B, R> List<R> starmap(
         final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments)
     {
-        return map(pair -> function.apply(pair.first(), pair.second()), arguments);
+        return await(starmapAsync(function, arguments));
+    }
+
+    /**
+     * {@link #starmap(PoolFunction2, Iterable)} with an explicit chunk size.
+     *
+     * @param function  the function.
+     * @param arguments the pairs of arguments.
+     * @param chunksize how many pairs travel to a worker together; at least 1.
+     * @param <A>       the first argument's type.
+     * @param <B>       the second argument's type.
+     * @param <R>       the result type.
+     * @return the results, in the order of the pairs.
+     */
+    public <A, B, R> List<R> starmap(
+        final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments, final int chunksize)
+    {
+        return await(starmapAsync(function, arguments, chunksize));
+    }
+
+    /**
+     * {@link #starmap(PoolFunction2, Iterable)} without blocking: Python's {@code starmap_async}.
+     * Cancelling the future stops the call as it does for {@link #mapAsync(PoolFunction, Iterable)}.
+     *
+     * @param function  the function.
+     * @param arguments the pairs of arguments.
+     * @param <A>       the first argument's type.
+     * @param <B>       the second argument's type.
+     * @param <R>       the result type.
+     * @return a future of the results in the order of the pairs.
+     */
+    public <A, B, R> CompletableFuture<List<R>> starmapAsync(
+        final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments)
+    {
+        final List<Object> all = toList(arguments);
+        return gather("starmap", unpacking(function), all, defaultChunksize(all.size()));
+    }
+
+    /**
+     * {@link #starmapAsync(PoolFunction2, Iterable)} with an explicit chunk size.
+     *
+     * @param function  the function.
+     * @param arguments the pairs of arguments.
+     * @param chunksize how many pairs travel to a worker together; at least 1.
+     * @param <A>       the first argument's type.
+     * @param <B>       the second argument's type.
+     * @param <R>       the result type.
+     * @return a future of the results in the order of the pairs.
+     */
+    public <A, B, R> CompletableFuture<List<R>> starmapAsync(
+        final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments, final int chunksize)
+    {
+        return gather("starmap", unpacking(function), toList(arguments), chunksize);
     }
 
     /**
@@ -711,6 +765,11 @@ public final class Pool implements ExecutorService, AutoCloseable
         final List<Object> all = new ArrayList<>();
         items.forEach(all::add);
         return all;
+    }
+
+    private static <A, B, R> PoolFunction<Pair<A, B>, R> unpacking(final PoolFunction2<A, B, R> function)
+    {
+        return pair -> function.apply(pair.first(), pair.second());
     }
 
     @SuppressWarnings("unchecked")
