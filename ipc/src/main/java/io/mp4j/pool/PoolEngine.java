@@ -207,7 +207,14 @@ final class PoolEngine
     {
         slot.generation++;
         final String channelName = poolName + "-w" + slot.index + "-g" + slot.generation;
+        // The slot's channel is replaced, never left deleted: the engine's loop reads every slot's channel
+        // until the end, and a channel that failed to be made leaves the old one, still mapped, in place.
+        final PoolChannel previous = slot.channel;
         slot.channel = PoolChannel.create(session, channelName, context.ringCapacity());
+        if (previous != null)
+        {
+            previous.delete(); // its worker is gone and handleExit drained its results
+        }
         slot.inFlight.clear();
         slot.functionsSent.clear();
         slot.assigned = 0;
@@ -577,7 +584,7 @@ final class PoolEngine
         }
         slot.inFlight.clear();
 
-        // A slot left without a worker keeps its channel mapped, for the engine's loop, until the end.
+        // A slot left without a worker keeps its channel, mapped, until the engine ends.
         if (broken == null && !(shutdown && pending.isEmpty() && expected))
         {
             if (startsWithoutReady > MAX_STARTS_WITHOUT_READY * workers.length)
@@ -594,7 +601,6 @@ final class PoolEngine
             {
                 try
                 {
-                    slot.channel.delete();
                     startWorker(slot);
                 }
                 catch (final Mp4jException ex)
