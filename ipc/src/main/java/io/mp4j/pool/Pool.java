@@ -4,7 +4,6 @@ import io.mp4j.EncodingException;
 import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
 import io.mp4j.codec.Codec;
-import io.mp4j.internal.JavaSerialization;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -63,7 +62,8 @@ public final class Pool implements ExecutorService, AutoCloseable
     /**
      * A pool with the given number of workers: Python's {@code Pool(processes)}.
      *
-     * @param processes how many worker JVMs.
+     * @param processes how many worker JVMs; at least 1.
+     * @throws IllegalArgumentException if {@code processes} is less than 1, as Python's {@code ValueError}.
      */
     public Pool(final int processes)
     {
@@ -98,7 +98,7 @@ public final class Pool implements ExecutorService, AutoCloseable
      */
     public <T, R> List<R> map(final PoolFunction<T, R> function, final Iterable<? extends T> items)
     {
-        return await(mapAsync(function, items));
+        return PoolCalls.await(mapAsync(function, items));
     }
 
     /**
@@ -113,7 +113,7 @@ public final class Pool implements ExecutorService, AutoCloseable
      */
     public <T, R> List<R> map(final PoolFunction<T, R> function, final Iterable<? extends T> items, final int chunksize)
     {
-        return await(mapAsync(function, items, chunksize));
+        return PoolCalls.await(mapAsync(function, items, chunksize));
     }
 
     /**
@@ -131,7 +131,7 @@ public final class Pool implements ExecutorService, AutoCloseable
      */
     public <T, R> List<R> map(final PoolFunction<T, R> function, final Iterable<? extends T> items, final Duration timeout)
     {
-        return await(mapAsync(function, items), timeout);
+        return PoolCalls.await(mapAsync(function, items), timeout);
     }
 
     /**
@@ -148,8 +148,8 @@ public final class Pool implements ExecutorService, AutoCloseable
     public <T, R> CompletableFuture<List<R>> mapAsync(
         final PoolFunction<T, R> function, final Iterable<? extends T> items)
     {
-        final List<Object> all = toList(items);
-        return gather(function, all, defaultChunksize(all.size()));
+        final List<Object> all = PoolCalls.toList(items);
+        return gather("map", function, all, defaultChunksize(all.size()));
     }
 
     /**
@@ -165,20 +165,21 @@ public final class Pool implements ExecutorService, AutoCloseable
     public <T, R> CompletableFuture<List<R>> mapAsync(
         final PoolFunction<T, R> function, final Iterable<? extends T> items, final int chunksize)
     {
-        return gather(function, toList(items), chunksize);
+        return gather("map", function, PoolCalls.toList(items), chunksize);
     }
 
-    private <R> CompletableFuture<List<R>> gather(final PoolFunction<?, ?> function, final List<Object> all, final int chunksize)
+    private <R> CompletableFuture<List<R>> gather(
+        final String name, final PoolFunction<?, ?> function, final List<Object> all, final int chunksize)
     {
-        return gather(function, all, chunksize, "map(items=" + all.size() + ", chunksize=" + chunksize + ')');
+        return gather(function, all, chunksize, name + "(items=" + all.size() + ", chunksize=" + chunksize + ')');
     }
 
     @SuppressWarnings("unchecked")
     private <R> CompletableFuture<List<R>> gather(
         final PoolFunction<?, ?> function, final List<Object> all, final int chunksize, final String description)
     {
-        final byte[] functionBytes = serializeFunction(function);
-        final List<byte[]> chunks = chunk(all, chunksize);
+        final byte[] functionBytes = PoolCalls.serializeFunction(function);
+        final List<byte[]> chunks = PoolCalls.chunk(all, chunksize);
         final PoolCall.Gathering call = new PoolCall.Gathering(callIds.incrementAndGet(), description, functionBytes,
             chunks.size(), all.size());
         call.future.whenComplete((results, error) ->
@@ -188,19 +189,28 @@ public final class Pool implements ExecutorService, AutoCloseable
                 engine.requestStop(call);
             }
         });
-        engine.submit(call, tasksOf(call, chunks));
+        engine.submit(call, PoolCalls.tasksOf(call, chunks));
         return (CompletableFuture<List<R>>)(CompletableFuture<?>)call.future;
     }
 
     /**
      * Applies a function to every item and returns the results lazily, in item order, as they arrive:
      * Python's {@code imap} (chunk size 1, as in Python).
+     * <p>
+     * The items are read lazily, in the thread that calls {@code imap}, {@code hasNext} and {@code next},
+     * at most {@code 2 × processes × maxTasksInFlight} chunks ahead of the results taken, so an endless
+     * input (e.g. {@code stream::iterator}) works and a huge one never sits whole in the heap. A failure
+     * comes at its place: {@code next()} first returns every result of the items before it, then throws
+     * the function's exception (a {@link RemoteException}), or the input's own exception as the input
+     * threw it (an item that cannot be serialized: an {@link EncodingException}); the iterator then has
+     * no more elements.
      *
      * @param function the function.
-     * @param items    the items.
+     * @param items    the items, read as the results are taken.
      * @param <T>      the item type.
      * @param <R>      the result type.
-     * @return an iterator whose {@code next()} blocks until that result is in, and throws if the call failed.
+     * @return an iterator whose {@code next()} blocks until that result is in.
+     * @throws IllegalStateException if the pool is shut down.
      */
     public <T, R> Iterator<R> imap(final PoolFunction<T, R> function, final Iterable<? extends T> items)
     {
@@ -224,7 +234,8 @@ public final class Pool implements ExecutorService, AutoCloseable
 
     /**
      * Like {@link #imap(PoolFunction, Iterable)}, but results come in the order they are finished:
-     * Python's {@code imap_unordered}.
+     * Python's {@code imap_unordered}. A task's failure is thrown as it arrives, after the results that
+     * arrived before it; the input's, after the results of every item read before it.
      *
      * @param function the function.
      * @param items    the items.
@@ -254,10 +265,11 @@ public final class Pool implements ExecutorService, AutoCloseable
     }
 
     /**
-     * Applies a two-argument function to each pair: Python's {@code starmap}.
+     * Applies a two-argument function to each pair: Python's {@code starmap}. Blocks until all results
+     * are in; fails as {@link #map(PoolFunction, Iterable)} does.
      *
-     * @param function  the function.
-     * @param arguments the pairs of arguments.
+     * @param function  the function, serialized once for the call.
+     * @param arguments the pairs of arguments; each must be serializable.
      * @param <A>       the first argument's type.
      * @param <B>       the second argument's type.
      * @param <R>       the result type.
@@ -266,7 +278,59 @@ public final class Pool implements ExecutorService, AutoCloseable
     public <A, B, R> List<R> starmap(
         final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments)
     {
-        return map(pair -> function.apply(pair.first(), pair.second()), arguments);
+        return PoolCalls.await(starmapAsync(function, arguments));
+    }
+
+    /**
+     * {@link #starmap(PoolFunction2, Iterable)} with an explicit chunk size.
+     *
+     * @param function  the function.
+     * @param arguments the pairs of arguments.
+     * @param chunksize how many pairs travel to a worker together; at least 1.
+     * @param <A>       the first argument's type.
+     * @param <B>       the second argument's type.
+     * @param <R>       the result type.
+     * @return the results, in the order of the pairs.
+     */
+    public <A, B, R> List<R> starmap(
+        final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments, final int chunksize)
+    {
+        return PoolCalls.await(starmapAsync(function, arguments, chunksize));
+    }
+
+    /**
+     * {@link #starmap(PoolFunction2, Iterable)} without blocking: Python's {@code starmap_async}.
+     * Cancelling the future stops the call as it does for {@link #mapAsync(PoolFunction, Iterable)}.
+     *
+     * @param function  the function.
+     * @param arguments the pairs of arguments.
+     * @param <A>       the first argument's type.
+     * @param <B>       the second argument's type.
+     * @param <R>       the result type.
+     * @return a future of the results in the order of the pairs.
+     */
+    public <A, B, R> CompletableFuture<List<R>> starmapAsync(
+        final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments)
+    {
+        final List<Object> all = PoolCalls.toList(arguments);
+        return gather("starmap", PoolCalls.unpacking(function), all, defaultChunksize(all.size()));
+    }
+
+    /**
+     * {@link #starmapAsync(PoolFunction2, Iterable)} with an explicit chunk size.
+     *
+     * @param function  the function.
+     * @param arguments the pairs of arguments.
+     * @param chunksize how many pairs travel to a worker together; at least 1.
+     * @param <A>       the first argument's type.
+     * @param <B>       the second argument's type.
+     * @param <R>       the result type.
+     * @return a future of the results in the order of the pairs.
+     */
+    public <A, B, R> CompletableFuture<List<R>> starmapAsync(
+        final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments, final int chunksize)
+    {
+        return gather("starmap", PoolCalls.unpacking(function), PoolCalls.toList(arguments), chunksize);
     }
 
     /**
@@ -308,7 +372,7 @@ public final class Pool implements ExecutorService, AutoCloseable
      */
     public <R> R apply(final PoolCallable<R> task)
     {
-        return await(applyAsync(task));
+        return PoolCalls.await(applyAsync(task));
     }
 
     /**
@@ -323,7 +387,7 @@ public final class Pool implements ExecutorService, AutoCloseable
      */
     public <R> R apply(final PoolCallable<R> task, final Duration timeout)
     {
-        return await(applyAsync(task), timeout);
+        return PoolCalls.await(applyAsync(task), timeout);
     }
 
     /**
@@ -402,7 +466,7 @@ public final class Pool implements ExecutorService, AutoCloseable
             tasks.add(new PoolEngine.Task(resumed, index, items));
         }
         engine.submit(resumed, tasks);
-        return (List<R>)await(resumed.future);
+        return (List<R>)PoolCalls.await(resumed.future);
     }
 
     /**
@@ -417,7 +481,8 @@ public final class Pool implements ExecutorService, AutoCloseable
 
     /**
      * Waits until every worker has exited after {@link #shutdown()} or {@link #terminate()}: Python's
-     * {@code join()}.
+     * {@code join()}. The input of an imap not yet read to its end is read first, in this thread, so its
+     * every item runs (an endless one never ends, as in Python).
      *
      * @throws InterruptedException  if interrupted while waiting.
      * @throws IllegalStateException if the pool was neither shut down nor terminated, as in Python.
@@ -428,6 +493,7 @@ public final class Pool implements ExecutorService, AutoCloseable
         {
             throw new IllegalStateException("join() before shutdown() or terminate(): pool=" + engine.name());
         }
+        engine.drainStreams();
         engine.awaitTermination();
     }
 
@@ -440,11 +506,16 @@ public final class Pool implements ExecutorService, AutoCloseable
         engine.terminate();
     }
 
-    /** {@link #shutdown()} then {@link #join()}: the pool is done when this returns. */
+    /**
+     * {@link #shutdown()} then {@link #join()}: the pool is done when this returns. Unlike {@link #join()},
+     * it reads no more of an imap's input: the items read so far are finished, and the imap's iterator
+     * then throws a {@link CancellationException}.
+     */
     @Override
     public void close()
     {
         shutdown();
+        engine.abandonStreams();
         boolean interrupted = false;
         while (true)
         {
@@ -509,7 +580,7 @@ public final class Pool implements ExecutorService, AutoCloseable
     @Override
     public <T> CompletableFuture<T> submit(final java.util.concurrent.Callable<T> task)
     {
-        return applyAsync(serializableCallable(task));
+        return applyAsync(PoolCalls.serializableCallable(task));
     }
 
     /** {@inheritDoc} The runnable must be {@link Serializable}. */
@@ -523,7 +594,7 @@ public final class Pool implements ExecutorService, AutoCloseable
     @Override
     public <T> CompletableFuture<T> submit(final Runnable task, final T result)
     {
-        final Runnable runnable = serializableRunnable(task);
+        final Runnable runnable = PoolCalls.serializableRunnable(task);
         return applyAsync(() ->
         {
             runnable.run();
@@ -652,26 +723,19 @@ public final class Pool implements ExecutorService, AutoCloseable
     private <T, R> Iterator<R> streaming(
         final PoolFunction<T, R> function, final Iterable<? extends T> items, final int chunksize, final boolean ordered)
     {
-        final List<Object> all = toList(items);
-        final byte[] functionBytes = serializeFunction(function);
-        final List<byte[]> chunks = chunk(all, chunksize);
-        final PoolCall.Streaming call = new PoolCall.Streaming(callIds.incrementAndGet(),
-            (ordered ? "imap" : "imapUnordered") + "(items=" + all.size() + ", chunksize=" + chunksize + ')',
-            functionBytes, chunks.size(), all.size(), ordered);
-        engine.submit(call, tasksOf(call, chunks));
+        if (chunksize < 1)
+        {
+            throw new IllegalArgumentException("chunksize must be at least 1: chunksize=" + chunksize);
+        }
+        final String size = items instanceof Collection<?> collection ? "items=" + collection.size() + ", " : "";
+        final ImapIterator call = new ImapIterator(engine, callIds.incrementAndGet(),
+            (ordered ? "imap" : "imapUnordered") + '(' + size + "chunksize=" + chunksize + ')',
+            PoolCalls.serializeFunction(function), items, chunksize, ordered);
+        engine.openStream(call);
+        call.start();
         @SuppressWarnings("unchecked")
         final Iterator<R> results = (Iterator<R>)(Iterator<?>)call;
         return results;
-    }
-
-    private static List<PoolEngine.Task> tasksOf(final PoolCall call, final List<byte[]> chunks)
-    {
-        final List<PoolEngine.Task> tasks = new ArrayList<>(chunks.size());
-        for (int i = 0; i < chunks.size(); i++)
-        {
-            tasks.add(new PoolEngine.Task(call, i, chunks.get(i)));
-        }
-        return tasks;
     }
 
     private int defaultChunksize(final int itemCount)
@@ -680,96 +744,5 @@ public final class Pool implements ExecutorService, AutoCloseable
         final int perWorker = engine.workerCount() * 4;
         final int chunksize = itemCount / perWorker + (itemCount % perWorker == 0 ? 0 : 1);
         return Math.max(1, chunksize);
-    }
-
-    private static List<byte[]> chunk(final List<Object> items, final int chunksize)
-    {
-        if (chunksize < 1)
-        {
-            throw new IllegalArgumentException("chunksize must be at least 1: chunksize=" + chunksize);
-        }
-        final List<byte[]> chunks = new ArrayList<>((items.size() + chunksize - 1) / chunksize);
-        for (int from = 0; from < items.size(); from += chunksize)
-        {
-            final ArrayList<Object> chunk = new ArrayList<>(items.subList(from, Math.min(items.size(), from + chunksize)));
-            try
-            {
-                chunks.add(Codec.encodeList(chunk));
-            }
-            catch (final EncodingException ex)
-            {
-                throw new EncodingException("pool items " + from + ".." + (from + chunk.size() - 1) + ": " +
-                    ex.getMessage(), ex);
-            }
-        }
-        return chunks;
-    }
-
-    private static List<Object> toList(final Iterable<?> items)
-    {
-        final List<Object> all = new ArrayList<>();
-        items.forEach(all::add);
-        return all;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static byte[] serializeFunction(final PoolFunction<?, ?> function)
-    {
-        return JavaSerialization.serialize(new WorkerFunction((PoolFunction<Object, Object>)function), "pool function");
-    }
-
-    private static <T> PoolCallable<T> serializableCallable(final java.util.concurrent.Callable<T> task)
-    {
-        if (!(task instanceof Serializable))
-        {
-            throw new EncodingException("task is not serializable: class=" + task.getClass().getName() +
-                " (use a PoolCallable, or cast the lambda to (Callable<T> & Serializable))", null);
-        }
-        return task::call;
-    }
-
-    private static Runnable serializableRunnable(final Runnable task)
-    {
-        if (!(task instanceof Serializable))
-        {
-            throw new EncodingException("task is not serializable: class=" + task.getClass().getName() +
-                " (cast the lambda to (Runnable & Serializable))", null);
-        }
-        return task;
-    }
-
-    private static <T> T await(final CompletableFuture<T> future)
-    {
-        try
-        {
-            return future.join();
-        }
-        catch (final CompletionException ex)
-        {
-            throw PoolCall.rethrowable(ex.getCause());
-        }
-    }
-
-    private static <T> T await(final CompletableFuture<T> future, final Duration timeout)
-    {
-        try
-        {
-            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        }
-        catch (final TimeoutException ex)
-        {
-            future.completeExceptionally(ex);
-            throw new io.mp4j.Mp4jTimeoutException("pool call timed out: timeout=" + timeout);
-        }
-        catch (final ExecutionException ex)
-        {
-            throw PoolCall.rethrowable(ex.getCause());
-        }
-        catch (final InterruptedException ex)
-        {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while waiting for a pool call");
-        }
     }
 }

@@ -4,9 +4,7 @@ import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
@@ -54,6 +52,21 @@ abstract class PoolCall
 
     /** The call failed; later results are ignored. Called by any thread. */
     abstract void fail(Throwable cause);
+
+    /**
+     * Task {@code index} failed (the function threw, or it kept killing its workers). A gathering call
+     * fails at once; an imap throws it at its position. Called by the engine thread.
+     */
+    void failTask(final int index, final Throwable cause)
+    {
+        fail(cause);
+    }
+
+    /** Whether task {@code index} still needs to run; asked by the engine thread before it sends it. */
+    boolean wants(final int index)
+    {
+        return !isDone();
+    }
 
     /** Whether the call needs no more results: it completed or failed. */
     abstract boolean isDone();
@@ -141,118 +154,5 @@ abstract class PoolCall
         {
             return future.isDone();
         }
-    }
-
-    /** A call whose results are read one at a time as they come: imap (in order) and imap_unordered. */
-    static final class Streaming extends PoolCall implements Iterator<Object>
-    {
-        private final boolean ordered;
-        private final List<?>[] chunks;
-        private final List<Object> arrived = new ArrayList<>();
-        private int nextChunk;
-        private int positionInChunk;
-        private int delivered;
-        private Throwable failure;
-
-        Streaming(
-            final long id, final String description, final byte[] function, final int taskCount,
-            final int itemCount, final boolean ordered)
-        {
-            super(id, description, function, taskCount, itemCount);
-            this.ordered = ordered;
-            this.chunks = new List<?>[taskCount];
-        }
-
-        @Override
-        synchronized void complete(final int index, final List<?> results)
-        {
-            if (chunks[index] == null && failure == null)
-            {
-                chunks[index] = results;
-                if (!ordered)
-                {
-                    arrived.addAll(results);
-                }
-                notifyAll();
-            }
-        }
-
-        @Override
-        synchronized void fail(final Throwable cause)
-        {
-            if (failure == null)
-            {
-                failure = cause;
-                notifyAll();
-            }
-        }
-
-        @Override
-        synchronized boolean isDone()
-        {
-            return failure != null || delivered == itemCount;
-        }
-
-        @Override
-        public synchronized boolean hasNext()
-        {
-            return delivered < itemCount;
-        }
-
-        @Override
-        public synchronized Object next()
-        {
-            if (delivered == itemCount)
-            {
-                throw new NoSuchElementException();
-            }
-
-            while (true)
-            {
-                if (failure != null)
-                {
-                    throw rethrowable(failure);
-                }
-
-                final Object result = ordered ? nextInOrder() : nextArrived();
-                if (result != NO_RESULT)
-                {
-                    delivered++;
-                    return result;
-                }
-
-                try
-                {
-                    wait();
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                    throw new CancellationException("interrupted while waiting for a result: call=" + description);
-                }
-            }
-        }
-
-        private Object nextInOrder()
-        {
-            while (nextChunk < chunks.length && chunks[nextChunk] != null)
-            {
-                final List<?> chunk = chunks[nextChunk];
-                if (positionInChunk < chunk.size())
-                {
-                    return chunk.get(positionInChunk++);
-                }
-                chunks[nextChunk++] = List.of(); // delivered: let the results be collected
-                positionInChunk = 0;
-            }
-            return NO_RESULT;
-        }
-
-        private Object nextArrived()
-        {
-            return positionInChunk < arrived.size() ? arrived.get(positionInChunk++) : NO_RESULT;
-        }
-
-        private static final Object NO_RESULT = new Object();
     }
 }

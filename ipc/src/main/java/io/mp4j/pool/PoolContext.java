@@ -99,13 +99,19 @@ public final class PoolContext
     }
 
     /**
-     * Sets how many worker JVMs; default {@link Multiprocessing#cpuCount()}.
+     * Sets how many worker JVMs; default {@link Multiprocessing#cpuCount()}. Fewer than 1 is refused
+     * here, as Python's {@code Pool(0)} raises {@code ValueError}.
      *
      * @param processes at least 1.
      * @return this.
+     * @throws IllegalArgumentException if {@code processes} is less than 1.
      */
     public PoolContext processes(final int processes)
     {
+        if (processes < 1)
+        {
+            throw new IllegalArgumentException("processes must be at least 1: processes=" + processes);
+        }
         this.processes = processes;
         return this;
     }
@@ -145,21 +151,28 @@ public final class PoolContext
 
     /**
      * Sets after how many tasks (chunks) a worker is replaced by a fresh JVM: Python's
-     * {@code maxtasksperchild}; 0 (the default) for never.
+     * {@code maxtasksperchild}. Workers are never replaced unless this is set (Python's {@code None});
+     * fewer than 1 is refused here, as Python raises {@code ValueError}.
      *
-     * @param maxTasksPerChild 0 or more.
+     * @param maxTasksPerChild at least 1.
      * @return this.
+     * @throws IllegalArgumentException if {@code maxTasksPerChild} is less than 1.
      */
     public PoolContext maxTasksPerChild(final int maxTasksPerChild)
     {
+        if (maxTasksPerChild < 1)
+        {
+            throw new IllegalArgumentException(
+                "maxTasksPerChild must be at least 1: maxTasksPerChild=" + maxTasksPerChild);
+        }
         this.maxTasksPerChild = maxTasksPerChild;
         return this;
     }
 
     /**
-     * After how many tasks a worker is replaced; 0 for never.
+     * After how many tasks a worker is replaced.
      *
-     * @return the limit.
+     * @return the limit, or 0 if workers are never replaced.
      */
     public int maxTasksPerChild()
     {

@@ -26,6 +26,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,12 @@ final class PoolEngine
     private final AtomicLong workerCounter = new AtomicLong();
     private final ConcurrentLinkedQueue<Task> submissions = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<PoolCall> stopRequests = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<PoolCall> releases = new ConcurrentLinkedQueue<>();
+    /** Imap calls whose input is still being read: a graceful stop waits for them. */
+    private final Set<ImapIterator> openStreams = ConcurrentHashMap.newKeySet();
+    /** Orders submissions against shutdown and the engine's end, so that no accepted task is lost. */
+    private final Object submitLock = new Object();
+    private boolean finished;
     private final Thread thread;
     private volatile Waiter engineWaiter;
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -128,19 +135,107 @@ final class PoolEngine
     /** Queues a call's tasks for the engine thread; a broken pool fails the call, a shut-down one throws. */
     void submit(final PoolCall call, final List<Task> tasks)
     {
-        if (shutdown)
+        final Throwable cause;
+        synchronized (submitLock)
         {
-            throw new IllegalStateException("pool is shut down: pool=" + poolName);
+            checkRunning();
+            cause = broken;
+            if (cause == null)
+            {
+                submissions.addAll(tasks);
+            }
         }
-        final Throwable cause = broken;
         if (cause != null)
         {
             call.fail(cause);
             return;
         }
-
-        submissions.addAll(tasks);
         wakeEngine();
+    }
+
+    /**
+     * Registers an imap call whose input is read as its consumer goes: until its input is read to its end,
+     * a shut-down pool goes on taking its chunks. A broken pool fails the call, a shut-down one throws.
+     */
+    void openStream(final ImapIterator call)
+    {
+        final Throwable cause;
+        synchronized (submitLock)
+        {
+            checkRunning();
+            cause = broken;
+            if (cause == null)
+            {
+                openStreams.add(call);
+            }
+        }
+        if (cause != null)
+        {
+            call.fail(cause);
+        }
+    }
+
+    /** Queues one more chunk of an open imap call; false once the engine has ended. */
+    boolean submitMore(final Task task)
+    {
+        synchronized (submitLock)
+        {
+            if (finished)
+            {
+                return false;
+            }
+            submissions.add(task);
+        }
+        wakeEngine();
+        return true;
+    }
+
+    /** An imap call's input is read to its end (or failed, or was abandoned). */
+    void streamClosed(final ImapIterator call)
+    {
+        if (openStreams.remove(call))
+        {
+            wakeEngine();
+        }
+    }
+
+    /** Asks the engine thread to end a call that may have needed no more results, e.g. when its input ended. */
+    void release(final PoolCall call)
+    {
+        releases.add(call);
+        wakeEngine();
+    }
+
+    /** Reads the rest of every open imap call's input, in the caller's thread, as Python's join() does. */
+    void drainStreams()
+    {
+        for (final ImapIterator call : openStreams)
+        {
+            call.read(true);
+        }
+    }
+
+    /** Stops reading every open imap call's input: what was read is finished, the rest never runs. */
+    void abandonStreams()
+    {
+        for (final ImapIterator call : openStreams)
+        {
+            call.abandon();
+        }
+    }
+
+    /** How many chunks an imap call reads ahead of its consumer: enough to keep every worker's queue full twice. */
+    int lookAheadChunks()
+    {
+        return 2 * workers.length * context.maxTasksInFlight();
+    }
+
+    private void checkRunning()
+    {
+        if (shutdown)
+        {
+            throw new IllegalStateException("pool is shut down: pool=" + poolName);
+        }
     }
 
     /** Asks the engine thread to stop a call its caller cancelled or timed out. */
@@ -153,15 +248,21 @@ final class PoolEngine
     /** No more calls; the engine stops the workers once the submitted work is done. */
     void shutdown()
     {
-        shutdown = true;
+        synchronized (submitLock)
+        {
+            shutdown = true;
+        }
         wakeEngine();
     }
 
     /** The engine kills the workers and fails what is pending. */
     void terminate()
     {
-        terminating = true;
-        shutdown = true;
+        synchronized (submitLock)
+        {
+            terminating = true;
+            shutdown = true;
+        }
         wakeEngine();
     }
 
@@ -207,13 +308,21 @@ final class PoolEngine
     {
         slot.generation++;
         final String channelName = poolName + "-w" + slot.index + "-g" + slot.generation;
+        // The slot's channel is replaced, never left deleted: the engine's loop reads every slot's channel
+        // until the end, and a channel that failed to be made leaves the old one, still mapped, in place.
+        final PoolChannel previous = slot.channel;
         slot.channel = PoolChannel.create(session, channelName, context.ringCapacity());
+        if (previous != null)
+        {
+            previous.delete(); // its worker is gone and handleExit drained its results
+        }
         slot.inFlight.clear();
         slot.functionsSent.clear();
         slot.assigned = 0;
         slot.retiring = false;
         slot.stopSent = false;
         slot.recycling = false;
+        slot.vacant = false;
         slot.ready = false;
         slot.exited = false;
         if (initializer != null)
@@ -308,6 +417,7 @@ final class PoolEngine
             {
                 int work = acceptSubmissions();
                 work += stopRequestedCalls();
+                work += releasedCalls();
                 for (final WorkerSlot slot : workers)
                 {
                     final int read = PoolChannel.read(slot.channel.results(), slot, Integer.MAX_VALUE);
@@ -331,7 +441,8 @@ final class PoolEngine
                     terminateNow();
                     return;
                 }
-                if (shutdown && pending.isEmpty() && submissions.isEmpty() && allIdle())
+                // Open imap inputs first: one that closes has queued its last chunk before.
+                if (shutdown && openStreams.isEmpty() && pending.isEmpty() && submissions.isEmpty() && allIdle())
                 {
                     stopGracefully();
                     return;
@@ -374,6 +485,7 @@ final class PoolEngine
         {
             engineWaiter = null;
             waiter.end();
+            failLateSubmissions();
             for (final WorkerSlot slot : workers)
             {
                 slot.channel.delete();
@@ -390,6 +502,41 @@ final class PoolEngine
         }
     }
 
+    /** Fails what reached the engine after its end (a terminated pool's imap calls), outside the submit lock. */
+    private void failLateSubmissions()
+    {
+        final List<PoolCall> late = new ArrayList<>(openStreams);
+        synchronized (submitLock)
+        {
+            finished = true;
+            Task task;
+            while ((task = submissions.poll()) != null)
+            {
+                late.add(task.call);
+            }
+        }
+        final Throwable cause = broken != null ? broken : new CancellationException("pool terminated: pool=" + poolName);
+        for (final PoolCall call : late)
+        {
+            call.fail(cause);
+        }
+    }
+
+    private int releasedCalls()
+    {
+        int released = 0;
+        PoolCall call;
+        while ((call = releases.poll()) != null)
+        {
+            if (call.isDone())
+            {
+                endCall(call);
+                released++;
+            }
+        }
+        return released;
+    }
+
     private int acceptSubmissions()
     {
         int accepted = 0;
@@ -402,7 +549,11 @@ final class PoolEngine
                 task.call.fail(cause);
                 continue;
             }
-            if (journal != null)
+            if (!task.call.wants(task.index))
+            {
+                continue;
+            }
+            if (journal != null && task.call.taskCount >= 0)
             {
                 journalSubmission(task);
             }
@@ -472,9 +623,13 @@ final class PoolEngine
         while (!pending.isEmpty())
         {
             final Task task = pending.peekFirst();
-            if (task.call.isDone())
+            if (!task.call.wants(task.index))
             {
                 pending.pollFirst();
+                continue;
+            }
+            if (restartVacantWorker())
+            {
                 continue;
             }
 
@@ -517,6 +672,31 @@ final class PoolEngine
         return sent;
     }
 
+    /**
+     * Starts a worker in a slot that was left without one during shutdown, now that work came after all
+     * (the rest of an imap's input, a chunk of a crashed worker): true if one was started.
+     */
+    private boolean restartVacantWorker()
+    {
+        for (final WorkerSlot slot : workers)
+        {
+            if (slot.vacant && broken == null)
+            {
+                slot.vacant = false;
+                try
+                {
+                    startWorker(slot);
+                }
+                catch (final Mp4jException ex)
+                {
+                    breakPool(ex);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     private WorkerSlot leastBusyWorker()
     {
         WorkerSlot best = null;
@@ -552,7 +732,7 @@ final class PoolEngine
         logExit(slot, expected);
         for (final Task task : slot.inFlight)
         {
-            if (task.call.isDone())
+            if (!task.call.wants(task.index))
             {
                 continue;
             }
@@ -564,11 +744,14 @@ final class PoolEngine
             task.attempts++;
             if (task.attempts >= context.maxAttempts())
             {
-                task.call.fail(new WorkerCrashedException("task killed its worker every time: call=" +
+                task.call.failTask(task.index, new WorkerCrashedException("task killed its worker every time: call=" +
                     task.call.description + " task=" + task.index + " attempts=" + task.attempts +
                     " lastWorker=" + slot.worker.name() + " pid=" + slot.worker.pid() + ' ' +
                     slot.worker.exitDescription()));
-                endCall(task.call);
+                if (task.call.isDone())
+                {
+                    endCall(task.call);
+                }
             }
             else
             {
@@ -577,8 +760,9 @@ final class PoolEngine
         }
         slot.inFlight.clear();
 
-        // A slot left without a worker keeps its channel mapped, for the engine's loop, until the end.
-        if (broken == null && !(shutdown && pending.isEmpty() && expected))
+        // A slot left without a worker keeps its channel, mapped, until the engine ends or work comes.
+        slot.vacant = broken == null && shutdown && pending.isEmpty() && expected;
+        if (broken == null && !slot.vacant)
         {
             if (startsWithoutReady > MAX_STARTS_WITHOUT_READY * workers.length)
             {
@@ -594,7 +778,6 @@ final class PoolEngine
             {
                 try
                 {
-                    slot.channel.delete();
                     startWorker(slot);
                 }
                 catch (final Mp4jException ex)
@@ -738,7 +921,7 @@ final class PoolEngine
                 }
                 if (type == PoolChannel.RESULT)
                 {
-                    if (journal != null)
+                    if (journal != null && task.call.journaled)
                     {
                         journal.taskCompleted(task.call.journalRunId, task.call.journalCallId, index, payload);
                     }
@@ -754,7 +937,7 @@ final class PoolEngine
                     // The engine thread's frames tell a caller nothing: the caller's thread throws it again
                     // with its own (a future's get and join wrap it in an exception made there).
                     failure.setStackTrace(new StackTraceElement[0]);
-                    task.call.fail(failure);
+                    task.call.failTask(index, failure);
                 }
                 if (task.call.isDone())
                 {
@@ -801,7 +984,7 @@ final class PoolEngine
         if (liveCalls.remove(call))
         {
             forget(call);
-            if (journal != null)
+            if (journal != null && call.journaled)
             {
                 journal.callEnded(call.journalRunId, call.journalCallId);
             }
@@ -847,6 +1030,8 @@ final class PoolEngine
         boolean retiring;
         boolean stopSent;
         boolean recycling;
+        /** Its worker retired during shutdown with nothing pending, so none replaced it. */
+        boolean vacant;
         boolean ready;
         volatile boolean exited;
         volatile PoolWorkerProcess worker;

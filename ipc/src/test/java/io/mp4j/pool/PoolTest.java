@@ -120,6 +120,32 @@ class PoolTest
     }
 
     @Test
+    void shouldStarmapInChunksOfTheGivenSizeAndAsynchronously()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final List<Pair<Integer, Integer>> pairs = IntStream.range(0, 10).mapToObj(i -> Pair.of(i, i + 1)).toList();
+            final List<Integer> products = IntStream.range(0, 10).mapToObj(i -> i * (i + 1)).toList();
+
+            assertEquals(products, pool.starmap((Integer a, Integer b) -> a * b, pairs, 3));
+            assertEquals(products, pool.starmapAsync((Integer a, Integer b) -> a * b, pairs).get());
+            assertEquals(products, pool.starmapAsync((Integer a, Integer b) -> a * b, pairs, 4).get());
+
+            // The failing pair (7, 8) is in the second chunk of five: the message names the call and the chunk.
+            final RemoteException failed = assertThrows(RemoteException.class, () -> pool.starmap((Integer a, Integer b) ->
+                failOnSeven(a) * b, pairs, 5));
+            assertTrue(failed.getMessage().startsWith("pool task failed: call=starmap(items=10, chunksize=5) task=1 "),
+                failed.getMessage());
+            final ExecutionException async = assertThrows(ExecutionException.class, () -> pool.starmapAsync(
+                (Integer a, Integer b) -> failOnSeven(a) * b, pairs, 2).get());
+            final RemoteException cause = assertInstanceOf(RemoteException.class, async.getCause());
+            assertTrue(cause.getMessage().startsWith("pool task failed: call=starmap(items=10, chunksize=2) task=3 "),
+                cause.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> pool.starmapAsync((Integer a, Integer b) -> a, pairs, 0));
+        });
+    }
+
+    @Test
     void shouldThrowWorkersExceptionWithItsStackTraceAndStayUsable()
     {
         assertTimeoutPreemptively(TIMEOUT, () ->

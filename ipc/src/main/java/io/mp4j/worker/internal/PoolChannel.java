@@ -104,6 +104,8 @@ public final class PoolChannel implements AutoCloseable
     private final Session session;
     private final OneToOneRingBuffer tasks;
     private final OneToOneRingBuffer results;
+    /** Set by {@link #close()}: the rings' memory is unmapped, and must not be reached through this channel. */
+    private boolean closed;
 
     private PoolChannel(final Session session, final Region region)
     {
@@ -141,14 +143,38 @@ public final class PoolChannel implements AutoCloseable
         return region.name();
     }
 
+    /**
+     * The ring of tasks, from the pool to the worker.
+     *
+     * @return the ring.
+     * @throws IllegalStateException if this channel is closed: its memory is unmapped.
+     */
     public OneToOneRingBuffer tasks()
     {
+        checkOpen();
         return tasks;
     }
 
+    /**
+     * The ring of results, from the worker to the pool.
+     *
+     * @return the ring.
+     * @throws IllegalStateException if this channel is closed: its memory is unmapped.
+     */
     public OneToOneRingBuffer results()
     {
+        checkOpen();
         return results;
+    }
+
+    private void checkOpen()
+    {
+        // Regions empty their views when closed, but a read with Agrona's bounds checks off would still
+        // reach past the emptied buffer; refusing the ring here keeps that from ever happening.
+        if (closed)
+        {
+            throw new IllegalStateException("pool channel is closed: name=" + region.name());
+        }
     }
 
     /**
@@ -236,6 +262,7 @@ public final class PoolChannel implements AutoCloseable
     @Override
     public void close()
     {
+        closed = true;
         region.close();
     }
 

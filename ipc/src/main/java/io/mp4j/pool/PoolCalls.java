@@ -1,0 +1,133 @@
+package io.mp4j.pool;
+
+import io.mp4j.EncodingException;
+import io.mp4j.codec.Codec;
+import io.mp4j.internal.JavaSerialization;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * How the pool's API makes its calls, in the caller's thread: functions serialized once, items cut into
+ * encoded chunks, futures awaited with failures thrown in the caller's frames.
+ */
+final class PoolCalls
+{
+    private PoolCalls()
+    {
+    }
+
+    static List<PoolEngine.Task> tasksOf(final PoolCall call, final List<byte[]> chunks)
+    {
+        final List<PoolEngine.Task> tasks = new ArrayList<>(chunks.size());
+        for (int i = 0; i < chunks.size(); i++)
+        {
+            tasks.add(new PoolEngine.Task(call, i, chunks.get(i)));
+        }
+        return tasks;
+    }
+
+    static List<byte[]> chunk(final List<Object> items, final int chunksize)
+    {
+        if (chunksize < 1)
+        {
+            throw new IllegalArgumentException("chunksize must be at least 1: chunksize=" + chunksize);
+        }
+        final List<byte[]> chunks = new ArrayList<>((items.size() + chunksize - 1) / chunksize);
+        for (int from = 0; from < items.size(); from += chunksize)
+        {
+            final ArrayList<Object> chunk = new ArrayList<>(items.subList(from, Math.min(items.size(), from + chunksize)));
+            try
+            {
+                chunks.add(Codec.encodeList(chunk));
+            }
+            catch (final EncodingException ex)
+            {
+                throw new EncodingException("pool items " + from + ".." + (from + chunk.size() - 1) + ": " +
+                    ex.getMessage(), ex);
+            }
+        }
+        return chunks;
+    }
+
+    static List<Object> toList(final Iterable<?> items)
+    {
+        final List<Object> all = new ArrayList<>();
+        items.forEach(all::add);
+        return all;
+    }
+
+    static <A, B, R> PoolFunction<Pair<A, B>, R> unpacking(final PoolFunction2<A, B, R> function)
+    {
+        return pair -> function.apply(pair.first(), pair.second());
+    }
+
+    @SuppressWarnings("unchecked")
+    static byte[] serializeFunction(final PoolFunction<?, ?> function)
+    {
+        return JavaSerialization.serialize(new WorkerFunction((PoolFunction<Object, Object>)function), "pool function");
+    }
+
+    static <T> PoolCallable<T> serializableCallable(final java.util.concurrent.Callable<T> task)
+    {
+        if (!(task instanceof Serializable))
+        {
+            throw new EncodingException("task is not serializable: class=" + task.getClass().getName() +
+                " (use a PoolCallable, or cast the lambda to (Callable<T> & Serializable))", null);
+        }
+        return task::call;
+    }
+
+    static Runnable serializableRunnable(final Runnable task)
+    {
+        if (!(task instanceof Serializable))
+        {
+            throw new EncodingException("task is not serializable: class=" + task.getClass().getName() +
+                " (cast the lambda to (Runnable & Serializable))", null);
+        }
+        return task;
+    }
+
+    static <T> T await(final CompletableFuture<T> future)
+    {
+        try
+        {
+            return future.join();
+        }
+        catch (final CompletionException ex)
+        {
+            throw PoolCall.rethrowable(ex.getCause());
+        }
+    }
+
+    static <T> T await(final CompletableFuture<T> future, final Duration timeout)
+    {
+        try
+        {
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        catch (final TimeoutException ex)
+        {
+            future.completeExceptionally(ex);
+            throw new io.mp4j.Mp4jTimeoutException("pool call timed out: timeout=" + timeout);
+        }
+        catch (final ExecutionException ex)
+        {
+            throw PoolCall.rethrowable(ex.getCause());
+        }
+        catch (final InterruptedException ex)
+        {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for a pool call");
+        }
+    }
+}
