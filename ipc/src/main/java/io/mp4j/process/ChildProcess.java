@@ -9,11 +9,13 @@ import io.mp4j.process.internal.ChildClassPath;
 import io.mp4j.process.internal.ChildMain;
 import io.mp4j.process.internal.ChildSpec;
 import io.mp4j.process.internal.ClassDataSharing;
+import io.mp4j.process.internal.ExitStatus;
 import io.mp4j.process.internal.LaunchSpec;
 import io.mp4j.process.internal.OutputLines;
 import io.mp4j.process.internal.ProcessState;
 import io.mp4j.session.Session;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -38,9 +40,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * child.join();
  * }</pre>
  * The target reaches the child through the session, the child runs with this JVM's classpath and JVM
- * options, and its standard output and error are copied to this JVM's, line by line. An exception that
- * escapes the target ends the child with exit code 1 and comes back as {@link #failure()}, with the
- * child's stack trace. A child exits by itself within moments of its parent's death, however the
+ * options, and its standard output and error are copied to this JVM's, line by line. When the target
+ * returns, the child exits once the non-daemon threads it started have ended, as a JVM's {@code main}
+ * does. An exception that escapes the target ends the child with exit code 1 and comes back as
+ * {@link #failure()}, with the child's stack trace. A child exits by itself within moments of its parent's death, however the
  * parent died; at a normal exit of the parent, daemon children are stopped and the others joined.
  * <p>
  * A <em>hosted</em> child runs its target in a warm worker JVM leased from a running
@@ -71,7 +74,7 @@ public final class ChildProcess
     private static final int LAUNCHER_FAILED_EXIT_CODE = 1;
 
     private final ProcessContext context;
-    private final ProcessTarget target;
+    private ProcessTarget target;
     private final String identity;
     private String name;
     private boolean daemon;
@@ -80,6 +83,10 @@ public final class ChildProcess
     private volatile HostedChild hosted;
     private volatile RemoteException failure;
     private volatile int exitCode;
+    private volatile int exitSignal;
+    private volatile boolean closed;
+    /** The spawned child's reaper, which close() lets finish; guarded by this. */
+    private Thread reaper;
 
     static
     {
@@ -235,10 +242,11 @@ public final class ChildProcess
      */
     public synchronized ChildProcess start()
     {
+        checkOpen();
         checkNotStarted();
         final byte[] targetBytes = JavaSerialization.serialize(new TargetCall(target), "target of " + name);
         final ChildSpec spec =
-            new ChildSpec(name, identity, daemon, ProcessHandle.current().pid(), targetBytes);
+            new ChildSpec(name, identity, daemon, ProcessHandle.current().pid(), ProcessState.name(), targetBytes);
         if (context.host() != null)
         {
             return startHosted(spec);
@@ -250,6 +258,7 @@ public final class ChildProcess
         final String fileName = session.uniqueName("child");
         final Path specFile = session.writeAtomically(fileName + ChildMain.SPEC_SUFFIX, spec.encode());
         final Path failureFile = session.file(fileName + ChildMain.FAILURE_SUFFIX);
+        final Path exitedFile = session.file(fileName + ChildMain.EXITED_SUFFIX);
 
         final ClassDataSharing.Launch launch = ClassDataSharing.launch(launchSpec);
         final List<String> command =
@@ -273,8 +282,9 @@ public final class ChildProcess
         final OutputLines err = outputLines(ChildOutput.Stream.ERR);
         final Thread outPump = pump(started.getInputStream(), out, "out");
         final Thread errPump = pump(started.getErrorStream(), err, "err");
-        final Thread reaper = new Thread(
-            () -> reap(started, outPump, errPump, err, specFile, failureFile, launch.classPath()), "mp4j-reaper-" + name);
+        reaper = new Thread(
+            () -> reap(started, outPump, errPump, err, specFile, failureFile, exitedFile, launch.classPath()),
+            "mp4j-reaper-" + name);
         reaper.setDaemon(true);
         reaper.start();
         return this;
@@ -282,7 +292,7 @@ public final class ChildProcess
 
     private ChildProcess startHosted(final ChildSpec spec)
     {
-        final HostedChild leased = HostedChild.lease(spec, this::ended, context);
+        final HostedChild leased = HostedChild.lease(spec, this::hostedEnded, context);
         if (context.output() != ChildOutput.inherit())
         {
             leased.output(outputLines(ChildOutput.Stream.OUT), outputLines(ChildOutput.Stream.ERR));
@@ -297,10 +307,11 @@ public final class ChildProcess
      * Waits for the child to end, and for its output to be copied: Python's {@code join()}.
      *
      * @throws InterruptedException  if the calling thread is interrupted while waiting.
-     * @throws IllegalStateException if the child was never started.
+     * @throws IllegalStateException if the child was never started, or is closed.
      */
     public void join() throws InterruptedException
     {
+        checkOpen();
         checkStarted();
         try
         {
@@ -318,10 +329,11 @@ public final class ChildProcess
      * @param timeout how long to wait.
      * @return true if the child has ended, false if the time ran out first.
      * @throws InterruptedException  if the calling thread is interrupted while waiting.
-     * @throws IllegalStateException if the child was never started.
+     * @throws IllegalStateException if the child was never started, or is closed.
      */
     public boolean join(final Duration timeout) throws InterruptedException
     {
+        checkOpen();
         checkStarted();
         try
         {
@@ -342,9 +354,11 @@ public final class ChildProcess
      * Whether the child has been started and has not yet ended: Python's {@code is_alive()}.
      *
      * @return true while the child JVM runs.
+     * @throws IllegalStateException if the child is closed.
      */
     public boolean isAlive()
     {
+        checkOpen();
         if (hosted != null)
         {
             return !exit.isDone();
@@ -357,15 +371,34 @@ public final class ChildProcess
      * The child's exit code once it has ended and been joined: 0 for a target that returned,
      * {@value #FAILED_EXIT_CODE} for one that threw, the code passed to {@code System.exit}, or
      * 128 + the signal number for a child ended by a signal (143 for {@link #terminate()}, 137 for
-     * {@link #kill()}), as the JDK reports it. Python reports signals as negative numbers instead. A hosted
-     * child's code is the same: 0 or 1 as its target ended, or how its worker's JVM ended, which the host
-     * reports ({@value ChildMain#PARENT_DIED_EXIT_CODE} if a killed host could not).
+     * {@link #kill()}), as the JDK reports it; {@link #exitSignal()} tells which it was. Python reports
+     * signals as negative numbers instead. A hosted child's code is the same: 0 or 1 as its target ended,
+     * or how its worker's JVM ended, which the host reports ({@value ChildMain#PARENT_DIED_EXIT_CODE} if a
+     * killed host could not).
      *
      * @return the exit code, or empty while the child runs or was never started.
+     * @throws IllegalStateException if the child is closed.
      */
     public OptionalInt exitCode()
     {
+        checkOpen();
         return exit.isDone() ? OptionalInt.of(exitCode) : OptionalInt.empty();
+    }
+
+    /**
+     * The signal that ended the child, once it has ended: what Python's negative {@code exitcode} says.
+     * {@link #terminate()} gives 15 (SIGTERM), {@link #kill()} 9 (SIGKILL), a JVM that crashed 6 (SIGABRT);
+     * a child that called {@code System.exit(143)} itself has no signal and the exit code 143. A hosted
+     * child whose worker's JVM ended with the code 128 + N reports signal N.
+     *
+     * @return the signal's number, or empty while the child runs, or if it exited with a code.
+     * @throws IllegalStateException if the child is closed.
+     */
+    public OptionalInt exitSignal()
+    {
+        checkOpen();
+        final int signal = exitSignal;
+        return exit.isDone() && signal != 0 ? OptionalInt.of(signal) : OptionalInt.empty();
     }
 
     /**
@@ -375,9 +408,11 @@ public final class ChildProcess
      *
      * @return the remote exception, its stack trace the caller's and its cause the remote one; empty if the
      *         child has not ended or its target did not throw.
+     * @throws IllegalStateException if the child is closed.
      */
     public Optional<RemoteException> failure()
     {
+        checkOpen();
         // Made again here: the reaper thread's frames tell nothing, the caller's show who asked.
         final RemoteException reported = failure;
         return reported == null ? Optional.empty() : Optional.of(reported.rethrownHere());
@@ -387,10 +422,11 @@ public final class ChildProcess
      * The child's process id: Python's {@code pid}.
      *
      * @return the operating system's id of the child JVM (a hosted child's: its worker's).
-     * @throws IllegalStateException if the child was never started.
+     * @throws IllegalStateException if the child was never started, or is closed.
      */
     public long pid()
     {
+        checkOpen();
         checkStarted();
         final HostedChild running = hosted;
         return running != null ? running.pid() : process.pid();
@@ -401,20 +437,13 @@ public final class ChildProcess
      * child's worker JVM gets the signal while it runs the child's target; the host starts another. Once
      * the child has ended this does nothing.
      *
-     * @throws IllegalStateException if the child was never started.
+     * @throws IllegalStateException if the child was never started, or is closed.
      */
     public void terminate()
     {
+        checkOpen();
         checkStarted();
-        final HostedChild running = hosted;
-        if (running != null)
-        {
-            running.terminate();
-            return;
-        }
-        // Through the handle: Process.destroy() would also close the child's pipes, and the child, seeing
-        // its lifeline closed, would halt before its shutdown hooks ran; its last output would be lost.
-        process.toHandle().destroy();
+        stop(false);
     }
 
     /**
@@ -422,36 +451,143 @@ public final class ChildProcess
      * while it runs the child's target; the host starts another. Once the child has ended this does
      * nothing.
      *
-     * @throws IllegalStateException if the child was never started.
+     * @throws IllegalStateException if the child was never started, or is closed.
      */
     public void kill()
     {
+        checkOpen();
         checkStarted();
+        stop(true);
+    }
+
+    /** Signals the child, unless it is closed (it has ended then). */
+    private void stop(final boolean forcibly)
+    {
         final HostedChild running = hosted;
+        final Process started = process;
         if (running != null)
         {
-            running.kill();
-            return;
+            if (forcibly)
+            {
+                running.kill();
+            }
+            else
+            {
+                running.terminate();
+            }
         }
-        // Through the handle, so that what the child wrote before it died is still copied.
-        process.toHandle().destroyForcibly();
+        else if (started != null)
+        {
+            // Through the handle: Process.destroy() would also close the child's pipes, and the child, seeing
+            // its lifeline closed, would halt before its shutdown hooks ran; its last output would be lost.
+            if (forcibly)
+            {
+                started.toHandle().destroyForcibly();
+            }
+            else
+            {
+                started.toHandle().destroy();
+            }
+        }
     }
 
     /**
      * A future that completes with this child once it has ended and its output has been copied.
      *
      * @return a new future on each call; completing it does not affect the child.
+     * @throws IllegalStateException if the child is closed.
      */
     public CompletableFuture<ChildProcess> onExit()
     {
+        checkOpen();
         return exit.copy();
+    }
+
+    /**
+     * Releases the handle once the child has ended: Python's {@code Process.close()}. It lets go of the
+     * child's JVM (its pipes, its process handle, its pid) or of its hosted worker, and of the target.
+     * Afterwards every method but {@link #name()}, {@link #isDaemon()}, {@link #toString()} and this one
+     * throws {@link IllegalStateException}; closing again does nothing. A child never started may be
+     * closed too, and then never starts.
+     *
+     * @throws IllegalStateException if the child is still running (join or terminate it first); the
+     *                               handle stays open then.
+     */
+    public void close()
+    {
+        final Thread reaping;
+        synchronized (this)
+        {
+            if (closed)
+            {
+                return;
+            }
+            if (isStarted() && !exit.isDone())
+            {
+                throw new IllegalStateException("cannot close a running child, join or terminate it first: name=" +
+                    name + " pid=" + pid());
+            }
+            reaping = reaper;
+        }
+        // Outside the lock: an onExit() action, which runs in the reaper, may call this handle too.
+        if (reaping != null && reaping != Thread.currentThread())
+        {
+            awaitEnd(reaping);
+        }
+        synchronized (this)
+        {
+            if (closed)
+            {
+                return;
+            }
+            final Process started = process;
+            if (started != null)
+            {
+                // The JDK closed the pipes at the child's exit, and the pumps their ends; these make sure.
+                closeQuietly(started.getOutputStream());
+                closeQuietly(started.getInputStream());
+                closeQuietly(started.getErrorStream());
+            }
+            closed = true;
+            process = null;
+            hosted = null;
+            reaper = null;
+            target = null;
+        }
+    }
+
+    /** The reaper has completed the exit, its last act; what is left of it ends at once. */
+    private static void awaitEnd(final Thread reaper)
+    {
+        boolean interrupted = false;
+        while (true)
+        {
+            try
+            {
+                reaper.join();
+                break;
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
     public String toString()
     {
+        if (closed)
+        {
+            return "ChildProcess{name=" + name + " closed" + (daemon ? " daemon" : "") + '}';
+        }
         final boolean started = isStarted();
-        final String state = !started ? "initial" : exit.isDone() ? "stopped exitcode=" + exitCode : "started";
+        final String state = !started ? "initial" : exit.isDone() ?
+            "stopped exitcode=" + exitCode + (exitSignal != 0 ? " signal=" + exitSignal : "") : "started";
         final HostedChild running = hosted;
         return "ChildProcess{name=" + name + (started ? " pid=" + pid() : "") +
             (running != null ? " host=" + running.hostName() : "") + ' ' + state + (daemon ? " daemon" : "") + '}';
@@ -469,7 +605,7 @@ public final class ChildProcess
 
     private void reap(
         final Process started, final Thread out, final Thread err, final OutputLines errLines, final Path specFile,
-        final Path failureFile, final String classPath)
+        final Path failureFile, final Path exitedFile, final String classPath)
     {
         boolean interrupted = false;
         int code;
@@ -504,19 +640,29 @@ public final class ChildProcess
                 new io.mp4j.RemoteThrowable(ex.getClass().getName(),
                     "unreadable failure report: " + ex.getMessage(), new StackTraceElement[0]));
         }
+        // Left by a child whose target called System.exit: its code, even 128 + N, is not a signal.
+        final boolean exitedWithCode = Files.exists(exitedFile);
         deleteQuietly(specFile);
         deleteQuietly(failureFile);
-        ended(code, reported);
+        deleteQuietly(exitedFile);
+        ended(code, ExitStatus.signalOf(code, exitedWithCode), reported);
         if (interrupted)
         {
             Thread.currentThread().interrupt();
         }
     }
 
+    /** How a hosted child ended: a worker's JVM that ended with 128 + N was ended by signal N. */
+    private void hostedEnded(final int code, final RemoteException reported)
+    {
+        ended(code, ExitStatus.signalOf(code, false), reported);
+    }
+
     /** Records how the child ended and completes its exit; called once, by the child's reaper thread. */
-    private void ended(final int code, final RemoteException reported)
+    private void ended(final int code, final int signal, final RemoteException reported)
     {
         exitCode = code;
+        exitSignal = signal;
         failure = reported;
         ProcessState.childEnded(this);
         exit.complete(this);
@@ -566,25 +712,47 @@ public final class ChildProcess
         {
             if (child.daemon)
             {
-                child.terminate();
+                child.stop(false);
             }
         }
+        // Through the exit future, not join(): a child that ended meanwhile may have been closed.
         for (final ChildProcess child : children)
         {
             try
             {
-                if (child.daemon && !child.join(Duration.ofMillis(DAEMON_STOP_MILLIS)))
+                if (child.daemon && !awaitExit(child, DAEMON_STOP_MILLIS))
                 {
-                    child.kill();
-                    child.join(Duration.ofMillis(DAEMON_STOP_MILLIS));
+                    child.stop(true);
+                    awaitExit(child, DAEMON_STOP_MILLIS);
                 }
-                child.join();
+                child.exit.get();
+            }
+            catch (final ExecutionException ex)
+            {
+                throw new IllegalStateException("reaper cannot fail", ex);
             }
             catch (final InterruptedException ex)
             {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    private static boolean awaitExit(final ChildProcess child, final long millis) throws InterruptedException
+    {
+        try
+        {
+            child.exit.get(millis, TimeUnit.MILLISECONDS);
+            return true;
+        }
+        catch (final TimeoutException ex)
+        {
+            return false;
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new IllegalStateException("reaper cannot fail", ex);
         }
     }
 
@@ -600,6 +768,18 @@ public final class ChildProcess
         }
     }
 
+    private static void closeQuietly(final Closeable stream)
+    {
+        try
+        {
+            stream.close();
+        }
+        catch (final IOException ex)
+        {
+            // Nothing is written to these any more.
+        }
+    }
+
     private boolean isStarted()
     {
         return process != null || hosted != null;
@@ -610,6 +790,14 @@ public final class ChildProcess
         if (isStarted())
         {
             throw new IllegalStateException("child already started: name=" + name);
+        }
+    }
+
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("child is closed: name=" + name);
         }
     }
 

@@ -5,17 +5,26 @@ import io.mp4j.process.internal.ProcessState;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The module-level functions of Python's {@code multiprocessing}: {@code cpu_count()},
- * {@code current_process()}, {@code active_children()} and {@code get_context()}. Safe from any thread.
+ * {@code current_process()}, {@code parent_process()}, {@code active_children()} and {@code get_context()}.
+ * Safe from any thread.
  */
 public final class Multiprocessing
 {
     /** Made when first asked for: a child that never asks does not load the JDK's process machinery. */
     private static volatile Described current;
 
+    /** Made when first asked for, as {@link #current}. */
+    private static volatile DescribedParent parent;
+
     private record Described(ProcessState.Snapshot state, CurrentProcess process)
+    {
+    }
+
+    private record DescribedParent(ProcessState.Snapshot state, Optional<ParentProcess> process)
     {
     }
 
@@ -52,6 +61,28 @@ public final class Multiprocessing
             new CurrentProcess(ProcessState.MAIN_PROCESS_NAME, ProcessHandle.current().pid(),
                 ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L), false);
         current = new Described(state, process);
+        return process;
+    }
+
+    /**
+     * The process that started the calling one: Python's {@code parent_process()}. A hosted child's parent
+     * is the process that started it, not the worker host.
+     *
+     * @return the parent's name and pid, whether it runs, a way to wait for its end; empty in a JVM that
+     *         mp4j did not start.
+     */
+    public static Optional<ParentProcess> parentProcess()
+    {
+        final ProcessState.Snapshot state = ProcessState.snapshot();
+        final DescribedParent described = parent;
+        if (described != null && described.state() == state)
+        {
+            return described.process();
+        }
+        final ChildSpec spec = state.spec();
+        final Optional<ParentProcess> process =
+            spec != null ? Optional.of(new ParentProcess(spec.parentName(), spec.parentPid())) : Optional.empty();
+        parent = new DescribedParent(state, process);
         return process;
     }
 

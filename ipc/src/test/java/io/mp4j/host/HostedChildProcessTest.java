@@ -10,6 +10,7 @@ import io.mp4j.process.ChildProcess;
 import io.mp4j.process.CurrentProcess;
 import io.mp4j.process.Multiprocessing;
 import io.mp4j.process.ParentMain;
+import io.mp4j.process.ParentProcess;
 import io.mp4j.process.ProcessContext;
 import io.mp4j.process.ProcessTarget;
 import io.mp4j.process.internal.ChildMain;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
@@ -149,6 +151,7 @@ class HostedChildProcessTest
             child.join();
 
             assertEquals(128 + 15, child.exitCode().orElseThrow());
+            assertEquals(OptionalInt.of(15), child.exitSignal());
             assertFalse(child.isAlive());
             assertTrue(child.failure().isEmpty());
             TestProcesses.awaitExit(child.pid()); // a hosted child's worker JVM really stopped
@@ -166,6 +169,7 @@ class HostedChildProcessTest
             child.join();
 
             assertEquals(128 + 9, child.exitCode().orElseThrow());
+            assertEquals(OptionalInt.of(9), child.exitSignal());
             TestProcesses.awaitExit(child.pid());
         });
     }
@@ -204,6 +208,9 @@ class HostedChildProcessTest
             assertEquals(0, child.exitCode().orElseThrow());
             child.kill(); // the child has ended: nothing to signal, whoever the worker serves now
             assertEquals(0, child.exitCode().orElseThrow());
+            assertTrue(child.exitSignal().isEmpty());
+            child.close();
+            assertThrows(IllegalStateException.class, child::pid);
         });
     }
 
@@ -221,8 +228,8 @@ class HostedChildProcessTest
 
             final long parent = ProcessHandle.current().pid();
             assertEquals(List.of(
-                unnamed.name() + ' ' + unnamed.pid() + ' ' + parent + " false",
-                "worker " + named.pid() + ' ' + parent + " true"), output.outLines());
+                unnamed.name() + ' ' + unnamed.pid() + ' ' + parent + " false MainProcess " + parent + " true",
+                "worker " + named.pid() + ' ' + parent + " true MainProcess " + parent + " true"), output.outLines());
             assertThrows(IllegalStateException.class, named::start);
         });
     }
@@ -230,7 +237,9 @@ class HostedChildProcessTest
     private static void printWhoAmI()
     {
         final CurrentProcess me = Multiprocessing.currentProcess();
-        System.out.println(me.name() + ' ' + me.pid() + ' ' + me.parentPid() + ' ' + me.daemon());
+        final ParentProcess parent = Multiprocessing.parentProcess().orElseThrow();
+        System.out.println(me.name() + ' ' + me.pid() + ' ' + me.parentPid() + ' ' + me.daemon() + ' ' +
+            parent.name() + ' ' + parent.pid() + ' ' + parent.isAlive());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -67,6 +67,22 @@ class ChildLifecycleTest
         });
     }
 
+    @Test
+    void shouldStopChildWaitingForItsNonDaemonThreadWhenParentIsKilled()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Process parent = TestProcesses.startParent(root, "sleep-in-non-daemon-thread");
+            final long child = Long.parseLong(TestProcesses.awaitParentLine(root, "child "));
+            TestProcesses.awaitParentLine(root, "ready");
+            Thread.sleep(100); // the target has returned: the child waits for its thread
+
+            parent.destroyForcibly().waitFor();
+            TestProcesses.awaitExit(child);
+            Session.sweepStale(root.resolve("sessions"));
+        });
+    }
+
     private String readLog()
     {
         try

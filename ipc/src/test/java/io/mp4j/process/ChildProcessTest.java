@@ -212,6 +212,77 @@ class ChildProcessTest
     }
 
     @Test
+    void shouldRefuseToCloseRunningChildAndEverythingButItsNameOnceClosed()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final ChildProcess child = new ChildProcess(() -> Thread.sleep(600_000)).start();
+            final IllegalStateException running = assertThrows(IllegalStateException.class, child::close);
+            assertTrue(running.getMessage().contains("running"), running.getMessage());
+            assertTrue(child.isAlive(), "a refused close leaves the handle working");
+
+            child.terminate();
+            child.join();
+            child.close();
+
+            final List<org.junit.jupiter.api.function.Executable> refused = List.of(
+                child::isAlive, child::join, () -> child.join(Duration.ofMillis(1)), child::terminate, child::kill,
+                child::exitCode, child::exitSignal, child::failure, child::pid, child::onExit, child::start);
+            for (final org.junit.jupiter.api.function.Executable call : refused)
+            {
+                final IllegalStateException ex = assertThrows(IllegalStateException.class, call);
+                assertTrue(ex.getMessage().contains("closed") && ex.getMessage().contains(child.name()), ex.getMessage());
+            }
+            child.close();
+            assertTrue(child.name().startsWith("ChildProcess-"));
+            assertTrue(child.toString().contains("closed"), child.toString());
+            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().endsWith('-' + child.name())),
+                "the handle's threads have ended");
+
+            final ChildProcess closedOnExit = new ChildProcess(() -> { }).start();
+            closedOnExit.onExit().thenRun(closedOnExit::close).get();
+            assertTrue(closedOnExit.toString().contains("closed"), closedOnExit.toString());
+        });
+    }
+
+    @Test
+    void shouldCloseChildThatNeverStartedAndNotStartItAfterwards()
+    {
+        final ChildProcess child = new ChildProcess(() -> { });
+        child.close();
+        assertThrows(IllegalStateException.class, child::start);
+        assertThrows(IllegalStateException.class, child::isAlive);
+    }
+
+    @Test
+    void shouldTellChildAndGrandchildTheirParentAndNoParentToTheMainProcess()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            assertTrue(Multiprocessing.parentProcess().isEmpty(), "the main process has no parent");
+            final ChildProcess child = new ChildProcess(() ->
+            {
+                printParent("child");
+                new ChildProcess(() -> printParent("grandchild")).name("grandchild").start().join();
+            }).name("middle").start();
+            child.join();
+
+            assertEquals(0, child.exitCode().orElseThrow(), output::errText);
+            assertEquals(List.of(
+                "child MainProcess " + ProcessHandle.current().pid() + " alive=true joined=false",
+                "grandchild middle " + child.pid() + " alive=true joined=false"), output.outLines());
+        });
+    }
+
+    private static void printParent(final String who) throws InterruptedException
+    {
+        final ParentProcess parent = Multiprocessing.parentProcess().orElseThrow();
+        assertEquals(Multiprocessing.currentProcess().parentPid(), parent.pid());
+        System.out.println(who + ' ' + parent.name() + ' ' + parent.pid() + " alive=" + parent.isAlive() +
+            " joined=" + parent.join(Duration.ofMillis(100)));
+    }
+
+    @Test
     void shouldRefuseNonSerializableTargetBeforeStartingJvm() throws Exception
     {
         final Object notSerializable = new Object();

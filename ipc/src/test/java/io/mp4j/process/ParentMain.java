@@ -56,6 +56,27 @@ public final class ParentMain
                 System.out.println("child " + child.pid());
                 Thread.sleep(600_000);
             }
+            case "sleep-in-non-daemon-thread" ->
+            {
+                final ChildProcess child = new ChildProcess(() ->
+                {
+                    final Thread thread = new Thread(() ->
+                    {
+                        try
+                        {
+                            Thread.sleep(600_000);
+                        }
+                        catch (final InterruptedException ex)
+                        {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                    thread.start();
+                    System.out.println("ready");
+                }).start();
+                System.out.println("child " + child.pid());
+                Thread.sleep(600_000);
+            }
             case "host-map" ->
             {
                 try (Pool pool = new Pool(new PoolContext().host(args[1])))

@@ -3,12 +3,14 @@ package io.mp4j.process.internal;
 import io.mp4j.RemoteException;
 import io.mp4j.internal.JavaSerialization;
 import io.mp4j.internal.ShutdownSequence;
+import io.mp4j.internal.Threads;
 import io.mp4j.session.Session;
 
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -19,7 +21,7 @@ import java.util.concurrent.Callable;
 /**
  * The entry point of a child JVM that {@code io.mp4j.process.ChildProcess} starts; not for direct use. It reads its
  * spec from the session, runs the target, reports an escaping exception to the parent through the
- * session, and exits. It keeps to the JDK and mp4j's core so that a child starts as fast as a JVM can.
+ * session, waits for the non-daemon threads the target started, and exits. It keeps to the JDK and mp4j's core so that a child starts as fast as a JVM can.
  */
 public final class ChildMain
 {
@@ -35,22 +37,33 @@ public final class ChildMain
     /** Suffix of the session file where a failed child reports what escaped its target. */
     public static final String FAILURE_SUFFIX = ".failure";
 
+    /** Suffix of the session file a child leaves when its target exited through {@code System.exit}. */
+    public static final String EXITED_SUFFIX = ".exited";
+
+    /** Set just before this class's own exit, whose code needs no record. */
+    private static volatile boolean exitingWithOwnCode;
+
     private ChildMain()
     {
     }
 
     /**
      * Runs the child whose spec the parent wrote to the session named by the {@code mp4j.session}
-     * system property.
+     * system property, waits for the non-daemon threads its target left running, and exits: 0 if the
+     * target returned, {@value #FAILED_EXIT_CODE} if it threw.
      *
      * @param args one argument: the base name of the child's files in the session.
      */
     public static void main(final String[] args)
     {
+        // Kept before the target runs, which may set System.out or System.err to null or close them.
+        final PrintStream out = System.out;
+        final PrintStream err = System.err;
         watchParent();
 
         final String fileName = args[0];
         final Session session = Session.current();
+        ShutdownSequence.add(ShutdownSequence.FIRST, "record an exit through Runtime.exit", () -> recordExit(session, fileName));
         final Path failureFile = session.file(fileName + FAILURE_SUFFIX);
         Throwable failure;
         try
@@ -71,8 +84,13 @@ public final class ChildMain
             exitCode = FAILED_EXIT_CODE;
             session.writeAtomically(failureFile.getFileName().toString(), RemoteException.encode(failure));
         }
-        System.out.flush();
-        System.err.flush();
+        // As a JVM's main and Python's children do; the parent-death watch still halts this JVM meanwhile.
+        awaitNonDaemonThreads();
+        flush(System.out);
+        flush(System.err);
+        flush(out);
+        flush(err);
+        exitingWithOwnCode = true;
         System.exit(exitCode);
     }
 
@@ -100,10 +118,84 @@ public final class ChildMain
 
     private static Throwable printed(final Throwable failure)
     {
-        // As Python does, the child prints its own traceback; the parent gets it too.
-        System.err.println("Exception in " + ProcessState.name() + ':');
-        failure.printStackTrace();
+        // As Python does, the child prints its own traceback; the parent gets it too. A target that set
+        // System.err to null has asked for no output; one that closed it gets none (PrintStream says nothing).
+        final PrintStream err = System.err;
+        if (err != null)
+        {
+            err.println("Exception in " + ProcessState.name() + ':');
+            failure.printStackTrace(err);
+        }
         return failure;
+    }
+
+    private static void flush(final PrintStream stream)
+    {
+        if (stream != null)
+        {
+            stream.flush(); // a closed PrintStream only notes its error
+        }
+    }
+
+    /**
+     * Waits until no thread but the caller is alive and not a daemon. A thread can only be started by a live
+     * one, so none is missed: one that ends after starting another leaves that one to be found next round.
+     */
+    private static void awaitNonDaemonThreads()
+    {
+        final ThreadGroup root = Threads.rootGroup();
+        final Thread self = Thread.currentThread();
+        Thread[] threads = new Thread[16];
+        while (true)
+        {
+            int count;
+            while ((count = root.enumerate(threads, true)) == threads.length)
+            {
+                threads = new Thread[threads.length * 2];
+            }
+            Thread running = null;
+            for (int i = 0; i < count && running == null; i++)
+            {
+                final Thread thread = threads[i];
+                if (thread != self && !thread.isDaemon() && thread.isAlive())
+                {
+                    running = thread;
+                }
+            }
+            if (running == null)
+            {
+                return;
+            }
+            try
+            {
+                running.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                // Nobody interrupts the main thread of a child but its own target's threads; keep waiting.
+            }
+        }
+    }
+
+    /**
+     * Leaves the record that tells the parent this JVM exited with a code, when a thread of the target
+     * called {@code System.exit}: its code may be 128 + N and must not read as signal N. A signal
+     * runs the hooks without {@code Runtime.exit}, and a SIGKILL runs none, so neither leaves it.
+     */
+    private static void recordExit(final Session session, final String fileName)
+    {
+        if (exitingWithOwnCode || !ExitStatus.isExitingThroughRuntimeExit())
+        {
+            return; // this class's own codes are 0 and 1, never taken for a signal
+        }
+        try
+        {
+            session.createFile(fileName + EXITED_SUFFIX);
+        }
+        catch (final RuntimeException ex)
+        {
+            // The parent is gone with its session: nobody will read the record.
+        }
     }
 
     /**

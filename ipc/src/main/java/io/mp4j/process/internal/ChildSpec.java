@@ -11,13 +11,13 @@ import java.io.IOException;
 /**
  * What a parent hands a child through the session (never the command line): the child's name, its
  * identity (Python's {@code _identity}, e.g. {@code 1:2} for the second child of the first child), its
- * daemon flag, the parent's pid and the serialized target. Layout: magic, version, name, identity,
- * daemon, parent pid, target length, target bytes.
+ * daemon flag, the parent's pid and name and the serialized target. Layout: magic, version, name,
+ * identity, daemon, parent pid, parent name, target length, target bytes.
  */
-public record ChildSpec(String name, String identity, boolean daemon, long parentPid, byte[] target)
+public record ChildSpec(String name, String identity, boolean daemon, long parentPid, String parentName, byte[] target)
 {
     private static final int MAGIC = 0x4D50_4348; // "MPCH"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     public byte[] encode()
     {
@@ -30,6 +30,7 @@ public record ChildSpec(String name, String identity, boolean daemon, long paren
             out.writeUTF(identity);
             out.writeBoolean(daemon);
             out.writeLong(parentPid);
+            out.writeUTF(parentName);
             out.writeInt(target.length);
             out.write(target);
         }
@@ -55,9 +56,10 @@ public record ChildSpec(String name, String identity, boolean daemon, long paren
             final String identity = in.readUTF();
             final boolean daemon = in.readBoolean();
             final long parentPid = in.readLong();
+            final String parentName = in.readUTF();
             final byte[] target = new byte[in.readInt()];
             in.readFully(target);
-            return new ChildSpec(name, identity, daemon, parentPid, target);
+            return new ChildSpec(name, identity, daemon, parentPid, parentName, target);
         }
         catch (final IOException ex)
         {

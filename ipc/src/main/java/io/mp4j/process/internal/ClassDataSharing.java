@@ -409,7 +409,7 @@ public final class ClassDataSharing
         {
             final String name = session.uniqueName("cds-training");
             final ChildSpec spec = new ChildSpec(TRAINING_NAME, TRAINING_NAME, true, ProcessHandle.current().pid(),
-                JavaSerialization.serialize(Training.target(), "class-data training target"));
+                ProcessState.name(), JavaSerialization.serialize(Training.target(), "class-data training target"));
             session.writeAtomically(name + ChildMain.SPEC_SUFFIX, spec.encode());
 
             final List<String> command = new ArrayList<>();

@@ -147,6 +147,11 @@ public final class OutputLines
             return;
         }
         final PrintStream stream = to.get();
+        if (stream == null)
+        {
+            line.reset(); // this JVM's stream was set to null: the line goes nowhere, the copying goes on
+            return;
+        }
         synchronized (stream)
         {
             stream.write(line.toByteArray(), 0, line.size());
