@@ -249,19 +249,38 @@ class SharedMemoryTest
     }
 
     @Test
-    void shouldRefuseAnotherKindOrAValueThatDoesNotFit()
+    void shouldLetAnItemChangeKindWhenTheValueFitsAndKeepItWhenNot()
     {
-        try (ShareableList list = ShareableList.create("fit-" + ProcessHandle.current().pid(), List.of("abc", 1)))
+        try (ShareableList list = ShareableList.create(Arrays.asList("abc", 1, null, "a much longer string")))
         {
             list.set(0, "abcdefgh"); // "abc" took 8 bytes, as Python rounds
             final IllegalArgumentException tooLong =
                 assertThrows(IllegalArgumentException.class, () -> list.set(0, "abcdefghi"));
             assertTrue(tooLong.getMessage().contains("capacity=8"), tooLong.getMessage());
-            final IllegalArgumentException kind = assertThrows(IllegalArgumentException.class, () -> list.set(1, "one"));
-            assertTrue(kind.getMessage().contains("kind=integer"), kind.getMessage());
-            assertThrows(IndexOutOfBoundsException.class, () -> list.get(2));
+            assertEquals("abcdefgh", list.get(0), "a value that does not fit leaves the old one");
+
+            assertEquals("abcdefgh", list.set(0, 42));
+            assertEquals(42L, list.get(0));
+            assertEquals(1L, list.set(1, "one"));
+            assertEquals("one", list.get(1));
+            assertNull(list.set(2, "eight ch"));
+            assertEquals("eight ch", list.get(2));
+            assertThrows(IllegalArgumentException.class, () -> list.set(2, "nine char"));
+            assertEquals("eight ch", list.get(2));
+            list.set(3, null);
+            assertNull(list.get(3));
+            list.set(3, 2.5);
+            assertEquals(2.5, list.get(3));
+            list.set(3, "a much longer string");
+            assertEquals("a much longer string", list.get(3), "an item keeps its capacity whatever it holds");
+
+            assertThrows(IndexOutOfBoundsException.class, () -> list.get(4));
+            assertThrows(IllegalArgumentException.class, () -> list.set(1, new Object()));
+            assertEquals("one", list.get(1));
             assertThrows(IllegalArgumentException.class, () -> ShareableList.create(List.of(new Object())));
             assertFalse(list.isEmpty());
+            assertEquals("ShareableList{name=" + list.shm().name() + ", items=[42, one, eight ch, a much longer string]}",
+                list.toString());
             list.unlink();
         }
     }

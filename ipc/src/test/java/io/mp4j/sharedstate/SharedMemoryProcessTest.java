@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -229,6 +230,39 @@ class SharedMemoryProcessTest
 
                 assertEquals(0, child.exitCode().orElseThrow());
                 assertEquals(List.of("howdy", 42L), List.copyOf(list));
+                list.unlink();
+            }
+        });
+    }
+
+    @Test
+    void shouldLetAChildChangeTheKindOfAnItemThatFits()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            try (ShareableList list = ShareableList.create(Arrays.asList("hello", 0, null, 2.5)))
+            {
+                final ChildProcess child = new ChildProcess((ShareableList received) ->
+                {
+                    received.set(0, 7);          // str -> int
+                    received.set(1, "howdy");    // int -> str of 8 bytes at most
+                    received.set(2, "none");     // None -> str
+                    received.set(3, true);       // float -> bool
+                    try
+                    {
+                        received.set(2, "nine char");
+                        throw new AssertionError("a string longer than the item's 8 bytes was taken");
+                    }
+                    catch (final IllegalArgumentException expected)
+                    {
+                        // Python's ValueError: bytes/str item exceeds available storage.
+                    }
+                }, list).start();
+                child.join();
+
+                assertEquals(0, child.exitCode().orElseThrow());
+                assertEquals(Arrays.asList(7L, "howdy", "none", true), List.copyOf(list));
+                assertEquals("ShareableList{name=" + list.shm().name() + ", items=[7, howdy, none, true]}", list.toString());
                 list.unlink();
             }
         });
