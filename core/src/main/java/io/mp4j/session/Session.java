@@ -3,6 +3,7 @@ package io.mp4j.session;
 import io.mp4j.Mp4jException;
 import io.mp4j.SessionMissingException;
 import io.mp4j.internal.Doorbell;
+import io.mp4j.internal.FileOwners;
 import io.mp4j.internal.FileTrees;
 import io.mp4j.internal.Log;
 import io.mp4j.internal.ProcessIdentity;
@@ -431,23 +432,41 @@ public final class Session implements AutoCloseable
         {
             for (final Path request : requests)
             {
-                final String[] lines = Files.readString(request, StandardCharsets.UTF_8).split("\n", 3);
-                if (lines.length == 3)
+                removeFileOutside(sessionDirectory, request);
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // No session directory any more: another process removed it, and what it asked for, first.
+        }
+    }
+
+    private static void removeFileOutside(final Path sessionDirectory, final Path request)
+    {
+        try
+        {
+            // Only this user's requests for this user's files: root sweeping another user's dead session must
+            // not remove what that user named.
+            if (!FileOwners.isThisUsers(request))
+            {
+                return;
+            }
+            final String[] lines = Files.readString(request, StandardCharsets.UTF_8).split("\n", 3);
+            if (lines.length == 3)
+            {
+                final Path file = Paths.get(lines[0]);
+                // Only the very file that was registered: one of the same name made since is someone else's.
+                if (lines[1].equals(fileKey(file)) && FileOwners.isThisUsers(file) && Files.deleteIfExists(file))
                 {
-                    final Path file = Paths.get(lines[0]);
-                    // Only the very file that was registered: one of the same name made since is someone else's.
-                    if (lines[1].equals(fileKey(file)) && Files.deleteIfExists(file))
-                    {
-                        Log.SESSION.log(Level.WARNING, () -> "leaked " + lines[2] + " removed as its session ends, " +
-                            "nobody unlinked it: file=" + file + " session=" + sessionDirectory);
-                    }
+                    Log.SESSION.log(Level.WARNING, () -> "leaked " + lines[2] + " removed as its session ends, " +
+                        "nobody unlinked it: file=" + file + " session=" + sessionDirectory);
                 }
             }
         }
         catch (final IOException | RuntimeException ex)
         {
-            Log.SESSION.log(Level.WARNING, () -> "cannot remove files outside the session: session=" +
-                sessionDirectory + " error=" + ex);
+            Log.SESSION.log(Level.WARNING, () -> "cannot remove a file the session was asked to: request=" + request +
+                " error=" + ex);
         }
     }
 

@@ -2,6 +2,7 @@ package io.mp4j.sharedmemory;
 
 import io.mp4j.Mp4jException;
 import io.mp4j.RegionMissingException;
+import io.mp4j.internal.FileOwners;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionDescriptor;
 import io.mp4j.internal.region.RegionKind;
@@ -199,7 +200,7 @@ public final class SharedMemory implements AutoCloseable, Serializable
                 }
             }
             final Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(directory);
-            if (!isOwnedByThisUser(directory) || !permissions.equals(OWNER_ONLY))
+            if (!FileOwners.isThisUsers(directory) || !permissions.equals(OWNER_ONLY))
             {
                 throw new Mp4jException("shared memory directory is not this user's own: dir=" + directory +
                     " owner=" + Files.getOwner(directory).getName() + " permissions=" +
@@ -325,17 +326,6 @@ public final class SharedMemory implements AutoCloseable, Serializable
         {
             throw new RegionMissingException("no shared memory block of that name: name=" + name + " dir=" + directory);
         }
-    }
-
-    private static boolean isOwnedByThisUser(final Path directory) throws IOException
-    {
-        final Path self = Paths.get("/proc/self");
-        if (Files.isDirectory(self))
-        {
-            // Linux: /proc/self belongs to this process's user, even where the user has no name.
-            return Files.getAttribute(directory, "unix:uid").equals(Files.getAttribute(self, "unix:uid"));
-        }
-        return Files.getOwner(directory).getName().equals(System.getProperty("user.name"));
     }
 
     private static Path file(final Path directory, final String name)

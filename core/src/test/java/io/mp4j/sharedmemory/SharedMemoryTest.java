@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class SharedMemoryTest
 {
@@ -192,6 +193,20 @@ class SharedMemoryTest
         unlinked.close();
         recreated.unlink();
         recreated.close();
+    }
+
+    @Test
+    void shouldLeaveAnotherUsersFileThatASessionWasAskedToRemove() throws Exception
+    {
+        assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a file to another user");
+        final Path foreign = Files.createFile(root.resolve("foreign.region"));
+        Files.setOwner(foreign, foreign.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        final Session creator = Session.create(root.resolve("sessions"));
+        creator.removeAtEnd(foreign, "shared memory block name=foreign");
+
+        creator.close();
+
+        assertTrue(Files.exists(foreign), "a session removes only its own user's files");
     }
 
     @Test
