@@ -295,7 +295,8 @@ public final class SharedMemory implements AutoCloseable, Serializable
         }
         catch (final NoSuchFileException ex)
         {
-            throw new RegionMissingException("shared memory block was unlinked already: name=" + name + " file=" + file);
+            throw new RegionMissingException(
+                "shared memory block was unlinked already: name=" + name + " file=" + file);
         }
         catch (final IOException ex)
         {

@@ -61,9 +61,10 @@ import java.util.function.UnaryOperator;
  * lock per step), so it sees what other processes changed or appended meanwhile, and it never throws
  * {@link java.util.ConcurrentModificationException}; its iterators do not support {@code remove},
  * {@code set} or {@code add}. {@link #snapshot()}, {@code toString}, {@code equals}, {@code hashCode},
- * {@code contains}, {@code indexOf}, {@code stream} and {@code toArray} see the list at one instant. {@link #subList(int, int)} is
- * a positional view whose calls are each atomic, not together. Compound steps ({@code if (!l.contains(x))
- * l.add(x)}) are not atomic, as in Python: guard them with a lock of your own.
+ * {@code contains}, {@code indexOf}, {@code stream} and {@code toArray} see the list at one instant.
+ * {@link #subList(int, int)} is a positional view whose calls are each atomic, not together. Compound
+ * steps ({@code if (!l.contains(x)) l.add(x)}) are not atomic, as in Python: guard them with a lock of
+ * your own.
  * <p>
  * Any thread of any process holding a handle may call any method. Closing the manager removes the list;
  * calls then fail.

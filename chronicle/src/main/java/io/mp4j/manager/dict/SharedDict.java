@@ -96,7 +96,10 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     /** How far past its expected size a dict may grow before puts fail. */
     public static final int MAX_GROWTH = 4;
 
-    /** The largest entry a dict accepts: its key and value, serialized, together. */
+    /**
+     * The largest entry a dict accepts: its key and value, serialized, together, and the 8 bytes of the
+     * value's insertion order.
+     */
     public static final int MAX_ENTRY_BYTES = PAYLOAD_CAPACITY;
 
     private static final int AVERAGE_KEY_BYTES = 32;
@@ -849,7 +852,8 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     @SuppressWarnings("unchecked")
     private static <T> T decodeValue(final byte[] stored)
     {
-        return stored == null ? null : (T)Codec.decode(new UnsafeBuffer(stored), ORDER_LENGTH, stored.length - ORDER_LENGTH);
+        return stored == null ? null :
+            (T)Codec.decode(new UnsafeBuffer(stored), ORDER_LENGTH, stored.length - ORDER_LENGTH);
     }
 
     /** A value as the map stores it: room for its insertion order (set under the lock), then its encoding. */
