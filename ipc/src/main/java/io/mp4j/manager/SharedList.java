@@ -77,7 +77,8 @@ public final class SharedList<V> extends AbstractList<V> implements RandomAccess
     private static final long serialVersionUID = 1L;
 
     private static final byte[][] NONE = new byte[0][];
-    private static final Object END = new Object();
+    /** What {@link #itemOrEnd(int)} returns past the end. */
+    static final Object END = new Object();
 
     private final transient ListStore store;
 
@@ -520,7 +521,7 @@ public final class SharedList<V> extends AbstractList<V> implements RandomAccess
     @Override
     public Iterator<V> iterator()
     {
-        return new LiveIterator(0);
+        return new SharedListIterator<>(this, 0);
     }
 
     /**
@@ -531,7 +532,7 @@ public final class SharedList<V> extends AbstractList<V> implements RandomAccess
     @Override
     public ListIterator<V> listIterator()
     {
-        return new LiveIterator(0);
+        return new SharedListIterator<>(this, 0);
     }
 
     /**
@@ -545,7 +546,7 @@ public final class SharedList<V> extends AbstractList<V> implements RandomAccess
     public ListIterator<V> listIterator(final int index)
     {
         Objects.checkIndex(index, size() + 1);
-        return new LiveIterator(index);
+        return new SharedListIterator<>(this, index);
     }
 
     /** {@inheritDoc} In one snapshot. */
@@ -644,8 +645,11 @@ public final class SharedList<V> extends AbstractList<V> implements RandomAccess
 
     /**
      * The item at a position read under the lock, or {@link #END} if the list has no such position now.
+     *
+     * @param index the position.
+     * @return the item, or {@link #END}.
      */
-    private Object itemOrEnd(final int index)
+    Object itemOrEnd(final int index)
     {
         final Object read;
         store.lock();
@@ -691,94 +695,6 @@ public final class SharedList<V> extends AbstractList<V> implements RandomAccess
     private void readObject(final ObjectInputStream in) throws InvalidObjectException
     {
         throw new InvalidObjectException("SharedList travels as a handle");
-    }
-
-    /**
-     * Python's sequence iteration: {@code hasNext} reads the item at the cursor (so a {@code true} is
-     * always followed by an item), {@code next} hands it over and moves on.
-     */
-    private final class LiveIterator implements ListIterator<V>
-    {
-        private int cursor;
-        private Object fetched = END;
-
-        LiveIterator(final int cursor)
-        {
-            this.cursor = cursor;
-        }
-
-        @Override
-        public boolean hasNext()
-        {
-            if (fetched == END)
-            {
-                fetched = itemOrEnd(cursor);
-            }
-            return fetched != END;
-        }
-
-        @Override
-        public V next()
-        {
-            if (!hasNext())
-            {
-                throw new NoSuchElementException("end of shared list: name=" + store.name() + " index=" + cursor);
-            }
-            final Object item = fetched;
-            fetched = END;
-            cursor++;
-            return cast(item);
-        }
-
-        @Override
-        public boolean hasPrevious()
-        {
-            return cursor > 0;
-        }
-
-        @Override
-        public V previous()
-        {
-            final Object item = itemOrEnd(cursor - 1);
-            if (item == END)
-            {
-                throw new NoSuchElementException("no previous item in shared list: name=" + store.name() +
-                    " index=" + (cursor - 1));
-            }
-            fetched = END;
-            cursor--;
-            return cast(item);
-        }
-
-        @Override
-        public int nextIndex()
-        {
-            return cursor;
-        }
-
-        @Override
-        public int previousIndex()
-        {
-            return cursor - 1;
-        }
-
-        @Override
-        public void remove()
-        {
-            throw new UnsupportedOperationException("remove through a shared list's iterator: name=" + store.name());
-        }
-
-        @Override
-        public void set(final V element)
-        {
-            throw new UnsupportedOperationException("set through a shared list's iterator: name=" + store.name());
-        }
-
-        @Override
-        public void add(final V element)
-        {
-            throw new UnsupportedOperationException("add through a shared list's iterator: name=" + store.name());
-        }
     }
 
     /**

@@ -19,7 +19,6 @@ import io.mp4j.sync.SharedLock;
 import net.openhft.chronicle.core.io.ClosedIllegalStateException;
 import net.openhft.chronicle.map.ChronicleMap;
 import org.agrona.concurrent.AtomicBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
 import java.io.IOException;
@@ -40,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
@@ -110,8 +110,6 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     private static final Object UNCHANGED = new Object();
     /** What this is called in the message of a JVM that lacks Chronicle's flags. */
     private static final String FEATURE = "SharedDict (Manager.dict())";
-    /** Each stored value starts with its key's insertion order. */
-    private static final int ORDER_LENGTH = Long.BYTES;
 
     private final String name;
     private final String file;
@@ -232,7 +230,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         {
             for (final byte[] candidate : m.values())
             {
-                if (sameValue(candidate, encoded))
+                if (OrderedValues.sameValue(candidate, encoded))
                 {
                     return true;
                 }
@@ -245,22 +243,22 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     public V get(final Object key)
     {
         final byte[] encoded = encode(key, "key");
-        return decodeValue(locked(m -> m.get(encoded)));
+        return OrderedValues.decode(locked(m -> m.get(encoded)));
     }
 
     @Override
     public V put(final K key, final V value)
     {
         final byte[] encodedKey = encode(key, "key");
-        final byte[] stored = stored(encode(value, "value"));
-        return decodeValue(locked(m -> change(PUT, encodedKey, stored)));
+        final byte[] stored = OrderedValues.stored(encode(value, "value"));
+        return OrderedValues.decode(locked(m -> change(PUT, encodedKey, stored)));
     }
 
     @Override
     public V remove(final Object key)
     {
         final byte[] encoded = encode(key, "key");
-        return decodeValue(locked(m -> change(REMOVE, encoded, null)));
+        return OrderedValues.decode(locked(m -> change(REMOVE, encoded, null)));
     }
 
     @Override
@@ -279,8 +277,8 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     public V putIfAbsent(final K key, final V value)
     {
         final byte[] encodedKey = encode(key, "key");
-        final byte[] stored = stored(encode(value, "value"));
-        return decodeValue(locked(m ->
+        final byte[] stored = OrderedValues.stored(encode(value, "value"));
+        return OrderedValues.decode(locked(m ->
         {
             final byte[] current = m.get(encodedKey);
             if (current == null)
@@ -301,15 +299,17 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     @Override
     public boolean replace(final K key, final V oldValue, final V newValue)
     {
-        return changeIfCurrent(encode(key, "key"), encode(oldValue, "value"), PUT, stored(encode(newValue, "value")));
+        return changeIfCurrent(
+            encode(key, "key"), encode(oldValue, "value"), PUT, OrderedValues.stored(encode(newValue, "value")));
     }
 
     @Override
     public V replace(final K key, final V value)
     {
         final byte[] encodedKey = encode(key, "key");
-        final byte[] stored = stored(encode(value, "value"));
-        return decodeValue(locked(m -> m.containsKey(encodedKey) ? change(PUT, encodedKey, stored) : null));
+        final byte[] stored = OrderedValues.stored(encode(value, "value"));
+        return OrderedValues.decode(
+            locked(m -> m.containsKey(encodedKey) ? change(PUT, encodedKey, stored) : null));
     }
 
     @Override
@@ -382,7 +382,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         final List<V> decoded = new ArrayList<>(entries.size());
         for (final Map.Entry<byte[], byte[]> entry : entries)
         {
-            decoded.add(decodeValue(entry.getValue()));
+            decoded.add(OrderedValues.decode(entry.getValue()));
         }
         return decoded;
     }
@@ -394,7 +394,8 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         final Set<Map.Entry<K, V>> decoded = new LinkedHashSet<>();
         for (final Map.Entry<byte[], byte[]> entry : storedEntriesInOrder())
         {
-            decoded.add(new AbstractMap.SimpleImmutableEntry<>(decode(entry.getKey()), decodeValue(entry.getValue())));
+            decoded.add(
+                new AbstractMap.SimpleImmutableEntry<>(decode(entry.getKey()), OrderedValues.<V>decode(entry.getValue())));
         }
         return decoded;
     }
@@ -414,7 +415,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
             }
             return copy;
         });
-        entries.sort(Comparator.comparingLong(entry -> orderOf(entry.getValue())));
+        entries.sort(Comparator.comparingLong(entry -> OrderedValues.orderOf(entry.getValue())));
         return entries;
     }
 
@@ -471,7 +472,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     Change journaled()
     {
         final Change stored = journaledAsStored();
-        return stored.kind() == PUT ? new Change(PUT, stored.key(), encodedValue(stored.value())) : stored;
+        return stored.kind() == PUT ? new Change(PUT, stored.key(), OrderedValues.encodedValue(stored.value())) : stored;
     }
 
     /** The change in flight as the map will store it: a put's value after its insertion order. */
@@ -519,14 +520,9 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         {
             return "SharedDict{name=" + name + ", closed}";
         }
-        final StringBuilder text = new StringBuilder("{");
-        for (final Map.Entry<K, V> entry : entries)
-        {
-            text.append(text.length() == 1 ? "" : ", ")
-                .append(entry.getKey() == this ? "(this Map)" : entry.getKey()).append('=')
-                .append(entry.getValue() == this ? "(this Map)" : entry.getValue());
-        }
-        return text.append('}').toString();
+        final StringJoiner text = new StringJoiner(", ", "{", "}");
+        entries.forEach(entry -> text.add(entry.getKey() + "=" + entry.getValue()));
+        return text.toString();
     }
 
     @Serial
@@ -622,13 +618,13 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         while (true)
         {
             final byte[] current = locked(m -> m.get(key));
-            final V currentValue = decodeValue(current);
+            final V currentValue = OrderedValues.decode(current);
             final Object next = remap.apply(currentValue);
             if (next == UNCHANGED)
             {
                 return currentValue;
             }
-            final byte[] encodedNext = next == null ? null : stored(encode(next, "value"));
+            final byte[] encodedNext = next == null ? null : OrderedValues.stored(encode(next, "value"));
             final boolean stored = locked(m ->
             {
                 final byte[] now = m.get(key);
@@ -659,7 +655,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         return locked(m ->
         {
             final byte[] current = m.get(key);
-            if (current != null && sameValue(current, expected))
+            if (current != null && OrderedValues.sameValue(current, expected))
             {
                 change(kind, key, value);
                 return true;
@@ -686,11 +682,11 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         // put says whether there was one, so a new key (the common put) costs one map call, a changed one two.
         final long order = guardBody.getLong(NEXT_ORDER_OFFSET);
         guardBody.putLong(NEXT_ORDER_OFFSET, order + 1);
-        setOrder(value, order);
+        OrderedValues.setOrder(value, order);
         final byte[] previous = journaledChange(PUT, key, value);
-        if (previous != null && previous.length >= ORDER_LENGTH)
+        if (previous != null && previous.length >= OrderedValues.ORDER_LENGTH)
         {
-            setOrder(value, orderOf(previous));
+            OrderedValues.setOrder(value, OrderedValues.orderOf(previous));
             journaledChange(PUT, key, value);
         }
         return previous;
@@ -846,42 +842,6 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     private static <T> T decode(final byte[] bytes)
     {
         return bytes == null ? null : (T)Codec.decode(bytes);
-    }
-
-    /** Decodes a stored value, after its insertion order. */
-    @SuppressWarnings("unchecked")
-    private static <T> T decodeValue(final byte[] stored)
-    {
-        return stored == null ? null :
-            (T)Codec.decode(new UnsafeBuffer(stored), ORDER_LENGTH, stored.length - ORDER_LENGTH);
-    }
-
-    /** A value as the map stores it: room for its insertion order (set under the lock), then its encoding. */
-    private static byte[] stored(final byte[] encoded)
-    {
-        final byte[] stored = new byte[ORDER_LENGTH + encoded.length];
-        System.arraycopy(encoded, 0, stored, ORDER_LENGTH, encoded.length);
-        return stored;
-    }
-
-    private static long orderOf(final byte[] stored)
-    {
-        return new UnsafeBuffer(stored).getLong(0);
-    }
-
-    private static void setOrder(final byte[] stored, final long order)
-    {
-        new UnsafeBuffer(stored).putLong(0, order);
-    }
-
-    private static byte[] encodedValue(final byte[] stored)
-    {
-        return Arrays.copyOfRange(stored, ORDER_LENGTH, stored.length);
-    }
-
-    private static boolean sameValue(final byte[] stored, final byte[] encoded)
-    {
-        return Arrays.equals(stored, ORDER_LENGTH, stored.length, encoded, 0, encoded.length);
     }
 
     private static void deleteQuietly(final Path path)
