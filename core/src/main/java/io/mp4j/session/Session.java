@@ -3,6 +3,7 @@ package io.mp4j.session;
 import io.mp4j.Mp4jException;
 import io.mp4j.SessionMissingException;
 import io.mp4j.internal.Doorbell;
+import io.mp4j.internal.FileOwners;
 import io.mp4j.internal.FileTrees;
 import io.mp4j.internal.Log;
 import io.mp4j.internal.ProcessIdentity;
@@ -11,12 +12,14 @@ import io.mp4j.internal.ShutdownSequence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -61,6 +64,7 @@ public final class Session implements AutoCloseable
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final Set<Session> OWNED_OPEN = Collections.synchronizedSet(new LinkedHashSet<>());
     private static final AtomicInteger FILE_SEQUENCE = new AtomicInteger();
+    private static final String REMOVE_AT_END_PREFIX = "remove-at-end-";
 
     private static Session current;
 
@@ -199,6 +203,7 @@ public final class Session implements AutoCloseable
                         Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2), 16));
                     if (!owner.isAlive())
                     {
+                        removeFilesOutside(entry);
                         FileTrees.delete(entry);
                         removed++;
                         Log.SESSION.log(Level.INFO, () -> "stale session removed, its owner is gone: dir=" + entry +
@@ -332,6 +337,46 @@ public final class Session implements AutoCloseable
     }
 
     /**
+     * Asks the session to remove a file that lives outside it when the session ends (its owner closes
+     * it or exits, or a later session sweeps it after the owner was killed), unless the file was removed
+     * or replaced by then: Python's resource tracker for shared memory. Any process of the family may
+     * call it; the removal is logged as a warning, since it means nobody removed the file.
+     *
+     * @param file        the outside file, which must exist.
+     * @param description what the file is, for the warning, e.g. {@code shared memory block name=frame}.
+     */
+    public void removeAtEnd(final Path file, final String description)
+    {
+        final Path absolute = file.toAbsolutePath();
+        writeAtomically(REMOVE_AT_END_PREFIX + absolute.getFileName(),
+            (absolute + "\n" + fileKey(absolute) + "\n" + description).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Withdraws a {@link #removeAtEnd(Path, String)} request for a file that is still there and about to be
+     * removed on purpose; a request for another file of the same name stays.
+     *
+     * @param file the outside file.
+     */
+    public void keepAtEnd(final Path file)
+    {
+        final Path absolute = file.toAbsolutePath();
+        final Path request = directory.resolve(REMOVE_AT_END_PREFIX + absolute.getFileName());
+        try
+        {
+            final String[] lines = Files.readString(request, StandardCharsets.UTF_8).split("\n", 3);
+            if (lines.length == 3 && lines[0].equals(absolute.toString()) && lines[1].equals(fileKey(absolute)))
+            {
+                Files.deleteIfExists(request);
+            }
+        }
+        catch (final IOException ex)
+        {
+            // No request, or the session is gone: the session's end checks the file's identity anyway.
+        }
+    }
+
+    /**
      * Closes this handle. The owner's close removes the directory and everything in it; an attached
      * handle's close leaves them. Idempotent.
      */
@@ -347,6 +392,7 @@ public final class Session implements AutoCloseable
         if (owned)
         {
             OWNED_OPEN.remove(this);
+            removeFilesOutside(directory);
             Doorbell.closeDirectory(directory.toAbsolutePath());
             FileTrees.delete(directory);
         }
@@ -378,6 +424,62 @@ public final class Session implements AutoCloseable
             " ownerAlive=" + owner.isAlive());
         ex.initCause(cause);
         return ex;
+    }
+
+    private static void removeFilesOutside(final Path sessionDirectory)
+    {
+        try (DirectoryStream<Path> requests = Files.newDirectoryStream(sessionDirectory, REMOVE_AT_END_PREFIX + "*"))
+        {
+            for (final Path request : requests)
+            {
+                removeFileOutside(sessionDirectory, request);
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // No session directory any more: another process removed it, and what it asked for, first.
+        }
+    }
+
+    private static void removeFileOutside(final Path sessionDirectory, final Path request)
+    {
+        try
+        {
+            // Only this user's requests for this user's files: root sweeping another user's dead session must
+            // not remove what that user named.
+            if (!FileOwners.isThisUsers(request))
+            {
+                return;
+            }
+            final String[] lines = Files.readString(request, StandardCharsets.UTF_8).split("\n", 3);
+            if (lines.length == 3)
+            {
+                final Path file = Paths.get(lines[0]);
+                // Only the very file that was registered: one of the same name made since is someone else's.
+                if (lines[1].equals(fileKey(file)) && FileOwners.isThisUsers(file) && Files.deleteIfExists(file))
+                {
+                    Log.SESSION.log(Level.WARNING, () -> "leaked " + lines[2] + " removed as its session ends, " +
+                        "nobody unlinked it: file=" + file + " session=" + sessionDirectory);
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            Log.SESSION.log(Level.WARNING, () -> "cannot remove a file the session was asked to: request=" + request +
+                " error=" + ex);
+        }
+    }
+
+    private static String fileKey(final Path file)
+    {
+        try
+        {
+            return String.valueOf(Files.readAttributes(file, BasicFileAttributes.class).fileKey());
+        }
+        catch (final IOException ex)
+        {
+            return "missing";
+        }
     }
 
     /** Removes, at JVM exit, the sessions this JVM owns and has not closed. */

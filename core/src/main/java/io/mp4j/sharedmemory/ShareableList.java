@@ -7,6 +7,7 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.RandomAccess;
 import java.util.UUID;
@@ -137,7 +138,7 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
         final AtomicBuffer buffer = block.buffer();
         final int descriptor = descriptor(index);
         final int offset = buffer.getInt(descriptor + DATA_OFFSET);
-        return switch (buffer.getInt(descriptor + KIND_OFFSET))
+        return switch (buffer.getIntVolatile(descriptor + KIND_OFFSET))
         {
             case NONE -> null;
             case LONG -> buffer.getLongVolatile(offset);
@@ -150,12 +151,14 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
     }
 
     /**
-     * Replaces an item with one of the same kind; a string or byte array must fit the item's capacity.
+     * Replaces an item with a value of any kind that fits the item's bytes, as Python's does: a number,
+     * boolean or null always fits, a string or byte array must be no longer than the item's capacity.
      *
      * @param index   the item's index.
      * @param element the new value.
      * @return the previous value.
-     * @throws IllegalArgumentException if the value is of another kind or does not fit.
+     * @throws IllegalArgumentException if the value is of a kind a list cannot hold, or does not fit; the
+     *                                  item keeps its value then.
      */
     @Override
     public Object set(final int index, final Object element)
@@ -182,18 +185,11 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
     {
         final AtomicBuffer buffer = block.buffer();
         final int descriptor = descriptor(index);
-        final int kind = buffer.getInt(descriptor + KIND_OFFSET);
+        final int kind = kindOf(value);
         final int offset = buffer.getInt(descriptor + DATA_OFFSET);
-        if (kindOf(value) != kind)
-        {
-            throw new IllegalArgumentException("item keeps its kind: name=" + block.name() + " index=" + index +
-                " kind=" + kindName(kind) + " value=" + (value == null ? "null" : value.getClass().getName()));
-        }
         switch (kind)
         {
-            case NONE ->
-            {
-            }
+            case NONE -> buffer.putLongVolatile(offset, 0);
             case LONG -> buffer.putLongVolatile(offset, ((Number)value).longValue());
             case DOUBLE -> buffer.putLongVolatile(offset, Double.doubleToRawLongBits(((Number)value).doubleValue()));
             case BOOLEAN -> buffer.putLongVolatile(offset, (Boolean)value ? 1 : 0);
@@ -204,12 +200,36 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
                 if (bytes.length > capacity)
                 {
                     throw new IllegalArgumentException("value does not fit the item: name=" + block.name() +
-                        " index=" + index + " length=" + bytes.length + " capacity=" + capacity);
+                        " index=" + index + " kind=" + kindName(kind) + " length=" + bytes.length +
+                        " capacity=" + capacity);
                 }
                 buffer.putBytes(offset, bytes);
                 buffer.putIntVolatile(descriptor + LENGTH_OFFSET, bytes.length);
             }
         }
+        // The kind last: a reader in this process that sees the new kind sees the value written above.
+        buffer.putIntVolatile(descriptor + KIND_OFFSET, kind);
+    }
+
+    /**
+     * The list's block and items, e.g. {@code ShareableList{name=psl_1f2e, items=[7, howdy, null]}}.
+     *
+     * @return a description for logs.
+     */
+    @Override
+    public String toString()
+    {
+        if (block.isClosed())
+        {
+            return "ShareableList{name=" + block.name() + ", closed}";
+        }
+        final StringBuilder items = new StringBuilder("[");
+        for (int i = 0, size = size(); i < size; i++)
+        {
+            final Object item = get(i);
+            items.append(i == 0 ? "" : ", ").append(item instanceof byte[] ? Arrays.toString((byte[])item) : item);
+        }
+        return "ShareableList{name=" + block.name() + ", items=" + items.append(']') + '}';
     }
 
     private int descriptor(final int index)
@@ -263,7 +283,6 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
     {
         return switch (kindOf(item))
         {
-            case NONE -> 0;
             case STRING -> align8(((String)item).getBytes(StandardCharsets.UTF_8).length);
             case BYTES -> align8(((byte[])item).length);
             default -> Long.BYTES;

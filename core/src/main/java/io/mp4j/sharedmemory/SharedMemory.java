@@ -2,6 +2,7 @@ package io.mp4j.sharedmemory;
 
 import io.mp4j.Mp4jException;
 import io.mp4j.RegionMissingException;
+import io.mp4j.internal.FileOwners;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionDescriptor;
 import io.mp4j.internal.region.RegionKind;
@@ -12,15 +13,23 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * A named block of shared memory: Python's {@code multiprocessing.shared_memory.SharedMemory}. Any
- * process of the session attaches to it by name, or receives it as an argument (it is
- * {@link Serializable}: the receiver attaches to the same memory).
+ * A named block of shared memory: Python's {@code multiprocessing.shared_memory.SharedMemory}. Blocks
+ * are global to the OS user, as Python's are: any process of that user attaches by name, whether it is
+ * a child, a stranger with a session of its own, or not an mp4j family at all; a block received as an
+ * argument (it is {@link Serializable}) attaches to the same memory.
  * <pre>{@code
  * try (SharedMemory block = SharedMemory.create("frame", 1 << 20))
  * {
@@ -29,17 +38,24 @@ import java.util.regex.Pattern;
  *     block.unlink();
  * }
  * }</pre>
- * Unlike Python's, only {@link #unlink()} (or the end of the session) removes a block: a process that
- * merely attached cannot delete it by closing or exiting. After {@link #close()} the buffer is empty,
- * so a late access throws {@link IndexOutOfBoundsException} instead of crashing the JVM.
+ * A block is a file of {@link #directory()}, readable and writable by the owning user only. Only
+ * {@link #unlink()} removes it; a second unlink throws {@link RegionMissingException}, as Python's
+ * raises {@code FileNotFoundError}. A block that nobody unlinked is removed, with a warning, when the
+ * session of the process family that created it ends (Python's resource tracker), or, if that family's
+ * root was killed, when the next session is created and sweeps the dead one.
  * <p>
- * The buffer's accessors are Agrona's: plain, volatile, ordered and atomic. Any thread may use a block;
- * closing it while another thread uses it is the caller's error.
+ * After {@link #close()} every view throws instead of crashing the JVM: an {@link AtomicBuffer} from
+ * {@link #buffer()} is empty, a {@link ByteBuffer} from {@link #byteBuffer()} has limit 0. The buffers'
+ * accessors are Agrona's and the JDK's. Any thread may use a block; closing it while another thread uses
+ * it is the caller's error.
  */
 public final class SharedMemory implements AutoCloseable, Serializable
 {
     @Serial
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+
+    /** System property naming the directory of the blocks, for tests or a user who wants them elsewhere. */
+    public static final String DIRECTORY_PROPERTY = "mp4j.sharedmemory.dir";
 
     /** Longest name a block may have. */
     public static final int MAX_NAME_LENGTH = 100;
@@ -47,23 +63,25 @@ public final class SharedMemory implements AutoCloseable, Serializable
     /** Largest size a block may have. */
     public static final int MAX_SIZE = RegionDescriptor.MAX_BODY_LENGTH;
 
-    private static final String PREFIX = "shm-";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0," + (MAX_NAME_LENGTH - 1) + "}");
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final String name;
-    private final String sessionDirectory;
+    private final String directory;
+    private final String creatorSession;
     private transient Region region;
 
-    private SharedMemory(final String name, final Session session, final Region region)
+    private SharedMemory(final String name, final Path directory, final Session creatorSession, final Region region)
     {
         this.name = name;
-        this.sessionDirectory = session.directory().toString();
+        this.directory = directory.toString();
+        this.creatorSession = creatorSession == null ? null : creatorSession.directory().toString();
         this.region = region;
     }
 
     /**
-     * Creates a block with a zeroed buffer in the current session: Python's
-     * {@code SharedMemory(name, create=True, size=size)}.
+     * Creates a block with a zeroed buffer: Python's {@code SharedMemory(name, create=True, size=size)}.
+     * The current session removes it when it ends unless it was unlinked.
      *
      * @param name the block's name: 1-100 letters, digits, {@code . _ -}, not starting with a symbol.
      * @param size its size in bytes, at least 1.
@@ -88,9 +106,9 @@ public final class SharedMemory implements AutoCloseable, Serializable
     }
 
     /**
-     * Creates a block in a given session.
+     * Creates a block that a given session removes when it ends unless it was unlinked.
      *
-     * @param session the session.
+     * @param session the session that answers for the block, as Python's resource tracker does.
      * @param name    the block's name.
      * @param size    its size in bytes, at least 1.
      * @return the new block.
@@ -103,22 +121,35 @@ public final class SharedMemory implements AutoCloseable, Serializable
             throw new IllegalArgumentException("invalid shared memory size: name=" + name + " size=" + size +
                 " (1.." + MAX_SIZE + ')');
         }
+        final Path directory = directory();
+        final Region region;
         try
         {
-            return new SharedMemory(name, session, Region.create(session, PREFIX + name, RegionKind.BLOCK, size));
+            region = Region.create(directory, name, RegionKind.BLOCK, size);
         }
         catch (final Mp4jException ex)
         {
-            if (Files.exists(session.file(PREFIX + name + Region.FILE_SUFFIX)))
+            if (Files.exists(file(directory, name)))
             {
-                throw new Mp4jException("shared memory block exists already: name=" + name, ex);
+                throw new Mp4jException("shared memory block exists already: name=" + name + " dir=" + directory, ex);
             }
             throw ex;
         }
+        try
+        {
+            session.removeAtEnd(region.file(), "shared memory block name=" + name);
+        }
+        catch (final RuntimeException ex)
+        {
+            region.close();
+            deleteQuietly(region.file());
+            throw ex;
+        }
+        return new SharedMemory(name, directory, session, region);
     }
 
     /**
-     * Attaches to an existing block of the current session: Python's {@code SharedMemory(name)}.
+     * Attaches to an existing block: Python's {@code SharedMemory(name)}.
      *
      * @param name the block's name.
      * @return the block.
@@ -126,28 +157,61 @@ public final class SharedMemory implements AutoCloseable, Serializable
      */
     public static SharedMemory attach(final String name)
     {
-        return attach(Session.current(), name);
+        checkName(name);
+        final Path directory = directory();
+        return new SharedMemory(name, directory, null, attachRegion(directory, name));
     }
 
     /**
-     * Attaches to an existing block of a session.
+     * The directory of this OS user's blocks: the {@value #DIRECTORY_PROPERTY} system property if set,
+     * otherwise {@code mp4j-shm-<user>} under {@code /dev/shm} (the temp directory where there is none).
+     * It is made on first use, owner-only (0700), and refused if another user owns it or others may enter.
      *
-     * @param session the session.
-     * @param name    the block's name.
-     * @return the block.
-     * @throws RegionMissingException if there is no such block.
+     * @return the directory, existing.
+     * @throws Mp4jException if it cannot be made or is not this user's own.
      */
-    public static SharedMemory attach(final Session session, final String name)
+    public static Path directory()
     {
-        checkName(name);
+        final String configured = System.getProperty(DIRECTORY_PROPERTY);
+        final Path directory;
+        if (configured != null && !configured.isBlank())
+        {
+            directory = Paths.get(configured).toAbsolutePath();
+        }
+        else
+        {
+            final Path shm = Paths.get("/dev/shm");
+            final Path root = Files.isDirectory(shm) && Files.isWritable(shm) ?
+                shm : Paths.get(System.getProperty("java.io.tmpdir"));
+            directory = root.resolve("mp4j-shm-" + System.getProperty("user.name").replaceAll("[^A-Za-z0-9._-]", "_"));
+        }
         try
         {
-            return new SharedMemory(name, session, Region.attach(session, PREFIX + name, RegionKind.BLOCK));
+            if (!Files.isDirectory(directory))
+            {
+                try
+                {
+                    Files.createDirectories(directory.getParent());
+                    Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                }
+                catch (final FileAlreadyExistsException ex)
+                {
+                    // Another process made it first: it is checked below like any other.
+                }
+            }
+            final Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(directory);
+            if (!FileOwners.isThisUsers(directory) || !permissions.equals(OWNER_ONLY))
+            {
+                throw new Mp4jException("shared memory directory is not this user's own: dir=" + directory +
+                    " owner=" + Files.getOwner(directory).getName() + " permissions=" +
+                    PosixFilePermissions.toString(permissions) + " user=" + System.getProperty("user.name") +
+                    " expected=rwx------");
+            }
+            return directory;
         }
-        catch (final RegionMissingException ex)
+        catch (final IOException ex)
         {
-            throw new RegionMissingException("no shared memory block of that name: name=" + name +
-                " session=" + session.directory());
+            throw new Mp4jException("cannot make the shared memory directory: dir=" + directory, ex);
         }
     }
 
@@ -174,12 +238,25 @@ public final class SharedMemory implements AutoCloseable, Serializable
     /**
      * The block's memory, shared with every process attached to it: Python's {@code buf}.
      *
-     * @return the buffer; empty once the block is closed.
+     * @return the buffer; emptied by {@link #close()}, so a late access throws {@link IndexOutOfBoundsException}.
      * @throws IllegalStateException if the block is closed.
      */
     public AtomicBuffer buffer()
     {
         return region.body();
+    }
+
+    /**
+     * The block's memory as a new {@link ByteBuffer} in native byte order (a {@code getLong(i)} reads what
+     * {@code buffer().getLong(i)} does), for APIs that take one. {@link #close()} sets its limit to 0, so a
+     * late access throws; the memory stays mapped, harmlessly, until no buffer derived from it is reachable.
+     *
+     * @return a buffer with position 0 and limit {@link #size()}.
+     * @throws IllegalStateException if the block is closed.
+     */
+    public ByteBuffer byteBuffer()
+    {
+        return region.byteBuffer();
     }
 
     /**
@@ -200,15 +277,26 @@ public final class SharedMemory implements AutoCloseable, Serializable
     }
 
     /**
-     * Removes the block: processes that are attached keep their mapping, none can attach any more.
+     * Removes the block: processes that are attached keep their memory, none can attach any more.
      * Python's {@code unlink()}; any process may call it, as in Python.
+     *
+     * @throws RegionMissingException if the block was unlinked already (Python's {@code FileNotFoundError}).
      */
     public void unlink()
     {
-        final Path file = region.file();
+        final Path file = file(Paths.get(directory), name);
+        if (creatorSession != null && Files.isDirectory(Paths.get(creatorSession)))
+        {
+            Session.attach(Paths.get(creatorSession)).keepAtEnd(file);
+        }
         try
         {
-            Files.deleteIfExists(file);
+            Files.delete(file);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new RegionMissingException(
+                "shared memory block was unlinked already: name=" + name + " file=" + file);
         }
         catch (final IOException ex)
         {
@@ -226,7 +314,36 @@ public final class SharedMemory implements AutoCloseable, Serializable
     private void readObject(final ObjectInputStream in) throws IOException, ClassNotFoundException
     {
         in.defaultReadObject();
-        region = Region.attach(Session.attach(Path.of(sessionDirectory)), PREFIX + name, RegionKind.BLOCK);
+        region = attachRegion(Paths.get(directory), name);
+    }
+
+    private static Region attachRegion(final Path directory, final String name)
+    {
+        try
+        {
+            return Region.attach(file(directory, name), RegionKind.BLOCK);
+        }
+        catch (final RegionMissingException ex)
+        {
+            throw new RegionMissingException("no shared memory block of that name: name=" + name + " dir=" + directory);
+        }
+    }
+
+    private static Path file(final Path directory, final String name)
+    {
+        return directory.resolve(name + Region.FILE_SUFFIX);
+    }
+
+    private static void deleteQuietly(final Path file)
+    {
+        try
+        {
+            Files.deleteIfExists(file);
+        }
+        catch (final IOException ex)
+        {
+            // Nothing more to do: the caller reports the first failure.
+        }
     }
 
     private static void checkName(final String name)

@@ -57,12 +57,14 @@ import java.util.function.UnaryOperator;
  * plus 16 bytes per item; past it a call fails with {@link io.mp4j.Mp4jException} {@code shared list
  * is full}, leaving the list as it was. Memory is taken as it is touched.
  * <p>
- * <b>Iteration</b> is over a snapshot taken under the lock, like {@link java.util.concurrent.CopyOnWriteArrayList}:
- * it sees the list as it was at one instant and never throws {@link java.util.ConcurrentModificationException};
- * its iterators do not support {@code remove}, {@code set} or {@code add}. {@code toString}, {@code equals},
- * {@code contains}, {@code stream} and {@code toArray} see one snapshot too. {@link #subList(int, int)} is
- * a positional view whose calls are each atomic, not together. Compound steps ({@code if (!l.contains(x))
- * l.add(x)}) are not atomic, as in Python: guard them with a lock of your own.
+ * <b>Iteration</b> is live, as Python's proxy's is: an iterator reads each item when it gets to it (one
+ * lock per step), so it sees what other processes changed or appended meanwhile, and it never throws
+ * {@link java.util.ConcurrentModificationException}; its iterators do not support {@code remove},
+ * {@code set} or {@code add}. {@link #snapshot()}, {@code toString}, {@code equals}, {@code hashCode},
+ * {@code contains}, {@code indexOf}, {@code stream} and {@code toArray} see the list at one instant.
+ * {@link #subList(int, int)} is a positional view whose calls are each atomic, not together. Compound
+ * steps ({@code if (!l.contains(x)) l.add(x)}) are not atomic, as in Python: guard them with a lock of
+ * your own.
  * <p>
  * Any thread of any process holding a handle may call any method. Closing the manager removes the list;
  * calls then fail.
@@ -75,6 +77,8 @@ public final class SharedList<V> extends AbstractList<V> implements RandomAccess
     private static final long serialVersionUID = 1L;
 
     private static final byte[][] NONE = new byte[0][];
+    /** What {@link #itemOrEnd(int)} returns past the end. */
+    static final Object END = new Object();
 
     private final transient ListStore store;
 
@@ -506,27 +510,85 @@ public final class SharedList<V> extends AbstractList<V> implements RandomAccess
         return values;
     }
 
-    /** {@inheritDoc} Over a snapshot; the iterator does not support {@code remove}. */
+    /**
+     * A live iterator, as Python's proxy iterates: each step reads the item at its position then, so it
+     * sees an item another process changed, appended or moved after the iterator was made (one lock per
+     * step), and ends at the size the list has when it gets there. It never throws
+     * {@link java.util.ConcurrentModificationException} and does not support {@code remove}.
+     *
+     * @return an iterator from the first item.
+     */
     @Override
     public Iterator<V> iterator()
     {
-        return Collections.unmodifiableList(snapshot()).iterator();
+        return new SharedListIterator<>(this, 0);
     }
 
-    /** {@inheritDoc} Over a snapshot; the iterator does not support {@code remove}, {@code set} or {@code add}. */
+    /**
+     * A live list iterator, as {@link #iterator()}; it does not support {@code remove}, {@code set} or {@code add}.
+     *
+     * @return an iterator from the first item.
+     */
     @Override
     public ListIterator<V> listIterator()
     {
-        return Collections.unmodifiableList(snapshot()).listIterator();
+        return new SharedListIterator<>(this, 0);
     }
 
-    /** {@inheritDoc} Over a snapshot; the iterator does not support {@code remove}, {@code set} or {@code add}. */
+    /**
+     * A live list iterator from a position, as {@link #iterator()}.
+     *
+     * @param index the position of the first item {@code next()} returns, from 0 to the size.
+     * @return the iterator.
+     * @throws IndexOutOfBoundsException if the position is out of range now.
+     */
     @Override
     public ListIterator<V> listIterator(final int index)
     {
-        final List<V> snapshot = snapshot();
-        Objects.checkIndex(index, snapshot.size() + 1);
-        return Collections.unmodifiableList(snapshot).listIterator(index);
+        Objects.checkIndex(index, size() + 1);
+        return new SharedListIterator<>(this, index);
+    }
+
+    /** {@inheritDoc} In one snapshot. */
+    @Override
+    public boolean contains(final Object element)
+    {
+        return snapshot().contains(element);
+    }
+
+    /** {@inheritDoc} In one snapshot. */
+    @Override
+    public boolean containsAll(final Collection<?> elements)
+    {
+        return snapshot().containsAll(elements);
+    }
+
+    /** {@inheritDoc} In one snapshot. */
+    @Override
+    public int indexOf(final Object element)
+    {
+        return snapshot().indexOf(element);
+    }
+
+    /** {@inheritDoc} In one snapshot. */
+    @Override
+    public int lastIndexOf(final Object element)
+    {
+        return snapshot().lastIndexOf(element);
+    }
+
+    /** {@inheritDoc} Compares one snapshot. */
+    @Override
+    public boolean equals(final Object other)
+    {
+        return other == this || other instanceof List && snapshot().equals(other);
+    }
+
+    /** {@inheritDoc} Of one snapshot. */
+    @Override
+    public int hashCode()
+    {
+        return snapshot().hashCode();
     }
 
     /** {@inheritDoc} Over a snapshot. */
@@ -572,13 +634,38 @@ public final class SharedList<V> extends AbstractList<V> implements RandomAccess
     @Override
     public String toString()
     {
-        return store.isClosed() ? "SharedList{name=" + store.name() + ", closed}" : super.toString();
+        return store.isClosed() ? "SharedList{name=" + store.name() + ", closed}" : snapshot().toString();
     }
 
     /** For tests that watch the lock. */
     ListStore store()
     {
         return store;
+    }
+
+    /**
+     * The item at a position read under the lock, or {@link #END} if the list has no such position now.
+     *
+     * @param index the position.
+     * @return the item, or {@link #END}.
+     */
+    Object itemOrEnd(final int index)
+    {
+        final Object read;
+        store.lock();
+        try
+        {
+            if (index < 0 || index >= store.size())
+            {
+                return END;
+            }
+            read = store.read(store.entry(index), 0);
+        }
+        finally
+        {
+            store.unlock();
+        }
+        return ListStore.resolve(read);
     }
 
     private static byte[][] encodeAll(final Collection<?> elements)

@@ -18,7 +18,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -196,28 +198,71 @@ class ManagerListTest
     }
 
     @Test
-    void shouldIterateOverASnapshotThatLaterChangesDoNotTouch()
+    void shouldIterateLiveLikePythonsProxyWhileSnapshotsStayPut()
     {
         try (Manager manager = new Manager())
         {
             final SharedList<Integer> list = manager.list();
             list.addAll(List.of(1, 2, 3));
             final Iterator<Integer> iterator = list.iterator();
+            final List<Integer> snapshot = list.snapshot();
+            assertEquals(1, iterator.next());
             list.add(4);
-            list.set(0, 10);
+            list.set(1, 20);
 
             final List<Integer> seen = new ArrayList<>();
             iterator.forEachRemaining(seen::add);
-            assertEquals(List.of(1, 2, 3), seen);
-            assertEquals("[10, 2, 3, 4]", list.toString());
+            assertEquals(List.of(20, 3, 4), seen, "the iterator reads each item when it gets there");
+            assertEquals(List.of(1, 2, 3), snapshot);
+            assertEquals("[1, 20, 3, 4]", list.toString());
+
+            final ListIterator<Integer> back = list.listIterator(4);
+            assertEquals(4, back.previous());
+            list.remove(0);
+            assertEquals(4, back.previous(), "previous reads the item now at index 2");
             assertThrows(UnsupportedOperationException.class, () ->
             {
                 final Iterator<Integer> again = list.iterator();
                 again.next();
                 again.remove();
             });
-            assertEquals(19, list.stream().mapToInt(Integer::intValue).sum());
+            final Iterator<Integer> shrinking = list.iterator();
+            list.clear();
+            assertFalse(shrinking.hasNext());
+            assertThrows(NoSuchElementException.class, shrinking::next);
+            list.addAll(List.of(5, 6));
+            assertEquals(11, list.stream().mapToInt(Integer::intValue).sum());
+            assertTrue(list.contains(6));
+            assertEquals(1, list.indexOf(6));
+            assertEquals(List.of(5, 6), list);
+            assertEquals(List.of(5, 6).hashCode(), list.hashCode());
         }
+    }
+
+    @Test
+    void shouldSeeAChildsChangeWhenTheIteratorReachesIt()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            try (Manager manager = new Manager(); Children children = new Children())
+            {
+                final SharedList<String> list = manager.list();
+                list.addAll(List.of("a", "b", "c"));
+                final Iterator<String> iterator = list.iterator();
+                assertEquals("a", iterator.next());
+
+                Children.joinSucceeded(children.start("changer", () ->
+                {
+                    list.set(2, "C");
+                    list.add("d");
+                }), JOIN);
+
+                assertEquals("b", iterator.next());
+                assertEquals("C", iterator.next(), "a change made after the iterator, by another process");
+                assertEquals("d", iterator.next(), "an item appended by another process");
+                assertFalse(iterator.hasNext());
+            }
+        });
     }
 
     @Test

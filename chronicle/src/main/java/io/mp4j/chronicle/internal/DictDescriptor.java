@@ -25,6 +25,9 @@ import io.mp4j.internal.MutexDescriptor;
  *  +---------------------------------------------------------------+
  *  |      Redo Attempts: how often the journaled change was redone |
  *  +---------------------------------------------------------------+
+ *  |      Next Order: the insertion order of the next new key      |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
  *  |                      Reserved (to 384)                       ...
  *  +---------------------------------------------------------------+
  *  |         Payload: the change's key bytes, then value bytes    ...
@@ -38,6 +41,9 @@ import io.mp4j.internal.MutexDescriptor;
  * touched the map). Redoing is safe because the journal holds only unconditional changes: a conditional
  * one ({@code putIfAbsent}, {@code replace}, {@code remove(key, value)}) is decided under the lock first
  * and journaled as what it does.
+ * <p>
+ * Each value in the map is stored after an 8-byte insertion order: a new key takes the next order, a
+ * key whose value changes keeps its own, so iterating in order of it is a Python dict's insertion order.
  */
 public final class DictDescriptor
 {
@@ -58,6 +64,12 @@ public final class DictDescriptor
 
     /** Offset of the count of redo attempts of the journaled change; past {@link #MAX_REDO_ATTEMPTS} it is dropped. */
     public static final int REDO_ATTEMPTS_OFFSET = RECOVERING_OFFSET + Integer.BYTES;
+
+    /**
+     * Offset of the next insertion order: a key new to the dict is stored with it (and it goes up), so
+     * iteration can follow insertion order as a Python dict's does; read and written under the lock.
+     */
+    public static final int NEXT_ORDER_OFFSET = REDO_ATTEMPTS_OFFSET + Integer.BYTES;
 
     /** A journaled change whose redo failed this many times is dropped, so that the dict is usable again. */
     public static final int MAX_REDO_ATTEMPTS = 3;

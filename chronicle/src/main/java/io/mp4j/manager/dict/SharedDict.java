@@ -32,12 +32,14 @@ import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
@@ -48,6 +50,7 @@ import static io.mp4j.chronicle.internal.DictDescriptor.JOURNAL_OFFSET;
 import static io.mp4j.chronicle.internal.DictDescriptor.KEY_LENGTH_OFFSET;
 import static io.mp4j.chronicle.internal.DictDescriptor.LOCK_OFFSET;
 import static io.mp4j.chronicle.internal.DictDescriptor.MAX_REDO_ATTEMPTS;
+import static io.mp4j.chronicle.internal.DictDescriptor.NEXT_ORDER_OFFSET;
 import static io.mp4j.chronicle.internal.DictDescriptor.NONE;
 import static io.mp4j.chronicle.internal.DictDescriptor.PAYLOAD_CAPACITY;
 import static io.mp4j.chronicle.internal.DictDescriptor.PAYLOAD_OFFSET;
@@ -78,7 +81,9 @@ import static io.mp4j.chronicle.internal.DictDescriptor.VALUE_LENGTH_OFFSET;
  * decoding happen outside it).
  * <p>
  * Iteration, {@link #entrySet()}, {@link #keySet()} and {@link #values()} are over a snapshot taken under
- * the lock. As in {@link java.util.concurrent.ConcurrentHashMap}, keys and values cannot be null, and
+ * the lock, in insertion order as a Python dict's: Chronicle Map keeps entries in hash order, so each
+ * stored value starts with its key's insertion number and the snapshot is sorted by it; a changed value
+ * keeps its key's number, a removed and re-added key takes a new one. As in {@link java.util.concurrent.ConcurrentHashMap}, keys and values cannot be null, and
  * {@code compute}, {@code merge} and their kin run their function outside the lock, without holding up
  * other processes, and then store its result only if the entry has not changed meanwhile (trying again
  * if it has), so the function may run more than once. Any thread may use a dict.
@@ -91,7 +96,10 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     /** How far past its expected size a dict may grow before puts fail. */
     public static final int MAX_GROWTH = 4;
 
-    /** The largest entry a dict accepts: its key and value, serialized, together. */
+    /**
+     * The largest entry a dict accepts: its key and value, serialized, together, and the 8 bytes of the
+     * value's insertion order.
+     */
     public static final int MAX_ENTRY_BYTES = PAYLOAD_CAPACITY;
 
     private static final int AVERAGE_KEY_BYTES = 32;
@@ -222,7 +230,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         {
             for (final byte[] candidate : m.values())
             {
-                if (Arrays.equals(candidate, encoded))
+                if (OrderedValues.sameValue(candidate, encoded))
                 {
                     return true;
                 }
@@ -235,22 +243,22 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     public V get(final Object key)
     {
         final byte[] encoded = encode(key, "key");
-        return decode(locked(m -> m.get(encoded)));
+        return OrderedValues.decode(locked(m -> m.get(encoded)));
     }
 
     @Override
     public V put(final K key, final V value)
     {
         final byte[] encodedKey = encode(key, "key");
-        final byte[] encodedValue = encode(value, "value");
-        return decode(locked(m -> change(PUT, encodedKey, encodedValue)));
+        final byte[] stored = OrderedValues.stored(encode(value, "value"));
+        return OrderedValues.decode(locked(m -> change(PUT, encodedKey, stored)));
     }
 
     @Override
     public V remove(final Object key)
     {
         final byte[] encoded = encode(key, "key");
-        return decode(locked(m -> change(REMOVE, encoded, null)));
+        return OrderedValues.decode(locked(m -> change(REMOVE, encoded, null)));
     }
 
     @Override
@@ -269,13 +277,13 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     public V putIfAbsent(final K key, final V value)
     {
         final byte[] encodedKey = encode(key, "key");
-        final byte[] encodedValue = encode(value, "value");
-        return decode(locked(m ->
+        final byte[] stored = OrderedValues.stored(encode(value, "value"));
+        return OrderedValues.decode(locked(m ->
         {
             final byte[] current = m.get(encodedKey);
             if (current == null)
             {
-                change(PUT, encodedKey, encodedValue);
+                change(PUT, encodedKey, stored);
             }
             return current;
         }));
@@ -291,15 +299,17 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     @Override
     public boolean replace(final K key, final V oldValue, final V newValue)
     {
-        return changeIfCurrent(encode(key, "key"), encode(oldValue, "value"), PUT, encode(newValue, "value"));
+        return changeIfCurrent(
+            encode(key, "key"), encode(oldValue, "value"), PUT, OrderedValues.stored(encode(newValue, "value")));
     }
 
     @Override
     public V replace(final K key, final V value)
     {
         final byte[] encodedKey = encode(key, "key");
-        final byte[] encodedValue = encode(value, "value");
-        return decode(locked(m -> m.containsKey(encodedKey) ? change(PUT, encodedKey, encodedValue) : null));
+        final byte[] stored = OrderedValues.stored(encode(value, "value"));
+        return OrderedValues.decode(
+            locked(m -> m.containsKey(encodedKey) ? change(PUT, encodedKey, stored) : null));
     }
 
     @Override
@@ -343,43 +353,58 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     public void replaceAll(final BiFunction<? super K, ? super V, ? extends V> function)
     {
         Objects.requireNonNull(function, "function");
-        for (final byte[] encodedKey : locked(m -> new ArrayList<>(m.keySet())))
+        for (final Map.Entry<byte[], byte[]> entry : storedEntriesInOrder())
         {
+            final byte[] encodedKey = entry.getKey();
             final K key = decode(encodedKey);
             update(encodedKey, current -> current == null ? UNCHANGED :
                 Objects.requireNonNull(function.apply(key, current), "replaceAll's function returned null"));
         }
     }
 
-    /** {@inheritDoc} A decoded copy of the keys at the time of the call. */
+    /** {@inheritDoc} A decoded copy of the keys at the time of the call, in insertion order. */
     @Override
     public Set<K> keySet()
     {
-        final List<byte[]> keys = locked(m -> new ArrayList<>(m.keySet()));
         final Set<K> decoded = new LinkedHashSet<>();
-        for (final byte[] key : keys)
+        for (final Map.Entry<byte[], byte[]> entry : storedEntriesInOrder())
         {
-            decoded.add(decode(key));
+            decoded.add(decode(entry.getKey()));
         }
         return decoded;
     }
 
-    /** {@inheritDoc} A decoded copy of the values at the time of the call. */
+    /** {@inheritDoc} A decoded copy of the values at the time of the call, in their keys' insertion order. */
     @Override
     public Collection<V> values()
     {
-        final List<byte[]> values = locked(m -> new ArrayList<>(m.values()));
-        final List<V> decoded = new ArrayList<>(values.size());
-        for (final byte[] value : values)
+        final List<Map.Entry<byte[], byte[]>> entries = storedEntriesInOrder();
+        final List<V> decoded = new ArrayList<>(entries.size());
+        for (final Map.Entry<byte[], byte[]> entry : entries)
         {
-            decoded.add(decode(value));
+            decoded.add(OrderedValues.decode(entry.getValue()));
         }
         return decoded;
     }
 
-    /** {@inheritDoc} A decoded copy of the entries at the time of the call. */
+    /** {@inheritDoc} A decoded copy of the entries at the time of the call, in insertion order. */
     @Override
     public Set<Map.Entry<K, V>> entrySet()
+    {
+        final Set<Map.Entry<K, V>> decoded = new LinkedHashSet<>();
+        for (final Map.Entry<byte[], byte[]> entry : storedEntriesInOrder())
+        {
+            decoded.add(
+                new AbstractMap.SimpleImmutableEntry<>(decode(entry.getKey()), OrderedValues.<V>decode(entry.getValue())));
+        }
+        return decoded;
+    }
+
+    /**
+     * The entries as stored, copied under the lock and sorted by insertion order: Chronicle Map iterates
+     * in hash order, so the order is each value's prefix.
+     */
+    private List<Map.Entry<byte[], byte[]>> storedEntriesInOrder()
     {
         final List<Map.Entry<byte[], byte[]>> entries = locked(m ->
         {
@@ -390,12 +415,8 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
             }
             return copy;
         });
-        final Set<Map.Entry<K, V>> decoded = new LinkedHashSet<>();
-        for (final Map.Entry<byte[], byte[]> entry : entries)
-        {
-            decoded.add(new AbstractMap.SimpleImmutableEntry<>(decode(entry.getKey()), decode(entry.getValue())));
-        }
-        return decoded;
+        entries.sort(Comparator.comparingLong(entry -> OrderedValues.orderOf(entry.getValue())));
+        return entries;
     }
 
     /**
@@ -450,6 +471,13 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
      */
     Change journaled()
     {
+        final Change stored = journaledAsStored();
+        return stored.kind() == PUT ? new Change(PUT, stored.key(), OrderedValues.encodedValue(stored.value())) : stored;
+    }
+
+    /** The change in flight as the map will store it: a put's value after its insertion order. */
+    private Change journaledAsStored()
+    {
         final long kind = guardBody.getLongVolatile(JOURNAL_OFFSET);
         if (kind == NONE)
         {
@@ -474,19 +502,27 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         return entrySet().hashCode();
     }
 
+    /**
+     * The entries in insertion order as any {@link Map} shows them, e.g. {@code {a=1, b=2}}, or the name
+     * once closed in this process.
+     *
+     * @return a description.
+     */
     @Override
     public String toString()
     {
-        String size;
+        final Set<Map.Entry<K, V>> entries;
         try
         {
-            size = Integer.toString(size());
+            entries = entrySet();
         }
         catch (final IllegalStateException ex)
         {
-            size = "closed";
+            return "SharedDict{name=" + name + ", closed}";
         }
-        return "SharedDict{name=" + name + ", size=" + size + '}';
+        final StringJoiner text = new StringJoiner(", ", "{", "}");
+        entries.forEach(entry -> text.add(entry.getKey() + "=" + entry.getValue()));
+        return text.toString();
     }
 
     @Serial
@@ -582,13 +618,13 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         while (true)
         {
             final byte[] current = locked(m -> m.get(key));
-            final V currentValue = decode(current);
+            final V currentValue = OrderedValues.decode(current);
             final Object next = remap.apply(currentValue);
             if (next == UNCHANGED)
             {
                 return currentValue;
             }
-            final byte[] encodedNext = next == null ? null : encode(next, "value");
+            final byte[] encodedNext = next == null ? null : OrderedValues.stored(encode(next, "value"));
             final boolean stored = locked(m ->
             {
                 final byte[] now = m.get(key);
@@ -618,7 +654,8 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     {
         return locked(m ->
         {
-            if (Arrays.equals(m.get(key), expected))
+            final byte[] current = m.get(key);
+            if (current != null && OrderedValues.sameValue(current, expected))
             {
                 change(kind, key, value);
                 return true;
@@ -636,6 +673,26 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
      * @return the value the key had, for {@code PUT} and {@code REMOVE}.
      */
     private byte[] change(final long kind, final byte[] key, final byte[] value)
+    {
+        if (kind != PUT)
+        {
+            return journaledChange(kind, key, value);
+        }
+        // A new key goes last; a key that had a value keeps its place, as in a Python dict. Chronicle's
+        // put says whether there was one, so a new key (the common put) costs one map call, a changed one two.
+        final long order = guardBody.getLong(NEXT_ORDER_OFFSET);
+        guardBody.putLong(NEXT_ORDER_OFFSET, order + 1);
+        OrderedValues.setOrder(value, order);
+        final byte[] previous = journaledChange(PUT, key, value);
+        if (previous != null && previous.length >= OrderedValues.ORDER_LENGTH)
+        {
+            OrderedValues.setOrder(value, OrderedValues.orderOf(previous));
+            journaledChange(PUT, key, value);
+        }
+        return previous;
+    }
+
+    private byte[] journaledChange(final long kind, final byte[] key, final byte[] value)
     {
         journal(kind, key, value);
         final byte[] previous;
@@ -726,7 +783,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     {
         guardBody.putIntVolatile(RECOVERING_OFFSET, 1);
         ChronicleMapRecovery.recover(map);
-        final Change undone = journaled();
+        final Change undone = journaledAsStored();
         if (undone.kind() != NONE)
         {
             final int attempt = guardBody.getInt(REDO_ATTEMPTS_OFFSET) + 1;
@@ -780,6 +837,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         }
     }
 
+    /** Decodes a key. */
     @SuppressWarnings("unchecked")
     private static <T> T decode(final byte[] bytes)
     {

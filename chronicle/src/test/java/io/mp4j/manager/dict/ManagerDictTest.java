@@ -9,6 +9,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,6 +67,65 @@ class ManagerDictTest
             }
         }
         dict.close();
+    }
+
+    @Test
+    void shouldIterateInInsertionOrderAsAPythonDictAcrossJvms()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            try (Manager manager = new Manager())
+            {
+                final SharedDict<String, Integer> dict = Dicts.of(manager, 1_000);
+                for (int i = 0; i < 200; i++)
+                {
+                    dict.put("k" + i, i); // enough keys that Chronicle's hash order is not insertion order
+                }
+                dict.put("c", 3);
+                dict.put("a", 1);
+                dict.put("b", 2);
+                final ChildProcess child = new ChildProcess((SharedDict<String, Integer> shared) ->
+                {
+                    shared.put("a", 10);        // an update keeps its key's place
+                    shared.remove("c");
+                    shared.put("c", 30);        // removed and added again: last
+                    shared.putIfAbsent("d", 4);
+                    shared.replace("b", 2, 20);
+                    shared.merge("k0", 100, Integer::sum);
+                    shared.close();
+                }, dict).start();
+                child.join();
+                assertEquals(0, child.exitCode().orElseThrow(), () -> child.failure().map(Throwable::toString).orElse(""));
+
+                final List<String> expectedKeys = new ArrayList<>();
+                final Map<String, Integer> expected = new LinkedHashMap<>();
+                for (int i = 0; i < 200; i++)
+                {
+                    expectedKeys.add("k" + i);
+                    expected.put("k" + i, i == 0 ? 100 : i);
+                }
+                expectedKeys.addAll(List.of("a", "b", "c", "d"));
+                expected.put("a", 10);
+                expected.put("b", 20);
+                expected.put("c", 30);
+                expected.put("d", 4);
+
+                assertEquals(expectedKeys, new ArrayList<>(dict.keySet()));
+                assertEquals(new ArrayList<>(expected.values()), new ArrayList<>(dict.values()));
+                assertEquals(new ArrayList<>(expected.entrySet()), new ArrayList<>(dict.entrySet()));
+                assertEquals(expected.toString(), dict.toString(), "toString is a Map's {k=v, ...}");
+                assertEquals(expected, dict);
+                assertTrue(dict.containsValue(100));
+                assertFalse(dict.containsValue(0), "k0's 0 became 100");
+
+                dict.clear();
+                dict.put("z", 1);
+                dict.put("y", 2);
+                assertEquals("{z=1, y=2}", dict.toString());
+                dict.close();
+                assertTrue(dict.toString().contains("closed"), dict.toString());
+            }
+        });
     }
 
     @Test

@@ -16,6 +16,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.ref.WeakReference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -23,8 +25,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import static io.mp4j.internal.region.RegionDescriptor.BODY_LENGTH_OFFSET;
@@ -61,6 +68,9 @@ public final class Region implements AutoCloseable
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final byte[] EMPTY = new byte[0];
+    private static final FileAttribute<Set<PosixFilePermission>> FILE_PERMISSIONS =
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    private static final AtomicInteger TEMPORARY_SEQUENCE = new AtomicInteger();
 
     private final String name;
     private final Path file;
@@ -68,11 +78,13 @@ public final class Region implements AutoCloseable
     private final int bodyLength;
     private final ProcessIdentity creator;
     private final long creationTimeMillis;
-    private final MappedByteBuffer mapping;
+    private MappedByteBuffer mapping;
     private final UnsafeBuffer body;
     private final UnsafeBuffer boardBuffer;
     private final WaitBoard waitBoard;
     private final List<WeakReference<UnsafeBuffer>> views = new ArrayList<>();
+    private final List<WeakReference<ByteBuffer>> byteBuffers = new ArrayList<>();
+    private boolean mappedUntilCollected;
     private boolean closed;
 
     private Region(
@@ -104,14 +116,45 @@ public final class Region implements AutoCloseable
     public static Region create(final Session session, final String name, final RegionKind kind, final int bodyLength)
     {
         checkName(name);
-        if (bodyLength < 0 || bodyLength > MAX_BODY_LENGTH)
-        {
-            throw new IllegalArgumentException(
-                "invalid region body length: name=" + name + " bodyLength=" + bodyLength + " max=" + MAX_BODY_LENGTH);
-        }
-
+        checkBodyLength(name, bodyLength);
         final Path file = session.file(name + FILE_SUFFIX);
-        final Path temporary = session.createFile(session.uniqueName(name) + ".creating");
+        return create(name, file, session.createFile(session.uniqueName(name) + ".creating"), kind, bodyLength);
+    }
+
+    /**
+     * Creates a region with a zeroed body as a file of a directory outside any session, e.g. a named
+     * shared memory block that outlives its creator's session; the file is readable and writable by
+     * this OS user only.
+     *
+     * @param directory  the directory to create it in, which must exist.
+     * @param name       the region's name, unique within the directory: letters, digits, {@code . _ -}.
+     * @param kind       what the region holds.
+     * @param bodyLength the body's length in bytes.
+     * @return the new region, mapped.
+     * @throws IllegalArgumentException if the name or length is invalid.
+     * @throws Mp4jException            if a region of that name exists already, or the file cannot be made.
+     */
+    public static Region create(final Path directory, final String name, final RegionKind kind, final int bodyLength)
+    {
+        checkName(name);
+        checkBodyLength(name, bodyLength);
+        final Path file = directory.resolve(name + FILE_SUFFIX);
+        final Path temporary = directory.resolve(
+            name + '-' + ProcessHandle.current().pid() + '-' + TEMPORARY_SEQUENCE.incrementAndGet() + ".creating");
+        try
+        {
+            Files.createFile(temporary, FILE_PERMISSIONS);
+        }
+        catch (final IOException ex)
+        {
+            throw new Mp4jException("cannot create region: name=" + name + " file=" + temporary, ex);
+        }
+        return create(name, file, temporary, kind, bodyLength);
+    }
+
+    private static Region create(
+        final String name, final Path file, final Path temporary, final RegionKind kind, final int bodyLength)
+    {
         final long fileLength = (long)HEADER_LENGTH + bodyLength;
         MappedByteBuffer mapping = null;
         try
@@ -153,6 +196,15 @@ public final class Region implements AutoCloseable
         finally
         {
             deleteQuietly(temporary);
+        }
+    }
+
+    private static void checkBodyLength(final String name, final int bodyLength)
+    {
+        if (bodyLength < 0 || bodyLength > MAX_BODY_LENGTH)
+        {
+            throw new IllegalArgumentException(
+                "invalid region body length: name=" + name + " bodyLength=" + bodyLength + " max=" + MAX_BODY_LENGTH);
         }
     }
 
@@ -198,7 +250,7 @@ public final class Region implements AutoCloseable
             }
 
             final UnsafeBuffer header = new UnsafeBuffer(new byte[HEADER_LENGTH]);
-            channel.read(java.nio.ByteBuffer.wrap(header.byteArray()), 0);
+            channel.read(ByteBuffer.wrap(header.byteArray()), 0);
             checkHeader(file, header, fileLength, expected);
 
             mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileLength);
@@ -372,6 +424,29 @@ public final class Region implements AutoCloseable
     }
 
     /**
+     * The whole body as a {@link ByteBuffer} in native byte order, so {@code getLong(i)} reads what
+     * {@code body().getLong(i)} does. A mapping that was handed out as a {@code ByteBuffer} is not unmapped
+     * by {@link #close()}, since a {@code ByteBuffer} cannot be pointed elsewhere: close sets this buffer's
+     * limit to 0, so a late access throws, and the memory is unmapped when the garbage collector finds no
+     * buffer derived from it any more.
+     *
+     * @return a new buffer over the body, position 0, limit and capacity the body's length.
+     * @throws IllegalStateException if the region is closed.
+     */
+    public synchronized ByteBuffer byteBuffer()
+    {
+        checkOpen();
+        final ByteBuffer view = mapping.slice(HEADER_LENGTH, bodyLength).order(ByteOrder.nativeOrder());
+        if (byteBuffers.size() >= 64)
+        {
+            byteBuffers.removeIf(reference -> reference.get() == null);
+        }
+        byteBuffers.add(new WeakReference<>(view));
+        mappedUntilCollected = true;
+        return view;
+    }
+
+    /**
      * Whether {@link #close()} has been called.
      *
      * @return true once closed.
@@ -382,8 +457,9 @@ public final class Region implements AutoCloseable
     }
 
     /**
-     * Empties the body and every view, then unmaps the file. The file stays for other processes and
-     * the session. Idempotent.
+     * Empties the body and every view, then unmaps the file (or, once {@link #byteBuffer()} was called,
+     * leaves the unmapping to the garbage collector). The file stays for other processes and the session.
+     * Idempotent.
      */
     @Override
     public synchronized void close()
@@ -406,7 +482,20 @@ public final class Region implements AutoCloseable
             }
         }
         views.clear();
-        IoUtil.unmap(mapping);
+        for (final WeakReference<ByteBuffer> reference : byteBuffers)
+        {
+            final ByteBuffer view = reference.get();
+            if (view != null)
+            {
+                view.limit(0);
+            }
+        }
+        byteBuffers.clear();
+        if (!mappedUntilCollected)
+        {
+            IoUtil.unmap(mapping);
+        }
+        mapping = null;
     }
 
     @Override

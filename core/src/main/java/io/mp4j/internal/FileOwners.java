@@ -1,0 +1,38 @@
+package io.mp4j.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * Whether a file belongs to the OS user this JVM runs as, for mp4j's files outside a session (named
+ * shared memory blocks) and for what a session removes on another process's word.
+ */
+public final class FileOwners
+{
+    private static final Path SELF = Paths.get("/proc/self");
+
+    private FileOwners()
+    {
+    }
+
+    /**
+     * Whether a file (not what a link points to) is owned by this JVM's user.
+     *
+     * @param file the file.
+     * @return true if its owner is this process's user.
+     * @throws IOException if the file's owner cannot be read.
+     */
+    public static boolean isThisUsers(final Path file) throws IOException
+    {
+        if (Files.isDirectory(SELF))
+        {
+            // Linux: /proc/self belongs to this process's user, even where the user has no name.
+            return Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS)
+                .equals(Files.getAttribute(SELF, "unix:uid"));
+        }
+        return Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"));
+    }
+}
