@@ -64,4 +64,28 @@ public final class FileTrees
             throw new UncheckedIOException("cannot remove directory tree: path=" + root, ex);
         }
     }
+
+    /**
+     * Removes a directory of mp4j's own (its name starts with {@code prefix}) that holds nothing any more,
+     * such as the directory of named shared memory after its last block went; one that is not empty, or
+     * already gone, stays as it is. A process that creates a file in it meanwhile makes it again.
+     *
+     * @param directory the directory the last file was removed from.
+     * @param prefix    how the names of mp4j's directories start, e.g. {@code mp4j-}.
+     */
+    public static void deleteIfEmpty(final Path directory, final String prefix)
+    {
+        if (directory == null || !directory.getFileName().toString().startsWith(prefix))
+        {
+            return;
+        }
+        try
+        {
+            Files.deleteIfExists(directory);
+        }
+        catch (final IOException ex)
+        {
+            // Not empty (another file lives there), or not ours to remove: it stays.
+        }
+    }
 }

@@ -460,6 +460,7 @@ public final class Session implements AutoCloseable
                 {
                     Log.SESSION.log(Level.WARNING, () -> "leaked " + lines[2] + " removed as its session ends, " +
                         "nobody unlinked it: file=" + file + " session=" + sessionDirectory);
+                    FileTrees.deleteIfEmpty(file.getParent(), NAME_PREFIX);
                 }
             }
         }

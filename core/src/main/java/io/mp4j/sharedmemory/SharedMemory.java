@@ -3,6 +3,7 @@ package io.mp4j.sharedmemory;
 import io.mp4j.Mp4jException;
 import io.mp4j.RegionMissingException;
 import io.mp4j.internal.FileOwners;
+import io.mp4j.internal.FileTrees;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionDescriptor;
 import io.mp4j.internal.region.RegionKind;
@@ -121,19 +122,27 @@ public final class SharedMemory implements AutoCloseable, Serializable
             throw new IllegalArgumentException("invalid shared memory size: name=" + name + " size=" + size +
                 " (1.." + MAX_SIZE + ')');
         }
-        final Path directory = directory();
-        final Region region;
-        try
+        Path directory = directory();
+        Region region = null;
+        for (int attempt = 1; region == null; attempt++)
         {
-            region = Region.create(directory, name, RegionKind.BLOCK, size);
-        }
-        catch (final Mp4jException ex)
-        {
-            if (Files.exists(file(directory, name)))
+            try
             {
-                throw new Mp4jException("shared memory block exists already: name=" + name + " dir=" + directory, ex);
+                region = Region.create(directory, name, RegionKind.BLOCK, size);
             }
-            throw ex;
+            catch (final Mp4jException ex)
+            {
+                if (Files.exists(file(directory, name)))
+                {
+                    throw new Mp4jException("shared memory block exists already: name=" + name + " dir=" + directory, ex);
+                }
+                if (attempt == 3 || Files.isDirectory(directory))
+                {
+                    throw ex;
+                }
+                // The last block's unlink removed the emptied directory meanwhile: make it again.
+                directory = directory();
+            }
         }
         try
         {
@@ -302,6 +311,7 @@ public final class SharedMemory implements AutoCloseable, Serializable
         {
             throw new Mp4jException("cannot unlink shared memory block: name=" + name + " file=" + file, ex);
         }
+        FileTrees.deleteIfEmpty(file.getParent(), Session.NAME_PREFIX);
     }
 
     @Override

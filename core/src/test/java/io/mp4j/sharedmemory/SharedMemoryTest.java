@@ -165,6 +165,30 @@ class SharedMemoryTest
     }
 
     @Test
+    void shouldRemoveTheEmptiedDirectoryWithTheLastBlockAndMakeItAgainForTheNext()
+    {
+        final Path blocks = root.resolve("mp4j-shm-test");
+        System.setProperty(SharedMemory.DIRECTORY_PROPERTY, blocks.toString());
+
+        final SharedMemory first = SharedMemory.create(session(), "first", 64);
+        final SharedMemory second = SharedMemory.create(session(), "second", 64);
+        first.unlink();
+        assertTrue(Files.isDirectory(blocks), "a directory that still holds a block stays");
+        second.unlink();
+        assertFalse(Files.exists(blocks), "the last unlink leaves no empty directory behind");
+
+        final Session creator = Session.create(root.resolve("sessions"));
+        final SharedMemory leaked = SharedMemory.create(creator, "leaked", 64);
+        assertTrue(Files.isDirectory(blocks), "the next block makes the directory again");
+        creator.close();
+        assertFalse(Files.exists(blocks), "a session's end that removes the last block removes the directory");
+
+        first.close();
+        second.close();
+        leaked.close();
+    }
+
+    @Test
     void shouldRefuseABlockDirectoryOthersMayEnter() throws Exception
     {
         final Path shared = Files.createDirectories(root.resolve("open"));
