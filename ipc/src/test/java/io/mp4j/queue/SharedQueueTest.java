@@ -330,6 +330,7 @@ class SharedQueueTest
                 {
                     Thread.sleep(1); // let the producers fill it before anyone takes
                 }
+                largest.accumulateAndGet(queue.size(), Math::max);
 
                 final BitSet[] seen = new BitSet[producers];
                 for (int p = 0; p < producers; p++)
