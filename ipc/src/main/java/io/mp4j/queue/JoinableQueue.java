@@ -74,6 +74,12 @@ public final class JoinableQueue<E> extends SharedQueue<E>
         return engine.unfinishedTasks();
     }
 
+    @Override
+    String details()
+    {
+        return isClosed() ? super.details() : super.details() + " unfinished=" + engine.unfinishedTasks();
+    }
+
     /**
      * Waits until every task put so far is done: Python's {@code join()}.
      *

@@ -11,16 +11,16 @@ import io.mp4j.session.Session;
  */
 public final class QueueContext
 {
-    /** System property: default number of slots. */
+    /** System property: default number of messages a queue holds. */
     public static final String CAPACITY_PROPERTY = "mp4j.queue.capacity";
 
-    /** System property: default largest message, in bytes of its encoding. */
+    /** System property: default largest message carried in a slot, in bytes of its encoding. */
     public static final String MAX_MESSAGE_LENGTH_PROPERTY = "mp4j.queue.maxMessageLength";
 
-    /** Default number of slots: Python's {@code maxsize}, rounded up to a power of two. */
+    /** Default number of messages a queue holds (Python's default {@code maxsize} is unbounded). */
     public static final int DEFAULT_CAPACITY = 1024;
 
-    /** Default largest message: a slot is then 2 KiB. */
+    /** Default largest message carried in a slot: a slot is then 2 KiB; larger messages are spilled. */
     public static final int DEFAULT_MAX_MESSAGE_LENGTH = 2048 - QueueDescriptor.MESSAGE_OFFSET;
 
     private int capacity;
@@ -34,8 +34,8 @@ public final class QueueContext
     }
 
     /**
-     * Sets how many messages the queue holds before {@code put} waits: Python's {@code maxsize}. Rounded up
-     * to a power of two.
+     * Sets how many messages the queue holds before {@code put} waits: Python's {@code maxsize}, exactly.
+     * The ring underneath has a power-of-two number of slots, at least this many.
      *
      * @param capacity at least 1; default {@value #CAPACITY_PROPERTY} or {@value #DEFAULT_CAPACITY}.
      * @return this.
@@ -49,7 +49,7 @@ public final class QueueContext
     /**
      * The capacity, once concluded.
      *
-     * @return slots.
+     * @return messages.
      */
     public int capacity()
     {
@@ -57,9 +57,10 @@ public final class QueueContext
     }
 
     /**
-     * Sets the largest message (its encoding) a slot carries; larger ones are refused with
-     * {@link io.mp4j.MessageTooLargeException}. Every slot reserves this much shared memory. Rounded up
-     * so that a slot (32 bytes of header, then the message) is a whole number of 64-byte cache lines.
+     * Sets the largest message (its encoding) a slot carries; a larger one is written to a file of the
+     * session and its slot carries the file's name, which costs a file write and read per message. Every
+     * slot reserves this much shared memory. Rounded up so that a slot (32 bytes of header, then the
+     * message) is a whole number of 64-byte cache lines.
      *
      * @param maxMessageLength bytes; default {@value #MAX_MESSAGE_LENGTH_PROPERTY} or 2016.
      * @return this.
@@ -141,7 +142,6 @@ public final class QueueContext
         {
             throw new IllegalArgumentException("invalid queue capacity: capacity=" + capacity + " (1 to 2^24)");
         }
-        capacity = Math.max(2, Integer.highestOneBit(capacity - 1) << 1);
         if (maxMessageLength == 0)
         {
             maxMessageLength = Integer.getInteger(MAX_MESSAGE_LENGTH_PROPERTY, DEFAULT_MAX_MESSAGE_LENGTH);
@@ -152,7 +152,7 @@ public final class QueueContext
                 maxMessageLength + " (16 to 2^26)");
         }
         maxMessageLength = QueueDescriptor.slotLength(maxMessageLength) - QueueDescriptor.MESSAGE_OFFSET;
-        QueueDescriptor.bodyLength(capacity, QueueDescriptor.slotLength(maxMessageLength));
+        QueueDescriptor.bodyLength(QueueDescriptor.capacityFor(capacity), QueueDescriptor.slotLength(maxMessageLength));
         if (waitStrategy == null)
         {
             waitStrategy = WaitStrategy.defaultStrategy();

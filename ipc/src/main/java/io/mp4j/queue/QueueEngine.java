@@ -1,6 +1,6 @@
 package io.mp4j.queue;
 
-import io.mp4j.MessageTooLargeException;
+import io.mp4j.Mp4jException;
 import io.mp4j.RegionLayoutException;
 import io.mp4j.WaitStrategy;
 import io.mp4j.codec.Codec;
@@ -9,10 +9,13 @@ import io.mp4j.internal.WaitBoard;
 import io.mp4j.internal.Waiter;
 import io.mp4j.internal.channel.ManyToManySlotRing;
 import io.mp4j.internal.channel.QueueDescriptor;
+import io.mp4j.internal.channel.SpillFile;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionKind;
 import io.mp4j.internal.region.SharedRegions;
 import io.mp4j.session.Session;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +27,11 @@ import java.util.function.Function;
  * What every shared queue flavour shares: the mapped ring, the encoding of messages, and all waiting.
  * Each thread gets its own encoder; waiters sleep on the region's {@link WaitBoard} with one tag for
  * "a message was put", one for "a slot was freed" and one for "every task is done".
+ * <p>
+ * A message whose encoding is larger than a slot's message space goes whole to a {@link SpillFile} of
+ * the queue's session before a position is claimed, and the slot carries the file's name. Its consumer
+ * reads the file, releases the slot, and only then deletes the file: a consumer killed before the
+ * release leaves both the slot and the file to the consumer that recovers the position.
  */
 final class QueueEngine
 {
@@ -36,17 +44,20 @@ final class QueueEngine
     private static final int DONE_TAG = 2;
 
     private final Region region;
+    private final Session session;
     private final ManyToManySlotRing ring;
     private final WaitBoard board;
     private final WaitStrategy waitStrategy;
     private final int flavour;
     private final String description;
     private final ThreadLocal<MessageEncoder> encoders = ThreadLocal.withInitial(MessageEncoder::new);
+    private final ManyToManySlotRing.MessageReader<Object> peekReader = this::decodeInPlace;
     private volatile boolean closed;
 
-    private QueueEngine(final Region region, final int flavour, final WaitStrategy waitStrategy)
+    private QueueEngine(final Region region, final Session session, final int flavour, final WaitStrategy waitStrategy)
     {
         this.region = region;
+        this.session = session;
         this.ring = new ManyToManySlotRing(region.body());
         this.flavour = flavour;
         this.waitStrategy = waitStrategy;
@@ -65,14 +76,15 @@ final class QueueEngine
         context.conclude();
         final Session session = context.session();
         final int slotLength = QueueDescriptor.slotLength(context.maxMessageLength());
+        final int slots = QueueDescriptor.capacityFor(context.capacity());
         final Region region = Region.create(session, session.uniqueName("queue"), RegionKind.QUEUE,
-            QueueDescriptor.bodyLength(context.capacity(), slotLength));
+            QueueDescriptor.bodyLength(slots, slotLength));
         SharedRegions.register(region);
         try
         {
             region.body().putInt(QueueDescriptor.FLAVOUR_OFFSET, flavour);
-            ManyToManySlotRing.initialise(region.body(), context.capacity(), slotLength);
-            final Q queue = wrap.apply(new QueueEngine(region, flavour, context.waitStrategy()));
+            ManyToManySlotRing.initialise(region.body(), slots, slotLength, context.capacity());
+            final Q queue = wrap.apply(new QueueEngine(region, session, flavour, context.waitStrategy()));
             synchronized (QueueEngine.class)
             {
                 ATTACHED.put(region.file(), queue);
@@ -98,7 +110,8 @@ final class QueueEngine
         final Region region = SharedRegions.acquire(file, RegionKind.QUEUE);
         try
         {
-            final Object queue = wrap.apply(new QueueEngine(region, flavour, waitStrategy));
+            final Session session = Session.attach(file.getParent());
+            final Object queue = wrap.apply(new QueueEngine(region, session, flavour, waitStrategy));
             ATTACHED.put(file, queue);
             return queue;
         }
@@ -124,53 +137,24 @@ final class QueueEngine
         {
             if (length > ring.maxMessageLength())
             {
-                throw new MessageTooLargeException(description, length, ring.maxMessageLength());
+                return offerSpilled(encoder, length, timeoutNanos);
             }
 
-            long position = ring.tryClaimProduce();
+            final long position = claimProduce(timeoutNanos);
             if (position < 0)
             {
-                if (timeoutNanos == 0)
-                {
-                    return false;
-                }
-                final Waiter waiter = Waiter.begin(waitStrategy, board, ROOM_TAG, timeoutNanos);
-                try
-                {
-                    while ((position = ring.tryClaimProduce()) < 0)
-                    {
-                        if (Thread.interrupted())
-                        {
-                            throw new InterruptedException("interrupted while waiting for room: " + description);
-                        }
-                        if (waiter.checkDue())
-                        {
-                            recover(false);
-                        }
-                        if (!idle(waiter, position))
-                        {
-                            return false;
-                        }
-                    }
-                }
-                finally
-                {
-                    waiter.end();
-                }
+                return false;
             }
-
             try
             {
                 encoder.encode(ring.buffer(), ring.messageOffset(position));
             }
             catch (final RuntimeException ex)
             {
-                ring.abandon(position);
-                board.ring(MESSAGE_TAG);
-                board.ring(DONE_TAG);
+                abandon(position);
                 throw ex;
             }
-            ring.publish(position, length);
+            ring.publish(position, length, 0);
             board.ring(MESSAGE_TAG);
             return true;
         }
@@ -178,6 +162,102 @@ final class QueueEngine
         {
             encoder.clear();
         }
+    }
+
+    /**
+     * Puts a message too large for a slot: its encoding goes to a spill file first, then the file's name
+     * goes to a slot. The file is deleted again if no slot is claimed.
+     */
+    private boolean offerSpilled(final MessageEncoder encoder, final int length, final long timeoutNanos)
+        throws InterruptedException
+    {
+        final byte[] encoding = new byte[length];
+        encoder.encode(new UnsafeBuffer(encoding), 0);
+        final String name = SpillFile.write(session, encoding);
+        boolean published = false;
+        try
+        {
+            if (name.length() > ring.maxMessageLength())
+            {
+                throw new Mp4jException("spill file name too long for a slot: " + description + " name=" + name +
+                    " maxMessageLength=" + ring.maxMessageLength());
+            }
+            final long position = claimProduce(timeoutNanos);
+            if (position < 0)
+            {
+                return false;
+            }
+            final int nameLength;
+            try
+            {
+                nameLength = ring.buffer().putStringWithoutLengthAscii(ring.messageOffset(position), name);
+            }
+            catch (final RuntimeException ex)
+            {
+                abandon(position);
+                throw ex;
+            }
+            ring.publish(position, nameLength, QueueDescriptor.FLAG_SPILLED);
+            published = true;
+            board.ring(MESSAGE_TAG);
+            return true;
+        }
+        finally
+        {
+            if (!published)
+            {
+                SpillFile.discard(session, name);
+            }
+        }
+    }
+
+    /**
+     * Claims a position for a message, waiting up to the timeout for room.
+     *
+     * @return the position, or -1 if there was no room in time.
+     */
+    private long claimProduce(final long timeoutNanos) throws InterruptedException
+    {
+        long position = ring.tryClaimProduce();
+        if (position >= 0)
+        {
+            return position;
+        }
+        if (timeoutNanos == 0)
+        {
+            return -1;
+        }
+        final Waiter waiter = Waiter.begin(waitStrategy, board, ROOM_TAG, timeoutNanos);
+        try
+        {
+            while ((position = ring.tryClaimProduce()) < 0)
+            {
+                if (Thread.interrupted())
+                {
+                    throw new InterruptedException("interrupted while waiting for room: " + description);
+                }
+                if (waiter.checkDue())
+                {
+                    recover(false);
+                }
+                if (!idle(waiter, position))
+                {
+                    return -1;
+                }
+            }
+            return position;
+        }
+        finally
+        {
+            waiter.end();
+        }
+    }
+
+    private void abandon(final long position)
+    {
+        ring.abandon(position);
+        board.ring(MESSAGE_TAG);
+        board.ring(DONE_TAG);
     }
 
     /**
@@ -222,6 +302,10 @@ final class QueueEngine
             }
         }
 
+        if ((ring.messageFlags(position) & QueueDescriptor.FLAG_SPILLED) != 0)
+        {
+            return takeSpilled(position);
+        }
         try
         {
             return Codec.decode(ring.buffer(), ring.messageOffset(position), ring.messageLength(position));
@@ -231,6 +315,35 @@ final class QueueEngine
             ring.release(position);
             board.ring(ROOM_TAG);
         }
+    }
+
+    /**
+     * Takes a spilled message: the file is read and decoded while the slot is still this consumer's, and
+     * deleted only after the slot is released, so a consumer killed on the way leaves the message whole.
+     */
+    private Object takeSpilled(final long position)
+    {
+        final String name = ring.buffer().getStringWithoutLengthAscii(
+            ring.messageOffset(position), ring.messageLength(position));
+        try
+        {
+            return Codec.decode(SpillFile.read(session, name));
+        }
+        finally
+        {
+            ring.release(position);
+            board.ring(ROOM_TAG);
+            SpillFile.discard(session, name);
+        }
+    }
+
+    private Object decodeInPlace(final AtomicBuffer buffer, final int offset, final int length, final int flags)
+    {
+        if ((flags & QueueDescriptor.FLAG_SPILLED) != 0)
+        {
+            return Codec.decode(SpillFile.read(session, buffer.getStringWithoutLengthAscii(offset, length)));
+        }
+        return Codec.decode(buffer, offset, length);
     }
 
     /**
@@ -265,14 +378,13 @@ final class QueueEngine
     Object peek()
     {
         checkOpen();
-        final Object value = ring.peek(Codec::decode);
-        return value;
+        return ring.peek(peekReader);
     }
 
     boolean isEmptyNow()
     {
         checkOpen();
-        return ring.peek((buffer, offset, length) -> Boolean.TRUE) == null;
+        return ring.peek((buffer, offset, length, flags) -> Boolean.TRUE) == null;
     }
 
     int size()
@@ -283,7 +395,7 @@ final class QueueEngine
 
     int capacity()
     {
-        return ring.capacity();
+        return ring.maxSize();
     }
 
     int maxMessageLength()

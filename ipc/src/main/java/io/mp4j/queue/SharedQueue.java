@@ -25,11 +25,12 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  * Messages live in a ring of fixed slots in one shared region ({@link ManyToManySlotRing}); each is
  * encoded by mp4j's codec when it is put and decoded when it is taken, so what a consumer gets is a copy.
- * Every message is delivered exactly once, to one consumer: a producer killed mid-{@code put} leaves no
- * torn message, and a message whose consumer was killed mid-{@code take} goes to another consumer. A
- * message whose encoding is larger than {@link #maxMessageLength()} is refused with
- * {@link io.mp4j.MessageTooLargeException} and the queue is left untouched. {@code put} returns as
- * soon as the message is in shared memory: a producer's exit never waits for a consumer.
+ * The queue holds exactly {@link #capacity()} messages (Python's {@code maxsize}) before {@code put}
+ * waits. Every message is delivered exactly once, to one consumer: a producer killed mid-{@code put}
+ * leaves no torn message and no lost room, and a message whose consumer was killed mid-{@code take} goes
+ * to another consumer. A message whose encoding is larger than {@link #maxMessageLength()} goes whole to a
+ * file of the session, its slot carrying the file's name. {@code put} returns as soon as the message is
+ * in shared memory (or that file): a producer's exit never waits for a consumer.
  * <p>
  * The queue is {@link Serializable} as a handle: capture it in a child's target and the child attaches
  * the same queue. Any thread may use it. As with the JDK's queues, null elements are refused. Iteration is
@@ -63,7 +64,7 @@ public class SharedQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>
     /**
      * Creates a queue that holds up to {@code capacity} messages: Python's {@code Queue(maxsize)}.
      *
-     * @param capacity the bound, rounded up to a power of two.
+     * @param capacity the bound, exactly: at least 1.
      * @param <E>      the type of the messages.
      * @return the queue, in the current session.
      */
@@ -89,8 +90,7 @@ public class SharedQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>
      *
      * @param message the message, not null.
      * @return false if the queue is full.
-     * @throws io.mp4j.EncodingException        if the message is not serializable.
-     * @throws io.mp4j.MessageTooLargeException if its encoding does not fit a slot.
+     * @throws io.mp4j.EncodingException if the message is not serializable.
      */
     @Override
     public boolean offer(final E message)
@@ -110,9 +110,8 @@ public class SharedQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>
      * Puts a message, waiting for room: Python's {@code put}.
      *
      * @param message the message, not null.
-     * @throws InterruptedException                  if interrupted while waiting.
-     * @throws io.mp4j.EncodingException        if the message is not serializable.
-     * @throws io.mp4j.MessageTooLargeException if its encoding does not fit a slot.
+     * @throws InterruptedException      if interrupted while waiting.
+     * @throws io.mp4j.EncodingException if the message is not serializable.
      */
     @Override
     public void put(final E message) throws InterruptedException
@@ -197,7 +196,7 @@ public class SharedQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>
     /**
      * Messages in the queue: Python's {@code qsize()}, as unreliable under concurrent use as Python says.
      *
-     * @return 0 to the capacity.
+     * @return 0 to the capacity; a position a producer died holding counts until a consumer skips it.
      */
     @Override
     public int size()
@@ -228,9 +227,20 @@ public class SharedQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>
     }
 
     /**
-     * The bound given at creation: Python's {@code maxsize}.
+     * Whether the queue holds {@link #capacity()} messages, so that a {@link #put(Object)} now would wait:
+     * Python's {@code full()}, as unreliable under concurrent use as Python says.
      *
-     * @return number of slots.
+     * @return true if {@link #remainingCapacity()} is 0.
+     */
+    public boolean isFull()
+    {
+        return remainingCapacity() <= 0;
+    }
+
+    /**
+     * The bound given at creation, exactly: Python's {@code maxsize}.
+     *
+     * @return how many messages the queue holds.
      */
     public int capacity()
     {
@@ -238,7 +248,7 @@ public class SharedQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>
     }
 
     /**
-     * The largest message encoding a slot carries.
+     * The largest message encoding a slot carries; a larger one goes through a file of the session.
      *
      * @return bytes.
      */
@@ -316,11 +326,22 @@ public class SharedQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>
         return engine.isClosed();
     }
 
+    /**
+     * What a Python user reads in a queue's repr: its kind, its region, how many messages it holds now
+     * and its {@code maxsize}, e.g. {@code SharedQueue{queue=queue-4242-3 size=2 maxsize=6}}.
+     *
+     * @return the description.
+     */
     @Override
     public String toString()
     {
-        return getClass().getSimpleName() + '{' + engine.description() + " capacity=" + engine.capacity() +
-            (engine.isClosed() ? " closed" : " size=" + engine.size()) + '}';
+        return getClass().getSimpleName() + '{' + engine.description() + details() + '}';
+    }
+
+    String details()
+    {
+        return engine.isClosed() ? " maxsize=" + engine.capacity() + " closed" :
+            " size=" + engine.size() + " maxsize=" + engine.capacity();
     }
 
     @SuppressWarnings("unchecked")

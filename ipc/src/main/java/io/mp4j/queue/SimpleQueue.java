@@ -11,7 +11,8 @@ import java.time.Duration;
  * The minimal shared queue: Python's {@code SimpleQueue}, with {@link #put(Object)}, {@link #get()} and
  * {@link #isEmpty()}. Same ring and guarantees as {@link SharedQueue}; unlike it, null is a message.
  * Python's is unbounded; this one holds {@link QueueContext#capacity()} messages, and {@code put} waits for
- * room beyond that. Any thread of any process may use it.
+ * room beyond that. A message of any size is carried (see {@link SharedQueue}). Any thread of any process
+ * may use it.
  *
  * @param <E> the type of the messages.
  */
@@ -54,9 +55,8 @@ public final class SimpleQueue<E> implements AutoCloseable, Serializable
      * Puts a message, waiting for room: Python's {@code put}.
      *
      * @param message the message, null allowed.
-     * @throws InterruptedException                  if interrupted while waiting.
-     * @throws io.mp4j.EncodingException        if the message is not serializable.
-     * @throws io.mp4j.MessageTooLargeException if its encoding does not fit a slot.
+     * @throws InterruptedException      if interrupted while waiting.
+     * @throws io.mp4j.EncodingException if the message is not serializable.
      */
     public void put(final E message) throws InterruptedException
     {
@@ -109,10 +109,18 @@ public final class SimpleQueue<E> implements AutoCloseable, Serializable
         engine.close();
     }
 
+    /**
+     * Its kind, region, how many messages it holds now and how many it may hold, e.g.
+     * {@code SimpleQueue{queue=queue-4242-5 size=0 maxsize=1024}}.
+     *
+     * @return the description.
+     */
     @Override
     public String toString()
     {
-        return "SimpleQueue{" + engine.description() + '}';
+        return "SimpleQueue{" + engine.description() +
+            (engine.isClosed() ? " maxsize=" + engine.capacity() + " closed" :
+            " size=" + engine.size() + " maxsize=" + engine.capacity()) + '}';
     }
 
     @Serial

@@ -1,19 +1,21 @@
 package io.mp4j.queue;
 
 import io.mp4j.EncodingException;
-import io.mp4j.MessageTooLargeException;
 import io.mp4j.Mp4jTimeoutException;
 import io.mp4j.WaitStrategy;
 import io.mp4j.process.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -239,6 +241,203 @@ class SharedQueueTest
         });
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 6})
+    void shouldHoldExactlyMaxsizeMessagesPutByAChild(final int maxsize)
+    {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () ->
+        {
+            try (SharedQueue<Integer> queue = SharedQueue.create(maxsize);
+                SimpleQueue<String> report = SimpleQueue.create())
+            {
+                assertEquals(maxsize, queue.capacity());
+                final ChildProcess producer = new ChildProcess(() ->
+                {
+                    for (int i = 0; i < maxsize; i++)
+                    {
+                        queue.put(i);
+                    }
+                    report.put("full=" + queue.isFull() + " remaining=" + queue.remainingCapacity() +
+                        " offer=" + queue.offer(-1) + " timedOffer=" + queue.offer(-1, 100, TimeUnit.MILLISECONDS));
+                    queue.put(maxsize); // waits for room
+                }).start();
+                assertEquals("full=true remaining=0 offer=false timedOffer=false", report.get(Duration.ofSeconds(60)));
+
+                assertFalse(producer.join(Duration.ofMillis(300)), "the put beyond maxsize must wait");
+                assertEquals(maxsize, queue.size());
+                assertTrue(queue.isFull());
+                assertEquals(0, queue.remainingCapacity());
+
+                assertEquals(0, queue.take());
+                producer.join();
+                assertEquals(0, producer.exitCode().orElseThrow(), producer.toString());
+                assertEquals(maxsize, queue.size());
+                for (int i = 1; i <= maxsize; i++)
+                {
+                    assertEquals(i, queue.take());
+                }
+                assertTrue(queue.isEmpty());
+            }
+        });
+    }
+
+    @Test
+    void shouldNeverHoldMoreThanMaxsizeWhileProducersInThreeJvmsRace()
+    {
+        final int producers = 3;
+        final int perProducer = 20_000;
+        final int maxsize = 5; // eight slots underneath
+        assertTimeoutPreemptively(TEST_TIMEOUT, () ->
+        {
+            try (SharedQueue<Long> queue = SharedQueue.create(maxsize))
+            {
+                final List<ChildProcess> producerJvms = new ArrayList<>();
+                for (int p = 0; p < producers; p++)
+                {
+                    final long producer = p;
+                    producerJvms.add(new ChildProcess(() ->
+                    {
+                        for (int i = 0; i < perProducer; i++)
+                        {
+                            final long message = (producer << 32) | i;
+                            if ((i & 1) == 0)
+                            {
+                                queue.put(message);
+                            }
+                            else
+                            {
+                                while (!queue.offer(message))
+                                {
+                                    Thread.onSpinWait();
+                                }
+                            }
+                        }
+                    }).start());
+                }
+
+                final AtomicInteger largest = new AtomicInteger();
+                final AtomicBoolean consuming = new AtomicBoolean(true);
+                final Thread observer = new Thread(() ->
+                {
+                    while (consuming.get())
+                    {
+                        largest.accumulateAndGet(queue.size(), Math::max);
+                        largest.accumulateAndGet(queue.capacity() - queue.remainingCapacity(), Math::max);
+                    }
+                });
+                observer.start();
+                while (!queue.isFull())
+                {
+                    Thread.sleep(1); // let the producers fill it before anyone takes
+                }
+                largest.accumulateAndGet(queue.size(), Math::max);
+
+                final BitSet[] seen = new BitSet[producers];
+                for (int p = 0; p < producers; p++)
+                {
+                    seen[p] = new BitSet(perProducer);
+                }
+                for (long taken = 0; taken < (long)producers * perProducer; taken++)
+                {
+                    final long message = queue.take();
+                    final BitSet bits = seen[(int)(message >>> 32)];
+                    assertFalse(bits.get((int)message), "duplicate message=" + message);
+                    bits.set((int)message);
+                }
+                consuming.set(false);
+                observer.join();
+                for (final ChildProcess producer : producerJvms)
+                {
+                    producer.join();
+                    assertEquals(0, producer.exitCode().orElseThrow(), producer.toString());
+                }
+                assertEquals(maxsize, largest.get(), "the most messages held at once");
+                assertTrue(queue.isEmpty());
+            }
+        });
+    }
+
+    @Test
+    void shouldGiveBackTheRoomAProducerHeldWhenItDiesMidPut()
+    {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () ->
+        {
+            try (SharedQueue<String> queue = SharedQueue.create(3))
+            {
+                final String file = queue.engine.regionFile().toString();
+                // The child claims a position exactly as put() does, then dies before publishing it.
+                final ChildProcess producer = new ChildProcess(() ->
+                {
+                    final io.mp4j.internal.region.Region region = io.mp4j.internal.region.Region.attach(
+                        java.nio.file.Path.of(file), io.mp4j.internal.region.RegionKind.QUEUE);
+                    final io.mp4j.internal.channel.ManyToManySlotRing ring =
+                        new io.mp4j.internal.channel.ManyToManySlotRing(region.body());
+                    if (ring.tryClaimProduce() < 0)
+                    {
+                        throw new IllegalStateException("nothing to claim");
+                    }
+                    Runtime.getRuntime().halt(3);
+                }).start();
+                producer.join();
+                assertEquals(3, producer.exitCode().orElseThrow());
+
+                queue.put("a");
+                queue.put("b");
+                assertTrue(queue.isFull(), "the dead producer's position counts until a consumer skips it");
+                assertEquals("a", queue.poll(10, TimeUnit.SECONDS));
+                assertTrue(queue.offer("c"));
+                assertTrue(queue.offer("d"));
+                assertTrue(queue.isFull());
+                assertFalse(queue.offer("e"));
+                assertEquals(List.of("b", "c", "d"), List.of(queue.take(), queue.take(), queue.take()));
+                for (int lap = 0; lap < 3; lap++)
+                {
+                    for (int i = 0; i < 3; i++)
+                    {
+                        assertTrue(queue.offer("lap" + lap + "-" + i), "room for all three again");
+                    }
+                    assertFalse(queue.offer("overflow"));
+                    for (int i = 0; i < 3; i++)
+                    {
+                        assertEquals("lap" + lap + "-" + i, queue.take());
+                    }
+                }
+            }
+        });
+    }
+
+    @Test
+    void shouldDescribeItselfAsAPythonReprWould() throws Exception
+    {
+        final SharedQueue<String> queue = SharedQueue.create(6);
+        try (JoinableQueue<String> joinable = JoinableQueue.create();
+            SimpleQueue<String> simple = SimpleQueue.create(new QueueContext().capacity(3)))
+        {
+            queue.put("a");
+            queue.put("b");
+            final String name = queue.engine.regionFile().getFileName().toString()
+                .replace(io.mp4j.internal.region.Region.FILE_SUFFIX, "");
+            assertEquals("SharedQueue{queue=" + name + " size=2 maxsize=6}", queue.toString());
+
+            joinable.put("x");
+            joinable.put("y");
+            joinable.take();
+            assertTrue(joinable.toString().matches(
+                "JoinableQueue\\{queue=queue-\\d+-\\d+ size=1 maxsize=1024 unfinished=2}"), joinable.toString());
+
+            simple.put("s");
+            assertTrue(simple.toString().matches("SimpleQueue\\{queue=queue-\\d+-\\d+ size=1 maxsize=3}"),
+                simple.toString());
+
+        }
+        finally
+        {
+            queue.close();
+        }
+        assertTrue(queue.toString().matches("SharedQueue\\{queue=queue-\\d+-\\d+ maxsize=6 closed}"),
+            queue.toString());
+    }
+
     private static void assertWhole(final long[] message, final long expected)
     {
         assertEquals(100, message.length);
@@ -254,21 +453,27 @@ class SharedQueueTest
     {
         try (SharedQueue<String> queue = SharedQueue.create(new QueueContext().capacity(3).waitStrategy(strategy)))
         {
-            assertEquals(4, queue.capacity());
+            assertEquals(3, queue.capacity());
             assertTrue(queue.isEmpty());
+            assertFalse(queue.isFull());
             assertNull(queue.poll());
             assertNull(queue.peek());
-            for (int i = 0; i < 4; i++)
+            for (int i = 0; i < 3; i++)
             {
+                assertEquals(3 - i, queue.remainingCapacity());
                 assertTrue(queue.offer("m" + i));
             }
+            assertTrue(queue.isFull());
             assertFalse(queue.offer("overflow"));
             assertFalse(queue.offer("overflow", 50, TimeUnit.MILLISECONDS));
-            assertEquals(4, queue.size());
+            assertEquals(3, queue.size());
             assertEquals(0, queue.remainingCapacity());
             assertEquals("m0", queue.peek());
             assertEquals("m0", queue.take());
+            assertFalse(queue.isFull());
+            assertEquals(1, queue.remainingCapacity());
             assertEquals("m1", queue.poll(1, TimeUnit.SECONDS));
+            assertTrue(queue.offer("m3"));
             final List<String> drained = new ArrayList<>();
             assertEquals(1, queue.drainTo(drained, 1));
             assertEquals(1, queue.drainTo(drained));
@@ -292,9 +497,8 @@ class SharedQueueTest
             assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(120));
 
             queue.put(1);
-            queue.put(2);
             start = System.nanoTime();
-            assertFalse(queue.offer(3, 120, TimeUnit.MILLISECONDS));
+            assertFalse(queue.offer(2, 120, TimeUnit.MILLISECONDS));
             assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(120));
         }
     }
@@ -347,15 +551,11 @@ class SharedQueueTest
     }
 
     @Test
-    void shouldRefuseOversizedAndNonSerializableMessagesAndKeepWorking() throws Exception
+    void shouldRefuseNonSerializableMessagesAndKeepWorking() throws Exception
     {
         try (SharedQueue<Object> queue = SharedQueue.create(new QueueContext().capacity(4).maxMessageLength(90)))
         {
             assertEquals(96, queue.maxMessageLength(), "rounded up to whole cache lines per slot");
-            final MessageTooLargeException tooLarge =
-                assertThrows(MessageTooLargeException.class, () -> queue.put(new byte[96]));
-            assertEquals(97, tooLarge.length());
-            assertEquals(96, tooLarge.maxLength());
             final EncodingException notSerializable =
                 assertThrows(EncodingException.class, () -> queue.put(List.of(new Object())));
             assertTrue(notSerializable.getMessage().contains("java.lang.Object"), notSerializable.getMessage());

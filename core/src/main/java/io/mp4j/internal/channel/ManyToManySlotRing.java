@@ -5,7 +5,9 @@ import org.agrona.concurrent.AtomicBuffer;
 import static io.mp4j.internal.channel.QueueDescriptor.CAPACITY_OFFSET;
 import static io.mp4j.internal.channel.QueueDescriptor.DEQUEUE_POSITION_OFFSET;
 import static io.mp4j.internal.channel.QueueDescriptor.ENQUEUE_POSITION_OFFSET;
+import static io.mp4j.internal.channel.QueueDescriptor.FLAGS_OFFSET;
 import static io.mp4j.internal.channel.QueueDescriptor.LENGTH_OFFSET;
+import static io.mp4j.internal.channel.QueueDescriptor.MAX_SIZE_OFFSET;
 import static io.mp4j.internal.channel.QueueDescriptor.MESSAGE_OFFSET;
 import static io.mp4j.internal.channel.QueueDescriptor.OWNER_OFFSET;
 import static io.mp4j.internal.channel.QueueDescriptor.SEQUENCE_OFFSET;
@@ -33,11 +35,16 @@ import static io.mp4j.internal.channel.QueueDescriptor.TOMBSTONES_OFFSET;
  *     skip; a message a dead consumer claimed but never finished taking is handed to the next consumer
  *     that recovers it, so it is delivered exactly once all the same.</li>
  * </ul>
+ * The queue holds at most {@link #maxSize()} messages, which may be fewer than its power-of-two number of
+ * slots: a producer claims position {@code p} only while {@code p - dequeuePosition < maxSize}, and since
+ * the dequeue position only grows, no race can take the count above it. The count is made of positions
+ * only, so what a dead process held is given back by the same recovery that frees its slot.
+ * <p>
  * The calls below never wait; waiting is the caller's business (see {@link io.mp4j.internal.Waiter}).
  */
 public final class ManyToManySlotRing
 {
-    /** {@link #tryClaimProduce()}: every slot holds a message nobody has taken. */
+    /** {@link #tryClaimProduce()}: the queue holds {@link #maxSize()} messages, or every slot is in use. */
     public static final long FULL = -1;
 
     /** {@link #tryClaimConsume()}: no message is published at the head. */
@@ -50,6 +57,7 @@ public final class ManyToManySlotRing
 
     private final AtomicBuffer buffer;
     private final int capacity;
+    private final int maxSize;
     private final int mask;
     private final int slotLength;
     private final long self = ProcessTag.current();
@@ -64,13 +72,31 @@ public final class ManyToManySlotRing
         this.buffer = buffer;
         this.capacity = buffer.getIntVolatile(CAPACITY_OFFSET);
         this.slotLength = buffer.getInt(SLOT_LENGTH_OFFSET);
+        final int storedMaxSize = buffer.getInt(MAX_SIZE_OFFSET);
+        this.maxSize = storedMaxSize == 0 ? capacity : storedMaxSize;
         this.mask = capacity - 1;
         QueueDescriptor.bodyLength(capacity, slotLength);
+        if (maxSize < 1 || maxSize > capacity)
+        {
+            throw new IllegalArgumentException("invalid queue max size: maxSize=" + maxSize + " capacity=" + capacity);
+        }
         if (buffer.capacity() < QueueDescriptor.bodyLength(capacity, slotLength))
         {
             throw new IllegalArgumentException("queue body truncated: capacity=" + buffer.capacity() +
                 " expected=" + QueueDescriptor.bodyLength(capacity, slotLength));
         }
+    }
+
+    /**
+     * Prepares a zeroed body that holds as many messages as it has slots.
+     *
+     * @param buffer     the region body, zeroed.
+     * @param capacity   number of slots, a power of two of at least 2.
+     * @param slotLength length of each slot, from {@link QueueDescriptor#slotLength(int)}.
+     */
+    public static void initialise(final AtomicBuffer buffer, final int capacity, final int slotLength)
+    {
+        initialise(buffer, capacity, slotLength, capacity);
     }
 
     /**
@@ -80,11 +106,18 @@ public final class ManyToManySlotRing
      * @param buffer     the region body, zeroed.
      * @param capacity   number of slots, a power of two of at least 2.
      * @param slotLength length of each slot, from {@link QueueDescriptor#slotLength(int)}.
+     * @param maxSize    how many messages the queue holds, 1 to {@code capacity}.
      */
-    public static void initialise(final AtomicBuffer buffer, final int capacity, final int slotLength)
+    public static void initialise(
+        final AtomicBuffer buffer, final int capacity, final int slotLength, final int maxSize)
     {
         QueueDescriptor.bodyLength(capacity, slotLength);
+        if (maxSize < 1 || maxSize > capacity)
+        {
+            throw new IllegalArgumentException("invalid queue max size: maxSize=" + maxSize + " capacity=" + capacity);
+        }
         buffer.putInt(SLOT_LENGTH_OFFSET, slotLength);
+        buffer.putInt(MAX_SIZE_OFFSET, maxSize);
         for (int i = 0; i < capacity; i++)
         {
             buffer.putLong(SLOTS_OFFSET + i * slotLength + SEQUENCE_OFFSET, i);
@@ -100,6 +133,17 @@ public final class ManyToManySlotRing
     public int capacity()
     {
         return capacity;
+    }
+
+    /**
+     * How many messages the queue holds before {@link #tryClaimProduce()} answers {@link #FULL}: Python's
+     * {@code maxsize}.
+     *
+     * @return 1 to {@link #capacity()}.
+     */
+    public int maxSize()
+    {
+        return maxSize;
     }
 
     /**
@@ -145,8 +189,19 @@ public final class ManyToManySlotRing
     }
 
     /**
+     * The flags of the message at a position claimed with {@link #tryClaimConsume()}.
+     *
+     * @param position the claimed position.
+     * @return the flags given to {@link #publish(long, int, int)}, e.g. {@link QueueDescriptor#FLAG_SPILLED}.
+     */
+    public int messageFlags(final long position)
+    {
+        return buffer.getInt(slotOffset(position) + FLAGS_OFFSET);
+    }
+
+    /**
      * Claims the next position for a message. On success the caller writes the message at
-     * {@link #messageOffset(long)} and must call {@link #publish(long, int)}.
+     * {@link #messageOffset(long)} and must call {@link #publish(long, int, int)}.
      *
      * @return the claimed position (0 or more), {@link #FULL} or {@link #BUSY}.
      */
@@ -160,6 +215,13 @@ public final class ManyToManySlotRing
             final long sequence = buffer.getLongVolatile(slot + SEQUENCE_OFFSET);
             if (sequence == position)
             {
+                // With as many slots as messages, a free slot is room enough; with more, the count decides.
+                // The dequeue position only grows, so a count below maxSize now stays below it at the CAS.
+                if (maxSize != capacity &&
+                    position - buffer.getLongVolatile(DEQUEUE_POSITION_OFFSET) >= maxSize)
+                {
+                    return FULL;
+                }
                 if (buffer.compareAndSetLong(slot + OWNER_OFFSET, ProcessTag.NONE, self))
                 {
                     // Only the owner of the slot hands position on, so a sequence still equal to the
@@ -189,11 +251,13 @@ public final class ManyToManySlotRing
      *
      * @param position the position claimed with {@link #tryClaimProduce()}.
      * @param length   the message's length, at most {@link #maxMessageLength()}.
+     * @param flags    0, or {@link QueueDescriptor#FLAG_SPILLED} if the message is a spill file's name.
      */
-    public void publish(final long position, final int length)
+    public void publish(final long position, final int length, final int flags)
     {
         final int slot = slotOffset(position);
         buffer.putInt(slot + LENGTH_OFFSET, length);
+        buffer.putInt(slot + FLAGS_OFFSET, flags);
         // The sequence before the owner: while the owner is set, nobody else may act on the slot.
         buffer.putLongOrdered(slot + SEQUENCE_OFFSET, position + 1);
         buffer.putLongOrdered(slot + OWNER_OFFSET, ProcessTag.NONE);
@@ -338,10 +402,12 @@ public final class ManyToManySlotRing
     }
 
     /**
-     * Messages in the queue, counting those being written or read right now: exact when the queue is
-     * quiet, a snapshot otherwise.
+     * Messages in the queue, counting those being written right now (and positions given up by dead
+     * producers that no consumer has skipped yet): exact when the queue is quiet, a snapshot otherwise.
+     * It is the count {@link #maxSize()} bounds, read as one consistent pair of positions, so it never
+     * exceeds the bound.
      *
-     * @return 0 to {@link #capacity()}.
+     * @return 0 to {@link #maxSize()}.
      */
     public int size()
     {
@@ -351,7 +417,7 @@ public final class ManyToManySlotRing
             final long enqueue = buffer.getLongVolatile(ENQUEUE_POSITION_OFFSET);
             if (dequeue == buffer.getLongVolatile(DEQUEUE_POSITION_OFFSET))
             {
-                return (int)Math.max(0, Math.min(capacity, enqueue - dequeue));
+                return (int)Math.max(0, enqueue - dequeue);
             }
         }
     }
@@ -415,8 +481,8 @@ public final class ManyToManySlotRing
      * Reads the head message without taking it, for {@code peek}: the read is retried until the slot did
      * not change under it.
      *
-     * @param reader called with the buffer, offset and length of the message; may be called more than
-     *               once, must not keep the buffer.
+     * @param reader called with the buffer, offset, length and flags of the message; may be called more
+     *               than once, must not keep the buffer.
      * @param <T>    what the reader returns.
      * @return the reader's result, or null if the queue is empty.
      */
@@ -446,7 +512,7 @@ public final class ManyToManySlotRing
                 {
                     try
                     {
-                        value = reader.read(buffer, slot + MESSAGE_OFFSET, length);
+                        value = reader.read(buffer, slot + MESSAGE_OFFSET, length, buffer.getInt(slot + FLAGS_OFFSET));
                     }
                     catch (final RuntimeException ex)
                     {
@@ -488,8 +554,9 @@ public final class ManyToManySlotRing
          * @param buffer where the message is.
          * @param offset where it starts.
          * @param length its length.
+         * @param flags  its flags, e.g. {@link QueueDescriptor#FLAG_SPILLED}.
          * @return the value read.
          */
-        T read(AtomicBuffer buffer, int offset, int length);
+        T read(AtomicBuffer buffer, int offset, int length, int flags);
     }
 }

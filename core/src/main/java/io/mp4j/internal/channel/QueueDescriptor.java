@@ -5,7 +5,10 @@ import org.agrona.BitUtil;
 /**
  * The layout of a queue region's body: a header, the contended counters two cache lines apart, then a
  * ring of fixed-length slots, each with its sequence word (Vyukov's bounded many-to-many queue), the
- * {@link ProcessTag} of the process working on it, the message's length and the message.
+ * {@link ProcessTag} of the process working on it, the message's length, its flags and the message.
+ * The ring has a power-of-two number of slots; Max Size, at most that many, is how many messages the
+ * queue holds (Python's {@code maxsize}). A message too large for a slot lives in a {@link SpillFile} and
+ * its slot carries the file's name, flagged {@link #FLAG_SPILLED}.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -15,6 +18,8 @@ import org.agrona.BitUtil;
  *  |                 Slot Length (bytes, multiple of 64)           |
  *  +---------------------------------------------------------------+
  *  |                 Flavour (queue, joinable, simple)             |
+ *  +---------------------------------------------------------------+
+ *  |                 Max Size (messages held, <= capacity)         |
  *  +---------------------------------------------------------------+
  *  |                        Reserved (to 128)                     ...
  *  +---------------------------------------------------------------+
@@ -39,6 +44,8 @@ import org.agrona.BitUtil;
  *  +---------------------------------------------------------------+
  *  |              Message Length (-1: tombstone)                   |
  *  +---------------------------------------------------------------+
+ *  |              Message Flags (1: spilled)                       |
+ *  +---------------------------------------------------------------+
  *  |                        Reserved (to 32)                      ...
  *  +---------------------------------------------------------------+
  *  |                        Message                               ...
@@ -55,6 +62,9 @@ public final class QueueDescriptor
 
     /** Offset of the flavour code, which a handle checks on attach. */
     public static final int FLAVOUR_OFFSET = SLOT_LENGTH_OFFSET + Integer.BYTES;
+
+    /** Offset of the most messages the queue holds; 0 (a body of an older layout) means the capacity. */
+    public static final int MAX_SIZE_OFFSET = FLAVOUR_OFFSET + Integer.BYTES;
 
     /** Spacing of contended words: two cache lines, against false sharing and adjacent-line prefetch. */
     public static final int PADDED_LENGTH = 2 * BitUtil.CACHE_LINE_LENGTH;
@@ -83,11 +93,17 @@ public final class QueueDescriptor
     /** Offset of the message length within a slot. */
     public static final int LENGTH_OFFSET = OWNER_OFFSET + Long.BYTES;
 
+    /** Offset of the message's flags within a slot. */
+    public static final int FLAGS_OFFSET = LENGTH_OFFSET + Integer.BYTES;
+
     /** Offset of the message within a slot. */
     public static final int MESSAGE_OFFSET = 32;
 
     /** Message length that marks a position given up by a dead producer; consumers skip it. */
     public static final int TOMBSTONE = -1;
+
+    /** Message flag: the slot holds the name of the {@link SpillFile} that holds the message. */
+    public static final int FLAG_SPILLED = 1;
 
     /** Flavour code of a {@code SharedQueue}. */
     public static final int FLAVOUR_QUEUE = 1;
@@ -112,6 +128,18 @@ public final class QueueDescriptor
     public static int slotLength(final int maxMessageLength)
     {
         return BitUtil.align(MESSAGE_OFFSET + maxMessageLength, BitUtil.CACHE_LINE_LENGTH);
+    }
+
+    /**
+     * The number of slots a queue that holds {@code maxSize} messages needs: the power of two at or above
+     * it, at least 2.
+     *
+     * @param maxSize how many messages the queue holds, at least 1.
+     * @return the capacity in slots.
+     */
+    public static int capacityFor(final int maxSize)
+    {
+        return Math.max(2, BitUtil.findNextPositivePowerOfTwo(maxSize));
     }
 
     /**

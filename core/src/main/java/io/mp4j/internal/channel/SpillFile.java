@@ -59,7 +59,30 @@ public final class SpillFile
     }
 
     /**
-     * Deletes a spill file whose name never reached the ring (the ring was full).
+     * Reads a spill file and leaves it in place, for a reader that must not lose the message if it dies
+     * before its read is committed (a queue's consumer); it deletes the file with
+     * {@link #discard(Session, String)} once committed.
+     *
+     * @param session the session the ring lives in.
+     * @param name    the name the ring carried.
+     * @return the message's bytes.
+     */
+    public static byte[] read(final Session session, final String name)
+    {
+        final Path file = session.file(name);
+        try
+        {
+            return Files.readAllBytes(file);
+        }
+        catch (final IOException ex)
+        {
+            throw new Mp4jException("cannot read spilled message: file=" + file, ex);
+        }
+    }
+
+    /**
+     * Deletes a spill file whose name never reached the ring (the ring was full), or whose message has
+     * been read with {@link #read(Session, String)}.
      *
      * @param session the session the ring lives in.
      * @param name    the file's name.

@@ -3,10 +3,13 @@ package io.mp4j.internal.channel;
 import io.mp4j.internal.ProcessIdentity;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,10 +25,15 @@ class ManyToManySlotRingTest
 
     private static ManyToManySlotRing newRing(final int capacity)
     {
+        return newRing(capacity, capacity);
+    }
+
+    private static ManyToManySlotRing newRing(final int capacity, final int maxSize)
+    {
         final int slotLength = QueueDescriptor.slotLength(32);
         final UnsafeBuffer buffer =
             new UnsafeBuffer(ByteBuffer.allocateDirect(QueueDescriptor.bodyLength(capacity, slotLength)));
-        ManyToManySlotRing.initialise(buffer, capacity, slotLength);
+        ManyToManySlotRing.initialise(buffer, capacity, slotLength, maxSize);
         return new ManyToManySlotRing(buffer);
     }
 
@@ -34,7 +42,7 @@ class ManyToManySlotRingTest
         final long position = ring.tryClaimProduce();
         assertTrue(position >= 0, "position=" + position);
         ring.buffer().putLong(ring.messageOffset(position), value);
-        ring.publish(position, Long.BYTES);
+        ring.publish(position, Long.BYTES, 0);
     }
 
     private static long take(final ManyToManySlotRing ring)
@@ -65,17 +73,71 @@ class ManyToManySlotRingTest
             }
             assertEquals(ManyToManySlotRing.FULL, ring.tryClaimProduce());
             assertEquals(4, ring.size());
-            assertEquals(Long.valueOf(lap * 10), ring.peek((buffer, offset, length) -> buffer.getLong(offset)));
+            assertEquals(Long.valueOf(lap * 10), ring.peek((buffer, offset, length, flags) -> buffer.getLong(offset)));
             for (int i = 0; i < 4; i++)
             {
                 assertEquals(lap * 10 + i, take(ring));
             }
             assertEquals(ManyToManySlotRing.EMPTY, ring.tryClaimConsume());
-            assertNull(ring.peek((buffer, offset, length) -> 1));
+            assertNull(ring.peek((buffer, offset, length, flags) -> 1));
         }
         assertEquals(12, ring.unfinishedTasks());
         assertTrue(ring.taskDone());
         assertEquals(11, ring.unfinishedTasks());
+    }
+
+    @Test
+    void shouldHoldExactlyMaxSizeMessagesWhenTheRingHasMoreSlots()
+    {
+        final ManyToManySlotRing ring = newRing(8, 5);
+        assertEquals(5, ring.maxSize());
+        long next = 0;
+        long expected = 0;
+        for (int lap = 0; lap < 7; lap++)
+        {
+            while (ring.size() < 5)
+            {
+                put(ring, next++);
+            }
+            assertEquals(ManyToManySlotRing.FULL, ring.tryClaimProduce());
+            assertEquals(5, ring.size());
+
+            // A message being taken is no longer held: its slot is busy, but there are spare slots.
+            final long claimed = ring.tryClaimConsume();
+            assertEquals(expected++, ring.buffer().getLong(ring.messageOffset(claimed)));
+            put(ring, next++);
+            assertEquals(ManyToManySlotRing.FULL, ring.tryClaimProduce());
+            ring.release(claimed);
+            assertEquals(ManyToManySlotRing.FULL, ring.tryClaimProduce());
+
+            for (int i = 0; i < 1 + lap % 5; i++)
+            {
+                assertEquals(expected++, take(ring));
+            }
+        }
+    }
+
+    @Test
+    void shouldGiveBackThePlaceADeadProducerClaimedOnceAConsumerSkipsIt()
+    {
+        final ManyToManySlotRing ring = newRing(4, 3);
+        final long claimed = ring.tryClaimProduce();
+        setOwner(ring, claimed, DEAD_TAG); // the producer died before publishing
+        put(ring, 1);
+        put(ring, 2);
+        assertEquals(ManyToManySlotRing.FULL, ring.tryClaimProduce(), "the dead claim counts until settled");
+
+        assertEquals(-1, ring.recover(false));
+        assertEquals(1, take(ring));
+        put(ring, 3);
+        put(ring, 4);
+        assertEquals(ManyToManySlotRing.FULL, ring.tryClaimProduce());
+        assertEquals(3, ring.size());
+        for (long value = 2; value <= 4; value++)
+        {
+            assertEquals(value, take(ring));
+        }
+        assertEquals(0, ring.size());
     }
 
     @Test
@@ -129,14 +191,17 @@ class ManyToManySlotRingTest
         }
     }
 
-    @Test
-    void shouldDeliverEveryMessageExactlyOnceBetweenManyThreads()
+    @ParameterizedTest
+    @CsvSource({"64, 64", "64, 37", "8, 5", "2, 1"})
+    void shouldDeliverEveryMessageExactlyOnceAndHoldNoMoreThanMaxSizeBetweenManyThreads(
+        final int capacity, final int maxSize)
     {
         final int producers = 4;
         final int consumers = 3;
-        final int perProducer = 200_000;
-        final ManyToManySlotRing ring = newRing(64);
+        final int perProducer = maxSize < 8 ? 50_000 : 200_000; // one or two at a time is slow going
+        final ManyToManySlotRing ring = newRing(capacity, maxSize);
         final AtomicLongArray seen = new AtomicLongArray(producers * perProducer);
+        final AtomicInteger largestSize = new AtomicInteger();
         assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () ->
         {
             final List<Thread> threads = new ArrayList<>();
@@ -153,7 +218,7 @@ class ManyToManySlotRingTest
                             Thread.yield();
                         }
                         ring.buffer().putLong(ring.messageOffset(position), (long)producer * perProducer + i);
-                        ring.publish(position, Long.BYTES);
+                        ring.publish(position, Long.BYTES, 0);
                     }
                 }));
             }
@@ -177,12 +242,23 @@ class ManyToManySlotRingTest
                     }
                 }));
             }
+            final Thread observer = new Thread(() ->
+            {
+                while (!Thread.currentThread().isInterrupted())
+                {
+                    largestSize.accumulateAndGet(ring.size(), Math::max);
+                }
+            });
+            observer.start();
             threads.forEach(Thread::start);
             for (final Thread thread : threads)
             {
                 thread.join();
             }
+            observer.interrupt();
+            observer.join();
         });
+        assertTrue(largestSize.get() <= maxSize, "largestSize=" + largestSize.get() + " maxSize=" + maxSize);
         for (int i = 0; i < seen.length(); i++)
         {
             assertEquals(1, seen.get(i), "message=" + i);
