@@ -187,7 +187,7 @@ public final class Manager implements AutoCloseable
     /**
      * A new shared queue of a given capacity: Python's {@code manager.Queue(maxsize)}.
      *
-     * @param capacity how many messages it holds before {@code put} waits, rounded up to a power of two.
+     * @param capacity how many messages it holds before {@code put} waits, exactly.
      * @param <E>      the type of the messages.
      * @return the queue.
      */

@@ -5,6 +5,7 @@ import io.mp4j.RegionLayoutException;
 import io.mp4j.WaitStrategy;
 import io.mp4j.codec.Codec;
 import io.mp4j.codec.MessageEncoder;
+import io.mp4j.connection.internal.Waitables;
 import io.mp4j.internal.WaitBoard;
 import io.mp4j.internal.Waiter;
 import io.mp4j.internal.channel.ManyToManySlotRing;
@@ -507,25 +508,19 @@ final class QueueEngine
 
     static
     {
-        // Lets io.mp4j.connection.Connections.wait sleep on a queue: ready when a message is there.
-        io.mp4j.connection.internal.Waitables.register(object ->
-        {
-            final QueueEngine engine = object instanceof SharedQueue<?> shared ? shared.engine :
-                object instanceof SimpleQueue<?> simple ? simple.engine() : null;
-            return engine == null ? null : new io.mp4j.connection.internal.Waitable()
-            {
-                @Override
-                public boolean isReady(final boolean slowChecks)
-                {
-                    return !engine.isEmptyNow();
-                }
+        // Lets Connections.wait sleep on a queue; registered as the first queue of this JVM is made.
+        Waitables.register(QueueWaitable::of);
+    }
 
-                @Override
-                public void watch(final Waiter waiter)
-                {
-                    waiter.watch(engine.board, MESSAGE_TAG);
-                }
-            };
-        });
+    /** Whether a message is there, for {@link QueueWaitable}. */
+    boolean isReadyToTake()
+    {
+        return !isEmptyNow();
+    }
+
+    /** Adds where a taker sleeps, for {@link QueueWaitable}. */
+    void watchForMessages(final Waiter waiter)
+    {
+        waiter.watch(board, MESSAGE_TAG);
     }
 }

@@ -129,7 +129,7 @@ public final class SimpleQueue<E> implements AutoCloseable, Serializable
         return engine.handle();
     }
 
-    /** The engine, for {@code Connections.wait} (through {@link QueueEngine}). */
+    /** The engine, for {@link QueueWaitable}. */
     QueueEngine engine()
     {
         return engine;
