@@ -16,9 +16,10 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 
 /**
- * An imap or imap_unordered call: Python's {@code IMapIterator}. It reads its input lazily, in the
- * consumer's thread, a chunk at a time, and keeps at most a look-ahead of items read but not yet taken
- * by the consumer, so an endless input never fills the heap while the workers stay busy.
+ * An imap or imap_unordered call: Python's {@code IMapIterator}. It reads an input that is not a
+ * {@link java.util.Collection} lazily, in the consumer's thread, a chunk at a time, and keeps at most a
+ * look-ahead of items read but not yet taken by the consumer, so an endless input never fills the heap
+ * while the workers stay busy; a collection, in memory already, is submitted whole at once.
  * <p>
  * Failures take their place: an exception of the input, or an item that cannot be encoded, is thrown by
  * {@code next()} after the results of every item read before it; a task's failure is thrown in item
@@ -68,7 +69,10 @@ final class ImapIterator extends PoolCall implements Iterator<Object>
         this.engine = engine;
         this.ordered = ordered;
         this.chunksize = chunksize;
-        this.lookAheadItems = (long)engine.lookAheadChunks() * chunksize;
+        // A collection is in memory already: all of it goes to the workers at once, as map's does, so they
+        // keep working however slowly the consumer takes results (Python's task handler reads ahead too).
+        this.lookAheadItems = items instanceof java.util.Collection<?> ? Long.MAX_VALUE :
+            (long)engine.lookAheadChunks() * chunksize;
         this.input = items.iterator();
     }
 

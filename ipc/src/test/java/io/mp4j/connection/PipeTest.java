@@ -170,8 +170,9 @@ class PipeTest
                     assertEquals("message " + i, parent.recv());
                 }
                 // Python: poll() is true at end of stream, since recv() would not block; recv() then raises EOFError.
-                assertTrue(parent.poll());
+                // The child closes after its last send: wait for that, then poll() alone says so at once.
                 assertTrue(parent.poll(Duration.ofSeconds(5)));
+                assertTrue(parent.poll());
                 assertThrows(EndOfStreamException.class, parent::recv);
                 assertTrue(parent.poll());
                 assertThrows(EndOfStreamException.class, parent::recv);

@@ -216,21 +216,7 @@ class SharedQueueTest
             try (JoinableQueue<String> queue = JoinableQueue.create())
             {
                 final String file = queue.engine.regionFile().toString();
-                // The child claims a position exactly as put() does, then dies before publishing it.
-                final ChildProcess producer = new ChildProcess(() ->
-                {
-                    final io.mp4j.internal.region.Region region = io.mp4j.internal.region.Region.attach(
-                        java.nio.file.Path.of(file), io.mp4j.internal.region.RegionKind.QUEUE);
-                    final io.mp4j.internal.channel.ManyToManySlotRing ring =
-                        new io.mp4j.internal.channel.ManyToManySlotRing(region.body());
-                    if (ring.tryClaimProduce() < 0)
-                    {
-                        throw new IllegalStateException("nothing to claim");
-                    }
-                    Runtime.getRuntime().halt(3);
-                }).start();
-                producer.join();
-                assertEquals(3, producer.exitCode().orElseThrow());
+                claimAPositionAndDieInAChild(file);
 
                 queue.put("after");
                 assertEquals("after", queue.poll(10, TimeUnit.SECONDS));
@@ -365,21 +351,7 @@ class SharedQueueTest
             try (SharedQueue<String> queue = SharedQueue.create(3))
             {
                 final String file = queue.engine.regionFile().toString();
-                // The child claims a position exactly as put() does, then dies before publishing it.
-                final ChildProcess producer = new ChildProcess(() ->
-                {
-                    final io.mp4j.internal.region.Region region = io.mp4j.internal.region.Region.attach(
-                        java.nio.file.Path.of(file), io.mp4j.internal.region.RegionKind.QUEUE);
-                    final io.mp4j.internal.channel.ManyToManySlotRing ring =
-                        new io.mp4j.internal.channel.ManyToManySlotRing(region.body());
-                    if (ring.tryClaimProduce() < 0)
-                    {
-                        throw new IllegalStateException("nothing to claim");
-                    }
-                    Runtime.getRuntime().halt(3);
-                }).start();
-                producer.join();
-                assertEquals(3, producer.exitCode().orElseThrow());
+                claimAPositionAndDieInAChild(file);
 
                 queue.put("a");
                 queue.put("b");
@@ -651,5 +623,24 @@ class SharedQueueTest
                 child.join();
             }
         });
+    }
+
+    /** A child claims a position of the queue's ring exactly as put() does, then dies before publishing it. */
+    private static void claimAPositionAndDieInAChild(final String file) throws InterruptedException
+    {
+        final ChildProcess producer = new ChildProcess(() ->
+        {
+            final io.mp4j.internal.region.Region region = io.mp4j.internal.region.Region.attach(
+                java.nio.file.Path.of(file), io.mp4j.internal.region.RegionKind.QUEUE);
+            final io.mp4j.internal.channel.ManyToManySlotRing ring =
+                new io.mp4j.internal.channel.ManyToManySlotRing(region.body());
+            if (ring.tryClaimProduce() < 0)
+            {
+                throw new IllegalStateException("nothing to claim");
+            }
+            Runtime.getRuntime().halt(3);
+        }).start();
+        producer.join();
+        assertEquals(3, producer.exitCode().orElseThrow());
     }
 }
