@@ -3,11 +3,14 @@ package io.mp4j.connection;
 import io.mp4j.EndOfStreamException;
 import io.mp4j.Mp4jTimeoutException;
 import io.mp4j.process.ChildProcess;
+import io.mp4j.sync.SharedLock;
 import io.mp4j.test.NoLeaksExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -114,19 +117,29 @@ class PipeAcrossJvmsTest
         final int messagesEach = 300;
         assertTimeoutPreemptively(TEST_TIMEOUT, () ->
         {
-            try (Pipe pipe = Pipe.open(false))
+            // As in Python, one process at a time may send on an end: the sends take turns under a lock, while
+            // the copies attach, close and go with their processes all at once.
+            try (Pipe pipe = Pipe.open(false); SharedLock turn = SharedLock.create())
             {
                 final Connection reader = pipe.first();
                 final Connection writer = pipe.second();
-                final List<ChildProcess> started = new java.util.ArrayList<>();
+                final List<ChildProcess> started = new ArrayList<>();
                 for (int c = 0; c < children; c++)
                 {
                     final int id = c;
                     started.add(new ChildProcess(() ->
                     {
-                        for (int i = 0; i < messagesEach; i++)
+                        turn.lock();
+                        try
                         {
-                            writer.send(id * messagesEach + i);
+                            for (int i = 0; i < messagesEach; i++)
+                            {
+                                writer.send(id * messagesEach + i);
+                            }
+                        }
+                        finally
+                        {
+                            turn.unlock();
                         }
                         if (id % 2 == 0)
                         {
@@ -136,7 +149,7 @@ class PipeAcrossJvmsTest
                 }
                 writer.close();
 
-                final java.util.BitSet seen = new java.util.BitSet();
+                final BitSet seen = new BitSet();
                 int received = 0;
                 while (true)
                 {
