@@ -335,6 +335,7 @@ public final class SharedMemory implements AutoCloseable, Serializable
         }
         catch (final RegionMissingException ex)
         {
+            FileTrees.deleteIfEmpty(directory, Session.NAME_PREFIX); // an attach alone leaves no directory behind
             throw new RegionMissingException("no shared memory block of that name: name=" + name + " dir=" + directory);
         }
     }
