@@ -185,21 +185,7 @@ class SharedQueueTest
                 queue.put("first");
                 queue.put("second");
                 final String file = queue.engine.regionFile().toString();
-                // The child claims the head message exactly as take() does, then dies before reading it.
-                final ChildProcess consumer = new ChildProcess(() ->
-                {
-                    final io.mp4j.internal.region.Region region = io.mp4j.internal.region.Region.attach(
-                        java.nio.file.Path.of(file), io.mp4j.internal.region.RegionKind.QUEUE);
-                    final io.mp4j.internal.channel.ManyToManySlotRing ring =
-                        new io.mp4j.internal.channel.ManyToManySlotRing(region.body());
-                    if (ring.tryClaimConsume() < 0)
-                    {
-                        throw new IllegalStateException("nothing to claim");
-                    }
-                    Runtime.getRuntime().halt(3);
-                }).start();
-                consumer.join();
-                assertEquals(3, consumer.exitCode().orElseThrow());
+                claimAPositionAndDieInAChild(file, false); // as take() does, then dies before reading it
 
                 assertEquals("second", queue.take());
                 assertEquals("first", queue.poll(10, TimeUnit.SECONDS), "the dead consumer's message");
@@ -216,7 +202,7 @@ class SharedQueueTest
             try (JoinableQueue<String> queue = JoinableQueue.create())
             {
                 final String file = queue.engine.regionFile().toString();
-                claimAPositionAndDieInAChild(file);
+                claimAPositionAndDieInAChild(file, true);
 
                 queue.put("after");
                 assertEquals("after", queue.poll(10, TimeUnit.SECONDS));
@@ -351,7 +337,7 @@ class SharedQueueTest
             try (SharedQueue<String> queue = SharedQueue.create(3))
             {
                 final String file = queue.engine.regionFile().toString();
-                claimAPositionAndDieInAChild(file);
+                claimAPositionAndDieInAChild(file, true);
 
                 queue.put("a");
                 queue.put("b");
@@ -625,8 +611,11 @@ class SharedQueueTest
         });
     }
 
-    /** A child claims a position of the queue's ring exactly as put() does, then dies before publishing it. */
-    private static void claimAPositionAndDieInAChild(final String file) throws InterruptedException
+    /**
+     * A child claims a position of the queue's ring exactly as put() (produce) or take() does, then dies
+     * before publishing or reading it.
+     */
+    private static void claimAPositionAndDieInAChild(final String file, final boolean produce) throws InterruptedException
     {
         final ChildProcess producer = new ChildProcess(() ->
         {
@@ -634,7 +623,7 @@ class SharedQueueTest
                 java.nio.file.Path.of(file), io.mp4j.internal.region.RegionKind.QUEUE);
             final io.mp4j.internal.channel.ManyToManySlotRing ring =
                 new io.mp4j.internal.channel.ManyToManySlotRing(region.body());
-            if (ring.tryClaimProduce() < 0)
+            if ((produce ? ring.tryClaimProduce() : ring.tryClaimConsume()) < 0)
             {
                 throw new IllegalStateException("nothing to claim");
             }
