@@ -1,6 +1,7 @@
 package io.mp4j.bench;
 
 import io.mp4j.bench.compare.CompareCommand;
+import io.mp4j.bench.soak.SoakCommand;
 import io.mp4j.process.internal.JvmFlags;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -14,7 +15,8 @@ import java.util.Arrays;
 /**
  * The entry point of {@code mp4j-bench.jar}: {@code compare [options]} runs the side-by-side comparison
  * with CPython and plain Java ({@link CompareCommand}); {@code wakeup [options]} measures how fast a
- * receiver answers after idling, per wait strategy ({@link WakeUpCommand}); anything else is JMH's own command line
+ * receiver answers after idling, per wait strategy ({@link WakeUpCommand}); {@code soak [options]} runs
+ * every primitive at once for minutes and samples memory and files ({@link SoakCommand}); anything else is JMH's own command line
  * (benchmark regex, {@code -prof gc}, {@code -f}, {@code -wi}, {@code -i}, ...), with mp4j's required
  * JVM flags added to every fork, since a forked JVM does not read this jar's manifest.
  */
@@ -33,23 +35,24 @@ public final class BenchMain
      */
     public static void main(final String[] args) throws Exception
     {
-        if (args.length > 0 && "wakeup".equals(args[0]))
+        if (args.length > 0)
         {
-            final int exitCode = WakeUpCommand.execute(Arrays.copyOfRange(args, 1, args.length));
-            if (exitCode != 0)
+            final String[] rest = Arrays.copyOfRange(args, 1, args.length);
+            final Integer exitCode = switch (args[0])
             {
-                System.exit(exitCode);
-            }
-            return;
-        }
-        if (args.length > 0 && "compare".equals(args[0]))
-        {
-            final int exitCode = CompareCommand.execute(Arrays.copyOfRange(args, 1, args.length));
-            if (exitCode != 0)
+                case "compare" -> CompareCommand.execute(rest);
+                case "wakeup" -> WakeUpCommand.execute(rest);
+                case "soak" -> SoakCommand.execute(rest);
+                default -> null;
+            };
+            if (exitCode != null)
             {
-                System.exit(exitCode);
+                if (exitCode != 0)
+                {
+                    System.exit(exitCode);
+                }
+                return;
             }
-            return;
         }
 
         final CommandLineOptions commandLine = new CommandLineOptions(args);
