@@ -9,6 +9,7 @@ module io.mp4j.ipc
     requires java.management;
 
     exports io.mp4j.connection;
+    exports io.mp4j.context;
     exports io.mp4j.host;
     exports io.mp4j.manager;
     exports io.mp4j.pool;

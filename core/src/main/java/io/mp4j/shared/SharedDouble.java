@@ -27,7 +27,7 @@ import static io.mp4j.shared.ValueDescriptor.VALUE_OFFSET;
  * compound updates; the atomic operations do not need it. Handles are serializable: a child that gets
  * one attaches to the same memory. Any thread of any process holding a handle may call any method.
  */
-public final class SharedDouble extends SharedMemoryHandle implements Serializable, AutoCloseable
+public final class SharedDouble extends SharedMemoryHandle implements DoubleValue, Serializable, AutoCloseable
 {
     @Serial
     private static final long serialVersionUID = 1L;

@@ -39,7 +39,7 @@ import static io.mp4j.sync.BarrierDescriptor.STATE_OFFSET;
  * while it waits does not break the barrier by itself; give the others a timeout. Any thread of any
  * process holding a handle may call any method.
  */
-public final class SharedBarrier implements Serializable, AutoCloseable
+public final class SharedBarrier implements Barrier, Serializable, AutoCloseable
 {
     @Serial
     private static final long serialVersionUID = 1L;

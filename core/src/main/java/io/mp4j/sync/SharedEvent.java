@@ -28,7 +28,7 @@ import static io.mp4j.sync.EventDescriptor.FLAG_OFFSET;
  * }</pre>
  * Any thread of any process holding a handle may call any method.
  */
-public final class SharedEvent implements Serializable, AutoCloseable
+public final class SharedEvent implements Event, Serializable, AutoCloseable
 {
     @Serial
     private static final long serialVersionUID = 1L;

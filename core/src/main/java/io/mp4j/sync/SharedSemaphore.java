@@ -34,7 +34,7 @@ import static io.mp4j.sync.SemaphoreDescriptor.PERMITS_OFFSET;
  * Permits have no owner, as in Python: any thread of any process may release, and permits held by a
  * process that dies are not given back. Any thread of any process holding a handle may call any method.
  */
-public final class SharedSemaphore implements Serializable, AutoCloseable
+public final class SharedSemaphore implements CountingSemaphore, Serializable, AutoCloseable
 {
     @Serial
     private static final long serialVersionUID = 1L;

@@ -87,7 +87,17 @@ public final class SharedList<V> extends AbstractList<V> implements RandomAccess
         this.store = store;
     }
 
-    static <V> SharedList<V> create(final Session session, final int expectedItems, final WaitStrategy waitStrategy)
+    /**
+     * A new, empty list in a session, with room for an expected number of items before it first grows; most
+     * code gets one from {@link Manager#list()} instead.
+     *
+     * @param session       the session its file lives in.
+     * @param expectedItems how many items it should hold without growing, at least 1.
+     * @param waitStrategy  how its lock's waiters wait.
+     * @param <V>           the type of the items.
+     * @return the list.
+     */
+    public static <V> SharedList<V> create(final Session session, final int expectedItems, final WaitStrategy waitStrategy)
     {
         return new SharedList<>(ListStore.create(session, ListDescriptor.TYPE_LIST, expectedItems, waitStrategy));
     }

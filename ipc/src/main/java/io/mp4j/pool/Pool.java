@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * Any thread may call any method.
  */
-public final class Pool implements ExecutorService, AutoCloseable
+public final class Pool implements WorkerPool
 {
     private final AtomicLong callIds = new AtomicLong();
     private final PoolEngine engine;

@@ -21,7 +21,7 @@ import java.time.Duration;
  *
  * @param <E> the type of the messages.
  */
-public final class JoinableQueue<E> extends SharedQueue<E>
+public final class JoinableQueue<E> extends SharedQueue<E> implements TaskQueue<E>
 {
     @Serial
     private static final long serialVersionUID = 1L;
