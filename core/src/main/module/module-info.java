@@ -15,7 +15,7 @@ module io.mp4j.core
     exports io.mp4j.sharedmemory;
     exports io.mp4j.sync;
 
-    exports io.mp4j.internal to io.mp4j.ipc, io.mp4j.chronicle;
+    exports io.mp4j.internal to io.mp4j.ipc, io.mp4j.chronicle, io.mp4j.cluster;
     exports io.mp4j.internal.channel to io.mp4j.ipc;
     exports io.mp4j.internal.region to io.mp4j.ipc, io.mp4j.chronicle;
 }

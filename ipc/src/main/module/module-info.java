@@ -18,7 +18,7 @@ module io.mp4j.ipc
 
     exports io.mp4j.manager.internal to io.mp4j.chronicle;
     exports io.mp4j.pool.internal to io.mp4j.chronicle;
-    exports io.mp4j.process.internal to io.mp4j.chronicle;
+    exports io.mp4j.process.internal to io.mp4j.chronicle, io.mp4j.cluster;
 
     uses io.mp4j.manager.internal.DictProvider;
     uses io.mp4j.pool.internal.JournalWriter.Opener;

@@ -36,8 +36,11 @@ public final class JvmFlags
     /** mp4j-chronicle's short name, as in its resource's name. */
     public static final String CHRONICLE = "chronicle";
 
+    /** mp4j-cluster's short name, as in its resource's name. */
+    public static final String CLUSTER = "cluster";
+
     /** The optional artifacts, whose flags are there when the artifact is on the classpath. */
-    private static final List<String> OPTIONAL = List.of(CHRONICLE);
+    private static final List<String> OPTIONAL = List.of(CHRONICLE, CLUSTER);
 
     /**
      * Lets {@code sun.misc.Unsafe}'s memory access go without the warning Java 24 and later print at its first
@@ -97,7 +100,7 @@ public final class JvmFlags
     /**
      * The flags of one artifact, as its resource lists them; empty if this JVM's classpath lacks the artifact.
      *
-     * @param artifact the artifact's short name, {@link #MAIN} or {@link #CHRONICLE}.
+     * @param artifact the artifact's short name, {@link #MAIN}, {@link #CHRONICLE} or {@link #CLUSTER}.
      * @return the artifact's flag list.
      */
     static FlagList of(final String artifact)

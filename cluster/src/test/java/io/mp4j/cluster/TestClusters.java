@@ -1,0 +1,201 @@
+package io.mp4j.cluster;
+
+import io.mp4j.process.ProcessContext;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Loopback clusters for tests: server nodes in JVMs of their own ({@link NodeMain}) on ports nobody else uses,
+ * stopped and their work directories removed when the test is done.
+ */
+public final class TestClusters implements AutoCloseable
+{
+    private static final int PORT_RANGE = 3;
+
+    private final String name;
+    private final int discoveryPort;
+    private final int communicationPort;
+    private final Path logs;
+    private final List<Process> nodes = new ArrayList<>();
+
+    /**
+     * A cluster of a fresh name and free ports, with no node yet.
+     *
+     * @param logs where each node's output goes.
+     */
+    public TestClusters(final Path logs) throws IOException
+    {
+        this.name = "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100_000;
+        this.discoveryPort = freePortBlock();
+        this.communicationPort = freePortBlock();
+        this.logs = logs;
+    }
+
+    static ClusterOptions options(final String name, final int discoveryPort, final int communicationPort, final int range)
+    {
+        return new ClusterOptions()
+            .name(name)
+            .discovery("127.0.0.1:" + discoveryPort + ".." + (discoveryPort + range))
+            .ports(discoveryPort, communicationPort, range)
+            .joinTimeout(Duration.ofSeconds(20))
+            .failureDetectionTimeout(Duration.ofSeconds(2));
+    }
+
+    /** The options a client of this cluster connects with. */
+    public ClusterOptions options()
+    {
+        return options(name, discoveryPort, communicationPort, PORT_RANGE);
+    }
+
+    /** Starts server nodes at once, each in its own JVM, and waits until every one has joined. */
+    public List<Process> start(final int count) throws Exception
+    {
+        final List<Process> started = new ArrayList<>();
+        final List<CompletableFuture<String>> joined = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            final List<String> options = new ArrayList<>(ProcessContext.defaultContext().jvmOptions());
+            options.add("-Dmp4j.cluster.silent=true");
+            final ProcessContext context = new ProcessContext().jvmOptions(options).conclude();
+            final Path log = logs.resolve("node-" + (nodes.size() + i) + ".log");
+            final Process node = new ProcessBuilder(context.javaCommand(NodeMain.class.getName(), List.of(name,
+                String.valueOf(discoveryPort), String.valueOf(communicationPort), String.valueOf(PORT_RANGE))))
+                .redirectErrorStream(true)
+                .start();
+            started.add(node);
+            joined.add(CompletableFuture.supplyAsync(() -> awaitJoined(node, log)));
+        }
+        nodes.addAll(started);
+        for (final CompletableFuture<String> join : joined)
+        {
+            final String line = join.get(120, TimeUnit.SECONDS);
+            if (!line.startsWith("joined"))
+            {
+                throw new IllegalStateException("node did not join: " + line);
+            }
+        }
+        return started;
+    }
+
+    /** The first line a node prints, copying everything it prints to its log. */
+    private static String awaitJoined(final Process node, final Path log)
+    {
+        try
+        {
+            final BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+            final StringBuilder seen = new StringBuilder();
+            String line;
+            while ((line = out.readLine()) != null)
+            {
+                seen.append(line).append('\n');
+                Files.writeString(log, seen.toString());
+                if (line.startsWith("joined"))
+                {
+                    final Thread copier = new Thread(() -> copy(out, log, seen), "node-log");
+                    copier.setDaemon(true);
+                    copier.start();
+                    return line;
+                }
+            }
+            return "node exited before joining: " + seen;
+        }
+        catch (final IOException ex)
+        {
+            return "cannot read node output: " + ex;
+        }
+    }
+
+    private static void copy(final BufferedReader out, final Path log, final StringBuilder seen)
+    {
+        try
+        {
+            String line;
+            while ((line = out.readLine()) != null)
+            {
+                seen.append(line).append('\n');
+                Files.writeString(log, seen.toString());
+            }
+        }
+        catch (final IOException ex)
+        {
+            // The node is gone.
+        }
+    }
+
+    /** Kills a node as SIGKILL would. */
+    public static void kill(final Process node) throws InterruptedException
+    {
+        node.destroyForcibly();
+        node.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        for (final Process node : nodes)
+        {
+            node.getOutputStream().close();
+        }
+        for (final Process node : nodes)
+        {
+            try
+            {
+                if (!node.waitFor(20, TimeUnit.SECONDS))
+                {
+                    node.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                node.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A port whose next few are free too, on the loopback address. */
+    private static int freePortBlock() throws IOException
+    {
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            final int first;
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+            {
+                first = socket.getLocalPort();
+            }
+            if (first + PORT_RANGE < 65_000 && allFree(first + 1, PORT_RANGE))
+            {
+                return first;
+            }
+        }
+        throw new IOException("no block of free ports");
+    }
+
+    private static boolean allFree(final int from, final int count)
+    {
+        for (int port = from; port < from + count + 1; port++)
+        {
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress()))
+            {
+                socket.getLocalPort();
+            }
+            catch (final IOException ex)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
