@@ -37,6 +37,7 @@ public final class IgniteNodes
     public static final String VERBOSE_PROPERTY = "mp4j.cluster.verbose";
 
     private static final long MEBIBYTE = 1024L * 1024L;
+    private static final int CLIENT_PORT_RANGE = 100;
 
     private IgniteNodes()
     {
@@ -101,7 +102,8 @@ public final class IgniteNodes
         final TcpCommunicationSpi communication = new TcpCommunicationSpi()
             .setLocalAddress(options.bindAddress())
             .setLocalPort(options.communicationPort())
-            .setLocalPortRange(options.portRange());
+            // A client shares the machine with the servers and other clients: it looks further for a free port.
+            .setLocalPortRange(client ? Math.max(options.portRange(), CLIENT_PORT_RANGE) : options.portRange());
         final DataStorageConfiguration storage = new DataStorageConfiguration()
             .setDefaultDataRegionConfiguration(new DataRegionConfiguration()
                 .setName("mp4j")
