@@ -138,9 +138,16 @@ public final class HostRegistration implements AutoCloseable
                         foreign + (isSymbolicLink(found) ? " (mp4j never writes through a link: remove it, or " +
                         "choose another name)" : " (remove it, or choose another name)"));
                 }
-                // Opened to lock it, never written: write access is what an exclusive lock needs.
-                stale = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS);
+                try
+                {
+                    // Opened to lock it, never written: write access is what an exclusive lock needs.
+                    stale = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS);
+                }
+                catch (final NoSuchFileException ex)
+                {
+                    return null; // removed since we looked
+                }
                 if (!tryLock(stale))
                 {
                     throw new Mp4jException("a worker host of that name is already running: name=" + name +
