@@ -35,4 +35,28 @@ public final class FileOwners
         }
         return Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"));
     }
+
+    /**
+     * The uid of the OS user this JVM runs as, to compare with the {@code unix:uid} of a file.
+     *
+     * @return this process's user id.
+     * @throws IOException if it cannot be read.
+     */
+    public static int thisUsersUid() throws IOException
+    {
+        if (Files.isDirectory(SELF))
+        {
+            return (Integer)Files.getAttribute(SELF, "unix:uid");
+        }
+        // Elsewhere a file this process creates is its user's.
+        final Path probe = Files.createTempFile("mp4j-uid", ".probe");
+        try
+        {
+            return (Integer)Files.getAttribute(probe, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        }
+        finally
+        {
+            Files.delete(probe);
+        }
+    }
 }
