@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A dict's capacity as every process sees it, and the permissions of its files. */
+/** A dict's capacity as every process sees it, and the permissions of the files mp4j makes for Chronicle. */
 @ExtendWith(NoLeaksExtension.class)
 class DictCapacityTest
 {
@@ -130,12 +130,12 @@ class DictCapacityTest
     }
 
     @Test
-    void shouldMakeItsFilesOwnerOnlyWhateverTheUmask(@TempDir final Path root)
+    void shouldMakeFilesOwnerOnlyWhateverTheUmask(@TempDir final Path root)
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
             final List<String> command = new ArrayList<>(List.of("sh", "-c", "umask 000 && exec \"$@\"", "sh"));
-            command.addAll(new ProcessContext().conclude().javaCommand(DictUnderUmaskMain.class.getName(), List.of(root.toString())));
+            command.addAll(new ProcessContext().conclude().javaCommand(UmaskZeroMain.class.getName(), List.of(root.toString())));
             final Path log = root.resolve("main.log");
             final Process main = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try
@@ -150,6 +150,8 @@ class DictCapacityTest
             assertEquals(0, main.exitValue(), String.join("\n", lines));
             assertTrue(lines.contains("control rw-rw-rw-"), "umask 000 was not in force: " + lines);
             assertTrue(lines.stream().anyMatch(line -> line.startsWith("file dict-umask.cmap ")), String.join("\n", lines));
+            assertTrue(lines.stream().anyMatch(line -> line.startsWith("file durable/queue/mp4j-cursor.dat ")),
+                String.join("\n", lines));
             for (final String line : lines)
             {
                 if (line.startsWith("file "))
