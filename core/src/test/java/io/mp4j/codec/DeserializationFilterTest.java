@@ -9,9 +9,12 @@ import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -119,6 +122,20 @@ class DeserializationFilterTest
         assertEquals(42L, Codec.decode(Codec.encode(42L)));
         assertArrayEquals(new int[] {1, 2, 3}, (int[])Codec.decode(Codec.encode(new int[] {1, 2, 3})));
         assertEquals(Arrays.asList(1L, 2L), Codec.decodeList(Codec.encodeList(List.of(1L, 2L))));
+    }
+
+    @Test
+    void shouldHonourTheJvmWideFilter() throws Exception
+    {
+        final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        final Process jvm = new ProcessBuilder(java.toString(), "-Djdk.serialFilter=!java.net.URI",
+            "-cp", System.getProperty("java.class.path"), JvmWideFilterMain.class.getName())
+            .redirectErrorStream(true)
+            .start();
+        final String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(jvm.waitFor(60, TimeUnit.SECONDS), output);
+        assertTrue(output.startsWith("refused " + DeserializationRejectedException.class.getName()) &&
+            output.contains("class=java.net.URI jdk.serialFilter=!java.net.URI"), output);
     }
 
     @Test
