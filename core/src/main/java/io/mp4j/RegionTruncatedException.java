@@ -4,7 +4,7 @@ package io.mp4j;
  * A region's file was made shorter than its mapping while this process used it (by another process of
  * the same user: mp4j's files are owner-only). Its memory is gone: the next access would fault, and a
  * compare-and-set there would kill the JVM with SIGBUS, so mp4j checks the file's length where it can
- * afford to (on attach, before and after a wait sleeps) and fails with this instead.
+ * afford to (on attach, before a wait sleeps and after a sleep nobody ended) and fails with this instead.
  */
 public class RegionTruncatedException extends RegionLayoutException
 {

@@ -34,9 +34,10 @@ import java.util.concurrent.locks.LockSupport;
  * slow checks ({@link #checkDue()}: is the peer alive? does a dead process hold a slot?) run even when
  * nobody rings; a ringer's process that dies wakes the sleeper at once and makes the check due.
  * Without a board (or when a board is full), the sleep is a timed park with back-off up to
- * {@link WaitStrategy#MAX_PARK_NANOS}. Before it first sleeps and after each sleep it checks that the
- * watched regions' files still cover their mappings, so that a file truncated under it fails the wait with
- * {@link io.mp4j.RegionTruncatedException} instead of a fault in the caller's next access.
+ * {@link WaitStrategy#MAX_PARK_NANOS}. Before it first sleeps, and after each timed park or sleep that
+ * nobody rang, it checks that the watched regions' files still cover their mappings, so that a file
+ * truncated under it fails the wait with {@link io.mp4j.RegionTruncatedException} instead of a fault in
+ * the caller's next access.
  * <p>
  * Waiters belong to threads: {@link #begin(WaitStrategy, long)} takes the calling thread's, and a
  * wait begun while another is under way on the same thread gets a second one. Nothing allocates after a
@@ -465,7 +466,11 @@ public final class Waiter
         {
             checkNow = true;
         }
-        checkLengths();
+        if (quietWake)
+        {
+            // Only when nobody rang: a stat costs microseconds, which a woken waiter's latency cannot spare.
+            checkLengths();
+        }
         if (quietWake && ++quietWakes % QUIET_WAKES_PER_SWEEP == 0)
         {
             // Nobody has rung for a while: free slots that killed sleepers left on the boards.

@@ -505,7 +505,7 @@ public final class Region implements AutoCloseable
     /**
      * Checks that the file still holds the whole region: one that another process truncated under the
      * mapping faults on the next access, and a compare-and-set there kills the JVM with SIGBUS. One
-     * {@code stat}, for slow paths only: a waiter calls it before it first sleeps and after each sleep.
+     * {@code stat}, for slow paths only: a waiter calls it before it first sleeps and after a sleep nobody rang.
      * A file already unlinked keeps its pages while mapped, so it passes.
      *
      * @throws RegionTruncatedException if the file is shorter than the region.
