@@ -3,6 +3,7 @@ package io.mp4j.internal.region;
 import io.mp4j.Mp4jException;
 import io.mp4j.RegionLayoutException;
 import io.mp4j.RegionMissingException;
+import io.mp4j.RegionTruncatedException;
 import io.mp4j.internal.Doorbell;
 import io.mp4j.internal.Log;
 import io.mp4j.internal.ProcessIdentity;
@@ -99,7 +100,7 @@ public final class Region implements AutoCloseable
         this.creationTimeMillis = header.getLong(CREATION_TIME_OFFSET);
         this.body = new UnsafeBuffer(mapping, HEADER_LENGTH, bodyLength);
         this.boardBuffer = new UnsafeBuffer(mapping, WAIT_BOARD_OFFSET, WaitBoard.LENGTH);
-        this.waitBoard = new WaitBoard(boardBuffer, Doorbell.directory(file.toAbsolutePath().getParent()));
+        this.waitBoard = new WaitBoard(boardBuffer, Doorbell.directory(file.toAbsolutePath().getParent()), this::checkLength);
     }
 
     /**
@@ -471,7 +472,10 @@ public final class Region implements AutoCloseable
         closed = true;
 
         body.wrap(EMPTY);
-        waitBoard.withdrawAllOfThisProcess();
+        if (isIntact())
+        {
+            waitBoard.withdrawAllOfThisProcess();
+        }
         boardBuffer.wrap(EMPTY);
         for (final WeakReference<UnsafeBuffer> reference : views)
         {
@@ -496,6 +500,46 @@ public final class Region implements AutoCloseable
             IoUtil.unmap(mapping);
         }
         mapping = null;
+    }
+
+    /**
+     * Checks that the file still holds the whole region: one that another process truncated under the
+     * mapping faults on the next access, and a compare-and-set there kills the JVM with SIGBUS. One
+     * {@code stat}, for slow paths only: a waiter calls it before it first sleeps and after a sleep nobody rang.
+     * A file already unlinked keeps its pages while mapped, so it passes.
+     *
+     * @throws RegionTruncatedException if the file is shorter than the region.
+     */
+    public void checkLength()
+    {
+        final long length = fileLength();
+        if (length < HEADER_LENGTH + (long)bodyLength)
+        {
+            throw new RegionTruncatedException("region truncated while mapped: file=" + file + " length=" + length +
+                " expected=" + (HEADER_LENGTH + (long)bodyLength) + " (another process of this user shortened it)");
+        }
+    }
+
+    private boolean isIntact()
+    {
+        final boolean intact = fileLength() >= HEADER_LENGTH + (long)bodyLength;
+        if (!intact)
+        {
+            Log.REGION.log(Level.WARNING, "closing a truncated region without touching its memory: file=" + file);
+        }
+        return intact;
+    }
+
+    private long fileLength()
+    {
+        try
+        {
+            return Files.size(file);
+        }
+        catch (final IOException ex)
+        {
+            return Long.MAX_VALUE; // gone (unlinked, the session removed): the mapping keeps its pages
+        }
     }
 
     @Override
