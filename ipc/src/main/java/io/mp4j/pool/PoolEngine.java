@@ -732,10 +732,10 @@ final class PoolEngine
         }
 
         final boolean expected = slot.retiredItself || (slot.stopSent && slot.inFlight.isEmpty());
-        logExit(slot, expected);
         // Only the chunk the worker said it was running is to blame (none if the pool killed it); the chunks
         // queued behind go back to the front of the queue uncharged, in their order.
         final long running = slot.recycling ? 0 : slot.channel.runningTaskVolatile();
+        logExit(slot, expected, running);
         final Iterator<Task> tasks = slot.inFlight.descendingIterator();
         while (tasks.hasNext())
         {
@@ -797,7 +797,7 @@ final class PoolEngine
         return 1;
     }
 
-    private void logExit(final WorkerSlot slot, final boolean expected)
+    private void logExit(final WorkerSlot slot, final boolean expected, final long running)
     {
         final PoolWorkerProcess worker = slot.worker;
         if (expected)
@@ -814,8 +814,21 @@ final class PoolEngine
         {
             Log.POOL.log(Level.WARNING, () -> "worker died: pool=" + poolName + " slot=" + slot.index + " worker=" +
                 worker.name() + " pid=" + worker.pid() + ' ' + worker.exitDescription() + " chunksInFlight=" +
-                slot.inFlight.size());
+                slot.inFlight.size() + " running=" + runningChunk(slot, running));
         }
+    }
+
+    /** The chunk the worker said it was running, for messages. */
+    private static String runningChunk(final WorkerSlot slot, final long running)
+    {
+        for (final Task task : slot.inFlight)
+        {
+            if (task.sequence == running)
+            {
+                return task.call.description + " task=" + task.index;
+            }
+        }
+        return "none";
     }
 
     private void breakPool(final Throwable cause)
