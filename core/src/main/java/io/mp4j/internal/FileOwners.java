@@ -64,7 +64,8 @@ public final class FileOwners
                 // Linux: /proc/self belongs to this process's user, even where the user has no name.
                 current = Files.isDirectory(SELF) ?
                     Files.readAttributes(SELF, PosixFileAttributes.class).owner() :
-                    SELF.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(System.getProperty("user.name"));
+                    SELF.getFileSystem().getUserPrincipalLookupService()
+                        .lookupPrincipalByName(System.getProperty("user.name"));
                 principal = current;
             }
             return current;

@@ -170,8 +170,8 @@ public final class FileTrees
     {
         try
         {
-            return parent.getFileAttributeView(entry.getFileName(), PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                .readAttributes();
+            return parent.getFileAttributeView(entry.getFileName(), PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS).readAttributes();
         }
         catch (final NoSuchFileException ex)
         {

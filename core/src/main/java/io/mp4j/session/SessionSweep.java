@@ -153,7 +153,8 @@ final class SessionSweep
 
     private static boolean sweepByPath(final Path entry, final BiConsumer<Level, String> refused) throws IOException
     {
-        final PosixFileAttributes found = Files.readAttributes(entry, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        final PosixFileAttributes found =
+            Files.readAttributes(entry, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (isRefused(found, entry, refused))
         {
             return false;
