@@ -4,21 +4,23 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FileTreesTest
 {
-    private static final int SWAP_ITERATIONS = 300;
+    private static final int SWAP_ITERATIONS = 40;
+    private static final int SWAPPED_DIRECTORIES = 8;
+    private static final int FILES = 16;
     private static final int NOBODY = 65534;
 
     @Test
@@ -52,36 +54,39 @@ class FileTreesTest
             {
                 final Path iteration = Files.createDirectory(temporary.resolve("iteration-" + i));
                 final Path outside = Files.createDirectory(iteration.resolve("outside"));
-                for (int file = 0; file < 16; file++)
+                // Named as the files in the tree: a removal by path that a link redirected would take them.
+                for (int file = 0; file < FILES; file++)
                 {
-                    Files.writeString(outside.resolve("precious-" + file), "keep me");
+                    Files.writeString(outside.resolve("file-" + file), "keep me");
                 }
-                final Path inner = Files.createDirectories(iteration.resolve("tree/inner"));
-                for (int file = 0; file < 16; file++)
+                final List<Path> swapped = new ArrayList<>();
+                for (int directory = 0; directory < SWAPPED_DIRECTORIES; directory++)
                 {
-                    Files.writeString(inner.resolve("file-" + file), "x");
+                    final Path inner = Files.createDirectories(iteration.resolve("tree/inner-" + directory));
+                    for (int file = 0; file < FILES; file++)
+                    {
+                        Files.writeString(inner.resolve("file-" + file), "x");
+                    }
+                    swapped.add(inner);
                 }
 
-                final AtomicBoolean removing = new AtomicBoolean(true);
-                final Thread swapper = new Thread(() -> swapForLink(inner, iteration.resolve("tree/parked"), outside, removing));
-                swapper.start();
+                final LinkSwapper swapper = new LinkSwapper(outside, swapped);
                 try
                 {
                     FileTrees.delete(iteration.resolve("tree"));
                 }
                 catch (final UncheckedIOException ex)
                 {
-                    // The link or the parked directory was in the way: what matters is what stays outside.
+                    // A link or a parked directory was in the way; the message says what it found.
                     assertTrue(ex.getMessage().contains("found="), ex.getMessage());
                 }
                 finally
                 {
-                    removing.set(false);
-                    swapper.join();
+                    swapper.close();
                 }
-                for (int file = 0; file < 16; file++)
+                for (int file = 0; file < FILES; file++)
                 {
-                    assertTrue(Files.exists(outside.resolve("precious-" + file)), "nothing outside the tree is removed");
+                    assertTrue(Files.exists(outside.resolve("file-" + file)), "nothing outside the tree is removed");
                 }
             }
         });
@@ -110,25 +115,5 @@ class FileTreesTest
         final Path own = Files.createDirectory(temporary.resolve("mp4j-own"));
         FileTrees.deleteIfEmpty(own, "mp4j-");
         assertTrue(Files.notExists(own), "an empty directory of this user's goes");
-    }
-
-    /** Swaps a directory for a link to outside and back, as a racing user would, until told to stop. */
-    private static void swapForLink(final Path directory, final Path parked, final Path outside, final AtomicBoolean running)
-    {
-        while (running.get())
-        {
-            try
-            {
-                Files.move(directory, parked);
-                Files.createSymbolicLink(directory, outside);
-                Thread.onSpinWait();
-                Files.delete(directory);
-                Files.move(parked, directory);
-            }
-            catch (final IOException ex)
-            {
-                // The removal took what was to be moved: try again until it is done.
-            }
-        }
     }
 }

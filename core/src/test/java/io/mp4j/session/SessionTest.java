@@ -1,6 +1,7 @@
 package io.mp4j.session;
 
 import io.mp4j.SessionMissingException;
+import io.mp4j.internal.LinkSwapper;
 import io.mp4j.internal.ProcessIdentity;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SessionTest
 {
     private static final int NOBODY = 65534;
-    private static final int SWAP_ITERATIONS = 300;
+    private static final int SWAP_ITERATIONS = 100;
 
     @TempDir
     Path root;
@@ -195,17 +195,14 @@ class SessionTest
                 // A link already inside the session: it goes with the session, its target stays.
                 Files.createSymbolicLink(session.resolve("planted"), outside);
 
-                final AtomicBoolean sweeping = new AtomicBoolean(true);
-                final Thread swapper = new Thread(() -> swapForLink(session, iteration.resolve("parked"), outside, sweeping));
-                swapper.start();
+                final LinkSwapper swapper = new LinkSwapper(outside, List.of(session));
                 try
                 {
                     Session.sweepStale(iteration);
                 }
                 finally
                 {
-                    sweeping.set(false);
-                    swapper.join();
+                    swapper.close();
                 }
                 assertOutsideUntouched(outside);
             }
@@ -246,25 +243,5 @@ class SessionTest
         assertTrue(Files.exists(outside.resolve("precious")), "the file outside is untouched");
         assertTrue(Files.exists(outside.resolve(Session.REMOVE_AT_END_PREFIX + "precious")), "nothing outside is removed");
         assertTrue(Files.exists(outside.resolve("inner/also-precious")), "nothing below outside is removed");
-    }
-
-    /** Swaps the session's directory for a link to outside and back, as a racing user would, until told to stop. */
-    private static void swapForLink(final Path session, final Path parked, final Path outside, final AtomicBoolean sweeping)
-    {
-        while (sweeping.get())
-        {
-            try
-            {
-                Files.move(session, parked);
-                Files.createSymbolicLink(session, outside);
-                Thread.onSpinWait();
-                Files.delete(session);
-                Files.move(parked, session);
-            }
-            catch (final IOException ex)
-            {
-                // The sweep removed what was to be moved: try again until it is done.
-            }
-        }
     }
 }
