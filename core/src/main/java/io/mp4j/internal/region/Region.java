@@ -96,6 +96,7 @@ public final class Region implements AutoCloseable
     private final UnsafeBuffer body;
     private final UnsafeBuffer boardBuffer;
     private final WaitBoard waitBoard;
+    private final UnsafeBuffer holdersBuffer;
     private final HolderTable holders;
     private int holderEntry;
     private boolean referenced;
@@ -117,9 +118,9 @@ public final class Region implements AutoCloseable
         this.body = new UnsafeBuffer(mapping, HEADER_LENGTH, bodyLength);
         this.boardBuffer = new UnsafeBuffer(mapping, WAIT_BOARD_OFFSET, WaitBoard.LENGTH);
         this.waitBoard = new WaitBoard(boardBuffer, Doorbell.directory(file.toAbsolutePath().getParent()));
-        this.holders = (header.getInt(FLAGS_OFFSET) & FLAG_PINNED) != 0 ? null : new HolderTable(
-            new UnsafeBuffer(mapping, HOLDERS_OFFSET, HolderTable.length(HOLDER_SLOTS)), 0, HOLDER_SLOTS,
-            "region=" + name);
+        this.holdersBuffer = new UnsafeBuffer(mapping, HOLDERS_OFFSET, HolderTable.length(HOLDER_SLOTS));
+        this.holders = (header.getInt(FLAGS_OFFSET) & FLAG_PINNED) != 0 ? null :
+            new HolderTable(holdersBuffer, 0, HOLDER_SLOTS, "region=" + name);
     }
 
     /**
@@ -495,8 +496,9 @@ public final class Region implements AutoCloseable
      *
      * @return true if this call removed the file.
      */
-    public boolean release()
+    public synchronized boolean release()
     {
+        // Synchronized with close(), so that the holder table is never read after this JVM unmapped it.
         if (holders == null)
         {
             return false;
@@ -538,9 +540,9 @@ public final class Region implements AutoCloseable
      *
      * @return e.g. {@code holds=2 [pid=42 references=1 transfers=1]}, or {@code pinned}.
      */
-    public String describeHolders()
+    public synchronized String describeHolders()
     {
-        return holders == null ? "pinned" : holders.describe();
+        return holders == null ? "pinned" : closed ? "closed here" : holders.describe();
     }
 
     /**
@@ -643,6 +645,7 @@ public final class Region implements AutoCloseable
         closed = true;
 
         release();
+        holdersBuffer.wrap(EMPTY);
 
         body.wrap(EMPTY);
         waitBoard.withdrawAllOfThisProcess();
