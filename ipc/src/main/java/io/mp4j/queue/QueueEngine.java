@@ -45,6 +45,7 @@ final class QueueEngine
     static final Object NOTHING = new Object();
 
     private static final Map<Path, Attached> ATTACHED = new HashMap<>();
+    private static int forgetAtSize = 64;
     private static final int MESSAGE_TAG = 0;
     private static final int ROOM_TAG = 1;
     private static final int DONE_TAG = 2;
@@ -146,7 +147,11 @@ final class QueueEngine
     /** Drops the engines of queues nobody references, so that their mappings can be collected. */
     private static void forgetUnreachable()
     {
-        ATTACHED.values().removeIf(attached -> attached.queue().get() == null);
+        if (ATTACHED.size() >= forgetAtSize)
+        {
+            ATTACHED.values().removeIf(attached -> attached.queue().get() == null);
+            forgetAtSize = Math.max(64, 2 * ATTACHED.size());
+        }
     }
 
     /**

@@ -25,12 +25,24 @@ import java.util.Map;
  * cache on the next lookup. {@link #create} and {@link #attach} keep the region for the handle about to be
  * made: the first lease taken afterwards is that one.
  * <p>
+ * The collector sees the heap, not the shared memory behind a handle: a loop that drops its handles could
+ * make files far faster than small heaps fill. So, as the JDK does for direct buffers, creating a region
+ * asks for a collection once this JVM holds twice as many regions, or bytes, as when it last asked (at
+ * least {@value #COLLECT_AT_LEAST_REGIONS} regions or 64 MiB); {@code -XX:+DisableExplicitGC} turns that off.
+ * <p>
  * Any thread may call; lookups are synchronized, so keep them off hot paths (handles look their region
  * up once, when made).
  */
 public final class RegionCache
 {
+    /** The fewest regions held at which creating one asks for a collection. */
+    static final int COLLECT_AT_LEAST_REGIONS = 1024;
+
+    private static final long COLLECT_AT_LEAST_BYTES = 64L << 20;
     private static final Map<Path, Entry> REGIONS = new HashMap<>();
+    private static long cachedBytes;
+    private static int collectAtRegions = COLLECT_AT_LEAST_REGIONS;
+    private static long collectAtBytes = COLLECT_AT_LEAST_BYTES;
     private static final Cleaner CLEANER = Cleaner.create(runnable ->
     {
         final Thread thread = new Thread(Threads.rootGroup(), runnable, "mp4j-region-cleaner");
@@ -70,12 +82,24 @@ public final class RegionCache
     {
         RegionSweeper.regionCreated(session.directory());
         final Region region = Region.createHeld(session, name, kind, bodyLength);
+        final boolean collect;
         synchronized (REGIONS)
         {
             addShutdownStep();
             final Entry entry = new Entry(region);
             entry.promised = 1;
-            REGIONS.put(key(region.file()), entry);
+            put(key(region.file()), entry);
+            collect = REGIONS.size() >= collectAtRegions || cachedBytes >= collectAtBytes;
+            if (collect)
+            {
+                collectAtRegions = Math.max(COLLECT_AT_LEAST_REGIONS, 2 * REGIONS.size());
+                collectAtBytes = Math.max(COLLECT_AT_LEAST_BYTES, 2 * cachedBytes);
+            }
+        }
+        if (collect)
+        {
+            // Handles nobody references hold their regions until collected; the cleaner then lets go of them.
+            System.gc();
         }
         return region;
     }
@@ -110,7 +134,7 @@ public final class RegionCache
             addShutdownStep();
             final Entry entry = new Entry(region);
             entry.promised = 1;
-            REGIONS.put(key, entry);
+            put(key, entry);
             return region;
         }
     }
@@ -161,7 +185,7 @@ public final class RegionCache
             {
                 return;
             }
-            REGIONS.remove(key);
+            remove(key);
         }
         region.close();
     }
@@ -175,7 +199,15 @@ public final class RegionCache
     {
         synchronized (REGIONS)
         {
-            REGIONS.values().removeIf(entry -> entry.region.isClosed() || entry.region.isReleased());
+            final List<Path> gone = new ArrayList<>();
+            REGIONS.forEach((key, entry) ->
+            {
+                if (entry.region.isClosed() || entry.region.isReleased())
+                {
+                    gone.add(key);
+                }
+            });
+            gone.forEach(RegionCache::remove);
             return REGIONS.size();
         }
     }
@@ -195,7 +227,7 @@ public final class RegionCache
             {
                 return;
             }
-            REGIONS.remove(key);
+            remove(key);
         }
         if (closing)
         {
@@ -226,11 +258,42 @@ public final class RegionCache
             regions = new ArrayList<>(REGIONS.size());
             REGIONS.values().forEach(entry -> regions.add(entry.region));
             REGIONS.clear();
+            cachedBytes = 0;
         }
         for (final Region region : regions)
         {
             region.release();
         }
+    }
+
+    /** Caches an entry, with the lock held. */
+    private static void put(final Path key, final Entry entry)
+    {
+        final Entry replaced = REGIONS.put(key, entry);
+        cachedBytes += length(entry) - (replaced == null ? 0 : length(replaced));
+    }
+
+    /** Drops an entry, with the lock held, and lowers the collection marks once most regions have gone. */
+    private static void remove(final Path key)
+    {
+        final Entry removed = REGIONS.remove(key);
+        if (removed != null)
+        {
+            cachedBytes -= length(removed);
+        }
+        if (REGIONS.size() < collectAtRegions / 4)
+        {
+            collectAtRegions = Math.max(COLLECT_AT_LEAST_REGIONS, collectAtRegions / 2);
+        }
+        if (cachedBytes < collectAtBytes / 4)
+        {
+            collectAtBytes = Math.max(COLLECT_AT_LEAST_BYTES, collectAtBytes / 2);
+        }
+    }
+
+    private static long length(final Entry entry)
+    {
+        return (long)RegionDescriptor.HEADER_LENGTH + entry.region.bodyLength();
     }
 
     private static Path key(final Path file)
