@@ -32,18 +32,7 @@ record SharedHandle(String file, RegionKind kind, int type, WaitStrategy waitStr
     @Serial
     private Object readResolve()
     {
-        final Region region = RegionCache.attach(Path.of(file), kind);
-        try
-        {
-            final Object handle = handleOver(region);
-            region.transferIn(sender);
-            return handle;
-        }
-        catch (final RuntimeException ex)
-        {
-            RegionCache.abandon(region);
-            throw ex;
-        }
+        return RegionCache.attach(Path.of(file), kind, sender, this::handleOver);
     }
 
     private Object handleOver(final Region region)

@@ -9,6 +9,7 @@ import io.mp4j.test.NoLeaksExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,27 +35,18 @@ class RegionLifetimeAcrossJvmsTest
         {
             try (Children children = new Children(); Pipe control = Pipe.open())
             {
-                final SharedInt value = SharedInt.create(7);
-                final Path file = file(value);
-                final Connection childEnd = control.second();
-                children.start("holder", () ->
+                final Held held = handOver(children, control, (end, value) ->
                 {
-                    childEnd.send(value.incrementAndGet());
-                    childEnd.recv();
+                    end.recv();
                     value.close();
-                    childEnd.send("closed");
-                    childEnd.recv();
+                    end.send("closed");
+                    end.recv();
                 });
-                final Connection parentEnd = control.first();
-                assertEquals(8, parentEnd.recv());
 
-                value.close();
-                assertTrue(Files.exists(file), "the child holds it");
-
-                parentEnd.send("close");
-                assertEquals("closed", parentEnd.recv());
-                assertFalse(Files.exists(file), "the child was its last holder");
-                parentEnd.send("exit");
+                held.parentEnd.send("close");
+                assertEquals("closed", held.parentEnd.recv());
+                assertFalse(Files.exists(held.file), "the child was its last holder");
+                held.parentEnd.send("exit");
                 children.joinAllSucceeded(Duration.ofSeconds(30));
             }
         });
@@ -67,23 +59,11 @@ class RegionLifetimeAcrossJvmsTest
         {
             try (Children children = new Children(); Pipe control = Pipe.open())
             {
-                final SharedInt value = SharedInt.create(7);
-                final Path file = file(value);
-                final Connection childEnd = control.second();
-                final ChildProcess child = children.start("holder", () ->
-                {
-                    childEnd.send(value.incrementAndGet());
-                    childEnd.recv();
-                });
-                final Connection parentEnd = control.first();
-                assertEquals(8, parentEnd.recv());
+                final Held held = handOver(children, control, (end, value) -> end.recv());
 
-                value.close();
-                assertTrue(Files.exists(file), "the child holds it");
-
-                parentEnd.send("exit");
-                Children.joinSucceeded(child, Duration.ofSeconds(30));
-                assertFalse(Files.exists(file), "the child let go of it as it exited");
+                held.parentEnd.send("exit");
+                Children.joinSucceeded(held.child, Duration.ofSeconds(30));
+                assertFalse(Files.exists(held.file), "the child let go of it as it exited");
             }
         });
     }
@@ -95,30 +75,55 @@ class RegionLifetimeAcrossJvmsTest
         {
             try (Children children = new Children(); Pipe control = Pipe.open())
             {
-                final SharedInt value = SharedInt.create(7);
-                final Path file = file(value);
-                final Connection childEnd = control.second();
-                final ChildProcess child = children.start("holder", () ->
-                {
-                    childEnd.send(value.incrementAndGet());
-                    Thread.sleep(Long.MAX_VALUE);
-                });
-                assertEquals(8, control.first().recv());
+                final Held held = handOver(children, control, (end, value) -> Thread.sleep(Long.MAX_VALUE));
 
-                value.close();
-                assertTrue(Files.exists(file), "the child holds it");
-                child.kill();
-                assertTrue(child.join(Duration.ofSeconds(30)));
-                assertTrue(Files.exists(file), "nobody has looked yet");
+                held.child.kill();
+                assertTrue(held.child.join(Duration.ofSeconds(30)));
+                assertTrue(Files.exists(held.file), "nobody has looked yet");
 
                 // Whoever makes regions in the session looks now and then for those whose holders all died.
-                while (Files.exists(file))
+                while (Files.exists(held.file))
                 {
                     SharedInt.create(0).close();
                     Thread.sleep(10);
                 }
             }
         });
+    }
+
+    /** What the child does once it has the value and said so. */
+    @FunctionalInterface
+    interface ThenInChild extends Serializable
+    {
+        void run(Connection end, SharedInt value) throws Exception;
+    }
+
+    /** A value that a child holds and the parent has closed: its file, the child, the parent's control end. */
+    record Held(Path file, ChildProcess child, Connection parentEnd)
+    {
+    }
+
+    /**
+     * Hands a new value to a child, waits until the child has used it, closes the parent's handle and checks
+     * that the file stays for the child.
+     */
+    private static Held handOver(final Children children, final Pipe control, final ThenInChild then)
+        throws Exception
+    {
+        final SharedInt value = SharedInt.create(7);
+        final Path file = file(value);
+        final Connection childEnd = control.second();
+        final ChildProcess child = children.start("holder", () ->
+        {
+            childEnd.send(value.incrementAndGet());
+            then.run(childEnd, value);
+        });
+        final Connection parentEnd = control.first();
+        assertEquals(8, parentEnd.recv());
+
+        value.close();
+        assertTrue(Files.exists(file), "the child holds it");
+        return new Held(file, child, parentEnd);
     }
 
     private static Path file(final SharedInt value) throws Exception

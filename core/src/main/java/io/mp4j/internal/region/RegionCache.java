@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The held regions this JVM has mapped, one {@link Region} per file: deserializing many handles to one
@@ -136,6 +137,34 @@ public final class RegionCache
             entry.promised = 1;
             put(key, entry);
             return region;
+        }
+    }
+
+    /**
+     * Rebuilds a deserialized handle over its region: attaches the region (once per JVM), makes the handle,
+     * then marks the sender's transfer done; a handle that cannot be made gives the region back.
+     *
+     * @param file      the region's file.
+     * @param expected  the kind it must be.
+     * @param senderTag the {@code ProcessTag} of the process that serialized the handle.
+     * @param make      makes the handle over the region, taking its lease.
+     * @param <T>       the handle's type.
+     * @return the handle.
+     */
+    public static <T> T attach(
+        final Path file, final RegionKind expected, final long senderTag, final Function<Region, T> make)
+    {
+        final Region region = attach(file, expected);
+        try
+        {
+            final T handle = make.apply(region);
+            region.transferIn(senderTag);
+            return handle;
+        }
+        catch (final RuntimeException ex)
+        {
+            abandon(region);
+            throw ex;
         }
     }
 
