@@ -512,6 +512,11 @@ public final class Region implements AutoCloseable
                 return false;
             }
             referenced = false;
+            if (!isIntact())
+            {
+                // The holder table went with the truncated pages: a CAS there would kill the JVM with SIGBUS.
+                return false;
+            }
             holds = holders.releaseReference(holderEntry);
         }
         // Reads /proc for the holders left: a closing call, never a hot path.
