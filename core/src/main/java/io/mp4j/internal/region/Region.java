@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 import static io.mp4j.internal.region.RegionDescriptor.BODY_LENGTH_OFFSET;
@@ -499,6 +500,12 @@ public final class Region implements AutoCloseable
      */
     public synchronized boolean release()
     {
+        return release(this::isIntact);
+    }
+
+    /** {@link #release()}, asking whether the file is still whole only if there is a reference to give back. */
+    private boolean release(final BooleanSupplier intact)
+    {
         // Synchronized with close(), so that the holder table is never read after this JVM unmapped it.
         if (holders == null)
         {
@@ -512,7 +519,7 @@ public final class Region implements AutoCloseable
                 return false;
             }
             referenced = false;
-            if (!isIntact())
+            if (!intact.getAsBoolean())
             {
                 // The holder table went with the truncated pages: a CAS there would kill the JVM with SIGBUS.
                 return false;
@@ -650,11 +657,13 @@ public final class Region implements AutoCloseable
         }
         closed = true;
 
-        release();
+        // One stat for both: a truncated file's warning is logged once.
+        final boolean intact = isIntact();
+        release(() -> intact);
         holdersBuffer.wrap(EMPTY);
 
         body.wrap(EMPTY);
-        if (isIntact())
+        if (intact)
         {
             waitBoard.withdrawAllOfThisProcess();
         }
