@@ -12,15 +12,22 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * The kernel object a sleeping waiter blocks on and another process rings: a listening Unix-domain
- * socket, {@code bell-<pid>-<index>.sock}, in the session directory of the region it waits on.
+ * socket, {@code bell-<pid>-<index>.sock} (0600), in the session directory of the region it waits on.
+ * Bells are made only in a directory of this user's that others cannot enter (a session's is 0700);
+ * elsewhere a waiter sleeps on a timer.
  * <p>
  * Why a socket: the JDK reaches it without native code, a thread blocks on it in the kernel until a
  * byte arrives (the writer's {@code write(2)} wakes it directly, like CPython's pipe), a {@link Selector}
@@ -41,6 +48,8 @@ public final class Doorbell
     private static final ConcurrentHashMap<Path, Directory> DIRECTORIES = new ConcurrentHashMap<>();
     private static final long PID = ProcessHandle.current().pid();
     private static final ThreadLocal<ByteBuffer> RING_BYTE = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1));
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_SOCKET = PosixFilePermissions.fromString("rw-------");
 
     static
     {
@@ -69,6 +78,8 @@ public final class Doorbell
         try
         {
             server.bind(UnixDomainSocketAddress.of(file));
+            // bind(2) gives the socket file 0777 less the umask; the directory is owner-only, and so is the file.
+            Files.setPosixFilePermissions(file, OWNER_ONLY_SOCKET);
             server.configureBlocking(false);
             this.selector = Selector.open();
             server.register(selector, SelectionKey.OP_ACCEPT);
@@ -276,7 +287,7 @@ public final class Doorbell
         private Directory(final Path dir)
         {
             this.dir = dir;
-            this.usable = bellFile(dir, PID, MAX_INDEX).toString().length() <= MAX_SOCKET_PATH;
+            this.usable = bellFile(dir, PID, MAX_INDEX).toString().length() <= MAX_SOCKET_PATH && isOwnerOnly(dir);
             // Run once on the empty map, so that the classes closing needs are loaded while the class loader
             // that loaded mp4j is open: mvn exec:java closes it before the JVM exits and this closes.
             closeConnections();
@@ -439,6 +450,22 @@ public final class Doorbell
                 connections.values().forEach(Doorbell::closeQuietly);
                 connections.clear();
             }
+        }
+    }
+
+    /** Bells live only in a directory of this user's that nobody else may enter: a session's, say. */
+    private static boolean isOwnerOnly(final Path dir)
+    {
+        try
+        {
+            final PosixFileAttributes attributes =
+                Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return attributes.isDirectory() && FileOwners.isThisUsers(attributes) &&
+                OWNER_ONLY_DIRECTORY.containsAll(attributes.permissions());
+        }
+        catch (final IOException | UnsupportedOperationException ex)
+        {
+            return false;
         }
     }
 

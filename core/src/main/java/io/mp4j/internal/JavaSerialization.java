@@ -1,5 +1,6 @@
 package io.mp4j.internal;
 
+import io.mp4j.DeserializationRejectedException;
 import io.mp4j.EncodingException;
 
 import java.io.ByteArrayInputStream;
@@ -49,17 +50,20 @@ public final class JavaSerialization
 
     /**
      * Deserializes what {@link #serialize(Object, String)} produced, with this thread's context class
-     * loader (falling back to mp4j's own).
+     * loader (falling back to mp4j's own), through the {@link SerialFilter}.
      *
      * @param bytes the serialized bytes.
      * @param what  what the value is, for the error message.
      * @return the value.
-     * @throws EncodingException if the bytes are corrupt or name a class this JVM cannot load.
+     * @throws DeserializationRejectedException if the filter refused a class or a limit was crossed.
+     * @throws EncodingException                if the bytes are corrupt or name a class this JVM cannot load.
      */
     public static Object deserialize(final byte[] bytes, final String what)
     {
+        final SerialFilter filter = SerialFilter.forStream(bytes.length);
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)))
         {
+            in.setObjectInputFilter(filter);
             return in.readObject();
         }
         catch (final ClassNotFoundException ex)
@@ -69,6 +73,11 @@ public final class JavaSerialization
         }
         catch (final IOException | RuntimeException ex)
         {
+            if (filter.rejected() != null)
+            {
+                throw new DeserializationRejectedException(what + " rejected by the deserialization filter: " +
+                    filter.rejected() + " length=" + bytes.length, ex);
+            }
             throw new EncodingException(what + " cannot be deserialized: length=" + bytes.length + " error=" + ex, ex);
         }
     }

@@ -16,6 +16,9 @@ public final class ShutdownSequence
     /** Order of the step that deals with child processes (kill daemons, join the others). */
     public static final int CHILDREN = 100;
 
+    /** Order of the step that lets go of the shared regions this JVM holds, so the last holder removes them. */
+    public static final int REGIONS = 150;
+
     /** Order of the step that removes sessions this JVM owns. */
     public static final int SESSIONS = 200;
 

@@ -51,11 +51,30 @@ public final class WaitBoard
 
     private final AtomicBuffer buffer;
     private final Doorbell.Directory directory;
+    private final Runnable lengthCheck;
 
-    public WaitBoard(final AtomicBuffer buffer, final Doorbell.Directory directory)
+    /**
+     * A board over two cache lines of a region's header.
+     *
+     * @param buffer      the board's bytes.
+     * @param directory   the session's doorbells.
+     * @param lengthCheck throws if the region's file was truncated under its mapping; run before a waiter
+     *                    writes to the board to sleep and after it wakes.
+     */
+    public WaitBoard(final AtomicBuffer buffer, final Doorbell.Directory directory, final Runnable lengthCheck)
     {
         this.buffer = buffer;
         this.directory = directory;
+        this.lengthCheck = lengthCheck;
+    }
+
+    /**
+     * Throws if the region's file no longer covers its mapping, so that a waiter fails with mp4j's
+     * exception instead of faulting on the board; one {@code stat}, for slow paths.
+     */
+    void checkLength()
+    {
+        lengthCheck.run();
     }
 
     /**

@@ -34,7 +34,10 @@ import java.util.concurrent.locks.LockSupport;
  * slow checks ({@link #checkDue()}: is the peer alive? does a dead process hold a slot?) run even when
  * nobody rings; a ringer's process that dies wakes the sleeper at once and makes the check due.
  * Without a board (or when a board is full), the sleep is a timed park with back-off up to
- * {@link WaitStrategy#MAX_PARK_NANOS}.
+ * {@link WaitStrategy#MAX_PARK_NANOS}. Before it first sleeps, and after each timed park or sleep that
+ * nobody rang, it checks that the watched regions' files still cover their mappings, so that a file
+ * truncated under it fails the wait with {@link io.mp4j.RegionTruncatedException} instead of a fault in
+ * the caller's next access.
  * <p>
  * Waiters belong to threads: {@link #begin(WaitStrategy, long)} takes the calling thread's, and a
  * wait begun while another is under way on the same thread gets a second one. Nothing allocates after a
@@ -324,6 +327,7 @@ public final class Waiter
 
         if (watched > 0 && !announced && !boardless)
         {
+            checkLengths();
             if (announce())
             {
                 // Announced: the caller checks once more before the first sleep, so no ring is lost.
@@ -341,8 +345,56 @@ public final class Waiter
         {
             LockSupport.parkNanos(this, Math.min(nap, parkNanos));
             parkNanos = Math.min(parkNanos << 1, WaitStrategy.MAX_PARK_NANOS);
+            checkLengths();
         }
         return true;
+    }
+
+    /**
+     * Throws if a watched region's file was truncated while this thread slept: its caller would fault on
+     * its next access, and a compare-and-set there would kill the JVM. Announcements on such a board are
+     * dropped without touching it.
+     */
+    private void checkLengths()
+    {
+        for (int i = 0; i < watched; i++)
+        {
+            try
+            {
+                boards[i].checkLength();
+            }
+            catch (final RuntimeException ex)
+            {
+                if (announced)
+                {
+                    announced = false;
+                    sleepingOn = null;
+                    for (int j = 0; j < watched; j++)
+                    {
+                        if (j != i && isIntact(boards[j]))
+                        {
+                            boards[j].withdraw(slotIndexes[j], slotValues[j]);
+                        }
+                    }
+                    releaseBell();
+                }
+                watched = 0;
+                throw ex;
+            }
+        }
+    }
+
+    private static boolean isIntact(final WaitBoard board)
+    {
+        try
+        {
+            board.checkLength();
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            return false;
+        }
     }
 
     private boolean announce()
@@ -413,6 +465,11 @@ public final class Waiter
         if (bell.takePeerHungUp())
         {
             checkNow = true;
+        }
+        if (quietWake)
+        {
+            // Only when nobody rang: a stat costs microseconds, which a woken waiter's latency cannot spare.
+            checkLengths();
         }
         if (quietWake && ++quietWakes % QUIET_WAKES_PER_SWEEP == 0)
         {

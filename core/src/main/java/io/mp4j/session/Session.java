@@ -3,17 +3,13 @@ package io.mp4j.session;
 import io.mp4j.Mp4jException;
 import io.mp4j.SessionMissingException;
 import io.mp4j.internal.Doorbell;
-import io.mp4j.internal.FileOwners;
 import io.mp4j.internal.FileTrees;
 import io.mp4j.internal.Log;
 import io.mp4j.internal.ProcessIdentity;
 import io.mp4j.internal.ShutdownSequence;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -56,7 +52,7 @@ public final class Session implements AutoCloseable
     /** Prefix of every session directory's name. */
     public static final String NAME_PREFIX = "mp4j-";
 
-    private static final Pattern NAME_PATTERN = Pattern.compile("mp4j-(\\d+)-([0-9a-f]+)-\\d+");
+    static final Pattern NAME_PATTERN = Pattern.compile("mp4j-(\\d+)-([0-9a-f]+)-\\d+");
     private static final FileAttribute<Set<PosixFilePermission>> DIRECTORY_PERMISSIONS =
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
     private static final FileAttribute<Set<PosixFilePermission>> FILE_PERMISSIONS =
@@ -64,7 +60,7 @@ public final class Session implements AutoCloseable
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final Set<Session> OWNED_OPEN = Collections.synchronizedSet(new LinkedHashSet<>());
     private static final AtomicInteger FILE_SEQUENCE = new AtomicInteger();
-    private static final String REMOVE_AT_END_PREFIX = "remove-at-end-";
+    static final String REMOVE_AT_END_PREFIX = "remove-at-end-";
 
     private static Session current;
 
@@ -105,7 +101,7 @@ public final class Session implements AutoCloseable
             SEQUENCE.incrementAndGet();
         try
         {
-            Files.createDirectories(root);
+            Files.createDirectories(root, DIRECTORY_PERMISSIONS);
             sweepStale(root);
             final Path directory = Files.createDirectory(root.resolve(name), DIRECTORY_PERMISSIONS);
             final Session session = new Session(directory, self, true);
@@ -183,41 +179,17 @@ public final class Session implements AutoCloseable
     }
 
     /**
-     * Removes the session directories under a root whose owning process is gone. Directories of live
-     * owners, and anything not named like a session, are left alone.
+     * Removes the session directories under a root whose owning process is gone and that belong to this
+     * OS user. Directories of live owners or of other users, anything not named like a session, and a link
+     * or a file named like one are left alone (the last two logged as a warning); a removal never follows a
+     * link, even one swapped in while it runs.
      *
      * @param root the directory to sweep.
      * @return how many sessions were removed.
      */
     public static int sweepStale(final Path root)
     {
-        int removed = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, NAME_PREFIX + "*"))
-        {
-            for (final Path entry : entries)
-            {
-                final Matcher matcher = NAME_PATTERN.matcher(entry.getFileName().toString());
-                if (matcher.matches() && Files.isDirectory(entry) && Files.isWritable(entry))
-                {
-                    final ProcessIdentity owner = new ProcessIdentity(
-                        Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2), 16));
-                    if (!owner.isAlive())
-                    {
-                        removeFilesOutside(entry);
-                        FileTrees.delete(entry);
-                        removed++;
-                        Log.SESSION.log(Level.INFO, () -> "stale session removed, its owner is gone: dir=" + entry +
-                            " ownerPid=" + owner.pid());
-                    }
-                }
-            }
-        }
-        catch (final IOException | UncheckedIOException ex)
-        {
-            // Another process may be sweeping or creating at the same time; a missed sweep is retried
-            // by the next session.
-        }
-        return removed;
+        return SessionSweep.sweep(root, Log.SESSION::log);
     }
 
     /**
@@ -392,7 +364,7 @@ public final class Session implements AutoCloseable
         if (owned)
         {
             OWNED_OPEN.remove(this);
-            removeFilesOutside(directory);
+            SessionSweep.removeFilesOutside(directory);
             Doorbell.closeDirectory(directory.toAbsolutePath());
             FileTrees.delete(directory);
         }
@@ -426,52 +398,7 @@ public final class Session implements AutoCloseable
         return ex;
     }
 
-    private static void removeFilesOutside(final Path sessionDirectory)
-    {
-        try (DirectoryStream<Path> requests = Files.newDirectoryStream(sessionDirectory, REMOVE_AT_END_PREFIX + "*"))
-        {
-            for (final Path request : requests)
-            {
-                removeFileOutside(sessionDirectory, request);
-            }
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            // No session directory any more: another process removed it, and what it asked for, first.
-        }
-    }
-
-    private static void removeFileOutside(final Path sessionDirectory, final Path request)
-    {
-        try
-        {
-            // Only this user's requests for this user's files: root sweeping another user's dead session must
-            // not remove what that user named.
-            if (!FileOwners.isThisUsers(request))
-            {
-                return;
-            }
-            final String[] lines = Files.readString(request, StandardCharsets.UTF_8).split("\n", 3);
-            if (lines.length == 3)
-            {
-                final Path file = Paths.get(lines[0]);
-                // Only the very file that was registered: one of the same name made since is someone else's.
-                if (lines[1].equals(fileKey(file)) && FileOwners.isThisUsers(file) && Files.deleteIfExists(file))
-                {
-                    Log.SESSION.log(Level.WARNING, () -> "leaked " + lines[2] + " removed as its session ends, " +
-                        "nobody unlinked it: file=" + file + " session=" + sessionDirectory);
-                    FileTrees.deleteIfEmpty(file.getParent(), NAME_PREFIX);
-                }
-            }
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            Log.SESSION.log(Level.WARNING, () -> "cannot remove a file the session was asked to: request=" + request +
-                " error=" + ex);
-        }
-    }
-
-    private static String fileKey(final Path file)
+    static String fileKey(final Path file)
     {
         try
         {

@@ -13,15 +13,17 @@ import java.nio.file.Path;
 
 /**
  * What a shared value or array becomes when serialized: its region file, kind and type, and how its
- * lock waits. Deserializing it attaches to the region (once per JVM) and rebuilds the handle there.
+ * lock waits. Deserializing it attaches to the region (once per JVM) and rebuilds the handle there; until
+ * then the region counts it as held by its sender.
  *
  * @param file         the region file's path.
  * @param kind         {@code VALUE} or {@code ARRAY}.
  * @param type         a {@code ValueDescriptor.TYPE_*} code.
  * @param waitStrategy how the lock waits.
  * @param lock         the lock the object shares with others (it travels as its own handle), or null.
+ * @param sender       the {@code ProcessTag} of the process that serialized it.
  */
-record SharedHandle(String file, RegionKind kind, int type, WaitStrategy waitStrategy, SharedMutex lock)
+record SharedHandle(String file, RegionKind kind, int type, WaitStrategy waitStrategy, SharedMutex lock, long sender)
     implements Serializable
 {
     @Serial
@@ -30,7 +32,11 @@ record SharedHandle(String file, RegionKind kind, int type, WaitStrategy waitStr
     @Serial
     private Object readResolve()
     {
-        final Region region = RegionCache.attach(Path.of(file), kind);
+        return RegionCache.attach(Path.of(file), kind, sender, this::handleOver);
+    }
+
+    private Object handleOver(final Region region)
+    {
         if (kind == RegionKind.VALUE)
         {
             return switch (type)

@@ -6,6 +6,7 @@ import io.mp4j.internal.region.EmbeddedLocks;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionCache;
 import io.mp4j.internal.region.RegionKind;
+import io.mp4j.internal.channel.ProcessTag;
 import io.mp4j.session.Session;
 import io.mp4j.sync.SharedMutex;
 import io.mp4j.sync.SharedRLock;
@@ -30,6 +31,7 @@ abstract class SharedMemoryHandle
     private final SharedMutex lock;
     private final boolean sharedLock;
     private final WaitStrategy waitStrategy;
+    private final RegionCache.Lease lease;
 
     SharedMemoryHandle(
         final Region region, final int type, final int lockOffset, final WaitStrategy waitStrategy,
@@ -66,6 +68,7 @@ abstract class SharedMemoryHandle
         {
             this.lock = null;
         }
+        this.lease = RegionCache.lease(this, region);
     }
 
     static int lockFlags(final boolean locked)
@@ -144,17 +147,21 @@ abstract class SharedMemoryHandle
 
     /**
      * Unmaps the object's region in this JVM: every handle to it in this JVM stops working (calls throw
-     * {@link IndexOutOfBoundsException}, never touching freed memory); other processes and the file are
-     * unaffected, and so is a lock the object shares with others. Idempotent.
+     * {@link IndexOutOfBoundsException}, never touching freed memory); other processes are unaffected, and so
+     * is a lock the object shares with others. The last process to close it (or to drop every handle to it,
+     * or to exit) frees its memory. Idempotent.
      */
     public final void close()
     {
         region.close();
+        lease.close();
     }
 
     final SharedHandle handle()
     {
-        return new SharedHandle(region.file().toString(), region.kind(), type, waitStrategy, sharedLock ? lock : null);
+        region.transferOut();
+        return new SharedHandle(region.file().toString(), region.kind(), type, waitStrategy, sharedLock ? lock : null,
+            ProcessTag.current());
     }
 
     static int byteShift(final int index)

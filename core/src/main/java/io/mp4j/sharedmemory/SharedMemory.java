@@ -200,7 +200,7 @@ public final class SharedMemory implements AutoCloseable, Serializable
             {
                 try
                 {
-                    Files.createDirectories(directory.getParent());
+                    Files.createDirectories(directory.getParent(), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
                     Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
                 }
                 catch (final FileAlreadyExistsException ex)

@@ -5,6 +5,7 @@ import io.mp4j.internal.MutexDescriptor;
 import io.mp4j.internal.WaitBoard;
 import io.mp4j.internal.Waiter;
 import io.mp4j.internal.region.Region;
+import io.mp4j.internal.region.RegionCache;
 import io.mp4j.session.Session;
 
 import java.util.Objects;
@@ -25,6 +26,7 @@ abstract sealed class MutexHandle permits SharedLock, SharedRLock
     final Region region;
     final int offset;
     final RobustMutex mutex;
+    private final RegionCache.Lease lease;
     private final int type;
     private final SharedMutex.Held held = new SharedMutex.Held()
     {
@@ -49,6 +51,7 @@ abstract sealed class MutexHandle permits SharedLock, SharedRLock
         this.type = type;
         this.mutex = new RobustMutex(region.body(), region.waitBoard(), offset, reentrant, Objects.requireNonNull(waitStrategy));
         SyncHandle.verify(region, offset, type);
+        this.lease = RegionCache.lease(this, region);
     }
 
     static Region newRegion(final Session session, final int type)
@@ -224,6 +227,7 @@ abstract sealed class MutexHandle permits SharedLock, SharedRLock
     public final void close()
     {
         region.close();
+        lease.close();
     }
 
     RobustMutex mutex()
@@ -269,6 +273,6 @@ abstract sealed class MutexHandle permits SharedLock, SharedRLock
      */
     final Object writeReplace()
     {
-        return new SyncHandle(region.file().toString(), region.kind(), offset, type, mutex.waitStrategy(), null);
+        return SyncHandle.of(region, offset, type, mutex.waitStrategy(), null);
     }
 }

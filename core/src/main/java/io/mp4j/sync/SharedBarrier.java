@@ -5,6 +5,7 @@ import io.mp4j.WaitStrategy;
 import io.mp4j.internal.WaitBoard;
 import io.mp4j.internal.Waiter;
 import io.mp4j.internal.region.Region;
+import io.mp4j.internal.region.RegionCache;
 import io.mp4j.session.Session;
 import org.agrona.concurrent.AtomicBuffer;
 
@@ -48,6 +49,7 @@ public final class SharedBarrier implements Barrier, Serializable, AutoCloseable
     private static final long RESET_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final transient Region region;
+    private final transient RegionCache.Lease lease;
     private final transient AtomicBuffer buffer;
     private final int offset;
     private final int stateOffset;
@@ -60,6 +62,7 @@ public final class SharedBarrier implements Barrier, Serializable, AutoCloseable
         SyncHandle.verify(region, offset, SyncDescriptor.TYPE_BARRIER);
         this.region = region;
         this.buffer = region.body();
+        this.lease = RegionCache.lease(this, region);
         this.offset = offset;
         this.stateOffset = offset + STATE_OFFSET;
         this.parties = buffer.getInt(offset + PARTIES_OFFSET);
@@ -274,6 +277,7 @@ public final class SharedBarrier implements Barrier, Serializable, AutoCloseable
     public void close()
     {
         region.close();
+        lease.close();
     }
 
     /**
@@ -504,7 +508,7 @@ public final class SharedBarrier implements Barrier, Serializable, AutoCloseable
     @Serial
     private Object writeReplace()
     {
-        return new SyncHandle(region.file().toString(), region.kind(), offset, SyncDescriptor.TYPE_BARRIER,
+        return SyncHandle.of(region, offset, SyncDescriptor.TYPE_BARRIER,
             waitStrategy, action);
     }
 

@@ -6,6 +6,7 @@ import io.mp4j.internal.MutexDescriptor;
 import io.mp4j.internal.WaitBoard;
 import io.mp4j.internal.Waiter;
 import io.mp4j.internal.region.Region;
+import io.mp4j.internal.region.RegionCache;
 import io.mp4j.session.Session;
 import org.agrona.concurrent.AtomicBuffer;
 
@@ -50,6 +51,7 @@ public final class SharedCondition implements Condition, Serializable, AutoClose
     static final int COUNTERS_OFFSET = SyncDescriptor.PRIMITIVE_OFFSET + MutexDescriptor.LENGTH;
 
     private final transient Region region;
+    private final transient RegionCache.Lease lease;
     private final transient AtomicBuffer buffer;
     private final int offset;
     private final SharedMutex lock;
@@ -61,6 +63,7 @@ public final class SharedCondition implements Condition, Serializable, AutoClose
         SyncHandle.verify(region, offset, SyncDescriptor.TYPE_CONDITION);
         this.region = region;
         this.buffer = region.body();
+        this.lease = RegionCache.lease(this, region);
         this.offset = offset;
         this.lock = Objects.requireNonNull(lock, "lock");
         this.mutex = ((MutexHandle)lock).mutex();
@@ -301,6 +304,7 @@ public final class SharedCondition implements Condition, Serializable, AutoClose
     public void close()
     {
         region.close();
+        lease.close();
     }
 
     /**
@@ -421,7 +425,7 @@ public final class SharedCondition implements Condition, Serializable, AutoClose
     @Serial
     private Object writeReplace()
     {
-        return new SyncHandle(region.file().toString(), region.kind(), offset, SyncDescriptor.TYPE_CONDITION,
+        return SyncHandle.of(region, offset, SyncDescriptor.TYPE_CONDITION,
             waitStrategy, lock);
     }
 

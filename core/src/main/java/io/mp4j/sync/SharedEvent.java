@@ -5,6 +5,7 @@ import io.mp4j.WaitStrategy;
 import io.mp4j.internal.WaitBoard;
 import io.mp4j.internal.Waiter;
 import io.mp4j.internal.region.Region;
+import io.mp4j.internal.region.RegionCache;
 import io.mp4j.session.Session;
 import org.agrona.concurrent.AtomicBuffer;
 
@@ -34,6 +35,7 @@ public final class SharedEvent implements Event, Serializable, AutoCloseable
     private static final long serialVersionUID = 1L;
 
     private final transient Region region;
+    private final transient RegionCache.Lease lease;
     private final transient AtomicBuffer buffer;
     private final int offset;
     private final int flagOffset;
@@ -45,6 +47,7 @@ public final class SharedEvent implements Event, Serializable, AutoCloseable
         SyncHandle.verify(region, offset, SyncDescriptor.TYPE_EVENT);
         this.region = region;
         this.buffer = region.body();
+        this.lease = RegionCache.lease(this, region);
         this.offset = offset;
         this.flagOffset = offset + FLAG_OFFSET;
         this.tag = WaitBoard.tagFor(flagOffset);
@@ -151,6 +154,7 @@ public final class SharedEvent implements Event, Serializable, AutoCloseable
     public void close()
     {
         region.close();
+        lease.close();
     }
 
     /**
@@ -201,7 +205,7 @@ public final class SharedEvent implements Event, Serializable, AutoCloseable
     @Serial
     private Object writeReplace()
     {
-        return new SyncHandle(region.file().toString(), region.kind(), offset, SyncDescriptor.TYPE_EVENT,
+        return SyncHandle.of(region, offset, SyncDescriptor.TYPE_EVENT,
             waitStrategy, null);
     }
 

@@ -5,6 +5,7 @@ import io.mp4j.WaitStrategy;
 import io.mp4j.internal.WaitBoard;
 import io.mp4j.internal.Waiter;
 import io.mp4j.internal.region.Region;
+import io.mp4j.internal.region.RegionCache;
 import io.mp4j.session.Session;
 import org.agrona.concurrent.AtomicBuffer;
 
@@ -48,6 +49,7 @@ public final class SharedSemaphore implements CountingSemaphore, Serializable, A
     }
 
     private final transient Region region;
+    private final transient RegionCache.Lease lease;
     private final transient AtomicBuffer buffer;
     private final int permitsOffset;
     private final int tag;
@@ -60,6 +62,7 @@ public final class SharedSemaphore implements CountingSemaphore, Serializable, A
         SyncHandle.verify(region, offset, SyncDescriptor.TYPE_SEMAPHORE);
         this.region = region;
         this.buffer = region.body();
+        this.lease = RegionCache.lease(this, region);
         this.offset = offset;
         this.permitsOffset = offset + PERMITS_OFFSET;
         this.tag = WaitBoard.tagFor(permitsOffset);
@@ -284,6 +287,7 @@ public final class SharedSemaphore implements CountingSemaphore, Serializable, A
     public void close()
     {
         region.close();
+        lease.close();
     }
 
     /**
@@ -335,7 +339,7 @@ public final class SharedSemaphore implements CountingSemaphore, Serializable, A
     @Serial
     private Object writeReplace()
     {
-        return new SyncHandle(region.file().toString(), region.kind(), offset, SyncDescriptor.TYPE_SEMAPHORE,
+        return SyncHandle.of(region, offset, SyncDescriptor.TYPE_SEMAPHORE,
             waitStrategy, null);
     }
 

@@ -2,6 +2,7 @@ package io.mp4j.sync;
 
 import io.mp4j.RegionLayoutException;
 import io.mp4j.WaitStrategy;
+import io.mp4j.internal.channel.ProcessTag;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionCache;
 import io.mp4j.internal.region.RegionKind;
@@ -14,7 +15,7 @@ import java.nio.file.Path;
 /**
  * What a shared primitive's handle becomes when serialized: where its memory is (file, kind, offset),
  * what it is, and how it waits. Deserializing it attaches to the region (once per JVM) and rebuilds
- * the handle there.
+ * the handle there; until then the region counts it as held by its sender.
  *
  * @param file   the region file's path.
  * @param kind   the region's kind: {@code SYNC}, or {@code VALUE}/{@code ARRAY} for a value's own lock.
@@ -22,17 +23,42 @@ import java.nio.file.Path;
  * @param type   a {@code SyncDescriptor.TYPE_*} code.
  * @param waitStrategy the wait strategy.
  * @param extra  the condition's lock, the barrier's action, or null.
+ * @param sender the {@code ProcessTag} of the process that serialized it.
  */
-record SyncHandle(String file, RegionKind kind, int offset, int type, WaitStrategy waitStrategy, Serializable extra)
+record SyncHandle(
+    String file, RegionKind kind, int offset, int type, WaitStrategy waitStrategy, Serializable extra, long sender)
     implements Serializable
 {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The handle that a primitive travels as, counted in its region as held by this process until it arrives.
+     *
+     * @param region       the primitive's region, open in this JVM.
+     * @param offset       where the primitive starts in the region's body.
+     * @param type         a {@code SyncDescriptor.TYPE_*} code.
+     * @param waitStrategy the wait strategy.
+     * @param extra        the condition's lock, the barrier's action, or null.
+     * @return the handle.
+     */
+    static SyncHandle of(
+        final Region region, final int offset, final int type, final WaitStrategy waitStrategy,
+        final Serializable extra)
+    {
+        region.transferOut();
+        return new SyncHandle(region.file().toString(), region.kind(), offset, type, waitStrategy, extra,
+            ProcessTag.current());
+    }
+
     @Serial
     private Object readResolve()
     {
-        final Region region = RegionCache.attach(Path.of(file), kind);
+        return RegionCache.attach(Path.of(file), kind, sender, this::handleOver);
+    }
+
+    private Object handleOver(final Region region)
+    {
         return switch (type)
         {
             case SyncDescriptor.TYPE_LOCK -> new SharedLock(region, offset, waitStrategy);

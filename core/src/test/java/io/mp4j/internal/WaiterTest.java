@@ -8,10 +8,12 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +23,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,6 +73,34 @@ class WaiterTest
             assertTrue(woken.get());
             assertEquals(0, board.sleepers(), "the sleeper withdrew its announcement");
         });
+    }
+
+    @Test
+    void shouldMakeOwnerOnlyBellsOnlyInOwnerOnlyDirectories(@TempDir final Path open) throws Exception
+    {
+        assertTimeoutPreemptively(LIMIT, () ->
+        {
+            final CompletableFuture<Boolean> woken = CompletableFuture.supplyAsync(() -> awaitWord(0, WaitStrategy.LOW_CPU, -1));
+            awaitSleepers(1);
+            assertFalse(bellFiles().isEmpty(), "the sleeper's doorbell is in the session directory");
+            for (final Path bell : bellFiles())
+            {
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(bell)),
+                    "a bell's socket is owner-only whatever the umask: " + bell);
+            }
+            body.putLongVolatile(0, 1);
+            board.ring(TAG);
+            assertTrue(woken.get());
+        });
+
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+        final Doorbell bell = Doorbell.directory(open).acquire();
+        if (bell != null)
+        {
+            bell.release();
+        }
+        Doorbell.closeDirectory(open);
+        assertNull(bell, "no bell where others may enter: the waiter sleeps on a timer");
     }
 
     @Test

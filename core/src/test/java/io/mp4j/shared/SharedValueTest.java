@@ -172,7 +172,7 @@ class SharedValueTest
         final SharedInt value = SharedInt.create(session, 1, SharedLock.create(session, WaitStrategy.DEFAULT));
         final SharedHandle handle = (SharedHandle)serialReplacement(value);
         final SharedHandle withoutLock = new SharedHandle(handle.file(), handle.kind(), handle.type(),
-            handle.waitStrategy(), null);
+            handle.waitStrategy(), null, handle.sender());
         final Exception ex = assertThrows(Exception.class, () -> copy(withoutLock));
         assertTrue(String.valueOf(ex.getCause()).contains("without the lock it shares"), String.valueOf(ex));
     }
@@ -225,7 +225,7 @@ class SharedValueTest
         final SharedLong value = SharedLong.create(1);
         final SharedHandle handle = (SharedHandle)serialReplacement(value);
         final SharedHandle asInt = new SharedHandle(handle.file(), handle.kind(), ValueDescriptor.TYPE_INT,
-            handle.waitStrategy(), null);
+            handle.waitStrategy(), null, handle.sender());
         final Exception ex = assertThrows(Exception.class, () -> copy(asInt));
         assertTrue(String.valueOf(ex.getCause()).contains("type=long('q') expected=int('i')"), String.valueOf(ex));
         assertTrue(ex.getCause() instanceof RegionLayoutException, String.valueOf(ex));

@@ -15,8 +15,8 @@ import io.mp4j.internal.channel.PipeDescriptor;
 import io.mp4j.internal.channel.ProcessTag;
 import io.mp4j.internal.channel.SpillFile;
 import io.mp4j.internal.region.Region;
+import io.mp4j.internal.region.RegionCache;
 import io.mp4j.internal.region.RegionKind;
-import io.mp4j.internal.region.SharedRegions;
 import io.mp4j.session.Session;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -78,6 +78,7 @@ public final class Connection implements AutoCloseable, Serializable
     private static final Map<String, Connection> ATTACHED = new HashMap<>();
 
     private final transient Region region;
+    private final transient RegionCache.Lease lease;
     private final transient AtomicBuffer body;
     private final transient int end;
     private final transient HolderTable holders;
@@ -122,6 +123,7 @@ public final class Connection implements AutoCloseable, Serializable
         this.spaceOutTag = spaceTag(outboundRing);
         this.inbound = inboundRing < ringCount ? ring(region, inboundRing, capacity) : null;
         this.outbound = outboundRing < ringCount ? ring(region, outboundRing, capacity) : null;
+        this.lease = RegionCache.lease(this, region);
     }
 
     /** The wait tag of "a message arrived in ring {@code ring}". */
@@ -168,7 +170,7 @@ public final class Connection implements AutoCloseable, Serializable
             Connection connection = ATTACHED.get(key);
             if (connection == null || connection.closed)
             {
-                final Region region = SharedRegions.acquire(file, RegionKind.PIPE);
+                final Region region = RegionCache.attach(file, RegionKind.PIPE);
                 try
                 {
                     connection = new Connection(region, end, waitStrategy);
@@ -176,12 +178,13 @@ public final class Connection implements AutoCloseable, Serializable
                 }
                 catch (final RuntimeException ex)
                 {
-                    SharedRegions.release(region);
+                    RegionCache.abandon(region);
                     throw ex;
                 }
                 ATTACHED.put(key, connection);
             }
             connection.holders.completeTransfer(senderTag);
+            connection.region.transferIn(senderTag);
             return connection;
         }
     }
@@ -775,7 +778,8 @@ public final class Connection implements AutoCloseable, Serializable
     /**
      * Closes this JVM's copy of the end: Python's {@code close}. Copies held by other processes stay open;
      * once none is left anywhere, the peer sees end-of-stream after receiving what was sent. The pipe's
-     * memory is unmapped once no end of it is open in this JVM. Idempotent.
+     * memory is unmapped once no end of it is open in this JVM, and freed once no end of it is open anywhere.
+     * Idempotent.
      */
     @Override
     public void close()
@@ -799,7 +803,7 @@ public final class Connection implements AutoCloseable, Serializable
         {
             receiver.discardUnread(inbound);
         }
-        SharedRegions.release(region);
+        lease.close();
     }
 
     @Override
@@ -817,6 +821,7 @@ public final class Connection implements AutoCloseable, Serializable
             checkOpen();
             // Counted as this JVM's until the receiver attaches, so the end is not taken for closed meanwhile.
             holders.addTransfer(holderEntry);
+            region.transferOut();
         }
         final Path file = region.file().toAbsolutePath();
         final String fileName = file.getFileName().toString();

@@ -3,8 +3,8 @@ package io.mp4j.connection;
 import io.mp4j.WaitStrategy;
 import io.mp4j.internal.channel.PipeDescriptor;
 import io.mp4j.internal.region.Region;
+import io.mp4j.internal.region.RegionCache;
 import io.mp4j.internal.region.RegionKind;
-import io.mp4j.internal.region.SharedRegions;
 import io.mp4j.process.ChildProcess;
 import io.mp4j.session.Session;
 import org.agrona.concurrent.AtomicBuffer;
@@ -25,7 +25,8 @@ import org.agrona.concurrent.AtomicBuffer;
  * direction (one only for a one-way pipe); see {@link PipeDescriptor}. A message larger than an eighth of
  * the ring's capacity travels through a spill file of the session, so messages have no size limit. As
  * with Python's file descriptors, the parent should close its copy of an end it handed to a child, or
- * the peer never sees end of stream. Safe to create from any thread.
+ * the peer never sees end of stream. The region's file is removed once every copy of both ends, in every
+ * process, is closed or its process has exited. Safe to create from any thread.
  */
 public final class Pipe implements AutoCloseable
 {
@@ -79,23 +80,14 @@ public final class Pipe implements AutoCloseable
         context.conclude();
         final int ringCount = context.duplex ? 2 : 1;
         final Session session = context.session();
-        final Region region = SharedRegions.register(Region.create(session, session.uniqueName("pipe"),
-            RegionKind.PIPE, PipeDescriptor.bodyLength(ringCount, context.capacity)));
-        try
-        {
-            final AtomicBuffer body = region.body();
-            body.putInt(PipeDescriptor.RING_CAPACITY_OFFSET, context.capacity);
-            body.putIntOrdered(PipeDescriptor.RING_COUNT_OFFSET, ringCount);
-            final Connection first = Connection.created(region, 0, context.waitStrategy);
-            SharedRegions.retain(region);
-            final Connection second = Connection.created(region, 1, context.waitStrategy);
-            return new Pipe(first, second, context.duplex);
-        }
-        catch (final RuntimeException ex)
-        {
-            SharedRegions.release(region);
-            throw ex;
-        }
+        final Region region = RegionCache.create(session, session.uniqueName("pipe"), RegionKind.PIPE,
+            PipeDescriptor.bodyLength(ringCount, context.capacity));
+        final AtomicBuffer body = region.body();
+        body.putInt(PipeDescriptor.RING_CAPACITY_OFFSET, context.capacity);
+        body.putIntOrdered(PipeDescriptor.RING_COUNT_OFFSET, ringCount);
+        final Connection first = Connection.created(region, 0, context.waitStrategy);
+        final Connection second = Connection.created(region, 1, context.waitStrategy);
+        return new Pipe(first, second, context.duplex);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.mp4j.WaitStrategy;
 import io.mp4j.host.internal.ClassPathFingerprint;
 import io.mp4j.host.internal.HostConnection;
 import io.mp4j.host.internal.HostDescriptor;
+import io.mp4j.host.internal.HostRegistration;
 import io.mp4j.internal.Log;
 import io.mp4j.internal.ProcessIdentity;
 import io.mp4j.internal.ShutdownSequence;
@@ -18,14 +19,9 @@ import org.agrona.concurrent.AtomicBuffer;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -60,8 +56,10 @@ import static io.mp4j.host.internal.HostDescriptor.WORKER_PID_OFFSET;
  * in milliseconds instead of starting JVMs ({@code new Pool(new PoolContext().host("name"))}). The
  * host is found through a registration file {@code mp4j-host-<name>} under the session root, which it
  * holds an exclusive lock on while it runs: a second host under the same name is refused, and the lock
- * of a killed host dies with it. Files are the owner's only (0600/0700), so only the same OS user can
- * attach.
+ * of a killed host dies with it. The registration is written in the host's session and linked into place,
+ * never through whatever another user planted at the path. Files are the owner's only (0600/0700), and a
+ * client attaches only to a host whose registration, session and control region are its own user's and
+ * owner-only.
  * <p>
  * The host replaces a worker that dies, takes back a slot whose client died half-way through claiming
  * it, and stops gracefully on {@link #close()} or SIGTERM: clients still attached see their workers go
@@ -82,10 +80,8 @@ public final class WorkerHost implements AutoCloseable
     private static final long STALE_CLAIM_MILLIS = 2_000;
 
     private final String name;
-    private final Path registration;
+    private final HostRegistration registration;
     private final Session session;
-    private final FileChannel registrationChannel;
-    private final FileLock registrationLock;
     private final Region control;
     private final AtomicBuffer buffer;
     private final ProcessContext processContext;
@@ -120,14 +116,12 @@ public final class WorkerHost implements AutoCloseable
     }
 
     private WorkerHost(
-        final String name, final Path registration, final Session session, final FileChannel registrationChannel,
-        final FileLock lock, final int workerCount, final ProcessContext processContext, final WaitStrategy waitStrategy)
+        final String name, final HostRegistration registration, final Session session, final int workerCount,
+        final ProcessContext processContext, final WaitStrategy waitStrategy)
     {
         this.name = name;
         this.registration = registration;
         this.session = session;
-        this.registrationChannel = registrationChannel;
-        this.registrationLock = lock;
         this.processContext = processContext;
         this.waitStrategy = waitStrategy;
         this.control = Region.create(session, HostDescriptor.CONTROL_REGION, RegionKind.HOST,
@@ -173,7 +167,8 @@ public final class WorkerHost implements AutoCloseable
      *                       another has the workers it leases restarted on its own; it must not name a
      *                       host itself.
      * @return the running host.
-     * @throws Mp4jException if a host of that name is already running.
+     * @throws Mp4jException if a host of that name is already running, or its registration's path holds
+     *                       anything but a stale registration of this OS user's (another user's file, a link).
      */
     public static WorkerHost start(final String name, final int workerCount, final ProcessContext processContext)
     {
@@ -188,47 +183,30 @@ public final class WorkerHost implements AutoCloseable
                 "another host: host=" + processContext.host());
         }
 
-        final Path registration = HostDescriptor.registrationOf(name);
-        FileChannel channel = null;
-        FileLock lock = null;
         Session session = null;
+        HostRegistration registration = null;
         try
         {
-            channel = FileChannel.open(registration, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            lock = channel.tryLock();
-            if (lock == null)
-            {
-                throw new Mp4jException("a worker host of that name is already running: name=" + name +
-                    " pid=" + HostDescriptor.readRegistration(registration)[1]);
-            }
-
-            // The host owns a session of its own, even when started by another mp4j process.
+            // The host owns a session of its own, even when started by another mp4j process; the
+            // registration names it.
             session = Session.create();
-            final byte[] contents = (session.directory() + "\n" + ProcessHandle.current().pid() + "\n")
-                .getBytes(StandardCharsets.UTF_8);
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(contents), 0);
-            channel.force(true);
-
-            final WorkerHost host = new WorkerHost(name, registration, session, channel, lock, workerCount,
+            registration = HostRegistration.register(name, session);
+            final WorkerHost host = new WorkerHost(name, registration, session, workerCount,
                 processContext.withSession(session), WaitStrategy.defaultStrategy());
             ShutdownSequence.add(ShutdownSequence.CHILDREN - 1, "stop worker host " + name, host::close);
             return host;
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final RuntimeException ex)
         {
-            if (lock != null)
+            if (registration != null)
             {
-                deleteQuietly(registration); // ours: we hold its lock
+                registration.close();
             }
             if (session != null)
             {
                 session.close();
             }
-            closeQuietly(channel);
-            throw ex instanceof RuntimeException ? (RuntimeException)ex :
-                new Mp4jException("cannot register worker host: name=" + name + " file=" + registration, ex);
+            throw ex;
         }
     }
 
@@ -354,16 +332,7 @@ public final class WorkerHost implements AutoCloseable
             }
         }
 
-        try
-        {
-            Files.deleteIfExists(registration);
-            registrationLock.release();
-        }
-        catch (final IOException ex)
-        {
-            // The lock goes with the channel; a stale file is taken over by the next host of this name.
-        }
-        closeQuietly(registrationChannel);
+        registration.close();
         control.close();
         session.close();
         stopped.countDown();
@@ -694,32 +663,5 @@ public final class WorkerHost implements AutoCloseable
         return new WorkerHostStatus(name, buffer.getLong(HOST_PID_OFFSET),
             Duration.ofMillis(Math.max(0, System.currentTimeMillis() - startMillis)),
             buffer.getLongVolatile(LEASES_GRANTED_OFFSET), workers);
-    }
-
-    private static void deleteQuietly(final Path file)
-    {
-        try
-        {
-            Files.deleteIfExists(file);
-        }
-        catch (final IOException ex)
-        {
-            // A stale registration is taken over by the next host of this name.
-        }
-    }
-
-    private static void closeQuietly(final FileChannel channel)
-    {
-        if (channel != null)
-        {
-            try
-            {
-                channel.close();
-            }
-            catch (final IOException ex)
-            {
-                // Nothing more to release.
-            }
-        }
     }
 }

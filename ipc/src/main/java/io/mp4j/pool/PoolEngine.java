@@ -318,8 +318,10 @@ final class PoolEngine
         }
         slot.inFlight.clear();
         slot.functionsSent.clear();
+        slot.tasksSent = 0;
         slot.assigned = 0;
         slot.retiring = false;
+        slot.retiredItself = false;
         slot.stopSent = false;
         slot.recycling = false;
         slot.vacant = false;
@@ -565,9 +567,9 @@ final class PoolEngine
     }
 
     /**
-     * Stops calls whose caller cancelled them or timed out: their queued chunks are dropped, and a
-     * worker holding one of their chunks is killed and replaced, since a running task cannot be stopped
-     * safely any other way.
+     * Stops calls whose caller cancelled them or timed out: their queued chunks are dropped (a worker is
+     * told to skip those it holds), and a worker running one of their chunks is killed and replaced,
+     * since a running task cannot be stopped safely any other way.
      */
     private int stopRequestedCalls()
     {
@@ -577,7 +579,7 @@ final class PoolEngine
         {
             for (final WorkerSlot slot : workers)
             {
-                if (!slot.recycling && slot.holds(call) && slot.worker.isAlive())
+                if (!slot.recycling && slot.worker.isAlive() && slot.stopChunksOf(call))
                 {
                     slot.recycling = true;
                     slot.worker.kill();
@@ -653,6 +655,7 @@ final class PoolEngine
             }
 
             pending.pollFirst();
+            task.sequence = ++slot.tasksSent;
             slot.inFlight.add(task);
             slot.assigned++;
             if (context.maxTasksPerChild() > 0 && slot.assigned >= context.maxTasksPerChild())
@@ -728,17 +731,22 @@ final class PoolEngine
             return 1;
         }
 
-        final boolean expected = slot.stopSent && slot.inFlight.isEmpty();
-        logExit(slot, expected);
-        for (final Task task : slot.inFlight)
+        final boolean expected = slot.retiredItself || (slot.stopSent && slot.inFlight.isEmpty());
+        // Only the chunk the worker said it was running is to blame (none if the pool killed it); the chunks
+        // queued behind go back to the front of the queue uncharged, in their order.
+        final long running = slot.recycling ? 0 : slot.channel.runningTaskVolatile();
+        logExit(slot, expected, running);
+        final Iterator<Task> tasks = slot.inFlight.descendingIterator();
+        while (tasks.hasNext())
         {
+            final Task task = tasks.next();
             if (!task.call.wants(task.index))
             {
                 continue;
             }
-            if (slot.recycling)
+            if (task.sequence != running)
             {
-                pending.addFirst(task); // the pool killed this worker; its other chunks are not to blame
+                pending.addFirst(task);
                 continue;
             }
             task.attempts++;
@@ -789,7 +797,7 @@ final class PoolEngine
         return 1;
     }
 
-    private void logExit(final WorkerSlot slot, final boolean expected)
+    private void logExit(final WorkerSlot slot, final boolean expected, final long running)
     {
         final PoolWorkerProcess worker = slot.worker;
         if (expected)
@@ -806,8 +814,21 @@ final class PoolEngine
         {
             Log.POOL.log(Level.WARNING, () -> "worker died: pool=" + poolName + " slot=" + slot.index + " worker=" +
                 worker.name() + " pid=" + worker.pid() + ' ' + worker.exitDescription() + " chunksInFlight=" +
-                slot.inFlight.size());
+                slot.inFlight.size() + " running=" + runningChunk(slot, running));
         }
+    }
+
+    /** The chunk the worker said it was running, for messages. */
+    private static String runningChunk(final WorkerSlot slot, final long running)
+    {
+        for (final Task task : slot.inFlight)
+        {
+            if (task.sequence == running)
+            {
+                return task.call.description + " task=" + task.index;
+            }
+        }
+        return "none";
     }
 
     private void breakPool(final Throwable cause)
@@ -909,6 +930,16 @@ final class PoolEngine
                 slot.ready = true;
                 startsWithoutReady = 0;
             }
+            case PoolChannel.RETIRING ->
+            {
+                slot.retiring = true;
+                slot.retiredItself = true;
+                slot.stopSent = true; // it runs nothing more, STOP or not
+                Log.POOL.log(Level.WARNING, () -> "worker retires, a task's error may have left its JVM corrupt: pool=" +
+                    poolName + " slot=" + slot.index + " worker=" + slot.worker.name() + " pid=" + slot.worker.pid() +
+                    " call=" + callId + " task=" + index + " chunksRequeued=" + slot.inFlight.size());
+            }
+            case PoolChannel.SKIPPED -> slot.removeInFlight(callId, index);
             case PoolChannel.INIT_FAILED -> breakPool(new RemoteException(
                 "pool initializer failed: pool=" + poolName + " worker=" + slot.worker.name() +
                 " pid=" + slot.worker.pid(), RemoteException.decode(payload)));
@@ -1010,6 +1041,8 @@ final class PoolEngine
         final int index;
         final byte[] items;
         int attempts;
+        /** Its sequence on the channel of the worker it was last sent to; the engine thread's. */
+        long sequence;
 
         Task(final PoolCall call, final int index, final byte[] items)
         {
@@ -1026,8 +1059,12 @@ final class PoolEngine
         final ArrayDeque<Task> inFlight = new ArrayDeque<>();
         final Set<Long> functionsSent = new HashSet<>();
         int generation;
+        /** Task messages written to the current channel: the last one's sequence. */
+        long tasksSent;
         int assigned;
         boolean retiring;
+        /** Its worker said it retires after a task's error, and runs nothing more. */
+        boolean retiredItself;
         boolean stopSent;
         boolean recycling;
         /** Its worker retired during shutdown with nothing pending, so none replaced it. */
@@ -1049,16 +1086,31 @@ final class PoolEngine
                 channel.payload(buffer, offset, length));
         }
 
-        boolean holds(final PoolCall call)
+        /**
+         * Tells the worker to skip the queued chunks of a stopped call; true if it runs one of them (or may
+         * have started one), which only its death stops. The worker says which chunk it runs before it
+         * reads whether to skip it, and this reads that after asking to skip, so one of them sees the other.
+         * Queued chunks that could outnumber the channel's skip slots are not skipped: the worker dies.
+         */
+        boolean stopChunksOf(final PoolCall call)
         {
+            final long running = channel.runningTaskVolatile();
+            boolean runsOne = false;
             for (final Task task : inFlight)
             {
-                if (task.call == call)
+                if (task.call != call)
                 {
-                    return true;
+                    continue;
                 }
+                if (context.maxTasksInFlight() > PoolChannel.SKIP_SLOTS || task.sequence == running)
+                {
+                    runsOne = true;
+                    continue;
+                }
+                channel.skipTaskVolatile(task.sequence);
+                runsOne |= channel.runningTaskVolatile() == task.sequence;
             }
-            return false;
+            return runsOne;
         }
 
         Task removeInFlight(final long callId, final int index)

@@ -12,12 +12,14 @@ import io.mp4j.internal.channel.ManyToManySlotRing;
 import io.mp4j.internal.channel.QueueDescriptor;
 import io.mp4j.internal.channel.SpillFile;
 import io.mp4j.internal.region.Region;
+import io.mp4j.internal.channel.ProcessTag;
+import io.mp4j.internal.region.RegionCache;
 import io.mp4j.internal.region.RegionKind;
-import io.mp4j.internal.region.SharedRegions;
 import io.mp4j.session.Session;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -33,13 +35,17 @@ import java.util.function.Function;
  * the queue's session before a position is claimed, and the slot carries the file's name. Its consumer
  * reads the file, releases the slot, and only then deletes the file: a consumer killed before the
  * release leaves both the slot and the file to the consumer that recovers the position.
+ * <p>
+ * A JVM has one queue object per region. Its region is let go of when the queue is closed or becomes
+ * unreachable, and freed once no process holds it.
  */
 final class QueueEngine
 {
     /** What {@link #poll(long)} returns when no message came in time (null is a message). */
     static final Object NOTHING = new Object();
 
-    private static final Map<Path, Object> ATTACHED = new HashMap<>();
+    private static final Map<Path, Attached> ATTACHED = new HashMap<>();
+    private static int forgetAtSize = 64;
     private static final int MESSAGE_TAG = 0;
     private static final int ROOM_TAG = 1;
     private static final int DONE_TAG = 2;
@@ -53,7 +59,13 @@ final class QueueEngine
     private final String description;
     private final ThreadLocal<MessageEncoder> encoders = ThreadLocal.withInitial(MessageEncoder::new);
     private final ManyToManySlotRing.MessageReader<Object> peekReader = this::decodeInPlace;
+    private RegionCache.Lease lease;
     private volatile boolean closed;
+
+    /** This JVM's queue object of a region, as long as something else references it, and its engine. */
+    private record Attached(WeakReference<Object> queue, QueueEngine engine)
+    {
+    }
 
     private QueueEngine(final Region region, final Session session, final int flavour, final WaitStrategy waitStrategy)
     {
@@ -78,48 +90,67 @@ final class QueueEngine
         final Session session = context.session();
         final int slotLength = QueueDescriptor.slotLength(context.maxMessageLength());
         final int slots = QueueDescriptor.capacityFor(context.capacity());
-        final Region region = Region.create(session, session.uniqueName("queue"), RegionKind.QUEUE,
+        final Region region = RegionCache.create(session, session.uniqueName("queue"), RegionKind.QUEUE,
             QueueDescriptor.bodyLength(slots, slotLength));
-        SharedRegions.register(region);
         try
         {
             region.body().putInt(QueueDescriptor.FLAVOUR_OFFSET, flavour);
             ManyToManySlotRing.initialise(region.body(), slots, slotLength, context.capacity());
-            final Q queue = wrap.apply(new QueueEngine(region, session, flavour, context.waitStrategy()));
+            final QueueEngine engine = new QueueEngine(region, session, flavour, context.waitStrategy());
+            final Q queue = wrap.apply(engine);
             synchronized (QueueEngine.class)
             {
-                ATTACHED.put(region.file(), queue);
+                engine.lease = RegionCache.lease(queue, region);
+                forgetUnreachable();
+                ATTACHED.put(region.file(), new Attached(new WeakReference<>(queue), engine));
             }
             return queue;
         }
         catch (final RuntimeException ex)
         {
-            SharedRegions.release(region);
+            RegionCache.abandon(region);
             throw ex;
         }
     }
 
     static synchronized Object attach(
-        final Path file, final int flavour, final WaitStrategy waitStrategy, final Function<QueueEngine, ?> wrap)
+        final Path file, final int flavour, final WaitStrategy waitStrategy, final Function<QueueEngine, ?> wrap,
+        final long senderTag)
     {
-        final Object existing = ATTACHED.get(file);
+        final Attached attached = ATTACHED.get(file);
+        final Object existing = attached == null ? null : attached.queue().get();
         if (existing != null)
         {
+            attached.engine().region.transferIn(senderTag);
             return existing;
         }
+        forgetUnreachable();
 
-        final Region region = SharedRegions.acquire(file, RegionKind.QUEUE);
+        final Region region = RegionCache.attach(file, RegionKind.QUEUE);
         try
         {
             final Session session = Session.attach(file.getParent());
-            final Object queue = wrap.apply(new QueueEngine(region, session, flavour, waitStrategy));
-            ATTACHED.put(file, queue);
+            final QueueEngine engine = new QueueEngine(region, session, flavour, waitStrategy);
+            final Object queue = wrap.apply(engine);
+            engine.lease = RegionCache.lease(queue, region);
+            ATTACHED.put(file, new Attached(new WeakReference<>(queue), engine));
+            region.transferIn(senderTag);
             return queue;
         }
         catch (final RuntimeException ex)
         {
-            SharedRegions.release(region);
+            RegionCache.abandon(region);
             throw ex;
+        }
+    }
+
+    /** Drops the engines of queues nobody references, so that their mappings can be collected. */
+    private static void forgetUnreachable()
+    {
+        if (ATTACHED.size() >= forgetAtSize)
+        {
+            ATTACHED.values().removeIf(attached -> attached.queue().get() == null);
+            forgetAtSize = Math.max(64, 2 * ATTACHED.size());
         }
     }
 
@@ -484,18 +515,24 @@ final class QueueEngine
                 return;
             }
             closed = true;
-            ATTACHED.remove(region.file());
+            final Attached attached = ATTACHED.get(region.file());
+            if (attached != null && attached.engine() == this)
+            {
+                ATTACHED.remove(region.file());
+            }
         }
-        SharedRegions.release(region);
+        lease.close();
     }
 
     QueueHandle handle()
     {
         checkOpen();
+        region.transferOut();
         final Path file = region.file().toAbsolutePath();
         final String fileName = file.getFileName().toString();
         return new QueueHandle(file.getParent().toString(),
-            fileName.substring(0, fileName.length() - Region.FILE_SUFFIX.length()), flavour, waitStrategy);
+            fileName.substring(0, fileName.length() - Region.FILE_SUFFIX.length()), flavour, waitStrategy,
+            ProcessTag.current());
     }
 
     private void checkOpen()

@@ -16,8 +16,9 @@ import java.nio.file.Paths;
  * @param regionName       the region's name.
  * @param flavour          one of the {@code FLAVOUR_} codes of {@link QueueDescriptor}.
  * @param waitStrategy     how the queue's blocked calls wait.
+ * @param senderTag        the {@code ProcessTag} of the process that serialized it.
  */
-record QueueHandle(String sessionDirectory, String regionName, int flavour, WaitStrategy waitStrategy)
+record QueueHandle(String sessionDirectory, String regionName, int flavour, WaitStrategy waitStrategy, long senderTag)
     implements Serializable
 {
     @Serial
@@ -29,6 +30,6 @@ record QueueHandle(String sessionDirectory, String regionName, int flavour, Wait
                 case QueueDescriptor.FLAVOUR_JOINABLE -> new JoinableQueue<>(engine);
                 case QueueDescriptor.FLAVOUR_SIMPLE -> new SimpleQueue<>(engine);
                 default -> new SharedQueue<>(engine);
-            });
+            }, senderTag);
     }
 }

@@ -28,6 +28,12 @@ import io.mp4j.internal.MutexDescriptor;
  *  |      Next Order: the insertion order of the next new key      |
  *  |                                                               |
  *  +---------------------------------------------------------------+
+ *  |      Size: how many keys the map holds                        |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |      Capacity: the most keys it takes; lowered to the size    |
+ *  |      at which the map first ran out of room                   |
+ *  +---------------------------------------------------------------+
  *  |                      Reserved (to 384)                       ...
  *  +---------------------------------------------------------------+
  *  |         Payload: the change's key bytes, then value bytes    ...
@@ -70,6 +76,18 @@ public final class DictDescriptor
      * iteration can follow insertion order as a Python dict's does; read and written under the lock.
      */
     public static final int NEXT_ORDER_OFFSET = REDO_ATTEMPTS_OFFSET + Integer.BYTES;
+
+    /**
+     * Offset of the number of keys in the map, kept with each change under the lock (and counted again
+     * by a repair), so that a put learns whether the dict is at capacity without a scan.
+     */
+    public static final int SIZE_OFFSET = NEXT_ORDER_OFFSET + Long.BYTES;
+
+    /**
+     * Offset of the dict's capacity: set by its creator, lowered to the size at which the map reported
+     * itself full, so that every process refuses a new key from then on, whichever segment it hashes to.
+     */
+    public static final int CAPACITY_OFFSET = SIZE_OFFSET + Long.BYTES;
 
     /** A journaled change whose redo failed this many times is dropped, so that the dict is usable again. */
     public static final int MAX_REDO_ATTEMPTS = 3;

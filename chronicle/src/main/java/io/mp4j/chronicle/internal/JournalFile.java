@@ -9,7 +9,10 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,9 +45,11 @@ public final class JournalFile implements JournalWriter
         ChronicleDefaults.apply();
         try
         {
+            // Owner-only whatever the umask, if mp4j makes it: Chronicle would make it with the umask's mode.
+            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             this.queue = ChronicleQueue.singleBuilder(directory).build();
         }
-        catch (final RuntimeException ex)
+        catch (final IOException | RuntimeException ex)
         {
             throw new Mp4jException("cannot open pool journal: directory=" + directory, ex);
         }

@@ -45,6 +45,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
+import static io.mp4j.chronicle.internal.DictDescriptor.CAPACITY_OFFSET;
 import static io.mp4j.chronicle.internal.DictDescriptor.CLEAR;
 import static io.mp4j.chronicle.internal.DictDescriptor.JOURNAL_OFFSET;
 import static io.mp4j.chronicle.internal.DictDescriptor.KEY_LENGTH_OFFSET;
@@ -58,6 +59,7 @@ import static io.mp4j.chronicle.internal.DictDescriptor.PUT;
 import static io.mp4j.chronicle.internal.DictDescriptor.RECOVERING_OFFSET;
 import static io.mp4j.chronicle.internal.DictDescriptor.REDO_ATTEMPTS_OFFSET;
 import static io.mp4j.chronicle.internal.DictDescriptor.REMOVE;
+import static io.mp4j.chronicle.internal.DictDescriptor.SIZE_OFFSET;
 import static io.mp4j.chronicle.internal.DictDescriptor.VALUE_LENGTH_OFFSET;
 
 /**
@@ -71,7 +73,9 @@ import static io.mp4j.chronicle.internal.DictDescriptor.VALUE_LENGTH_OFFSET;
  * compared by their encoding, so strings, boxed primitives and {@code byte[]} work as keys (equal keys
  * encode to equal bytes; a {@code byte[]} key matches by content); a serialized key matches only if it
  * serializes to the same bytes. A dict is sized for an expected number of entries and grows
- * to four times that; past it, a put fails with an exception that says so.
+ * to four times that, its {@link #capacity()}; past it, a put of a new key fails with an exception that
+ * says so, in every process. Entries much larger than it was sized for can fill it sooner: it then says
+ * so once, and its capacity becomes the number of keys it held.
  * <p>
  * <b>A process killed mid-call</b>, even SIGKILLed inside Chronicle Map, leaves the dict readable and
  * consistent: each call holds a robust mp4j lock and journals its change first (see
@@ -156,7 +160,12 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         final Path file = session.file(name + ".cmap");
         try
         {
-            return new SharedDict<>(name, file, guard, expectedEntries);
+            // Made owner-only here: Chronicle would create it with the umask's permissions, e.g. 0644.
+            session.createFile(file.getFileName().toString());
+            final SharedDict<K, V> dict = new SharedDict<>(name, file, guard, expectedEntries);
+            dict.guardBody.putLongVolatile(CAPACITY_OFFSET,
+                expectedEntries > Long.MAX_VALUE / MAX_GROWTH ? Long.MAX_VALUE : expectedEntries * MAX_GROWTH);
+            return dict;
         }
         catch (final RuntimeException | Error ex)
         {
@@ -201,6 +210,19 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
     public String name()
     {
         return name;
+    }
+
+    /**
+     * The most keys this dict holds, the same in every process: {@value #MAX_GROWTH} times its expected
+     * entries, or fewer once it has reported itself full (its entries took more room than it was sized
+     * for): then the number of keys it held at that moment. A new key past it is refused; a key already
+     * in the dict can still change its value.
+     *
+     * @return the capacity in keys.
+     */
+    public long capacity()
+    {
+        return locked(m -> guardBody.getLong(CAPACITY_OFFSET));
     }
 
     @Override
@@ -680,6 +702,10 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
         }
         // A new key goes last; a key that had a value keeps its place, as in a Python dict. Chronicle's
         // put says whether there was one, so a new key (the common put) costs one map call, a changed one two.
+        if (guardBody.getLong(SIZE_OFFSET) >= guardBody.getLong(CAPACITY_OFFSET) && !map.containsKey(key))
+        {
+            throw full(null);
+        }
         final long order = guardBody.getLong(NEXT_ORDER_OFFSET);
         guardBody.putLong(NEXT_ORDER_OFFSET, order + 1);
         OrderedValues.setOrder(value, order);
@@ -710,8 +736,43 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
             guardBody.putIntVolatile(RECOVERING_OFFSET, 1);
             throw ex;
         }
+        countChange(kind, previous);
         guardBody.putLongOrdered(JOURNAL_OFFSET, NONE);
         return previous;
+    }
+
+    /** Keeps the size word with a change the map has made; call holding the lock. */
+    private void countChange(final long kind, final byte[] previous)
+    {
+        if (kind == CLEAR)
+        {
+            guardBody.putLong(SIZE_OFFSET, 0);
+        }
+        else if (previous == null && kind == PUT)
+        {
+            guardBody.putLong(SIZE_OFFSET, guardBody.getLong(SIZE_OFFSET) + 1);
+        }
+        else if (previous != null && kind == REMOVE)
+        {
+            guardBody.putLong(SIZE_OFFSET, guardBody.getLong(SIZE_OFFSET) - 1);
+        }
+    }
+
+    /**
+     * The exception of a dict that is full, lowering its capacity to its size if the map ran out of room
+     * first, so that no process adds a key from now on; call holding the lock.
+     */
+    private Mp4jException full(final Exception mapRefused)
+    {
+        final long size = guardBody.getLong(SIZE_OFFSET);
+        if (mapRefused != null && size < guardBody.getLong(CAPACITY_OFFSET))
+        {
+            guardBody.putLongVolatile(CAPACITY_OFFSET, size);
+        }
+        return new Mp4jException("shared dict is full: name=" + name + " size=" + size + " capacity=" +
+            guardBody.getLong(CAPACITY_OFFSET) + " expectedEntries=" + expectedEntries + " (sized for keys of ~" +
+            AVERAGE_KEY_BYTES + " and values of ~" + AVERAGE_VALUE_BYTES +
+            " serialized bytes; create it with a larger expected size)", mapRefused);
     }
 
     private void journal(final long kind, final byte[] key, final byte[] value)
@@ -762,9 +823,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
             {
                 throw ex;
             }
-            throw new Mp4jException("shared dict is full: name=" + name + " expectedEntries=" + expectedEntries +
-                " maxEntries~=" + expectedEntries * MAX_GROWTH + " (sized for keys of ~" + AVERAGE_KEY_BYTES + " and values of ~" +
-                AVERAGE_VALUE_BYTES + " serialized bytes; create it with a larger expected size)", ex);
+            throw full(ex);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -801,6 +860,7 @@ public final class SharedDict<K, V> implements ConcurrentMap<K, V>, AutoCloseabl
             }
             guardBody.putLongOrdered(JOURNAL_OFFSET, NONE);
         }
+        guardBody.putLong(SIZE_OFFSET, map.longSize());
         guardBody.putIntOrdered(RECOVERING_OFFSET, 0);
     }
 

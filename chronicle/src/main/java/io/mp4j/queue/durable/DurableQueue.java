@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.AbstractQueue;
 import java.util.Collection;
@@ -33,6 +34,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -171,9 +173,11 @@ public final class DurableQueue<E> extends AbstractQueue<E> implements BlockingQ
         SingleChronicleQueue opened = null;
         try
         {
-            Files.createDirectories(directory);
+            // Owner-only whatever the umask: a directory mp4j makes, and the cursor file it makes.
+            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             try (FileChannel channel = FileChannel.open(directory.resolve(CURSOR_FILE),
-                StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE))
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))))
             {
                 mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, CURSOR_FILE_LENGTH);
             }

@@ -3,11 +3,14 @@ package io.mp4j.internal.region;
 import io.mp4j.Mp4jException;
 import io.mp4j.RegionLayoutException;
 import io.mp4j.RegionMissingException;
+import io.mp4j.RegionTruncatedException;
 import io.mp4j.internal.Doorbell;
 import io.mp4j.internal.Log;
 import io.mp4j.internal.ProcessIdentity;
 import io.mp4j.internal.WaitBoard;
 import io.mp4j.internal.Waiter;
+import io.mp4j.internal.channel.HolderTable;
+import io.mp4j.internal.channel.ProcessTag;
 import io.mp4j.session.Session;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.AtomicBuffer;
@@ -32,14 +35,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 import static io.mp4j.internal.region.RegionDescriptor.BODY_LENGTH_OFFSET;
 import static io.mp4j.internal.region.RegionDescriptor.CREATION_TIME_OFFSET;
 import static io.mp4j.internal.region.RegionDescriptor.CREATOR_PID_OFFSET;
 import static io.mp4j.internal.region.RegionDescriptor.CREATOR_START_OFFSET;
+import static io.mp4j.internal.region.RegionDescriptor.FLAGS_OFFSET;
+import static io.mp4j.internal.region.RegionDescriptor.FLAG_PINNED;
 import static io.mp4j.internal.region.RegionDescriptor.HEADER_LENGTH;
 import static io.mp4j.internal.region.RegionDescriptor.HEADER_LENGTH_OFFSET;
+import static io.mp4j.internal.region.RegionDescriptor.HOLDERS_OFFSET;
+import static io.mp4j.internal.region.RegionDescriptor.HOLDER_SLOTS;
 import static io.mp4j.internal.region.RegionDescriptor.KIND_OFFSET;
 import static io.mp4j.internal.region.RegionDescriptor.LAYOUT_VERSION;
 import static io.mp4j.internal.region.RegionDescriptor.LAYOUT_VERSION_OFFSET;
@@ -58,8 +66,13 @@ import static io.mp4j.internal.region.RegionDescriptor.WAIT_BOARD_OFFSET;
  * Each process maps the region once per {@code Region} object and owns that mapping: {@link #close()}
  * unmaps it, after pointing the body and every view handed out by {@link #view(int, int)} at an empty
  * buffer, so a late access throws {@link IndexOutOfBoundsException} instead of touching freed memory.
- * Closing a region never removes its file; the session does. Any thread may use a region; closing one
- * while another thread still uses it is the caller's error.
+ * Any thread may use a region; closing one while another thread still uses it is the caller's error.
+ * <p>
+ * A pinned region ({@link #create(Session, String, RegionKind, int)}) keeps its file until the session
+ * ends or its owner removes it. A region made by {@link #createHeld(Session, String, RegionKind, int)} is
+ * held: each {@code Region} object counts one reference of its process in the header's {@link HolderTable},
+ * from its creation or attachment to its {@link #close()} or {@link #release()}, and the process whose
+ * release leaves no live holder removes the file. The holder table is touched on those calls only.
  */
 public final class Region implements AutoCloseable
 {
@@ -72,6 +85,9 @@ public final class Region implements AutoCloseable
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final AtomicInteger TEMPORARY_SEQUENCE = new AtomicInteger();
 
+    /** One thread at a time changes this process's holder entries (see {@link HolderTable}). */
+    private static final Object HOLDERS_LOCK = new Object();
+
     private final String name;
     private final Path file;
     private final RegionKind kind;
@@ -82,6 +98,10 @@ public final class Region implements AutoCloseable
     private final UnsafeBuffer body;
     private final UnsafeBuffer boardBuffer;
     private final WaitBoard waitBoard;
+    private final UnsafeBuffer holdersBuffer;
+    private final HolderTable holders;
+    private int holderEntry;
+    private boolean referenced;
     private final List<WeakReference<UnsafeBuffer>> views = new ArrayList<>();
     private final List<WeakReference<ByteBuffer>> byteBuffers = new ArrayList<>();
     private boolean mappedUntilCollected;
@@ -99,7 +119,10 @@ public final class Region implements AutoCloseable
         this.creationTimeMillis = header.getLong(CREATION_TIME_OFFSET);
         this.body = new UnsafeBuffer(mapping, HEADER_LENGTH, bodyLength);
         this.boardBuffer = new UnsafeBuffer(mapping, WAIT_BOARD_OFFSET, WaitBoard.LENGTH);
-        this.waitBoard = new WaitBoard(boardBuffer, Doorbell.directory(file.toAbsolutePath().getParent()));
+        this.waitBoard = new WaitBoard(boardBuffer, Doorbell.directory(file.toAbsolutePath().getParent()), this::checkLength);
+        this.holdersBuffer = new UnsafeBuffer(mapping, HOLDERS_OFFSET, HolderTable.length(HOLDER_SLOTS));
+        this.holders = (header.getInt(FLAGS_OFFSET) & FLAG_PINNED) != 0 ? null :
+            new HolderTable(holdersBuffer, 0, HOLDER_SLOTS, "region=" + name);
     }
 
     /**
@@ -115,10 +138,36 @@ public final class Region implements AutoCloseable
      */
     public static Region create(final Session session, final String name, final RegionKind kind, final int bodyLength)
     {
+        return create(session, name, kind, bodyLength, true);
+    }
+
+    /**
+     * Creates a held region with a zeroed body in a session: its file is removed by the last process that
+     * closes or releases it, or by whoever finds every holder dead. This {@code Region} is the creating
+     * process's first holder.
+     *
+     * @param session    the session to create it in.
+     * @param name       the region's name, unique within the session: letters, digits, {@code . _ -}.
+     * @param kind       what the region holds.
+     * @param bodyLength the body's length in bytes.
+     * @return the new region, mapped and held.
+     * @throws IllegalArgumentException if the name or length is invalid.
+     * @throws Mp4jException            if a region of that name exists already, or the file cannot be made.
+     */
+    public static Region createHeld(
+        final Session session, final String name, final RegionKind kind, final int bodyLength)
+    {
+        return create(session, name, kind, bodyLength, false);
+    }
+
+    private static Region create(
+        final Session session, final String name, final RegionKind kind, final int bodyLength, final boolean pinned)
+    {
         checkName(name);
         checkBodyLength(name, bodyLength);
         final Path file = session.file(name + FILE_SUFFIX);
-        return create(name, file, session.createFile(session.uniqueName(name) + ".creating"), kind, bodyLength);
+        return create(name, file, session.createFile(session.uniqueName(name) + ".creating"), kind, bodyLength,
+            pinned);
     }
 
     /**
@@ -149,11 +198,12 @@ public final class Region implements AutoCloseable
         {
             throw new Mp4jException("cannot create region: name=" + name + " file=" + temporary, ex);
         }
-        return create(name, file, temporary, kind, bodyLength);
+        return create(name, file, temporary, kind, bodyLength, true);
     }
 
     private static Region create(
-        final String name, final Path file, final Path temporary, final RegionKind kind, final int bodyLength)
+        final String name, final Path file, final Path temporary, final RegionKind kind, final int bodyLength,
+        final boolean pinned)
     {
         final long fileLength = (long)HEADER_LENGTH + bodyLength;
         MappedByteBuffer mapping = null;
@@ -173,11 +223,17 @@ public final class Region implements AutoCloseable
             header.putLong(CREATOR_PID_OFFSET, self.pid());
             header.putLong(CREATOR_START_OFFSET, self.startEpochMilli());
             header.putLong(CREATION_TIME_OFFSET, System.currentTimeMillis());
+            header.putInt(FLAGS_OFFSET, pinned ? FLAG_PINNED : 0);
             header.putIntOrdered(MAGIC_OFFSET, MAGIC);
+            final Region region = new Region(name, file, mapping, header);
+            if (!pinned)
+            {
+                region.hold(false);
+            }
 
             // link(2) is atomic and fails if the name exists: attachers see the whole file or none.
             Files.createLink(file, temporary);
-            return new Region(name, file, mapping, header);
+            return region;
         }
         catch (final FileAlreadyExistsException ex)
         {
@@ -254,7 +310,20 @@ public final class Region implements AutoCloseable
             checkHeader(file, header, fileLength, expected);
 
             mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileLength);
-            return new Region(name, file, mapping, new UnsafeBuffer(mapping, 0, HEADER_LENGTH));
+            final Region region = new Region(name, file, mapping, new UnsafeBuffer(mapping, 0, HEADER_LENGTH));
+            if (region.holders != null)
+            {
+                try
+                {
+                    region.hold(true);
+                }
+                catch (final RuntimeException ex)
+                {
+                    IoUtil.unmap(mapping);
+                    throw ex;
+                }
+            }
+            return region;
         }
         catch (final RegionLayoutException ex)
         {
@@ -372,6 +441,124 @@ public final class Region implements AutoCloseable
     }
 
     /**
+     * Whether the region stays until removed on purpose or its session ends, rather than until its last
+     * holder lets go.
+     *
+     * @return true for a pinned region.
+     */
+    public boolean isPinned()
+    {
+        return holders == null;
+    }
+
+    /**
+     * Counts a handle to this region that this process has serialized as held by this process until another
+     * process (or this one) attaches it and calls {@link #transferIn(long)}, so that the region is not freed
+     * while the handle travels. Nothing for a pinned region.
+     *
+     * @throws IllegalStateException if this process no longer holds the region.
+     */
+    public void transferOut()
+    {
+        if (holders != null)
+        {
+            synchronized (HOLDERS_LOCK)
+            {
+                if (!referenced)
+                {
+                    throw new IllegalStateException("region is closed: name=" + name + " file=" + file);
+                }
+                holders.addTransfer(holderEntry);
+            }
+        }
+    }
+
+    /**
+     * Marks a serialized handle as arrived, after this process's own reference is counted, so that the
+     * region is never unheld in between. A handle that arrives twice counts once. Nothing for a pinned region.
+     *
+     * @param senderTag the {@link ProcessTag} of the process that serialized it.
+     */
+    public void transferIn(final long senderTag)
+    {
+        if (holders != null && senderTag != ProcessTag.NONE)
+        {
+            synchronized (HOLDERS_LOCK)
+            {
+                holders.completeTransfer(senderTag);
+            }
+        }
+    }
+
+    /**
+     * Lets go of this process's reference to a held region without unmapping it (the garbage collector
+     * unmaps it once nothing uses the mapping): the release of a handle nobody references, or of a JVM that
+     * exits. If no live process holds the region any more, its file is removed. Idempotent; nothing for a
+     * pinned region.
+     *
+     * @return true if this call removed the file.
+     */
+    public synchronized boolean release()
+    {
+        return release(this::isIntact);
+    }
+
+    /** {@link #release()}, asking whether the file is still whole only if there is a reference to give back. */
+    private boolean release(final BooleanSupplier intact)
+    {
+        // Synchronized with close(), so that the holder table is never read after this JVM unmapped it.
+        if (holders == null)
+        {
+            return false;
+        }
+        final long holds;
+        synchronized (HOLDERS_LOCK)
+        {
+            if (!referenced)
+            {
+                return false;
+            }
+            referenced = false;
+            if (!intact.getAsBoolean())
+            {
+                // The holder table went with the truncated pages: a CAS there would kill the JVM with SIGBUS.
+                return false;
+            }
+            holds = holders.releaseReference(holderEntry);
+        }
+        // Reads /proc for the holders left: a closing call, never a hot path.
+        if (holds == 0 || !holders.isHeld())
+        {
+            deleteQuietly(file);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Whether this process let go of its reference to a held region ({@link #release()} or {@link #close()}).
+     *
+     * @return true once released; false for a pinned region.
+     */
+    public boolean isReleased()
+    {
+        synchronized (HOLDERS_LOCK)
+        {
+            return holders != null && !referenced;
+        }
+    }
+
+    /**
+     * Who holds a held region, for messages and tests.
+     *
+     * @return e.g. {@code holds=2 [pid=42 references=1 transfers=1]}, or {@code pinned}.
+     */
+    public synchronized String describeHolders()
+    {
+        return holders == null ? "pinned" : closed ? "closed here" : holders.describe();
+    }
+
+    /**
      * The whole body, for volatile, ordered and CAS access shared with other processes.
      *
      * @return the body buffer; emptied when the region is closed.
@@ -458,8 +645,8 @@ public final class Region implements AutoCloseable
 
     /**
      * Empties the body and every view, then unmaps the file (or, once {@link #byteBuffer()} was called,
-     * leaves the unmapping to the garbage collector). The file stays for other processes and the session.
-     * Idempotent.
+     * leaves the unmapping to the garbage collector). A pinned region's file stays for other processes and
+     * the session; a held one is {@link #release() released} first. Idempotent.
      */
     @Override
     public synchronized void close()
@@ -470,8 +657,16 @@ public final class Region implements AutoCloseable
         }
         closed = true;
 
+        // One stat for both: a truncated file's warning is logged once.
+        final boolean intact = isIntact();
+        release(() -> intact);
+        holdersBuffer.wrap(EMPTY);
+
         body.wrap(EMPTY);
-        waitBoard.withdrawAllOfThisProcess();
+        if (intact)
+        {
+            waitBoard.withdrawAllOfThisProcess();
+        }
         boardBuffer.wrap(EMPTY);
         for (final WeakReference<UnsafeBuffer> reference : views)
         {
@@ -498,6 +693,46 @@ public final class Region implements AutoCloseable
         mapping = null;
     }
 
+    /**
+     * Checks that the file still holds the whole region: one that another process truncated under the
+     * mapping faults on the next access, and a compare-and-set there kills the JVM with SIGBUS. One
+     * {@code stat}, for slow paths only: a waiter calls it before it first sleeps and after a sleep nobody rang.
+     * A file already unlinked keeps its pages while mapped, so it passes.
+     *
+     * @throws RegionTruncatedException if the file is shorter than the region.
+     */
+    public void checkLength()
+    {
+        final long length = fileLength();
+        if (length < HEADER_LENGTH + (long)bodyLength)
+        {
+            throw new RegionTruncatedException("region truncated while mapped: file=" + file + " length=" + length +
+                " expected=" + (HEADER_LENGTH + (long)bodyLength) + " (another process of this user shortened it)");
+        }
+    }
+
+    private boolean isIntact()
+    {
+        final boolean intact = fileLength() >= HEADER_LENGTH + (long)bodyLength;
+        if (!intact)
+        {
+            Log.REGION.log(Level.WARNING, "closing a truncated region without touching its memory: file=" + file);
+        }
+        return intact;
+    }
+
+    private long fileLength()
+    {
+        try
+        {
+            return Files.size(file);
+        }
+        catch (final IOException ex)
+        {
+            return Long.MAX_VALUE; // gone (unlinked, the session removed): the mapping keeps its pages
+        }
+    }
+
     @Override
     public String toString()
     {
@@ -510,6 +745,21 @@ public final class Region implements AutoCloseable
         if (closed)
         {
             throw new IllegalStateException("region is closed: name=" + name + " file=" + file);
+        }
+    }
+
+    /** Counts this process's reference; an attacher refuses a region whose last holder has let go. */
+    private void hold(final boolean attaching)
+    {
+        synchronized (HOLDERS_LOCK)
+        {
+            if (attaching && holders.holdsVolatile() == 0)
+            {
+                throw new RegionMissingException("region was freed, nobody holds it any more: file=" + file);
+            }
+            holderEntry = holders.claim(ProcessTag.current());
+            holders.addReference(holderEntry);
+            referenced = true;
         }
     }
 

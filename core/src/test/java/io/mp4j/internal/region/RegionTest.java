@@ -3,6 +3,7 @@ package io.mp4j.internal.region;
 import io.mp4j.RegionLayoutException;
 import io.mp4j.RegionMissingException;
 import io.mp4j.internal.ProcessIdentity;
+import io.mp4j.internal.channel.ProcessTag;
 import io.mp4j.session.Session;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -149,10 +151,35 @@ class RegionTest
             RegionKind.VALUE));
         assertThrows(RegionLayoutException.class, () -> RegionCache.attach(created.file(), RegionKind.ARRAY));
 
+        // This JVM was its only holder: closing it removes the file.
         created.close();
-        final Region again = RegionCache.attach(created.file(), RegionKind.VALUE);
-        assertTrue(again != created && !again.isClosed());
-        again.close();
+        assertFalse(Files.exists(created.file()));
+        assertThrows(RegionMissingException.class, () -> RegionCache.attach(created.file(), RegionKind.VALUE));
+    }
+
+    @Test
+    void shouldRemoveHeldRegionWhenItsLastHolderLetsGoAndKeepPinnedOne()
+    {
+        final Region pinned = Region.create(session, "pinned", RegionKind.RAW, 64);
+        final Region held = Region.createHeld(session, "held", RegionKind.RAW, 64);
+        assertTrue(pinned.isPinned());
+        assertFalse(held.isPinned());
+
+        final Region second = Region.attach(held.file(), RegionKind.RAW);
+        held.transferOut();
+        held.close();
+        second.close();
+        assertTrue(Files.exists(held.file()), "a handle on its way still holds it: " + held.describeHolders());
+
+        final Region arrived = Region.attach(held.file(), RegionKind.RAW);
+        arrived.transferIn(ProcessTag.current());
+        assertTrue(arrived.release(), "the last holder removes it");
+        assertFalse(Files.exists(held.file()));
+        arrived.close();
+        assertThrows(RegionMissingException.class, () -> Region.attach(held.file(), RegionKind.RAW));
+
+        pinned.close();
+        assertTrue(Files.exists(pinned.file()));
     }
 
     private static void patchInt(final Path file, final int offset, final int value) throws IOException

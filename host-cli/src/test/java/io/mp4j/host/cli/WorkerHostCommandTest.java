@@ -80,6 +80,29 @@ class WorkerHostCommandTest
     }
 
     @Test
+    void shouldRefuseToStartThroughALinkPlantedAtTheRegistrationPath()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final String name = TestHosts.uniqueName();
+            final Path registration = HostDescriptor.registrationOf(name);
+            final Path target = Files.writeString(root.resolve("precious.txt"), "not a host's\n");
+            Files.createSymbolicLink(registration, target);
+            try
+            {
+                assertEquals(1, WorkerHostCommand.execute("start", "--name", name, "--workers", "1"));
+                assertTrue(output.errText().contains("error: cannot register worker host: name=" + name + " file=" +
+                    registration + " is a symbolic link to " + target), output.errText());
+                assertEquals("not a host's\n", Files.readString(target), "the file the link points to is untouched");
+            }
+            finally
+            {
+                Files.deleteIfExists(registration);
+            }
+        });
+    }
+
+    @Test
     void shouldRefuseAnInvalidNameAndPrintUsageWithoutArguments()
     {
         assertEquals(1, WorkerHostCommand.execute("status", "--name", "bad/name"));

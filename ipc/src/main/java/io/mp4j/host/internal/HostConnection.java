@@ -4,6 +4,7 @@ import io.mp4j.Mp4jException;
 import io.mp4j.Mp4jTimeoutException;
 import io.mp4j.WaitStrategy;
 import io.mp4j.host.ClassPathMismatchException;
+import io.mp4j.host.UntrustedHostException;
 import io.mp4j.internal.Log;
 import io.mp4j.internal.ProcessIdentity;
 import io.mp4j.internal.WaitBoard;
@@ -21,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -121,7 +121,9 @@ public final class HostConnection implements AutoCloseable
      * @param clientContext the client's context: its classpath, and what to do when the workers run
      *                      another; null for a connection that cannot lease.
      * @return the connection.
-     * @throws Mp4jException if no host of that name runs, or it runs another mp4j layout.
+     * @throws UntrustedHostException if the host's registration, session or control region is not this OS
+     *                                user's own with owner-only permissions.
+     * @throws Mp4jException          if no host of that name runs, or it runs another mp4j layout.
      */
     public static HostConnection connect(final String name, final ProcessContext clientContext)
     {
@@ -129,18 +131,17 @@ public final class HostConnection implements AutoCloseable
         {
             clientContext.conclude();
         }
-        final Path registration = HostDescriptor.registrationOf(name);
-        final String[] lines = HostDescriptor.readRegistration(registration);
+        final HostRegistration.Contents registration = HostRegistration.read(name);
         final Session session;
         final Region control;
         try
         {
-            session = Session.attach(Paths.get(lines[0]));
+            session = Session.attach(registration.sessionDirectory());
             control = Region.attach(session, HostDescriptor.CONTROL_REGION, RegionKind.HOST);
         }
         catch (final Mp4jException ex)
         {
-            throw new Mp4jException("worker host is not running: name=" + name + " pid=" + lines[1] +
+            throw new Mp4jException("worker host is not running: name=" + name + " pid=" + registration.hostPid() +
                 " (its registration is stale; a new host of this name takes it over)", ex);
         }
 
@@ -158,7 +159,7 @@ public final class HostConnection implements AutoCloseable
         if (!connection.isRunning())
         {
             connection.close();
-            throw new Mp4jException("worker host is not running: name=" + name + " pid=" + lines[1]);
+            throw new Mp4jException("worker host is not running: name=" + name + " pid=" + registration.hostPid());
         }
         return connection;
     }

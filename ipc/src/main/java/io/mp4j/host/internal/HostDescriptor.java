@@ -1,16 +1,11 @@
 package io.mp4j.host.internal;
 
-import io.mp4j.Mp4jException;
 import io.mp4j.RegionLayoutException;
 import io.mp4j.internal.WaitBoard;
 import io.mp4j.session.Session;
 import org.agrona.concurrent.AtomicBuffer;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -270,33 +265,6 @@ public final class HostDescriptor
     {
         checkName(name);
         return Session.defaultRoot().resolve(REGISTRATION_PREFIX + name);
-    }
-
-    /** The host's session directory and pid, as its registration file holds them. */
-    public static String[] readRegistration(final Path registration)
-    {
-        try
-        {
-            final String[] lines = Files.readString(registration, StandardCharsets.UTF_8).split("\n");
-            if (lines.length < 2)
-            {
-                throw new Mp4jException("worker host registration is incomplete: file=" + registration);
-            }
-            return lines;
-        }
-        catch (final NoSuchFileException ex)
-        {
-            throw new Mp4jException("no worker host of that name is running: file=" + registration);
-        }
-        catch (final AccessDeniedException ex)
-        {
-            throw new Mp4jException("cannot read worker host registration (owned by another user?): file=" +
-                registration, ex);
-        }
-        catch (final IOException ex)
-        {
-            throw new Mp4jException("cannot read worker host registration: file=" + registration, ex);
-        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.mp4j.process.internal;
 
+import io.mp4j.codec.DeserializationFilter;
 import io.mp4j.session.Session;
 
 import java.nio.file.Path;
@@ -39,8 +40,8 @@ public record LaunchSpec(
 
     /**
      * The command line that starts a JVM running a main class: the {@code java} executable, the first
-     * options (so that the launch's own options win over them), the launch's options, the session, a
-     * classpath, the main class and its arguments.
+     * options (so that the launch's own options win over them), the launch's options, this JVM's
+     * deserialization filter, the session, a classpath, the main class and its arguments.
      *
      * @param firstOptions    options placed before the launch's own.
      * @param launchClassPath the classpath, e.g. one reordered for a class-data archive.
@@ -55,6 +56,11 @@ public record LaunchSpec(
         command.add(javaExecutable.toString());
         command.addAll(firstOptions);
         command.addAll(options);
+        final String serialFilter = DeserializationFilter.pattern();
+        if (serialFilter != null)
+        {
+            command.add("-D" + DeserializationFilter.PROPERTY + '=' + serialFilter);
+        }
         command.add("-D" + Session.CURRENT_PROPERTY + '=' + session.directory());
         command.add("-cp");
         command.add(launchClassPath);

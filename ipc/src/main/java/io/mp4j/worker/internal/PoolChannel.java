@@ -1,12 +1,15 @@
 package io.mp4j.worker.internal;
 
+import io.mp4j.RegionLayoutException;
 import io.mp4j.internal.WaitBoard;
 import io.mp4j.internal.channel.SpillFile;
 import io.mp4j.internal.region.Region;
 import io.mp4j.internal.region.RegionKind;
 import io.mp4j.process.internal.ChildSpec;
 import io.mp4j.session.Session;
+import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
@@ -24,9 +27,29 @@ import java.nio.file.Path;
  * hosted child talks to its host worker over a channel too: its target goes one way ({@link #RUN}), its
  * output and end the other ({@link #OUTPUT}, {@link #EXITED}).
  * <pre>
- *  +--------------------------------+------------------+--------------------------------+------------------+
- *  | task ring (capacity)           | task trailer     | result ring (capacity)         | result trailer   |
- *  +--------------------------------+------------------+--------------------------------+------------------+
+ *  +----------------------+----------------+----------------------+----------------+-----------------+
+ *  | task ring (capacity) | task trailer   | result ring          | result trailer | control block   |
+ *  +----------------------+----------------+----------------------+----------------+-----------------+
+ * </pre>
+ * The control block, after the rings, says what the worker is doing, so that a pool whose worker died
+ * charges only the task that was running, and tells the worker which queued tasks to skip. Task
+ * sequences number the {@link #TASK} messages of a channel from 1, in the order written and read:
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                        Layout Version                         |
+ *  +---------------------------------------------------------------+
+ *  |                      Padding (to 128)                        ...
+ *  +---------------------------------------------------------------+
+ *  |          Running Task Sequence (0: none), by the worker       |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                      Padding (to 256)                        ...
+ *  +---------------------------------------------------------------+
+ *  |    Skip Slots: 64 task sequences the worker must not run,     |
+ *  |    each at slot (sequence mod 64), by the pool               ...
+ *  +---------------------------------------------------------------+
  * </pre>
  * Every record is a message of this layout, after Agrona's record header:
  * <pre>
@@ -56,6 +79,15 @@ public final class PoolChannel implements AutoCloseable
 
     static final int FLAG_SPILLED = 1;
 
+    /** Version of the channel's layout; a channel of another version is refused, never misread. */
+    static final int LAYOUT_VERSION = 2;
+    static final int LAYOUT_VERSION_OFFSET = 0;
+    static final int RUNNING_TASK_OFFSET = 2 * BitUtil.CACHE_LINE_LENGTH;
+    static final int SKIP_SLOTS_OFFSET = RUNNING_TASK_OFFSET + 2 * BitUtil.CACHE_LINE_LENGTH;
+    /** How many queued tasks the pool can ask a worker to skip at once; more are run, their results ignored. */
+    public static final int SKIP_SLOTS = 64;
+    static final int CONTROL_LENGTH = SKIP_SLOTS_OFFSET + SKIP_SLOTS * Long.BYTES;
+
     /** Pool to worker: the serialized initializer, run before anything else on this channel. */
     public static final int INITIALIZE = 5;
     /** Pool to worker: the serialized function of a call. */
@@ -76,6 +108,14 @@ public final class PoolChannel implements AutoCloseable
     public static final int ERROR = 13;
     /** Worker to pool: the initializer failed; the payload is an encoded exception. */
     public static final int INIT_FAILED = 14;
+    /**
+     * Worker to pool: a task's error may have left this JVM corrupt (a {@link VirtualMachineError}), so the
+     * worker runs nothing more and exits after this message; the tasks queued behind are the pool's to
+     * send elsewhere.
+     */
+    public static final int RETIRING = 17;
+    /** Worker to pool: a task the pool asked to skip was not run. */
+    public static final int SKIPPED = 18;
 
     /**
      * Host worker to client: bytes a hosted child wrote to {@link #STDOUT} or {@link #STDERR}, the stream
@@ -104,6 +144,7 @@ public final class PoolChannel implements AutoCloseable
     private final Session session;
     private final OneToOneRingBuffer tasks;
     private final OneToOneRingBuffer results;
+    private final AtomicBuffer control;
     /** Set by {@link #close()}: the rings' memory is unmapped, and must not be reached through this channel. */
     private boolean closed;
 
@@ -111,26 +152,46 @@ public final class PoolChannel implements AutoCloseable
     {
         this.session = session;
         this.region = region;
-        final int ringLength = region.bodyLength() / 2;
+        final int ringLength = (region.bodyLength() - CONTROL_LENGTH) / 2;
         this.tasks = new OneToOneRingBuffer(region.view(0, ringLength));
         this.results = new OneToOneRingBuffer(region.view(ringLength, ringLength));
+        this.control = region.view(2 * ringLength, CONTROL_LENGTH);
     }
 
     public static PoolChannel create(final Session session, final String name, final int ringCapacity)
     {
         final int ringLength = ringCapacity + RingBufferDescriptor.TRAILER_LENGTH;
-        return new PoolChannel(session, Region.create(session, name, RegionKind.POOL, 2 * ringLength));
+        final Region region = Region.create(session, name, RegionKind.POOL, 2 * ringLength + CONTROL_LENGTH);
+        region.body().putIntVolatile(2 * ringLength + LAYOUT_VERSION_OFFSET, LAYOUT_VERSION);
+        return new PoolChannel(session, region);
     }
 
     public static PoolChannel attach(final Session session, final String name)
     {
-        return new PoolChannel(session, Region.attach(session, name, RegionKind.POOL));
+        return new PoolChannel(session, checkLayout(Region.attach(session, name, RegionKind.POOL)));
     }
 
     /** Attaches to a channel in another process's session, e.g. a client's channel in a host worker. */
     public static PoolChannel attach(final Path file)
     {
-        return new PoolChannel(Session.attach(file.getParent()), Region.attach(file, RegionKind.POOL));
+        return new PoolChannel(Session.attach(file.getParent()), checkLayout(Region.attach(file, RegionKind.POOL)));
+    }
+
+    /** Refuses, and unmaps, a channel made by a version of mp4j whose channels are laid out otherwise. */
+    private static Region checkLayout(final Region region)
+    {
+        final int ringLength = (region.bodyLength() - CONTROL_LENGTH) / 2;
+        final int capacity = ringLength - RingBufferDescriptor.TRAILER_LENGTH;
+        final int version = capacity > 0 && Integer.bitCount(capacity) == 1 &&
+            region.bodyLength() == 2 * ringLength + CONTROL_LENGTH ?
+            region.body().getIntVolatile(2 * ringLength + LAYOUT_VERSION_OFFSET) : 0;
+        if (version != LAYOUT_VERSION)
+        {
+            region.close();
+            throw new RegionLayoutException("pool channel of another layout version: file=" + region.file() +
+                " version=" + version + " expected=" + LAYOUT_VERSION + " bodyLength=" + region.bodyLength());
+        }
+        return region;
     }
 
     public Path file()
@@ -248,6 +309,17 @@ public final class PoolChannel implements AutoCloseable
         return SpillFile.take(session, new String(bytes, StandardCharsets.UTF_8));
     }
 
+    /** Drops the payload of a message that is read but not used: a spilled one's file is deleted unread. */
+    void discardPayload(final DirectBuffer buffer, final int index, final int length)
+    {
+        if ((buffer.getInt(index + FLAGS_OFFSET) & FLAG_SPILLED) != 0)
+        {
+            final byte[] name = new byte[length - PAYLOAD_OFFSET];
+            buffer.getBytes(index + PAYLOAD_OFFSET, name);
+            SpillFile.discard(session, new String(name, StandardCharsets.UTF_8));
+        }
+    }
+
     public static long callId(final DirectBuffer buffer, final int index)
     {
         return buffer.getLong(index + CALL_ID_OFFSET);
@@ -256,6 +328,51 @@ public final class PoolChannel implements AutoCloseable
     public static int taskIndex(final DirectBuffer buffer, final int index)
     {
         return buffer.getInt(index + TASK_INDEX_OFFSET);
+    }
+
+    /**
+     * The sequence of the task the worker is running, 0 if none; read by the pool when the worker died.
+     *
+     * @return a task sequence of this channel, or 0.
+     */
+    public long runningTaskVolatile()
+    {
+        checkOpen();
+        return control.getLongVolatile(RUNNING_TASK_OFFSET);
+    }
+
+    /**
+     * Says which task the worker runs, before it runs it, and 0 once its result is written; called by the
+     * worker only.
+     *
+     * @param sequence the task's sequence on this channel, or 0.
+     */
+    void runningTaskVolatile(final long sequence)
+    {
+        control.putLongVolatile(RUNNING_TASK_OFFSET, sequence);
+    }
+
+    /**
+     * Asks the worker not to run a queued task, e.g. of a cancelled call; called by the pool only. The
+     * worker may have started it already: the pool reads {@link #runningTaskVolatile()} after this.
+     *
+     * @param sequence the task's sequence on this channel.
+     */
+    public void skipTaskVolatile(final long sequence)
+    {
+        checkOpen();
+        control.putLongVolatile(skipSlotOffset(sequence), sequence);
+    }
+
+    /** Whether the pool asked to skip a task; read by the worker after it said it runs that task. */
+    boolean isSkippedVolatile(final long sequence)
+    {
+        return control.getLongVolatile(skipSlotOffset(sequence)) == sequence;
+    }
+
+    private static int skipSlotOffset(final long sequence)
+    {
+        return SKIP_SLOTS_OFFSET + (int)(sequence & (SKIP_SLOTS - 1)) * Long.BYTES;
     }
 
     /** Closes this JVM's mapping; the owner deletes the file with {@link #delete()}. */

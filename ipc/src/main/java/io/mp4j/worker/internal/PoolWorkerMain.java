@@ -21,14 +21,15 @@ import java.util.function.BooleanSupplier;
  * function to each item, write the results to the result ring. Functions arrive once per call and are
  * kept until the pool says the call is over. A spawned worker serves one channel for its whole life; a
  * worker host's worker serves one channel per lease, a pool's or a hosted child's ({@link HostedRun}).
+ * The worker says in its channel which task it runs, so that the pool charges its death to that task
+ * alone. A task whose error may have corrupted the JVM ({@link VirtualMachineError} other than
+ * {@link StackOverflowError}) ends the worker after its failure is sent: the pool starts another.
  * Runs in the worker's main thread only.
  */
 public final class PoolWorkerMain implements MessageHandler
 {
     /** Kept functions beyond this many are dropped oldest first, should FORGET messages be lost. */
     private static final int MAX_FUNCTIONS = 64;
-
-    /** How often an idle worker checks that the pool it serves is still there. */
 
     private final PoolChannel channel;
     private final WaitStrategy waitStrategy;
@@ -50,6 +51,8 @@ public final class PoolWorkerMain implements MessageHandler
     private boolean stopped;
     private boolean initializerFailed;
     private boolean retire;
+    /** The sequence of the last task message read on this channel, counted as the pool counts them. */
+    private long taskSequence;
 
     private PoolWorkerMain(
         final PoolChannel channel, final WaitStrategy waitStrategy, final BooleanSupplier poolAlive,
@@ -132,8 +135,7 @@ public final class PoolWorkerMain implements MessageHandler
         {
             case PoolChannel.INITIALIZE -> initialize(channel.payload(buffer, index, length));
             case PoolChannel.FUNCTION -> loadFunction(callId, channel.payload(buffer, index, length));
-            case PoolChannel.TASK -> runTask(callId, PoolChannel.taskIndex(buffer, index),
-                channel.payload(buffer, index, length));
+            case PoolChannel.TASK -> runTask(++taskSequence, callId, buffer, index, length);
             case PoolChannel.FORGET ->
             {
                 functions.remove(callId);
@@ -192,12 +194,26 @@ public final class PoolWorkerMain implements MessageHandler
         }
     }
 
-    private void runTask(final long callId, final int taskIndex, final byte[] payload)
+    private void runTask(
+        final long sequence, final long callId, final MutableDirectBuffer buffer, final int index, final int length)
     {
+        channel.runningTaskVolatile(sequence);
+        final int taskIndex = PoolChannel.taskIndex(buffer, index);
+        if (channel.isSkippedVolatile(sequence))
+        {
+            // Its call was stopped: the pool waits for no result, only to know the task is behind us.
+            channel.discardPayload(buffer, index, length);
+            send(PoolChannel.SKIPPED, callId, taskIndex, null);
+            channel.runningTaskVolatile(0);
+            return;
+        }
+
         byte[] reply;
         int type = PoolChannel.RESULT;
+        boolean corrupt = false;
         try
         {
+            final byte[] payload = channel.payload(buffer, index, length);
             final TaskFunction function = functions.get(callId);
             if (function == null)
             {
@@ -217,9 +233,18 @@ public final class PoolWorkerMain implements MessageHandler
         {
             type = PoolChannel.ERROR;
             reply = RemoteException.encode(ex);
+            corrupt = ex instanceof VirtualMachineError && !(ex instanceof StackOverflowError);
         }
         onTaskDone.run();
         send(type, callId, taskIndex, reply);
+        channel.runningTaskVolatile(0);
+        if (corrupt)
+        {
+            // Its heap or its classes may be broken: run nothing more, let the pool replace this JVM.
+            send(PoolChannel.RETIRING, callId, taskIndex, null);
+            stopped = true;
+            retire = true;
+        }
     }
 
     /**
