@@ -1,12 +1,9 @@
 package io.mp4j.pool;
 
-import io.mp4j.EncodingException;
 import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
 import io.mp4j.codec.Codec;
 
-import java.io.Serializable;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -14,9 +11,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -83,58 +78,6 @@ public final class Pool implements WorkerPool
     // ------------------------------------------------------------------ Python's Pool API
 
     /**
-     * Applies a function to every item in worker JVMs and returns the results in item order: Python's
-     * {@code map}. Blocks until all results are in.
-     *
-     * @param function the function, serialized once for the call.
-     * @param items    the items; each must be serializable.
-     * @param <T>      the item type.
-     * @param <R>      the result type.
-     * @return the results, in the order of the items.
-     * @throws RemoteException         if the function threw for an item (the worker's stack trace inside).
-     * @throws WorkerCrashedException  if a chunk kept killing its workers.
-     * @throws EncodingException       if the function or an item is not serializable.
-     * @throws IllegalStateException   if the pool is shut down.
-     */
-    public <T, R> List<R> map(final PoolFunction<T, R> function, final Iterable<? extends T> items)
-    {
-        return PoolCalls.await(mapAsync(function, items));
-    }
-
-    /**
-     * {@link #map(PoolFunction, Iterable)} with an explicit chunk size.
-     *
-     * @param function  the function.
-     * @param items     the items.
-     * @param chunksize how many items travel to a worker together; at least 1.
-     * @param <T>       the item type.
-     * @param <R>       the result type.
-     * @return the results, in the order of the items.
-     */
-    public <T, R> List<R> map(final PoolFunction<T, R> function, final Iterable<? extends T> items, final int chunksize)
-    {
-        return PoolCalls.await(mapAsync(function, items, chunksize));
-    }
-
-    /**
-     * {@link #map(PoolFunction, Iterable)} that gives up after a timeout: the call is stopped, and a
-     * worker still running one of its chunks is replaced by a fresh JVM, so a stuck task never keeps a
-     * worker.
-     *
-     * @param function the function.
-     * @param items    the items.
-     * @param timeout  how long the whole call may take.
-     * @param <T>      the item type.
-     * @param <R>      the result type.
-     * @return the results, in the order of the items.
-     * @throws io.mp4j.Mp4jTimeoutException if the call did not finish in time.
-     */
-    public <T, R> List<R> map(final PoolFunction<T, R> function, final Iterable<? extends T> items, final Duration timeout)
-    {
-        return PoolCalls.await(mapAsync(function, items), timeout);
-    }
-
-    /**
      * {@link #map(PoolFunction, Iterable)} without blocking: Python's {@code map_async}. Cancelling the
      * future, or completing it by {@link CompletableFuture#orTimeout}, stops the call and replaces any
      * worker still running one of its chunks.
@@ -194,30 +137,6 @@ public final class Pool implements WorkerPool
     }
 
     /**
-     * Applies a function to every item and returns the results lazily, in item order, as they arrive:
-     * Python's {@code imap} (chunk size 1, as in Python).
-     * <p>
-     * The items are read lazily, in the thread that calls {@code imap}, {@code hasNext} and {@code next},
-     * at most {@code 2 × processes × maxTasksInFlight} chunks ahead of the results taken, so an endless
-     * input (e.g. {@code stream::iterator}) works and a huge one never sits whole in the heap. A failure
-     * comes at its place: {@code next()} first returns every result of the items before it, then throws
-     * the function's exception (a {@link RemoteException}), or the input's own exception as the input
-     * threw it (an item that cannot be serialized: an {@link EncodingException}); the iterator then has
-     * no more elements.
-     *
-     * @param function the function.
-     * @param items    the items, read as the results are taken.
-     * @param <T>      the item type.
-     * @param <R>      the result type.
-     * @return an iterator whose {@code next()} blocks until that result is in.
-     * @throws IllegalStateException if the pool is shut down.
-     */
-    public <T, R> Iterator<R> imap(final PoolFunction<T, R> function, final Iterable<? extends T> items)
-    {
-        return imap(function, items, 1);
-    }
-
-    /**
      * {@link #imap(PoolFunction, Iterable)} with an explicit chunk size.
      *
      * @param function  the function.
@@ -230,22 +149,6 @@ public final class Pool implements WorkerPool
     public <T, R> Iterator<R> imap(final PoolFunction<T, R> function, final Iterable<? extends T> items, final int chunksize)
     {
         return streaming(function, items, chunksize, true);
-    }
-
-    /**
-     * Like {@link #imap(PoolFunction, Iterable)}, but results come in the order they are finished:
-     * Python's {@code imap_unordered}. A task's failure is thrown as it arrives, after the results that
-     * arrived before it; the input's, after the results of every item read before it.
-     *
-     * @param function the function.
-     * @param items    the items.
-     * @param <T>      the item type.
-     * @param <R>      the result type.
-     * @return an iterator over the results in completion order.
-     */
-    public <T, R> Iterator<R> imapUnordered(final PoolFunction<T, R> function, final Iterable<? extends T> items)
-    {
-        return imapUnordered(function, items, 1);
     }
 
     /**
@@ -262,40 +165,6 @@ public final class Pool implements WorkerPool
         final PoolFunction<T, R> function, final Iterable<? extends T> items, final int chunksize)
     {
         return streaming(function, items, chunksize, false);
-    }
-
-    /**
-     * Applies a two-argument function to each pair: Python's {@code starmap}. Blocks until all results
-     * are in; fails as {@link #map(PoolFunction, Iterable)} does.
-     *
-     * @param function  the function, serialized once for the call.
-     * @param arguments the pairs of arguments; each must be serializable.
-     * @param <A>       the first argument's type.
-     * @param <B>       the second argument's type.
-     * @param <R>       the result type.
-     * @return the results, in the order of the pairs.
-     */
-    public <A, B, R> List<R> starmap(
-        final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments)
-    {
-        return PoolCalls.await(starmapAsync(function, arguments));
-    }
-
-    /**
-     * {@link #starmap(PoolFunction2, Iterable)} with an explicit chunk size.
-     *
-     * @param function  the function.
-     * @param arguments the pairs of arguments.
-     * @param chunksize how many pairs travel to a worker together; at least 1.
-     * @param <A>       the first argument's type.
-     * @param <B>       the second argument's type.
-     * @param <R>       the result type.
-     * @return the results, in the order of the pairs.
-     */
-    public <A, B, R> List<R> starmap(
-        final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments, final int chunksize)
-    {
-        return PoolCalls.await(starmapAsync(function, arguments, chunksize));
     }
 
     /**
@@ -331,63 +200,6 @@ public final class Pool implements WorkerPool
         final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments, final int chunksize)
     {
         return gather("starmap", PoolCalls.unpacking(function), PoolCalls.toList(arguments), chunksize);
-    }
-
-    /**
-     * Runs a kernel over a shared array in chunks, in place: each worker attaches to the array once and
-     * receives only the bounds of its chunks, so no bulk data is serialized. The array (a shared array
-     * handle, e.g. {@code SharedDoubleArray}) travels with the kernel, once per call.
-     *
-     * @param array       the shared array; serialized as a handle.
-     * @param length      how many elements to cover, from index 0.
-     * @param chunkLength how many elements a chunk has (the last may have fewer).
-     * @param kernel      the computation over one chunk.
-     * @param <A>         the array's type.
-     * @param <R>         a chunk's result type.
-     * @return one result per chunk, in index order.
-     * @throws RemoteException if the kernel threw in a worker.
-     */
-    public <A extends Serializable, R> List<R> mapChunks(
-        final A array, final int length, final int chunkLength, final ChunkKernel<A, R> kernel)
-    {
-        if (length < 0 || chunkLength < 1)
-        {
-            throw new IllegalArgumentException("invalid chunks: length=" + length + " chunkLength=" + chunkLength);
-        }
-        final List<int[]> chunks = new ArrayList<>(length / chunkLength + 1);
-        for (int from = 0; from < length; from += chunkLength)
-        {
-            chunks.add(new int[]{from, Math.min(length, from + chunkLength)});
-        }
-        return map((int[] chunk) -> kernel.apply(array, chunk[0], chunk[1]), chunks, 1);
-    }
-
-    /**
-     * Runs one task in a worker and waits for its result: Python's {@code apply}.
-     *
-     * @param task the task.
-     * @param <R>  the result type.
-     * @return the task's result.
-     * @throws RemoteException if the task threw.
-     */
-    public <R> R apply(final PoolCallable<R> task)
-    {
-        return PoolCalls.await(applyAsync(task));
-    }
-
-    /**
-     * {@link #apply(PoolCallable)} that gives up after a timeout, replacing the worker if the task is
-     * still running.
-     *
-     * @param task    the task.
-     * @param timeout how long it may take.
-     * @param <R>     the result type.
-     * @return the task's result.
-     * @throws io.mp4j.Mp4jTimeoutException if the task did not finish in time.
-     */
-    public <R> R apply(final PoolCallable<R> task, final Duration timeout)
-    {
-        return PoolCalls.await(applyAsync(task), timeout);
     }
 
     /**
@@ -547,14 +359,6 @@ public final class Pool implements WorkerPool
 
     // ------------------------------------------------------------------ ExecutorService
 
-    /** {@inheritDoc} Same as {@link #terminate()}; returns no tasks, since they live in other JVMs. */
-    @Override
-    public List<Runnable> shutdownNow()
-    {
-        terminate();
-        return List.of();
-    }
-
     @Override
     public boolean isShutdown()
     {
@@ -571,151 +375,6 @@ public final class Pool implements WorkerPool
     public boolean awaitTermination(final long timeout, final TimeUnit unit) throws InterruptedException
     {
         return engine.awaitTermination(timeout, unit);
-    }
-
-    /**
-     * {@inheritDoc} The callable must be {@link Serializable}: a {@link PoolCallable}, or a lambda cast
-     * to {@code (Callable<T> & Serializable)}.
-     */
-    @Override
-    public <T> CompletableFuture<T> submit(final java.util.concurrent.Callable<T> task)
-    {
-        return applyAsync(PoolCalls.serializableCallable(task));
-    }
-
-    /** {@inheritDoc} The runnable must be {@link Serializable}. */
-    @Override
-    public CompletableFuture<?> submit(final Runnable task)
-    {
-        return submit(task, null);
-    }
-
-    /** {@inheritDoc} The runnable and the result must be {@link Serializable}. */
-    @Override
-    public <T> CompletableFuture<T> submit(final Runnable task, final T result)
-    {
-        final Runnable runnable = PoolCalls.serializableRunnable(task);
-        return applyAsync(() ->
-        {
-            runnable.run();
-            return result;
-        });
-    }
-
-    /** {@inheritDoc} The runnable must be {@link Serializable}. */
-    @Override
-    public void execute(final Runnable command)
-    {
-        submit(command);
-    }
-
-    @Override
-    public <T> List<Future<T>> invokeAll(final Collection<? extends java.util.concurrent.Callable<T>> tasks)
-        throws InterruptedException
-    {
-        final List<Future<T>> futures = new ArrayList<>(tasks.size());
-        for (final java.util.concurrent.Callable<T> task : tasks)
-        {
-            futures.add(submit(task));
-        }
-        for (final Future<T> future : futures)
-        {
-            try
-            {
-                future.get();
-            }
-            catch (final ExecutionException | CancellationException ex)
-            {
-                // Reported by the future itself.
-            }
-        }
-        return futures;
-    }
-
-    @Override
-    public <T> List<Future<T>> invokeAll(
-        final Collection<? extends java.util.concurrent.Callable<T>> tasks, final long timeout, final TimeUnit unit)
-        throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + unit.toNanos(timeout);
-        final List<Future<T>> futures = new ArrayList<>(tasks.size());
-        for (final java.util.concurrent.Callable<T> task : tasks)
-        {
-            futures.add(submit(task));
-        }
-        for (final Future<T> future : futures)
-        {
-            try
-            {
-                future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-            catch (final ExecutionException | CancellationException ex)
-            {
-                // Reported by the future itself.
-            }
-            catch (final TimeoutException ex)
-            {
-                futures.forEach(f -> f.cancel(true));
-                break;
-            }
-        }
-        return futures;
-    }
-
-    @Override
-    public <T> T invokeAny(final Collection<? extends java.util.concurrent.Callable<T>> tasks)
-        throws InterruptedException, ExecutionException
-    {
-        try
-        {
-            return invokeAny(tasks, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
-        }
-        catch (final TimeoutException ex)
-        {
-            throw new IllegalStateException("cannot time out without a deadline", ex);
-        }
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T invokeAny(
-        final Collection<? extends java.util.concurrent.Callable<T>> tasks, final long timeout, final TimeUnit unit)
-        throws InterruptedException, ExecutionException, TimeoutException
-    {
-        if (tasks.isEmpty())
-        {
-            throw new IllegalArgumentException("no tasks");
-        }
-
-        final List<CompletableFuture<T>> futures = new ArrayList<>(tasks.size());
-        for (final java.util.concurrent.Callable<T> task : tasks)
-        {
-            futures.add(submit(task));
-        }
-        final CompletableFuture<T> first = new CompletableFuture<>();
-        final AtomicLong failures = new AtomicLong();
-        for (final CompletableFuture<T> future : futures)
-        {
-            future.whenComplete((value, error) ->
-            {
-                if (error == null)
-                {
-                    first.complete(value);
-                }
-                else if (failures.incrementAndGet() == futures.size())
-                {
-                    first.completeExceptionally(error);
-                }
-            });
-        }
-        try
-        {
-            return first.get(timeout, unit);
-        }
-        finally
-        {
-            futures.forEach(f -> f.cancel(true));
-        }
     }
 
     // ------------------------------------------------------------------ calls

@@ -12,6 +12,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -128,6 +129,67 @@ final class PoolCalls
             future.cancel(true);
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while waiting for a pool call");
+        }
+    }
+
+    /** Waits for every future until the deadline, cancelling all when it passes, as invokeAll does. */
+    static <T> List<Future<T>> awaitAll(final List<Future<T>> futures, final long timeout, final TimeUnit unit)
+        throws InterruptedException
+    {
+        final long deadline = timeout == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + unit.toNanos(timeout);
+        for (final Future<T> future : futures)
+        {
+            try
+            {
+                if (deadline == Long.MAX_VALUE)
+                {
+                    future.get();
+                }
+                else
+                {
+                    future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                }
+            }
+            catch (final ExecutionException | CancellationException ex)
+            {
+                // Reported by the future itself.
+            }
+            catch (final TimeoutException ex)
+            {
+                futures.forEach(f -> f.cancel(true));
+                break;
+            }
+        }
+        return futures;
+    }
+
+    /** The first result of any future, as invokeAny gives it; the others are cancelled. */
+    static <T> T first(final List<CompletableFuture<T>> futures, final long timeout, final TimeUnit unit)
+        throws InterruptedException, ExecutionException, TimeoutException
+    {
+        final CompletableFuture<T> first = new CompletableFuture<>();
+        final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        for (final CompletableFuture<T> future : futures)
+        {
+            future.whenComplete((value, error) ->
+            {
+                if (error == null)
+                {
+                    first.complete(value);
+                }
+                else if (failures.incrementAndGet() == futures.size())
+                {
+                    first.completeExceptionally(error);
+                }
+            });
+        }
+        try
+        {
+            return first.get(timeout, unit);
+        }
+        finally
+        {
+            futures.forEach(f -> f.cancel(true));
         }
     }
 }
