@@ -176,7 +176,7 @@ public interface WorkerPool extends ExecutorService, AutoCloseable
     default <A, B, R> List<R> starmap(
         final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments, final int chunksize)
     {
-        return map(PoolCalls.unpacking(function), arguments, chunksize);
+        return PoolCalls.await(starmapAsync(function, arguments, chunksize));
     }
 
     /**
@@ -193,6 +193,23 @@ public interface WorkerPool extends ExecutorService, AutoCloseable
         final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments)
     {
         return mapAsync(PoolCalls.unpacking(function), arguments);
+    }
+
+    /**
+     * Starts a {@link #starmap(PoolFunction2, Iterable, int)}.
+     *
+     * @param function  what to apply.
+     * @param arguments the argument pairs.
+     * @param chunksize pairs per chunk, at least 1.
+     * @param <A>       the first argument's type.
+     * @param <B>       the second argument's type.
+     * @param <R>       the result type.
+     * @return the future results.
+     */
+    default <A, B, R> CompletableFuture<List<R>> starmapAsync(
+        final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments, final int chunksize)
+    {
+        return mapAsync(PoolCalls.unpacking(function), arguments, chunksize);
     }
 
     /**
