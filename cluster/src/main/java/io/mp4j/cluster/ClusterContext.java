@@ -11,6 +11,7 @@ import io.mp4j.cluster.internal.ClusterValues;
 import io.mp4j.cluster.internal.IgniteNodes;
 import io.mp4j.context.MultiprocessingContext;
 import io.mp4j.pool.WorkerPool;
+import io.mp4j.process.internal.ProcessState;
 import io.mp4j.queue.TaskQueue;
 import io.mp4j.shared.DoubleValue;
 import io.mp4j.shared.LongValue;
@@ -31,6 +32,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -62,6 +64,10 @@ public final class ClusterContext implements MultiprocessingContext, Serializabl
     private static final long serialVersionUID = 1L;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_NAME_LENGTH + "}");
+    /** The connections this JVM opened for contexts it received, by the received context's id: one per context. */
+    private static final Map<String, ClusterContext> RECEIVED = new ConcurrentHashMap<>();
+
+    private final String id = UUID.randomUUID().toString();
 
     private final ClusterOptions options;
     private transient Ignite ignite;
@@ -69,6 +75,7 @@ public final class ClusterContext implements MultiprocessingContext, Serializabl
     private transient Map<String, Object> objects;
     private transient List<ClusterPool> pools;
     private transient volatile boolean closed;
+    private transient String receivedAs;
 
     private ClusterContext(final ClusterOptions options, final Ignite ignite, final IgniteNodes.Started client)
     {
@@ -244,6 +251,10 @@ public final class ClusterContext implements MultiprocessingContext, Serializabl
             pools.clear();
             objects.clear();
         }
+        if (receivedAs != null)
+        {
+            RECEIVED.remove(receivedAs, this);
+        }
         toTerminate.forEach(ClusterPool::terminate);
         if (client != null)
         {
@@ -306,9 +317,24 @@ public final class ClusterContext implements MultiprocessingContext, Serializabl
         }
     }
 
+    /**
+     * A received context connects once per JVM, however many objects carried it, and disconnects when the child
+     * target that received it returns (or at exit in a JVM that is no child), as its client node's threads would
+     * otherwise keep the JVM alive.
+     */
     @Serial
     private Object readResolve() throws ObjectStreamException
     {
-        return connect(options);
+        return RECEIVED.compute(id, (key, known) ->
+        {
+            if (known != null && !known.closed)
+            {
+                return known;
+            }
+            final ClusterContext connected = connect(options);
+            connected.receivedAs = key;
+            ProcessState.closeWhenTargetEnds(connected);
+            return connected;
+        });
     }
 }

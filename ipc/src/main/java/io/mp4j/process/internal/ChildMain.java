@@ -114,6 +114,10 @@ public final class ChildMain
         {
             return printed(ex);
         }
+        finally
+        {
+            ProcessState.closeAttached();
+        }
     }
 
     private static Throwable printed(final Throwable failure)

@@ -1,9 +1,13 @@
 package io.mp4j.process.internal;
 
+import io.mp4j.internal.ShutdownSequence;
+
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -17,6 +21,7 @@ public final class ProcessState
     public static final String MAIN_PROCESS_NAME = "MainProcess";
 
     private static final Map<Object, BooleanSupplier> CHILDREN = new ConcurrentHashMap<>();
+    private static final Deque<AutoCloseable> ATTACHED = new ConcurrentLinkedDeque<>();
     private static volatile Snapshot current = new Snapshot(null, "");
 
     /**
@@ -61,6 +66,47 @@ public final class ProcessState
     public static void restore(final Snapshot snapshot)
     {
         current = snapshot;
+    }
+
+    /**
+     * Closes a resource the current process attached implicitly (e.g. a connection opened while deserializing an
+     * argument) when its target returns, so that its threads do not keep the child alive; in a JVM that is no
+     * child, at JVM exit.
+     *
+     * @param resource what to close.
+     */
+    public static void closeWhenTargetEnds(final AutoCloseable resource)
+    {
+        if (current.spec() == null)
+        {
+            ShutdownSequence.add(ShutdownSequence.FIRST, "close " + resource, () -> closeQuietly(resource));
+        }
+        else
+        {
+            ATTACHED.push(resource);
+        }
+    }
+
+    /** Closes what {@link #closeWhenTargetEnds(AutoCloseable)} collected during a child's target, newest first. */
+    public static void closeAttached()
+    {
+        AutoCloseable resource;
+        while ((resource = ATTACHED.poll()) != null)
+        {
+            closeQuietly(resource);
+        }
+    }
+
+    private static void closeQuietly(final AutoCloseable resource)
+    {
+        try
+        {
+            resource.close();
+        }
+        catch (final Exception ex)
+        {
+            System.err.println("mp4j: cannot close " + resource + ": " + ex);
+        }
     }
 
     /**
