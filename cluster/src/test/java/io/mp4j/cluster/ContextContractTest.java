@@ -6,7 +6,6 @@ import io.mp4j.context.LocalContext;
 import io.mp4j.context.MultiprocessingContext;
 import io.mp4j.pool.WorkerPool;
 import io.mp4j.process.ChildProcess;
-import io.mp4j.process.ProcessContext;
 import io.mp4j.queue.TaskQueue;
 import io.mp4j.shared.LongValue;
 import io.mp4j.sync.Barrier;
@@ -74,15 +73,6 @@ class ContextContractTest
         return contexts.get(backend);
     }
 
-    /** A child JVM with the heap an Ignite client needs, running user code with the context. */
-    private static ChildProcess child(final MultiprocessingContext context, final io.mp4j.process.ProcessTarget1<MultiprocessingContext> code)
-    {
-        final List<String> options = new ArrayList<>(ProcessContext.defaultContext().jvmOptions());
-        options.add("-Xmx256m");
-        options.add("-Dmp4j.cluster.silent=true");
-        return new ChildProcess(new ProcessContext().jvmOptions(options), code, context).start();
-    }
-
     private static void joinSucceeded(final ChildProcess child) throws InterruptedException
     {
         assertTrue(child.join(Duration.ofSeconds(120)), () -> "child did not end: " + child);
@@ -97,7 +87,7 @@ class ContextContractTest
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
             final MultiprocessingContext context = context(backend);
-            final ChildProcess child = child(context, ContextContractTest::increment);
+            final ChildProcess child = TestClusters.child(context, ContextContractTest::increment);
             increment(context);
             joinSucceeded(child);
             assertEquals(2L * INCREMENTS, context.longValue("counted", 0).get());
@@ -134,7 +124,7 @@ class ContextContractTest
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
             final MultiprocessingContext context = context(backend);
-            final ChildProcess child = child(context, ContextContractTest::produce);
+            final ChildProcess child = TestClusters.child(context, ContextContractTest::produce);
             final BlockingQueue<Integer> results = context.queue("results", 64);
             final TaskQueue<Integer> tasks = context.joinableQueue("tasks", 16);
             for (int i = 0; i < 50; i++)
@@ -171,7 +161,7 @@ class ContextContractTest
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
             final MultiprocessingContext context = context(backend);
-            final ChildProcess child = child(context, c ->
+            final ChildProcess child = TestClusters.child(context, c ->
             {
                 c.barrier("meet", 2).await(Duration.ofSeconds(90));
                 c.event("done").set();
@@ -194,7 +184,7 @@ class ContextContractTest
         {
             final MultiprocessingContext context = context(backend);
             context.<String>list("names").add("parent");
-            final ChildProcess child = child(context, c ->
+            final ChildProcess child = TestClusters.child(context, c ->
             {
                 final ConcurrentMap<String, Integer> scores = c.dict("scores");
                 for (int i = 0; i < 100; i++)

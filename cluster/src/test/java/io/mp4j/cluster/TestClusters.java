@@ -1,6 +1,9 @@
 package io.mp4j.cluster;
 
+import io.mp4j.context.MultiprocessingContext;
+import io.mp4j.process.ChildProcess;
 import io.mp4j.process.ProcessContext;
+import io.mp4j.process.ProcessTarget1;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -50,7 +53,7 @@ public final class TestClusters implements AutoCloseable
             .discovery("127.0.0.1:" + discoveryPort + ".." + (discoveryPort + range))
             .ports(discoveryPort, communicationPort, range)
             .joinTimeout(Duration.ofSeconds(20))
-            .failureDetectionTimeout(Duration.ofSeconds(2));
+            .failureDetectionTimeout(Duration.ofMillis(1_500));
     }
 
     /** The options a client of this cluster connects with. */
@@ -132,6 +135,21 @@ public final class TestClusters implements AutoCloseable
         {
             // The node is gone.
         }
+    }
+
+    /**
+     * Starts a child JVM with the heap an Ignite client needs, running user code with a context.
+     *
+     * @param context what the child receives.
+     * @param code    the child's target.
+     * @return the started child.
+     */
+    public static ChildProcess child(final MultiprocessingContext context, final ProcessTarget1<MultiprocessingContext> code)
+    {
+        final List<String> options = new ArrayList<>(ProcessContext.defaultContext().jvmOptions());
+        options.add("-Xmx256m");
+        options.add("-Dmp4j.cluster.silent=true");
+        return new ChildProcess(new ProcessContext().jvmOptions(options), code, context).start();
     }
 
     /** Kills a node as SIGKILL would. */

@@ -118,7 +118,10 @@ public final class IgniteNodes
             .setCommunicationSpi(communication)
             .setWorkDirectory(work.toString())
             .setFailureDetectionTimeout(failureDetection)
-            .setClientFailureDetectionTimeout(Math.max(failureDetection, 3_000))
+            // A client's death frees its locks and semaphore permits as soon as a server's would: one timeout for
+            // both, with the heartbeats (metrics updates) well inside it.
+            .setClientFailureDetectionTimeout(failureDetection)
+            .setMetricsUpdateFrequency(Math.max(100, Math.min(IgniteConfiguration.DFLT_METRICS_UPDATE_FREQ, failureDetection / 3)))
             .setPeerClassLoadingEnabled(false)
             .setMetricsLogFrequency(0)
             .setConnectorConfiguration(null)
