@@ -62,8 +62,26 @@ public final class TestClusters implements AutoCloseable
         return options(name, discoveryPort, communicationPort, PORT_RANGE);
     }
 
-    /** Starts server nodes at once, each in its own JVM, and waits until every one has joined. */
+    /** Starts server nodes at once, each in its own JVM ({@link NodeMain}), and waits until every one has joined. */
     public List<Process> start(final int count) throws Exception
+    {
+        return start(count, NodeMain.class.getName(), List.of(name, String.valueOf(discoveryPort),
+            String.valueOf(communicationPort), String.valueOf(PORT_RANGE)), "joined", List.of());
+    }
+
+    /**
+     * Starts server nodes at once, each a JVM of its own running a main class, and waits until each has printed
+     * the line that says it joined.
+     *
+     * @param count      how many.
+     * @param mainClass  the node's main class.
+     * @param arguments  its arguments.
+     * @param joinedLine how the line it prints once joined starts.
+     * @param jvmOptions extra JVM options.
+     * @return the node processes.
+     */
+    public List<Process> start(final int count, final String mainClass, final List<String> arguments,
+        final String joinedLine, final List<String> jvmOptions) throws Exception
     {
         final List<Process> started = new ArrayList<>();
         final List<CompletableFuture<String>> joined = new ArrayList<>();
@@ -71,20 +89,20 @@ public final class TestClusters implements AutoCloseable
         {
             final List<String> options = new ArrayList<>(ProcessContext.defaultContext().jvmOptions());
             options.add("-Dmp4j.cluster.silent=true");
+            options.addAll(jvmOptions);
             final ProcessContext context = new ProcessContext().jvmOptions(options).conclude();
             final Path log = logs.resolve("node-" + (nodes.size() + i) + ".log");
-            final Process node = new ProcessBuilder(context.javaCommand(NodeMain.class.getName(), List.of(name,
-                String.valueOf(discoveryPort), String.valueOf(communicationPort), String.valueOf(PORT_RANGE))))
+            final Process node = new ProcessBuilder(context.javaCommand(mainClass, arguments))
                 .redirectErrorStream(true)
                 .start();
             started.add(node);
-            joined.add(CompletableFuture.supplyAsync(() -> awaitJoined(node, log)));
+            joined.add(CompletableFuture.supplyAsync(() -> awaitJoined(node, log, joinedLine)));
         }
         nodes.addAll(started);
         for (final CompletableFuture<String> join : joined)
         {
             final String line = join.get(120, TimeUnit.SECONDS);
-            if (!line.startsWith("joined"))
+            if (!line.startsWith(joinedLine))
             {
                 throw new IllegalStateException("node did not join: " + line);
             }
@@ -92,8 +110,32 @@ public final class TestClusters implements AutoCloseable
         return started;
     }
 
+    /** The cluster's name. */
+    public String name()
+    {
+        return name;
+    }
+
+    /** The first discovery port; the nodes use it and the {@code range} above it. */
+    public int discoveryPort()
+    {
+        return discoveryPort;
+    }
+
+    /** The first communication port. */
+    public int communicationPort()
+    {
+        return communicationPort;
+    }
+
+    /** How many ports above each first one a node may take. */
+    public static int portRange()
+    {
+        return PORT_RANGE;
+    }
+
     /** The first line a node prints, copying everything it prints to its log. */
-    private static String awaitJoined(final Process node, final Path log)
+    private static String awaitJoined(final Process node, final Path log, final String joinedLine)
     {
         try
         {
@@ -104,7 +146,7 @@ public final class TestClusters implements AutoCloseable
             {
                 seen.append(line).append('\n');
                 Files.writeString(log, seen.toString());
-                if (line.startsWith("joined"))
+                if (line.startsWith(joinedLine))
                 {
                     final Thread copier = new Thread(() -> copy(out, log, seen), "node-log");
                     copier.setDaemon(true);
@@ -170,9 +212,14 @@ public final class TestClusters implements AutoCloseable
         {
             try
             {
-                if (!node.waitFor(20, TimeUnit.SECONDS))
+                // A test node stops when its input closes; any other gets SIGTERM, then SIGKILL.
+                if (!node.waitFor(10, TimeUnit.SECONDS))
                 {
-                    node.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+                    node.destroy();
+                    if (!node.waitFor(10, TimeUnit.SECONDS))
+                    {
+                        node.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+                    }
                 }
             }
             catch (final InterruptedException ex)

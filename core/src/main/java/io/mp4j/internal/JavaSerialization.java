@@ -7,7 +7,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
+import java.io.InputStream;
 import java.io.ObjectInputStream;
+import java.io.ObjectStreamClass;
 import java.io.ObjectOutputStream;
 
 /**
@@ -61,7 +63,7 @@ public final class JavaSerialization
     public static Object deserialize(final byte[] bytes, final String what)
     {
         final SerialFilter filter = SerialFilter.forStream(bytes.length);
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)))
+        try (ObjectInputStream in = new ContextLoaderInputStream(new ByteArrayInputStream(bytes)))
         {
             in.setObjectInputFilter(filter);
             return in.readObject();
@@ -79,6 +81,33 @@ public final class JavaSerialization
                     filter.rejected() + " length=" + bytes.length, ex);
             }
             throw new EncodingException(what + " cannot be deserialized: length=" + bytes.length + " error=" + ex, ex);
+        }
+    }
+
+    /** Resolves classes with the thread's context class loader first, e.g. a cluster node's application loader. */
+    private static final class ContextLoaderInputStream extends ObjectInputStream
+    {
+        ContextLoaderInputStream(final InputStream in) throws IOException
+        {
+            super(in);
+        }
+
+        @Override
+        protected Class<?> resolveClass(final ObjectStreamClass description) throws IOException, ClassNotFoundException
+        {
+            final ClassLoader context = Thread.currentThread().getContextClassLoader();
+            if (context != null)
+            {
+                try
+                {
+                    return Class.forName(description.getName(), false, context);
+                }
+                catch (final ClassNotFoundException ex)
+                {
+                    // Primitive types and classes only mp4j's own loader sees: the default resolution below.
+                }
+            }
+            return super.resolveClass(description);
         }
     }
 }

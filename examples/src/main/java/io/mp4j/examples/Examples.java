@@ -9,6 +9,7 @@ import java.util.Map;
  * <pre>
  * java -jar examples/target/mp4j-examples.jar tour
  * java -jar examples/target/mp4j-examples.jar simple-process
+ * java -jar examples/target/mp4j-examples.jar context --cluster demo
  * </pre>
  */
 public final class Examples
@@ -37,6 +38,7 @@ public final class Examples
         EXAMPLES.put("long-map", LongMap::main);
         EXAMPLES.put("manager-dict", ManagerDict::main);
         EXAMPLES.put("manager-list", ManagerList::main);
+        EXAMPLES.put("context", ContextExample::main);
     }
 
     private Examples()

@@ -43,6 +43,22 @@ class PoolAndManagerExamplesTest
     }
 
     @Test
+    void contextExampleShouldPrintWhatItsPoolChildrenQueueAndDictDid() throws Exception
+    {
+        final ExampleRun run = ExampleRun.ofClasspath(workDirectory, "context");
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals(CONTEXT_OUTPUT, run.stdout());
+    }
+
+    /** What the context example prints, locally and on a cluster alike. */
+    static final List<String> CONTEXT_OUTPUT = List.of(
+        "squares: [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]",
+        "counted by two processes under one lock: 1000",
+        "queue from a child: [job-0, job-1, job-2]",
+        "dict: {apples=5, pears=5}");
+
+    @Test
     void mapKernelShouldAgreeWithTheSerialSumAndReportTheSpeedUp() throws Exception
     {
         final ExampleRun run = ExampleRun.ofClasspath(workDirectory, "map-kernel", "4");

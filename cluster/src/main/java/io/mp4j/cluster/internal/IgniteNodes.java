@@ -38,6 +38,8 @@ public final class IgniteNodes
 
     private static final long MEBIBYTE = 1024L * 1024L;
     private static final int CLIENT_PORT_RANGE = 100;
+    /** Held so that java.util.logging keeps the level set on it (it holds loggers weakly). */
+    private static final Logger IGNITE_LOGGERS = Logger.getLogger("org.apache.ignite");
 
     private IgniteNodes()
     {
@@ -146,6 +148,11 @@ public final class IgniteNodes
         if (Boolean.getBoolean(VERBOSE_PROPERTY))
         {
             return new JavaLogger();
+        }
+        if (IGNITE_LOGGERS.getLevel() == null)
+        {
+            // Ignite's per-class loggers log their configuration at INFO; a user who set no level sees warnings only.
+            IGNITE_LOGGERS.setLevel(Level.WARNING);
         }
         final Logger quiet = Logger.getLogger("io.mp4j.cluster.ignite");
         quiet.setLevel(Level.WARNING);

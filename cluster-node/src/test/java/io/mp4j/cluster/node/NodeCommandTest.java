@@ -1,0 +1,130 @@
+package io.mp4j.cluster.node;
+
+import io.mp4j.cluster.ClusterContext;
+import io.mp4j.cluster.TestClusters;
+import io.mp4j.pool.PoolFunction;
+import io.mp4j.pool.WorkerPool;
+import io.mp4j.test.CapturedOutput;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import java.io.File;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The node command: two nodes started by it in JVMs of their own run a task whose class only their
+ * {@code --classpath} holds, stop on SIGTERM and remove their work directories; bad options fail before Ignite starts.
+ */
+class NodeCommandTest
+{
+    @RegisterExtension
+    final CapturedOutput output = new CapturedOutput();
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void shouldRunTheApplicationsTasksFromItsClasspathAndStopOnSigterm()
+    {
+        assertTimeoutPreemptively(Duration.ofSeconds(150), () ->
+        {
+            final Path application = compileApplication();
+            final Path temporary = Files.createDirectory(directory.resolve("tmp"));
+            try (TestClusters cluster = new TestClusters(Files.createDirectory(directory.resolve("logs"))))
+            {
+                final List<Process> nodes = cluster.start(2, NodeCommand.class.getName(), List.of(
+                    "--name", cluster.name(),
+                    "--discovery", "127.0.0.1:" + cluster.discoveryPort() + ".." + (cluster.discoveryPort() + TestClusters.portRange()),
+                    "--discovery-port", String.valueOf(cluster.discoveryPort()),
+                    "--communication-port", String.valueOf(cluster.communicationPort()),
+                    "--port-range", String.valueOf(TestClusters.portRange()),
+                    "--failure-detection", "1500",
+                    "--classpath", application.toString()),
+                    "mp4j node started: cluster=" + cluster.name(), List.of("-Djava.io.tmpdir=" + temporary));
+                assertEquals(2, workDirectories(temporary), "each node has its work directory");
+
+                try (URLClassLoader loader = new URLClassLoader(new URL[]{application.toUri().toURL()}, getClass().getClassLoader());
+                    ClusterContext context = ClusterContext.connect(cluster.options());
+                    WorkerPool pool = context.pool(2))
+                {
+                    @SuppressWarnings("unchecked")
+                    final PoolFunction<Integer, Integer> triple = (PoolFunction<Integer, Integer>)loader
+                        .loadClass("app.Triple").getDeclaredConstructor().newInstance();
+                    assertEquals(List.of(0, 3, 6, 9), pool.map(triple, List.of(0, 1, 2, 3), 1));
+                }
+
+                for (final Process node : nodes)
+                {
+                    node.destroy();
+                }
+                for (final Process node : nodes)
+                {
+                    assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the node stopped on SIGTERM");
+                }
+                assertEquals(0, workDirectories(temporary), "the nodes removed their work directories");
+            }
+        });
+    }
+
+    @Test
+    void shouldRefuseBadOptionsBeforeStartingANode()
+    {
+        assertEquals(1, NodeCommand.execute("--classpath", directory.resolve("missing.jar").toString()));
+        assertTrue(output.errText().contains("classpath entry does not exist"), output.errText());
+        assertEquals(1, NodeCommand.execute("--tls-keystore", directory.resolve("missing.p12").toString()));
+        assertTrue(output.errText().contains("cannot read TLS store"), output.errText());
+        assertEquals(2, NodeCommand.execute("--no-such-option"));
+    }
+
+    @Test
+    void shouldPrintItsOptions()
+    {
+        assertEquals(0, NodeCommand.execute("--help"));
+        final String help = String.join("\n", output.outLines());
+        for (final String option : List.of("--name", "--discovery", "--classpath", "--bind", "--tls-keystore"))
+        {
+            assertTrue(help.contains(option), help);
+        }
+        assertFalse(help.contains("error"), help);
+    }
+
+    /** A task class in a directory of its own: only the nodes' {@code --classpath} and the client's loader see it. */
+    private Path compileApplication() throws Exception
+    {
+        final Path sources = Files.createDirectories(directory.resolve("src/app"));
+        final Path classes = Files.createDirectory(directory.resolve("app-classes"));
+        final Path source = sources.resolve("Triple.java");
+        Files.writeString(source, "package app;\n"
+            + "public class Triple implements io.mp4j.pool.PoolFunction<Integer, Integer> {\n"
+            + "    public Integer apply(Integer x) { return 3 * x; }\n"
+            + "}\n");
+        final JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        assertEquals(0, compiler.run(null, null, null, "-d", classes.toString(),
+            "-cp", System.getProperty("java.class.path"), source.toString()));
+        assertFalse(System.getProperty("java.class.path").contains(classes.toString() + File.pathSeparator));
+        return classes;
+    }
+
+    private static long workDirectories(final Path temporary) throws Exception
+    {
+        try (Stream<Path> entries = Files.list(temporary))
+        {
+            return entries.filter(entry -> entry.getFileName().toString().startsWith("mp4j-ignite-")).count();
+        }
+    }
+}
