@@ -29,7 +29,7 @@ import java.util.concurrent.locks.Lock;
  */
 public final class ContextExample
 {
-    private static final int INCREMENTS = 500;
+    private static final int INCREMENTS = 200;
 
     private ContextExample()
     {

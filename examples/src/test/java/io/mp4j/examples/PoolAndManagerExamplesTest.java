@@ -54,7 +54,7 @@ class PoolAndManagerExamplesTest
     /** What the context example prints, locally and on a cluster alike. */
     static final List<String> CONTEXT_OUTPUT = List.of(
         "squares: [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]",
-        "counted by two processes under one lock: 1000",
+        "counted by two processes under one lock: 400",
         "queue from a child: [job-0, job-1, job-2]",
         "dict: {apples=5, pears=5}");
 

@@ -36,6 +36,9 @@ public final class IgniteNodes
     /** The system property that makes Ignite log through java.util.logging at INFO instead of WARNING. */
     public static final String VERBOSE_PROPERTY = "mp4j.cluster.verbose";
 
+    /** The system property that turns Ignite's logging off altogether (tests' nodes and clients). */
+    public static final String SILENT_PROPERTY = "mp4j.cluster.silent";
+
     private static final long MEBIBYTE = 1024L * 1024L;
     private static final int CLIENT_PORT_RANGE = 100;
     /** Held so that java.util.logging keeps the level set on it (it holds loggers weakly). */
@@ -143,20 +146,27 @@ public final class IgniteNodes
         return configuration;
     }
 
+    /**
+     * Ignite's own loggers report errors only (its start-up warnings are about tuning a production node, not about
+     * what mp4j configured), unless the user set their level; {@value #VERBOSE_PROPERTY} logs everything at INFO.
+     */
     private static org.apache.ignite.IgniteLogger logger()
     {
         if (Boolean.getBoolean(VERBOSE_PROPERTY))
         {
             return new JavaLogger();
         }
+        if (Boolean.getBoolean(SILENT_PROPERTY))
+        {
+            return new NullLogger();
+        }
         if (IGNITE_LOGGERS.getLevel() == null)
         {
-            // Ignite's per-class loggers log their configuration at INFO; a user who set no level sees warnings only.
-            IGNITE_LOGGERS.setLevel(Level.WARNING);
+            IGNITE_LOGGERS.setLevel(Level.SEVERE);
         }
         final Logger quiet = Logger.getLogger("io.mp4j.cluster.ignite");
-        quiet.setLevel(Level.WARNING);
-        return Boolean.getBoolean("mp4j.cluster.silent") ? new NullLogger() : new JavaLogger(quiet, false);
+        quiet.setLevel(IGNITE_LOGGERS.getLevel());
+        return new JavaLogger(quiet, false);
     }
 
     /** Ignite's start-up chatter and its call home are off unless the user set them. */
