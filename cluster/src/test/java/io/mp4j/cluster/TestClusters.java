@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -66,7 +67,7 @@ public final class TestClusters implements AutoCloseable
     public List<Process> start(final int count) throws Exception
     {
         return start(count, NodeMain.class.getName(), List.of(name, String.valueOf(discoveryPort),
-            String.valueOf(communicationPort), String.valueOf(PORT_RANGE)), "joined", List.of());
+            String.valueOf(communicationPort), String.valueOf(PORT_RANGE)), "joined", List.of(), Map.of());
     }
 
     /**
@@ -78,10 +79,11 @@ public final class TestClusters implements AutoCloseable
      * @param arguments  its arguments.
      * @param joinedLine how the line it prints once joined starts.
      * @param jvmOptions extra JVM options.
+     * @param variables  extra environment variables.
      * @return the node processes.
      */
     public List<Process> start(final int count, final String mainClass, final List<String> arguments,
-        final String joinedLine, final List<String> jvmOptions) throws Exception
+        final String joinedLine, final List<String> jvmOptions, final Map<String, String> variables) throws Exception
     {
         final List<Process> started = new ArrayList<>();
         final List<CompletableFuture<String>> joined = new ArrayList<>();
@@ -92,9 +94,9 @@ public final class TestClusters implements AutoCloseable
             options.addAll(jvmOptions);
             final ProcessContext context = new ProcessContext().jvmOptions(options).conclude();
             final Path log = logs.resolve("node-" + (nodes.size() + i) + ".log");
-            final Process node = new ProcessBuilder(context.javaCommand(mainClass, arguments))
-                .redirectErrorStream(true)
-                .start();
+            final ProcessBuilder builder = new ProcessBuilder(context.javaCommand(mainClass, arguments)).redirectErrorStream(true);
+            builder.environment().putAll(variables);
+            final Process node = builder.start();
             started.add(node);
             joined.add(CompletableFuture.supplyAsync(() -> awaitJoined(node, log, joinedLine)));
         }

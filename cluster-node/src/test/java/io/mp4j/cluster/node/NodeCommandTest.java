@@ -1,10 +1,12 @@
 package io.mp4j.cluster.node;
 
+import io.mp4j.Mp4jException;
 import io.mp4j.cluster.ClusterContext;
 import io.mp4j.cluster.TestClusters;
 import io.mp4j.pool.PoolFunction;
 import io.mp4j.pool.WorkerPool;
 import io.mp4j.test.CapturedOutput;
+import org.apache.ignite.ssl.SslContextFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,11 +20,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,7 +59,7 @@ class NodeCommandTest
                     "--port-range", String.valueOf(TestClusters.portRange()),
                     "--failure-detection", "1500",
                     "--classpath", application.toString()),
-                    "mp4j node started: cluster=" + cluster.name(), List.of("-Djava.io.tmpdir=" + temporary));
+                    "mp4j node started: cluster=" + cluster.name(), List.of("-Djava.io.tmpdir=" + temporary), Map.of());
                 assertEquals(2, workDirectories(temporary), "each node has its work directory");
 
                 try (URLClassLoader loader = new URLClassLoader(new URL[]{application.toUri().toURL()}, getClass().getClassLoader());
@@ -77,6 +81,46 @@ class NodeCommandTest
                     assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the node stopped on SIGTERM");
                 }
                 assertEquals(0, workDirectories(temporary), "the nodes removed their work directories");
+            }
+        });
+    }
+
+    @Test
+    void shouldJoinOnlyClientsThatSpeakTlsWithTheTrustedKey()
+    {
+        assertTimeoutPreemptively(Duration.ofSeconds(150), () ->
+        {
+            final Path store = directory.resolve("node.p12");
+            final Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "secret-1",
+                "-alias", "node", "-keyalg", "EC", "-dname", "CN=mp4j-test", "-validity", "2")
+                .redirectErrorStream(true).start();
+            assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, "keytool made a key");
+            try (TestClusters cluster = new TestClusters(Files.createDirectory(directory.resolve("logs"))))
+            {
+                cluster.start(2, NodeCommand.class.getName(), List.of(
+                    "--name", cluster.name(),
+                    "--discovery", "127.0.0.1:" + cluster.discoveryPort() + ".." + (cluster.discoveryPort() + TestClusters.portRange()),
+                    "--discovery-port", String.valueOf(cluster.discoveryPort()),
+                    "--communication-port", String.valueOf(cluster.communicationPort()),
+                    "--port-range", String.valueOf(TestClusters.portRange()),
+                    "--tls-keystore", store.toString()),
+                    "mp4j node started: cluster=" + cluster.name(), List.of(), Map.of(NodeCommand.KEYSTORE_PASSWORD, "secret-1"));
+
+                final SslContextFactory tls = new SslContextFactory();
+                tls.setKeyStoreFilePath(store.toString());
+                tls.setKeyStorePassword("secret-1".toCharArray());
+                tls.setKeyStoreType("PKCS12");
+                tls.setTrustStoreFilePath(store.toString());
+                tls.setTrustStorePassword("secret-1".toCharArray());
+                tls.setTrustStoreType("PKCS12");
+                try (ClusterContext context = ClusterContext.connect(cluster.options().ssl(tls)))
+                {
+                    context.longValue("secure", 0).incrementAndGet();
+                    assertEquals(1, context.longValue("secure", 0).get());
+                }
+                assertThrows(Mp4jException.class, () -> ClusterContext.connect(cluster.options().joinTimeout(Duration.ofSeconds(3))),
+                    "a client without TLS is not let in");
             }
         });
     }
