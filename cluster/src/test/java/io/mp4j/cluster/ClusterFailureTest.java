@@ -3,8 +3,10 @@ package io.mp4j.cluster;
 import io.mp4j.Mp4jException;
 import io.mp4j.pool.WorkerPool;
 import io.mp4j.process.ChildProcess;
+import io.mp4j.test.NoLeaksExtension;
 import org.apache.ignite.IgniteClientDisconnectedException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -30,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What a cluster does when its processes die: server nodes and a lock holder are killed as SIGKILL would, and the
  * cluster's callers keep their results, their items and their locks, or get a clear error without hanging.
  */
+@ExtendWith(NoLeaksExtension.class)
 class ClusterFailureTest
 {
     private static final Duration TIMEOUT = Duration.ofSeconds(150);

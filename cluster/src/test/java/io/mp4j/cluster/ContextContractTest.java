@@ -11,9 +11,11 @@ import io.mp4j.shared.LongValue;
 import io.mp4j.sync.Barrier;
 import io.mp4j.sync.CountingSemaphore;
 import io.mp4j.sync.Event;
+import io.mp4j.test.NoLeaksExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,10 +43,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The user code in {@link #increment}, {@link #produce} … is the same for both.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(NoLeaksExtension.class)
 class ContextContractTest
 {
     private static final Duration TIMEOUT = Duration.ofSeconds(150);
-    private static final int INCREMENTS = 1000;
+    private static final int INCREMENTS = 500;
 
     private TestClusters cluster;
     private final Map<String, MultiprocessingContext> contexts = new java.util.HashMap<>();

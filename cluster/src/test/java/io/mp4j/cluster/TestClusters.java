@@ -4,6 +4,8 @@ import io.mp4j.context.MultiprocessingContext;
 import io.mp4j.process.ChildProcess;
 import io.mp4j.process.ProcessContext;
 import io.mp4j.process.ProcessTarget1;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.Ignition;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -229,6 +231,22 @@ public final class TestClusters implements AutoCloseable
                 node.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
+        }
+        assertNothingLeft();
+    }
+
+    /** Fails when a node of this JVM still runs or a port of the cluster's blocks is still bound. */
+    private void assertNothingLeft() throws IOException
+    {
+        final List<String> running = Ignition.allGrids().stream().map(Ignite::name).toList();
+        if (!running.isEmpty())
+        {
+            throw new IllegalStateException("Ignite nodes still running in the test JVM: " + running);
+        }
+        if (!allFree(discoveryPort, PORT_RANGE) || !allFree(communicationPort, PORT_RANGE))
+        {
+            throw new IOException("ports left open: discovery " + discoveryPort + "+" + PORT_RANGE +
+                ", communication " + communicationPort + "+" + PORT_RANGE);
         }
     }
 

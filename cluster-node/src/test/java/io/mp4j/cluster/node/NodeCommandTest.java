@@ -6,8 +6,10 @@ import io.mp4j.cluster.TestClusters;
 import io.mp4j.pool.PoolFunction;
 import io.mp4j.pool.WorkerPool;
 import io.mp4j.test.CapturedOutput;
+import io.mp4j.test.NoLeaksExtension;
 import org.apache.ignite.ssl.SslContextFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The node command: two nodes started by it in JVMs of their own run a task whose class only their
  * {@code --classpath} holds, stop on SIGTERM and remove their work directories; bad options fail before Ignite starts.
  */
+@ExtendWith(NoLeaksExtension.class)
 class NodeCommandTest
 {
     @RegisterExtension
