@@ -20,6 +20,7 @@ import io.mp4j.sync.CountingSemaphore;
 import io.mp4j.sync.Event;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteAtomicLong;
+import org.apache.ignite.IgniteLock;
 import org.apache.ignite.IgniteQueue;
 import org.apache.ignite.cache.CacheAtomicityMode;
 import org.apache.ignite.cache.CacheMode;
@@ -36,6 +37,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -155,6 +157,13 @@ public final class ClusterContext implements MultiprocessingContext, Serializabl
     public Lock rlock(final String name)
     {
         return named("rlock", name, structure -> ignite.reentrantLock(structure, true, false, true));
+    }
+
+    @Override
+    public Condition condition(final String lockName)
+    {
+        final IgniteLock lock = (IgniteLock)lock(lockName);
+        return named("condition", lockName, structure -> lock.getOrCreateCondition("mp4j.condition"));
     }
 
     @Override

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -177,6 +178,59 @@ class ContextContractTest
             joinSucceeded(child);
             assertThrows(IllegalStateException.class, () -> context.barrier("meet", 3), "parties differ");
         });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"local", "cluster"})
+    void shouldWakeAWaiterOfAnotherProcessThroughTheLocksCondition(final String backend)
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final MultiprocessingContext context = context(backend);
+            final ChildProcess child = TestClusters.child(context, c -> awaitState(c, 1, 2));
+            final Lock lock = context.lock("guard");
+            final Condition changed = context.condition("guard");
+            lock.lock();
+            try
+            {
+                context.longValue("state", 0).set(1);
+                changed.signalAll();
+            }
+            finally
+            {
+                lock.unlock();
+            }
+            awaitState(context, 2, 3);
+            joinSucceeded(child);
+            assertEquals(3, context.longValue("state", 0).get());
+        });
+    }
+
+    /** Waits under the lock until the state is {@code expected}, then sets it to {@code next} and signals. */
+    static void awaitState(final MultiprocessingContext context, final long expected, final long next)
+        throws InterruptedException
+    {
+        final Lock lock = context.lock("guard");
+        final Condition changed = context.condition("guard");
+        final LongValue state = context.longValue("state", 0);
+        lock.lock();
+        try
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (state.get() != expected)
+            {
+                if (!changed.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS) && state.get() != expected)
+                {
+                    throw new IllegalStateException("state stayed " + state.get() + ", expected " + expected);
+                }
+            }
+            state.set(next);
+            changed.signalAll();
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -10,7 +10,9 @@ import io.mp4j.internal.ShutdownSequence;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -61,6 +63,7 @@ public final class Session implements AutoCloseable
     private static final Set<Session> OWNED_OPEN = Collections.synchronizedSet(new LinkedHashSet<>());
     private static final AtomicInteger FILE_SEQUENCE = new AtomicInteger();
     static final String REMOVE_AT_END_PREFIX = "remove-at-end-";
+    private static final String KEEPS_REGIONS_MARKER = "keeps-regions";
 
     private static Session current;
 
@@ -68,6 +71,7 @@ public final class Session implements AutoCloseable
     private final ProcessIdentity owner;
     private final boolean owned;
     private volatile boolean closed;
+    private volatile Boolean keepsRegions;
 
     private Session(final Path directory, final ProcessIdentity owner, final boolean owned)
     {
@@ -113,6 +117,44 @@ public final class Session implements AutoCloseable
         {
             throw new Mp4jException("cannot create session: root=" + root + " name=" + name, ex);
         }
+    }
+
+    /**
+     * Makes the regions created in this session from now on stay until the session's directory is removed, in
+     * every process, instead of going when their last holder lets go: for objects found by name (a context's)
+     * whose creator may exit before anyone else attaches.
+     */
+    public void keepRegions()
+    {
+        try
+        {
+            Files.createFile(directory.resolve(KEEPS_REGIONS_MARKER), FILE_PERMISSIONS);
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            // Kept already.
+        }
+        catch (final IOException ex)
+        {
+            throw new Mp4jException("cannot mark session as keeping its regions: directory=" + directory, ex);
+        }
+        keepsRegions = Boolean.TRUE;
+    }
+
+    /**
+     * Whether {@link #keepRegions()} was called on this session, by any process.
+     *
+     * @return true if its new regions stay until the session ends.
+     */
+    public boolean keepsRegions()
+    {
+        Boolean keeps = keepsRegions;
+        if (keeps == null)
+        {
+            keeps = Files.exists(directory.resolve(KEEPS_REGIONS_MARKER), LinkOption.NOFOLLOW_LINKS);
+            keepsRegions = keeps;
+        }
+        return keeps;
     }
 
     /**

@@ -21,6 +21,7 @@ import io.mp4j.sync.Barrier;
 import io.mp4j.sync.CountingSemaphore;
 import io.mp4j.sync.Event;
 import io.mp4j.sync.SharedBarrier;
+import io.mp4j.sync.SharedCondition;
 import io.mp4j.sync.SharedEvent;
 import io.mp4j.sync.SharedLock;
 import io.mp4j.sync.SharedRLock;
@@ -43,6 +44,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -102,7 +104,10 @@ public final class LocalContext implements MultiprocessingContext, Serializable
      */
     public static LocalContext create()
     {
-        return new LocalContext(Session.create(Session.current().directory()));
+        final Session session = Session.create(Session.current().directory());
+        // Its objects are found by name: one a child made must outlive the child, until this context closes.
+        session.keepRegions();
+        return new LocalContext(session);
     }
 
     /**
@@ -152,6 +157,14 @@ public final class LocalContext implements MultiprocessingContext, Serializable
     public Lock rlock(final String name)
     {
         return named("rlock", name, () -> SharedRLock.create(session, WaitStrategy.defaultStrategy()), SharedRLock::close);
+    }
+
+    @Override
+    public Condition condition(final String lockName)
+    {
+        final SharedLock lock = (SharedLock)lock(lockName);
+        return named("condition", lockName, () -> SharedCondition.create(session, lock, WaitStrategy.defaultStrategy()),
+            SharedCondition::close);
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.mp4j.sync.Event;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 
 /**
@@ -99,6 +100,16 @@ public interface MultiprocessingContext extends AutoCloseable
      * @return the lock.
      */
     Lock rlock(String name);
+
+    /**
+     * The condition of the lock {@link #lock(String)} of the same name: Python's {@code Condition(lock)}. As with
+     * {@link Lock#newCondition()}, hold that lock around {@code await} and {@code signal}, and wait in a loop that
+     * checks what you wait for.
+     *
+     * @param lockName the name of the lock the condition belongs to.
+     * @return the condition.
+     */
+    Condition condition(String lockName);
 
     /**
      * The semaphore of that name, created with the permits if it does not exist: Python's {@code Semaphore(n)}.

@@ -162,6 +162,33 @@ class LocalContextTest
     }
 
     @Test
+    void shouldKeepWhatAChildMadeByNameAfterTheChildExits()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            try (MultiprocessingContext context = MultiprocessingContext.local(); Children children = new Children())
+            {
+                context.event("first");
+                final ChildProcess child = children.start("maker", () ->
+                {
+                    context.longValue("made", 0).set(42);
+                    context.<String>queue("left", 4).put("for the parent");
+                    context.lock("held-by-nobody");
+                });
+                Children.joinSucceeded(child, Duration.ofSeconds(60));
+                // Enough new objects for a look for regions whose holders all died: the child's must not be among them.
+                for (int i = 0; i < 40; i++)
+                {
+                    context.event("filler-" + i);
+                }
+                assertEquals(42, context.longValue("made", 0).get());
+                assertEquals("for the parent", context.<String>queue("left", 4).poll(10, TimeUnit.SECONDS));
+                assertTrue(context.lock("held-by-nobody").tryLock());
+            }
+        });
+    }
+
+    @Test
     void shouldRunAPoolFromTheContext()
     {
         assertTimeoutPreemptively(TIMEOUT, () ->

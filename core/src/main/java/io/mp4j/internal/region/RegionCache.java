@@ -70,7 +70,8 @@ public final class RegionCache
     }
 
     /**
-     * Creates a held region and caches it: {@link Region#createHeld(Session, String, RegionKind, int)}.
+     * Creates a held region and caches it: {@link Region#createHeld(Session, String, RegionKind, int)}, or a pinned
+     * one ({@link Region#create(Session, String, RegionKind, int)}) in a session that {@link Session#keepsRegions()}.
      * Now and then, as regions are made, looks for regions of the session whose holders have all died.
      *
      * @param session    the session to create it in.
@@ -82,7 +83,8 @@ public final class RegionCache
     public static Region create(final Session session, final String name, final RegionKind kind, final int bodyLength)
     {
         RegionSweeper.regionCreated(session.directory());
-        final Region region = Region.createHeld(session, name, kind, bodyLength);
+        final Region region = session.keepsRegions() ? Region.create(session, name, kind, bodyLength) :
+            Region.createHeld(session, name, kind, bodyLength);
         final boolean collect;
         synchronized (REGIONS)
         {
