@@ -2,7 +2,6 @@ package io.mp4j.examples;
 
 import io.mp4j.cluster.ClusterContext;
 import io.mp4j.cluster.ClusterOptions;
-import io.mp4j.context.LocalContext;
 import io.mp4j.context.MultiprocessingContext;
 import io.mp4j.pool.WorkerPool;
 import io.mp4j.process.ChildProcess;
@@ -64,7 +63,7 @@ public final class ContextExample
         }
         if (cluster == null)
         {
-            return LocalContext.create();
+            return MultiprocessingContext.local();
         }
         final ClusterOptions options = new ClusterOptions().name(cluster);
         return ClusterContext.connect(discovery == null ? options : options.discovery(discovery.split(",")));
