@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -295,6 +297,14 @@ class ContextContractTest
                     Thread.sleep(30_000);
                     return 1;
                 }, Duration.ofMillis(500)));
+                final CompletableFuture<List<Integer>> endless = pool.mapAsync((Integer x) ->
+                {
+                    Thread.sleep(60_000);
+                    return x;
+                }, List.of(1, 2, 3, 4), 1);
+                assertTrue(endless.cancel(true));
+                assertThrows(CancellationException.class, endless::join);
+                assertEquals(List.of(2, 3), pool.map((Integer x) -> x + 1, List.of(1, 2)), "usable after a cancel");
                 assertEquals(List.of(1, 4, 9), pool.starmap((Integer a, Integer b) -> a * b,
                     List.of(io.mp4j.pool.Pair.of(1, 1), io.mp4j.pool.Pair.of(2, 2), io.mp4j.pool.Pair.of(3, 3))));
             }
