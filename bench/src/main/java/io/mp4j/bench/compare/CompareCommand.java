@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
  * table of medians and ratios; writes {@code compare.json}, {@code compare.svg} and
  * {@code compare.txt} to the output directory.
  * <p>
- * Exit code 0 when every mp4j and plain-Java repetition succeeded (CPython may be missing or failing;
- * the table says so), 1 otherwise, 2 for bad options.
+ * Exit code 0 when every mp4j (local and cluster) and plain-Java repetition succeeded (CPython may be missing
+ * or failing; the table says so), 1 otherwise, 2 for bad options.
  */
 @Command(
     name = "compare",
@@ -147,8 +147,8 @@ public final class CompareCommand implements Callable<Integer>
         out.println("Wrote " + output.resolve("compare.json") + ", " + output.resolve("compare.svg") + " and " +
             output.resolve("compare.txt") + " in " + run.get("durationSeconds") + " s.");
 
-        final boolean failed = results.stream().anyMatch(result ->
-            result.figure(Competitor.MP4J).hasFailed() || result.figure(Competitor.PLAIN_JAVA).hasFailed());
+        final boolean failed = results.stream().anyMatch(result -> result.figure(Competitor.MP4J).hasFailed() ||
+            result.figure(Competitor.PLAIN_JAVA).hasFailed() || result.figure(Competitor.CLUSTER).hasFailed());
         return failed ? 1 : 0;
     }
 
