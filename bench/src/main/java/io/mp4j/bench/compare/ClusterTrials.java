@@ -23,13 +23,13 @@ import java.util.concurrent.locks.Lock;
 final class ClusterTrials
 {
     /** The queue row runs this fraction of its size on the cluster. */
-    static final int QUEUE_DIVISOR = 20;
+    static final int QUEUE_DIVISOR = 50;
 
     /** The locked counter row runs this fraction of its size on the cluster. */
-    static final int COUNTER_DIVISOR = 500;
+    static final int COUNTER_DIVISOR = 5_000;
 
     /** The dict row runs this fraction of its size on the cluster. */
-    static final int DICT_DIVISOR = 10;
+    static final int DICT_DIVISOR = 20;
 
     private static final double NANOS_PER_SECOND = 1e9;
     private static final double NANOS_PER_MICRO = 1e3;
@@ -118,7 +118,7 @@ final class ClusterTrials
     {
         final ClusterContext context = cluster(fixtures).context();
         final Mp4jServant producer = fixtures.warm("cluster producer", Mp4jServant.class, () ->
-            Mp4jServant.start(fixtures.session(), "cluster-producer", count ->
+            Mp4jServant.start(LoopbackCluster.silentChildren(), fixtures.session(), "cluster-producer", count ->
             {
                 final BlockingQueue<Long> queue = context.queue(NAME, QUEUE_CAPACITY);
                 final int messages = (Integer)count;
@@ -163,7 +163,7 @@ final class ClusterTrials
     {
         final ClusterContext context = cluster(fixtures).context();
         final Mp4jServant child = fixtures.warm("cluster counter", Mp4jServant.class, () ->
-            Mp4jServant.start(fixtures.session(), "cluster-counter", times ->
+            Mp4jServant.start(LoopbackCluster.silentChildren(), fixtures.session(), "cluster-counter", times ->
             {
                 incrementUnderLock(context, (Integer)times);
                 return times;
@@ -202,8 +202,8 @@ final class ClusterTrials
         final ClusterContext context = cluster(fixtures).context();
         final Mp4jServant child = fixtures.warm("cluster dict", Mp4jServant.class, () ->
         {
-            final Mp4jServant started = Mp4jServant.start(fixtures.session(), "cluster-dict",
-                pairs -> DictTrials.setAndGet(context.dict(NAME), (Integer)pairs));
+            final Mp4jServant started = Mp4jServant.start(LoopbackCluster.silentChildren(), fixtures.session(),
+                "cluster-dict", pairs -> DictTrials.setAndGet(context.dict(NAME), (Integer)pairs));
             try
             {
                 // Waits for the child to have connected and opened the dict.

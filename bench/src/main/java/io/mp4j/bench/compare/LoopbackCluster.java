@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code compare}'s cluster: {@value #SERVERS} server nodes ({@link ClusterNodeMain}) in JVMs of their own on
  * free loopback ports, and this JVM connected to them as a client through a {@link ClusterContext}. Each node
- * writes its output and keeps its work directory under one temporary directory; {@link #close()} disconnects,
+ * writes its output and keeps its work directory under one temporary directory, as do the clients (this one, and
+ * the children that receive its context); {@link #close()} disconnects,
  * stops the nodes (by closing their standard input, forcibly if they linger) and removes that directory, so
  * that no process, port or file is left.
  * <p>
@@ -31,6 +32,9 @@ public final class LoopbackCluster implements AutoCloseable
     /** How many server nodes the cluster has. */
     public static final int SERVERS = 2;
 
+    /** How the temporary directory of a comparison's cluster is named, before the comparison's pid. */
+    static final String DIRECTORY_PREFIX = "mp4j-compare-cluster-";
+
     /** What a node prints once it is in the cluster. */
     static final String JOINED = "joined";
 
@@ -38,6 +42,9 @@ public final class LoopbackCluster implements AutoCloseable
     private static final Duration JOIN_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final long POLL_MILLIS = 50;
+
+    /** The system property that turns Ignite's logging off, in this JVM, the nodes and the children. */
+    private static final String SILENT_PROPERTY = "mp4j.cluster.silent";
 
     private final Path directory;
     private final List<Process> nodes;
@@ -59,7 +66,12 @@ public final class LoopbackCluster implements AutoCloseable
      */
     public static LoopbackCluster start() throws Exception
     {
-        final Path directory = Files.createTempDirectory("mp4j-compare-cluster-");
+        // Ignite's warnings would interleave with the comparison's progress lines.
+        if (System.getProperty(SILENT_PROPERTY) == null)
+        {
+            System.setProperty(SILENT_PROPERTY, "true");
+        }
+        final Path directory = Files.createTempDirectory(DIRECTORY_PREFIX + ProcessHandle.current().pid() + '-');
         final List<Process> nodes = new ArrayList<>();
         try
         {
@@ -70,7 +82,7 @@ public final class LoopbackCluster implements AutoCloseable
             {
                 communicationPort = freePortBlock();
             }
-            final ProcessContext launch = ProcessContext.defaultContext();
+            final ProcessContext launch = silentChildren();
             for (int i = 0; i < SERVERS; i++)
             {
                 final Path work = Files.createDirectory(directory.resolve("node-" + i));
@@ -139,6 +151,19 @@ public final class LoopbackCluster implements AutoCloseable
             pool.apply(() -> 0);
         }
         return pool;
+    }
+
+    /**
+     * How the nodes and the children that connect to the cluster are launched: as usual, with Ignite's logging
+     * off when it is off here.
+     *
+     * @return the launch context.
+     */
+    public static ProcessContext silentChildren()
+    {
+        final List<String> options = new ArrayList<>(ProcessContext.defaultContext().jvmOptions());
+        options.add("-D" + SILENT_PROPERTY + '=' + Boolean.getBoolean(SILENT_PROPERTY));
+        return new ProcessContext().jvmOptions(options).conclude();
     }
 
     /** Disconnects, stops the nodes and removes their directory; goes on after a failure. */
