@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Lock;
 
 /**
  * The cluster column: the same rows run through a {@link ClusterContext} on the {@link LoopbackCluster} (two
@@ -234,20 +233,7 @@ final class ClusterTrials
 
     private static void incrementUnderLock(final ClusterContext context, final int times)
     {
-        final Lock lock = context.lock(NAME);
-        final LongValue value = context.longValue(NAME, 0);
-        for (int i = 0; i < times; i++)
-        {
-            lock.lock();
-            try
-            {
-                value.set(value.get() + 1);
-            }
-            finally
-            {
-                lock.unlock();
-            }
-        }
+        LockedCounterTrials.incrementUnderLock(context.lock(NAME), context.longValue(NAME, 0), times);
     }
 
     private static double medianApply(final WorkerPool pool, final int size)

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +40,9 @@ public final class LoopbackCluster implements AutoCloseable
     static final String JOINED = "joined";
 
     private static final int PORT_RANGE = 3;
+    /** Below the kernel's ephemeral ports (32768 and up), where the clients' own connections come from. */
+    private static final int FIRST_PORT = 20_000;
+    private static final int LAST_PORT = 32_000;
     private static final Duration JOIN_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final long POLL_MILLIS = 50;
@@ -230,37 +234,33 @@ public final class LoopbackCluster implements AutoCloseable
         }
     }
 
-    /** A loopback port whose next {@value #PORT_RANGE} are free too. */
+    /** A loopback port whose next {@value #PORT_RANGE} are free too: all of them are bound at once to check. */
     private static int freePortBlock() throws IOException
     {
         for (int attempt = 0; attempt < 50; attempt++)
         {
-            final int first;
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+            final int first = ThreadLocalRandom.current().nextInt(FIRST_PORT, LAST_PORT - PORT_RANGE);
+            final List<ServerSocket> block = new ArrayList<>();
+            try
             {
-                first = socket.getLocalPort();
-            }
-            if (first + PORT_RANGE < 65_000 && allFree(first + 1, PORT_RANGE))
-            {
+                for (int port = first; port <= first + PORT_RANGE; port++)
+                {
+                    block.add(new ServerSocket(port, 1, InetAddress.getLoopbackAddress()));
+                }
                 return first;
-            }
-        }
-        throw new IOException("no block of " + (PORT_RANGE + 1) + " free loopback ports");
-    }
-
-    private static boolean allFree(final int from, final int count)
-    {
-        for (int port = from; port < from + count; port++)
-        {
-            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress()))
-            {
-                socket.getLocalPort();
             }
             catch (final IOException ex)
             {
-                return false;
+                // Taken: try another block.
+            }
+            finally
+            {
+                for (final ServerSocket socket : block)
+                {
+                    socket.close();
+                }
             }
         }
-        return true;
+        throw new IOException("no block of " + (PORT_RANGE + 1) + " free loopback ports");
     }
 }
