@@ -44,6 +44,7 @@ public final class LoopbackCluster implements AutoCloseable
     private static final int FIRST_PORT = 20_000;
     private static final int LAST_PORT = 32_000;
     private static final Duration JOIN_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration FAILURE_DETECTION_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final long POLL_MILLIS = 50;
 
@@ -128,7 +129,9 @@ public final class LoopbackCluster implements AutoCloseable
             .name(name)
             .discovery("127.0.0.1:" + discoveryPort + ".." + (discoveryPort + range))
             .ports(discoveryPort, communicationPort, range)
-            .joinTimeout(Duration.ofSeconds(60));
+            .joinTimeout(Duration.ofSeconds(60))
+            // The comparison loads the machine's cores on purpose: a node or client slow to answer is not dead.
+            .failureDetectionTimeout(FAILURE_DETECTION_TIMEOUT);
     }
 
     /**
