@@ -24,17 +24,18 @@ import java.util.stream.Collectors;
 
 /**
  * {@code java -jar mp4j-bench.jar compare}: runs the same workloads on mp4j, on CPython's own
- * {@code multiprocessing} and on hand-rolled plain Java, in turns within one run, and prints the
- * table of medians and ratios; writes {@code compare.json}, {@code compare.svg} and
- * {@code compare.txt} to the output directory.
+ * {@code multiprocessing} and on hand-rolled plain Java (and the rows a cluster has on mp4j's cluster
+ * backend, {@link LoopbackCluster}), in turns within one run, and prints the table of medians and ratios;
+ * writes {@code compare.json}, {@code compare.svg} and {@code compare.txt} to the output directory.
  * <p>
- * Exit code 0 when every mp4j and plain-Java repetition succeeded (CPython may be missing or failing;
- * the table says so), 1 otherwise, 2 for bad options.
+ * Exit code 0 when every mp4j (local and cluster) and plain-Java repetition succeeded (CPython may be missing
+ * or failing; the table says so), 1 otherwise, 2 for bad options.
  */
 @Command(
     name = "compare",
     mixinStandardHelpOptions = true,
-    description = "Runs the same workloads on mp4j, CPython multiprocessing and plain Java; prints ratios.")
+    description = "Runs the same workloads on mp4j, CPython multiprocessing and plain Java, and some on mp4j's " +
+        "cluster backend (a loopback cluster of two nodes); prints ratios.")
 public final class CompareCommand implements Callable<Integer>
 {
     private static final int FULL_REPETITIONS = 7;
@@ -147,8 +148,8 @@ public final class CompareCommand implements Callable<Integer>
         out.println("Wrote " + output.resolve("compare.json") + ", " + output.resolve("compare.svg") + " and " +
             output.resolve("compare.txt") + " in " + run.get("durationSeconds") + " s.");
 
-        final boolean failed = results.stream().anyMatch(result ->
-            result.figure(Competitor.MP4J).hasFailed() || result.figure(Competitor.PLAIN_JAVA).hasFailed());
+        final boolean failed = results.stream().anyMatch(result -> result.figure(Competitor.MP4J).hasFailed() ||
+            result.figure(Competitor.PLAIN_JAVA).hasFailed() || result.figure(Competitor.CLUSTER).hasFailed());
         return failed ? 1 : 0;
     }
 

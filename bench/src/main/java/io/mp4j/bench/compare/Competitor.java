@@ -1,8 +1,8 @@
 package io.mp4j.bench.compare;
 
 /**
- * The three ways of running a workload that the comparison sets side by side, in the order they take
- * turns within each repetition.
+ * The ways of running a workload that the comparison sets side by side, in the order they take turns within
+ * each repetition: mp4j, CPython and plain Java on every row, and mp4j's cluster backend on the rows it has.
  */
 public enum Competitor
 {
@@ -16,7 +16,13 @@ public enum Competitor
      * What a Java user would hand-roll without mp4j: child JVMs from a {@link ProcessBuilder} exchanging
      * serialized objects over stdin/stdout, or threads in one JVM where that is the natural ceiling.
      */
-    PLAIN_JAVA("plain Java", "plainJava");
+    PLAIN_JAVA("plain Java", "plainJava"),
+
+    /**
+     * mp4j's cluster backend: the same calls through a {@code ClusterContext} on a loopback cluster of two server
+     * nodes in JVMs of their own, this JVM a client ({@link LoopbackCluster}); set beside mp4j's local figure.
+     */
+    CLUSTER("mp4j cluster", "cluster");
 
     private final String title;
     private final String key;

@@ -2,12 +2,13 @@ package io.mp4j.bench.compare;
 
 import io.mp4j.WaitStrategy;
 import io.mp4j.session.Session;
+import io.mp4j.shared.LongValue;
 import io.mp4j.shared.SharedLong;
-import io.mp4j.sync.SharedMutex;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -81,7 +82,18 @@ final class LockedCounterTrials
      */
     static void incrementUnderLock(final SharedLong value, final int times)
     {
-        final SharedMutex lock = value.getLock();
+        incrementUnderLock(value.getLock(), value, times);
+    }
+
+    /**
+     * {@code with lock: v.value += 1}, {@code times} times, with any lock and value (a context's, say).
+     *
+     * @param lock  the lock.
+     * @param value the value.
+     * @param times how many increments.
+     */
+    static void incrementUnderLock(final Lock lock, final LongValue value, final int times)
+    {
         for (int i = 0; i < times; i++)
         {
             lock.lock();

@@ -5,6 +5,7 @@ import io.mp4j.Mp4jTimeoutException;
 import io.mp4j.connection.Connection;
 import io.mp4j.connection.Pipe;
 import io.mp4j.process.ChildProcess;
+import io.mp4j.process.ProcessContext;
 import io.mp4j.session.Session;
 
 import java.io.PrintWriter;
@@ -50,12 +51,28 @@ public final class Mp4jServant implements AutoCloseable
      */
     public static Mp4jServant start(final Session session, final String name, final Handler handler)
     {
+        return start(ProcessContext.defaultContext(), session, name, handler);
+    }
+
+    /**
+     * Opens a pipe in the session and starts the child that serves its far end, launched as a process context
+     * says (e.g. with a system property of its own).
+     *
+     * @param launch  how the child is launched.
+     * @param session where the pipe lives.
+     * @param name    the child's name, e.g. {@code "echo"}.
+     * @param handler what the child does with each request; runs in the child.
+     * @return the servant; its first request waits for the child to be up.
+     */
+    public static Mp4jServant start(
+        final ProcessContext launch, final Session session, final String name, final Handler handler)
+    {
         final Pipe pipe = Pipe.open(new Pipe.Context().session(session));
         try
         {
             final Connection childEnd = pipe.second();
-            final ChildProcess child =
-                new ChildProcess(() -> serve(childEnd, handler)).name("compare-" + name).daemon(true).start();
+            final ChildProcess child = new ChildProcess(launch, () -> serve(childEnd, handler))
+                .name("compare-" + name).daemon(true).start();
             return new Mp4jServant(name, pipe, child);
         }
         catch (final RuntimeException ex)

@@ -13,7 +13,10 @@ import java.util.OptionalDouble;
 public final class Report
 {
     private static final String[] HEADERS = {
-        "workload", "size", "mp4j", "CPython", "plain Java", "unit", "mp4j vs CPython", "mp4j vs plain Java"};
+        "workload", "size", "mp4j", "mp4j cluster", "CPython", "plain Java", "unit", "mp4j vs CPython",
+        "mp4j vs plain Java", "cluster vs local"};
+    private static final int PYTHON_COLUMN = 4;
+    private static final int UNIT_COLUMN = 6;
 
     private final Map<String, Object> run;
     private final Map<String, Object> machine;
@@ -78,7 +81,7 @@ public final class Report
         final String[] headers = HEADERS.clone();
         if (machine.containsKey("pythonPoolStartMethod"))
         {
-            headers[3] = machine.get("python") + " (Pool: " + machine.get("pythonPoolStartMethod") + ')';
+            headers[PYTHON_COLUMN] = machine.get("python") + " (Pool: " + machine.get("pythonPoolStartMethod") + ')';
         }
         rows.add(headers);
         for (final WorkloadResult result : results)
@@ -88,11 +91,13 @@ public final class Report
                 workload.id() + ' ' + workload.name(),
                 workload.describeSize(result.size()),
                 cell(result.figure(Competitor.MP4J)),
+                cell(result.figure(Competitor.CLUSTER)),
                 cell(result.figure(Competitor.CPYTHON)),
                 cell(result.figure(Competitor.PLAIN_JAVA)),
                 workload.unit().symbol() + (workload.higherIsBetter() ? " ↑" : " ↓"),
                 ratioCell(result.mp4jAdvantageOver(Competitor.CPYTHON)),
-                ratioCell(result.mp4jAdvantageOver(Competitor.PLAIN_JAVA))});
+                ratioCell(result.mp4jAdvantageOver(Competitor.PLAIN_JAVA)),
+                ratioCell(result.advantage(Competitor.CLUSTER, Competitor.MP4J))});
         }
 
         final int[] widths = new int[headers.length];
@@ -122,7 +127,8 @@ public final class Report
         out.append('\n')
             .append("Median of ").append(run.get("repetitions")).append(" repetitions (min–max), competitors taking")
             .append(" turns in each; ↑ higher is better, ↓ lower is better.\n")
-            .append("Ratios compare medians, oriented so that above 1× means mp4j did better.\n")
+            .append("Ratios compare medians, oriented so that above 1× means mp4j did better; \"cluster vs local\"")
+            .append(" sets the cluster's median against mp4j's local one (below 1×: the cluster is slower).\n")
             .append("Machine: ").append(machine.get("nproc")).append(" CPUs");
         appendFact(out, ", ", machine.get("cpu"));
         appendFact(out, "; ", machine.get("java"));
@@ -175,6 +181,7 @@ public final class Report
             }
             object.put("mp4jVsCPython", boxed(result.mp4jAdvantageOver(Competitor.CPYTHON)));
             object.put("mp4jVsPlainJava", boxed(result.mp4jAdvantageOver(Competitor.PLAIN_JAVA)));
+            object.put("clusterVsMp4j", boxed(result.advantage(Competitor.CLUSTER, Competitor.MP4J)));
             workloads.add(object);
         }
         document.put("workloads", workloads);
@@ -234,7 +241,7 @@ public final class Report
 
     private static boolean isNumericColumn(final int column)
     {
-        return column != 0 && column != 5;
+        return column != 0 && column != UNIT_COLUMN;
     }
 
     private static void appendFact(final StringBuilder out, final String separator, final Object fact)

@@ -14,7 +14,7 @@ import java.util.List;
  * {@code bench/python/compare_workloads.py}); the harness, the table, the JSON and the chart pick it up.
  * The pool and process rows' trials are below; the others' are in a class per row ({@link RoundTripTrials},
  * {@link QueueTrials}, {@link KernelTrials}, {@link LockedCounterTrials}, {@link DictTrials},
- * {@link ReadBandwidthTrials}).
+ * {@link ReadBandwidthTrials}); the cluster column's are in {@link ClusterTrials}.
  */
 public final class StandardWorkloads
 {
@@ -42,6 +42,8 @@ public final class StandardWorkloads
         final String plainWorker = "a ProcessBuilder JVM, ObjectStreams over stdio";
         final String mp4jPipe = "Pipe() to a warm ChildProcess, wait " + WaitStrategy.defaultStrategy() + " (default)";
         final String pythonPipe = "Pipe() to a warm Process";
+        final String clusterPool = "ClusterContext.pool(" + Fixtures.POOL_PROCESSES + "), " + LoopbackCluster.SERVERS +
+            " server nodes + this client on loopback";
         return List.of(
             Workload.builder("1a", "pipe round trip, p50")
                 .unit(Unit.MICROSECONDS)
@@ -80,6 +82,8 @@ public final class StandardWorkloads
                 .cpython(python.contender("queue_throughput", "Queue(), a warm Process puts"))
                 .plainJava(Contender.of(plainWorker + ", writeObject + flush per message",
                     size -> QueueTrials.plainJava(fixtures, size)))
+                .cluster(Contender.of("context.queue(), a warm ChildProcess (a client of its own) puts; 1/" +
+                    ClusterTrials.QUEUE_DIVISOR + " of the size", size -> ClusterTrials.queue(fixtures, size)))
                 .build(),
             Workload.builder("3a", "pool map x+1, default chunksize")
                 .unit(Unit.TASKS_PER_SECOND)
@@ -87,6 +91,7 @@ public final class StandardWorkloads
                 .mp4j(Contender.of(pool + ".map(f, xs), warm", size -> mp4jMap(fixtures, size, 0)))
                 .cpython(python.contender("pool_map", pool + ".map(f, xs), warm"))
                 .plainJava(Contender.of(plainPool + ", Python's chunksize", size -> plainMap(fixtures, size, 0)))
+                .cluster(Contender.of(clusterPool + ", map(f, xs), warm", size -> ClusterTrials.map(fixtures, size)))
                 .build(),
             Workload.builder("3b", "pool map x+1, chunksize 1")
                 .unit(Unit.TASKS_PER_SECOND)
@@ -101,6 +106,15 @@ public final class StandardWorkloads
                 .mp4j(Contender.of(pool + ".apply(task), warm", size -> mp4jApply(fixtures, size)))
                 .cpython(python.contender("pool_apply", pool + ".apply(f), warm"))
                 .plainJava(Contender.of(plainPool + ", to the first worker", size -> plainApply(fixtures, size)))
+                .cluster(Contender.of(clusterPool + ", apply(task), warm", size -> ClusterTrials.applyMean(fixtures, size)))
+                .build(),
+            Workload.builder("4b", "pool apply round trip, p50")
+                .unit(Unit.MICROSECONDS)
+                .sizes(5_000, 50, "round trip")
+                .mp4j(Contender.of(pool + ".apply(task), warm, each timed",
+                    size -> ClusterTrials.localApplyMedian(fixtures, size)))
+                .cluster(Contender.of(clusterPool + ", apply(task), warm, each timed",
+                    size -> ClusterTrials.applyMedian(fixtures, size)))
                 .build(),
             Workload.builder("5a", "Σ sqrt(x)·sin(x), pool of 2")
                 .unit(Unit.SECONDS)
@@ -128,6 +142,8 @@ public final class StandardWorkloads
                 .cpython(python.contender("locked_increments", "Value('q') + get_lock(), this process and a warm Process"))
                 .plainJava(Contender.of("2 threads in one JVM, ReentrantLock around a long field",
                     size -> LockedCounterTrials.plainJava(fixtures, size)))
+                .cluster(Contender.of("context.lock() + context.longValue(), this client and a warm ChildProcess; 1/" +
+                    ClusterTrials.COUNTER_DIVISOR + " of the size", size -> ClusterTrials.lockedCounter(fixtures, size)))
                 .build(),
             Workload.builder("7", "manager dict set/get from a child")
                 .unit(Unit.OPERATIONS_PER_SECOND)
@@ -137,6 +153,8 @@ public final class StandardWorkloads
                 .cpython(python.contender("dict_ops", "Manager().dict(), used by a warm Process"))
                 .plainJava(Contender.of("a HashMap in " + plainWorker + ", a request per operation",
                     size -> DictTrials.plainJava(fixtures, size)))
+                .cluster(Contender.of("context.dict() (an Ignite cache), used by a warm ChildProcess; 1/" +
+                    ClusterTrials.DICT_DIVISOR + " of the size", size -> ClusterTrials.dict(fixtures, size)))
                 .build(),
             Workload.builder("8a", "process start + join, trivial target")
                 .unit(Unit.MILLISECONDS)

@@ -224,6 +224,17 @@ public final class Workload
         }
 
         /**
+         * Sets the entry of mp4j's cluster backend.
+         *
+         * @param contender the entry.
+         * @return this, for chaining.
+         */
+        public Builder cluster(final Contender contender)
+        {
+            return contender(Competitor.CLUSTER, contender);
+        }
+
+        /**
          * Sets a competitor's entry.
          *
          * @param competitor which competitor.

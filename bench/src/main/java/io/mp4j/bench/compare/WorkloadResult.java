@@ -86,12 +86,25 @@ public final class WorkloadResult
      */
     public OptionalDouble mp4jAdvantageOver(final Competitor other)
     {
-        final Figure mp4j = figures.get(Competitor.MP4J);
+        return advantage(Competitor.MP4J, other);
+    }
+
+    /**
+     * How many times better one competitor did than another: above 1 means the first is better, in whichever
+     * direction the unit counts as better.
+     *
+     * @param competitor the competitor judged.
+     * @param other      the competitor it is judged against.
+     * @return the ratio of medians, or empty if either figure is missing.
+     */
+    public OptionalDouble advantage(final Competitor competitor, final Competitor other)
+    {
+        final Figure figure = figures.get(competitor);
         final Figure reference = figures.get(other);
-        if (!mp4j.hasValue() || !reference.hasValue())
+        if (!figure.hasValue() || !reference.hasValue())
         {
             return OptionalDouble.empty();
         }
-        return OptionalDouble.of(workload.unit().advantage(mp4j.median(), reference.median()));
+        return OptionalDouble.of(workload.unit().advantage(figure.median(), reference.median()));
     }
 }

@@ -1,6 +1,7 @@
 package io.mp4j.bench.compare;
 
 import io.mp4j.session.Session;
+import org.apache.ignite.Ignition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +35,9 @@ class CompareCommandTest
 {
     private static final List<String> WORKLOAD_FIELDS = List.of(
         "id", "workload", "unit", "higherIsBetter", "size", "sizeUnit", "repetitions",
-        "mp4j", "cpython", "plainJava", "mp4jVsCPython", "mp4jVsPlainJava");
+        "mp4j", "cpython", "plainJava", "cluster", "mp4jVsCPython", "mp4jVsPlainJava", "clusterVsMp4j");
+    /** The rows with a cluster figure: map, apply, queue, locked counter, dict. */
+    private static final List<String> CLUSTER_ROWS = List.of("2", "3a", "4", "4b", "6", "7");
     private static final long CLEANUP_WAIT_MILLIS = 10_000;
 
     @Test
@@ -90,11 +93,29 @@ class CompareCommandTest
                 assertEquals("python3 not found", object(workload, "cpython").get("missing"));
             }
             assertEquals(3, ((List<?>)object(workload, "mp4j").get("samples")).size());
+            // The cluster runs its rows beside the local figure, with the ratio; the other rows say n/a.
+            final Map<String, Object> cluster = object(workload, "cluster");
+            if (CLUSTER_ROWS.contains(workload.get("id")))
+            {
+                assertPositive(cluster.get("median"), workload, "cluster");
+                assertPositive(workload.get("clusterVsMp4j"), workload, "ratio of cluster to local");
+                assertEquals(3, ((List<?>)cluster.get("samples")).size());
+            }
+            else
+            {
+                assertEquals("n/a", cluster.get("missing"), "workload " + workload.get("id"));
+                assertNull(workload.get("clusterVsMp4j"));
+            }
         }
+        assertEquals(CLUSTER_ROWS, workloads.stream().map(w -> (Map<?, ?>)w)
+            .filter(w -> ((Map<?, ?>)w.get("cluster")).get("median") != null).map(w -> w.get("id"))
+            .collect(Collectors.toList()));
 
         final Document svg = readXml(output.resolve("compare.svg"));
         assertEquals("svg", svg.getDocumentElement().getLocalName());
-        assertTrue(Files.readString(output.resolve("compare.txt"), StandardCharsets.UTF_8).contains("mp4j vs CPython"));
+        final String table = Files.readString(output.resolve("compare.txt"), StandardCharsets.UTF_8);
+        assertTrue(table.contains("mp4j vs CPython"));
+        assertTrue(table.contains("cluster vs local"));
     }
 
     @Test
@@ -141,6 +162,13 @@ class CompareCommandTest
             fail("processes still running after compare: " + described);
         }
         assertEquals(List.of(), files, "files left in the session after compare");
+        assertEquals(List.of(), Ignition.allGrids(), "cluster client still connected after compare");
+        try (Stream<Path> temporary = Files.list(Path.of(System.getProperty("java.io.tmpdir"))))
+        {
+            final String ours = LoopbackCluster.DIRECTORY_PREFIX + ProcessHandle.current().pid() + '-';
+            assertEquals(List.of(), temporary.filter(file -> file.getFileName().toString().startsWith(ours))
+                .collect(Collectors.toList()), "cluster directory left after compare");
+        }
     }
 
     private static List<ProcessHandle> descendants()
