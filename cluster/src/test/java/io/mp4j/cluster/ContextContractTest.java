@@ -8,6 +8,7 @@ import io.mp4j.pool.WorkerPool;
 import io.mp4j.process.ChildProcess;
 import io.mp4j.queue.TaskQueue;
 import io.mp4j.shared.LongValue;
+import io.mp4j.shared.SharedDoubleArray;
 import io.mp4j.sync.Barrier;
 import io.mp4j.sync.CountingSemaphore;
 import io.mp4j.sync.Event;
@@ -260,6 +261,43 @@ class ContextContractTest
             assertEquals(1, scores.putIfAbsent("new", 2));
             assertEquals(List.of("parent", "child"), new ArrayList<>(context.<String>list("names")));
         });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"local", "cluster"})
+    void shouldRunAChunkKernelOverAPlainArrayAndKeepSharedArraysLocal(final String backend)
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final MultiprocessingContext context = context(backend);
+            final double[] values = IntStream.range(0, 1_000).asDoubleStream().toArray();
+            try (WorkerPool pool = context.pool(2);
+                SharedDoubleArray shared = SharedDoubleArray.create(1_000))
+            {
+                final List<Double> sums = pool.mapChunks(values, values.length, 250, ContextContractTest::sum);
+                assertEquals(499_500.0, sums.stream().mapToDouble(Double::doubleValue).sum());
+                if (backend.equals("cluster"))
+                {
+                    final UnsupportedOperationException refused = assertThrows(UnsupportedOperationException.class,
+                        () -> pool.mapChunks(shared, 1_000, 250, (a, from, to) -> to - from));
+                    assertTrue(refused.getMessage().contains("SharedDoubleArray"), refused.getMessage());
+                }
+                else
+                {
+                    assertEquals(List.of(250, 250, 250, 250), pool.mapChunks(shared, 1_000, 250, (a, from, to) -> to - from));
+                }
+            }
+        });
+    }
+
+    private static double sum(final double[] values, final int from, final int to)
+    {
+        double sum = 0;
+        for (int i = from; i < to; i++)
+        {
+            sum += values[i];
+        }
+        return sum;
     }
 
     @ParameterizedTest(name = "{0}")

@@ -4,6 +4,7 @@ import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
 import io.mp4j.codec.Codec;
 import io.mp4j.internal.JavaSerialization;
+import io.mp4j.pool.ChunkKernel;
 import io.mp4j.pool.PoolCallable;
 import io.mp4j.pool.PoolFunction;
 import io.mp4j.pool.WorkerPool;
@@ -11,6 +12,7 @@ import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCompute;
 import org.apache.ignite.lang.IgniteFuture;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -54,6 +56,25 @@ public final class ClusterPool implements WorkerPool
         }
         this.ignite = ignite;
         this.processes = processes;
+    }
+
+    /**
+     * Runs the kernel over chunks of a plain array, which travels with each chunk; an mp4j shared array is refused,
+     * as it is this machine's memory, which no other node can map.
+     *
+     * @throws UnsupportedOperationException for an mp4j shared array or other handle to this machine's memory.
+     */
+    @Override
+    public <A extends Serializable, R> List<R> mapChunks(
+        final A array, final int length, final int chunkLength, final ChunkKernel<A, R> kernel)
+    {
+        if (array != null && array.getClass().getName().startsWith("io.mp4j."))
+        {
+            throw new UnsupportedOperationException("a cluster pool cannot run a kernel in place over " +
+                array.getClass().getSimpleName() + ": it is this machine's shared memory, which other nodes cannot " +
+                "map; pass a plain array (double[], long[] ...), which travels with each chunk");
+        }
+        return WorkerPool.super.mapChunks(array, length, chunkLength, kernel);
     }
 
     @Override
