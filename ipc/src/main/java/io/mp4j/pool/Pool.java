@@ -122,9 +122,9 @@ public final class Pool implements WorkerPool
         final PoolFunction<?, ?> function, final List<Object> all, final int chunksize, final String description)
     {
         final byte[] functionBytes = PoolCalls.serializeFunction(function);
-        final List<byte[]> chunks = PoolCalls.chunk(all, chunksize);
         final PoolCall.Gathering call = new PoolCall.Gathering(callIds.incrementAndGet(), description, functionBytes,
-            chunks.size(), all.size());
+            PoolCalls.chunkCount(all.size(), chunksize), all.size(), chunksize);
+        final List<PoolEngine.Task> tasks = PoolCalls.tasks(call, all, chunksize);
         call.future.whenComplete((results, error) ->
         {
             if (error instanceof CancellationException || error instanceof TimeoutException)
@@ -132,7 +132,7 @@ public final class Pool implements WorkerPool
                 engine.requestStop(call);
             }
         });
-        engine.submit(call, PoolCalls.tasksOf(call, chunks));
+        engine.submit(call, tasks);
         return (CompletableFuture<List<R>>)(CompletableFuture<?>)call.future;
     }
 
@@ -256,7 +256,7 @@ public final class Pool implements WorkerPool
     public <R> List<R> resume(final JournaledCall call)
     {
         final PoolCall.Gathering resumed = new PoolCall.Gathering(
-            callIds.incrementAndGet(), "resume of " + call.description(), call.function(), call.taskCount(), -1);
+            callIds.incrementAndGet(), "resume of " + call.description(), call.function(), call.taskCount(), -1, 0);
         resumed.journalRunId = call.runId();
         resumed.journalCallId = call.callId();
         resumed.journaled = true;
@@ -399,9 +399,9 @@ public final class Pool implements WorkerPool
 
     private int defaultChunksize(final int itemCount)
     {
-        // Python's heuristic: about four chunks per worker.
+        // Python's heuristic, about four chunks per worker, capped so that a chunk fits a ring record.
         final int perWorker = engine.workerCount() * 4;
         final int chunksize = itemCount / perWorker + (itemCount % perWorker == 0 ? 0 : 1);
-        return Math.max(1, chunksize);
+        return Math.max(1, Math.min(chunksize, engine.maxDefaultChunksize()));
     }
 }

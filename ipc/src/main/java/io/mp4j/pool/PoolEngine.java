@@ -1,8 +1,10 @@
 package io.mp4j.pool;
 
+import io.mp4j.EncodingException;
 import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
 import io.mp4j.codec.Codec;
+import io.mp4j.codec.ListCodec;
 import io.mp4j.host.internal.HostConnection;
 import io.mp4j.internal.JavaSerialization;
 import io.mp4j.internal.Log;
@@ -14,6 +16,7 @@ import io.mp4j.process.ChildStartException;
 import io.mp4j.process.Multiprocessing;
 import io.mp4j.session.Session;
 import io.mp4j.worker.internal.PoolChannel;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 
@@ -130,6 +133,15 @@ final class PoolEngine
     int workerCount()
     {
         return workers.length;
+    }
+
+    /**
+     * The largest chunk the default chunksize makes: a chunk of 8-byte numbers then takes a quarter of
+     * the largest ring record, so it never spills to a file, and the chunks in flight stay few.
+     */
+    int maxDefaultChunksize()
+    {
+        return Math.max(1, context.ringCapacity() / 256);
     }
 
     /** Queues a call's tasks for the engine thread; a broken pool fails the call, a shut-down one throws. */
@@ -603,7 +615,7 @@ final class PoolEngine
         }
         if (call.journalingTasks)
         {
-            journal.taskSubmitted(call.journalRunId, call.journalCallId, task.index, task.items);
+            journal.taskSubmitted(call.journalRunId, call.journalCallId, task.index, task.items());
         }
     }
 
@@ -649,9 +661,24 @@ final class PoolEngine
                 }
                 slot.functionsSent.add(task.call.id);
             }
-            if (!channel.write(channel.tasks(), PoolChannel.TASK, task.call.id, task.index, task.items))
+            try
             {
-                break;
+                if (!task.writeTo(channel))
+                {
+                    break;
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                // Its items are read from the caller's list as it is sent: the list changed meanwhile.
+                pending.pollFirst();
+                task.call.failTask(task.index, new EncodingException("pool items of task " + task.index +
+                    " changed during the call: call=" + task.call.description + ' ' + ex, ex));
+                if (task.call.isDone())
+                {
+                    endCall(task.call);
+                }
+                continue;
             }
 
             pending.pollFirst();
@@ -979,6 +1006,23 @@ final class PoolEngine
         }
     }
 
+    /** A chunk's results, decoded from where they lie in the results ring into the call's own. */
+    private void onInlineResult(
+        final WorkerSlot slot, final long callId, final int index, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        final Task task = slot.removeInFlight(callId, index);
+        if (task == null)
+        {
+            return; // a result of a call that already failed
+        }
+        reportProgress(task.call, task.call.complete(task, buffer, offset, length));
+        if (task.call.isDone())
+        {
+            endCall(task.call);
+        }
+    }
+
     /** Tells the context's listener, at most once per interval and at the call's last result. */
     private void reportProgress(final PoolCall call, final int items)
     {
@@ -1034,21 +1078,90 @@ final class PoolEngine
         }
     }
 
-    /** A chunk of a call, as it travels: which call, which chunk, the serialized items. */
-    static final class Task
+    /**
+     * A chunk of a call, as it travels: which call, which chunk, and its items, either encoded already or
+     * (a range of boxed numbers of the caller's list) encoded straight into the ring each time it is sent,
+     * so that only the chunks in flight take room in the parent's heap.
+     */
+    static final class Task implements PoolChannel.Payload
     {
         final PoolCall call;
         final int index;
-        final byte[] items;
+        /** Where its items start in the call's list; -1 if unknown (a resumed call's chunk). */
+        final int from;
+        private final byte[] items;
+        private final List<?> source;
+        private final int to;
+        private final byte tag;
         int attempts;
         /** Its sequence on the channel of the worker it was last sent to; the engine thread's. */
         long sequence;
 
+        /** A chunk encoded already. */
         Task(final PoolCall call, final int index, final byte[] items)
+        {
+            this(call, index, -1, items, null, -1, ListCodec.NOT_PRIMITIVE);
+        }
+
+        private Task(
+            final PoolCall call, final int index, final int from, final byte[] items, final List<?> source,
+            final int to, final byte tag)
         {
             this.call = call;
             this.index = index;
+            this.from = from;
             this.items = items;
+            this.source = source;
+            this.to = to;
+            this.tag = tag;
+        }
+
+        /**
+         * A chunk of items {@code from .. to-1} of a list: encoded now unless they are all one boxed number
+         * type, which is encoded when sent.
+         *
+         * @throws io.mp4j.EncodingException if an item is not serializable.
+         */
+        static Task of(final PoolCall call, final int index, final List<?> items, final int from, final int to)
+        {
+            final byte tag = ListCodec.primitiveTag(items, from, to);
+            if (tag != ListCodec.NOT_PRIMITIVE)
+            {
+                return new Task(call, index, from, null, items, to, tag);
+            }
+            try
+            {
+                return new Task(call, index, from, ListCodec.encode(items, from, to), null, to, tag);
+            }
+            catch (final EncodingException ex)
+            {
+                throw new EncodingException("pool items " + from + ".." + (to - 1) + ": " + ex.getMessage(), ex);
+            }
+        }
+
+        /** The encoded items, encoded anew for a chunk that is encoded when sent. */
+        byte[] items()
+        {
+            return items != null ? items : ListCodec.encode(source, from, to);
+        }
+
+        /** Writes the chunk to a channel's task ring; false if the ring is full. */
+        boolean writeTo(final PoolChannel channel)
+        {
+            return items != null ? channel.write(channel.tasks(), PoolChannel.TASK, call.id, index, items) :
+                channel.writePayload(channel.tasks(), PoolChannel.TASK, call.id, index, this);
+        }
+
+        @Override
+        public int length()
+        {
+            return ListCodec.primitiveLength(tag, to - from);
+        }
+
+        @Override
+        public void write(final MutableDirectBuffer buffer, final int offset)
+        {
+            ListCodec.encodePrimitive(tag, source, from, to, buffer, offset);
         }
     }
 
@@ -1082,8 +1195,15 @@ final class PoolEngine
         @Override
         public void onMessage(final int type, final MutableDirectBuffer buffer, final int offset, final int length)
         {
-            onResult(this, type, PoolChannel.callId(buffer, offset), PoolChannel.taskIndex(buffer, offset),
-                channel.payload(buffer, offset, length));
+            final long callId = PoolChannel.callId(buffer, offset);
+            final int taskIndex = PoolChannel.taskIndex(buffer, offset);
+            if (type == PoolChannel.RESULT && journal == null && PoolChannel.isInline(buffer, offset))
+            {
+                onInlineResult(this, callId, taskIndex, buffer, PoolChannel.payloadOffset(offset),
+                    PoolChannel.payloadLength(length));
+                return;
+            }
+            onResult(this, type, callId, taskIndex, channel.payload(buffer, offset, length));
         }
 
         /**

@@ -2,16 +2,14 @@ package io.mp4j.worker.internal;
 
 import io.mp4j.RemoteException;
 import io.mp4j.WaitStrategy;
-import io.mp4j.codec.Codec;
 import io.mp4j.internal.JavaSerialization;
 import io.mp4j.internal.Waiter;
 import io.mp4j.session.Session;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.MessageHandler;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
@@ -35,6 +33,7 @@ public final class PoolWorkerMain implements MessageHandler
     private final WaitStrategy waitStrategy;
     private final Runnable onTaskDone;
     private final BooleanSupplier poolAlive;
+    private final ChunkApplier applier = new ChunkApplier();
     private final Map<Long, TaskFunction> functions =
         new LinkedHashMap<>(16, 0.75f, false)
         {
@@ -208,35 +207,41 @@ public final class PoolWorkerMain implements MessageHandler
             return;
         }
 
-        byte[] reply;
-        int type = PoolChannel.RESULT;
+        byte[] failure = null;
         boolean corrupt = false;
         try
         {
-            final byte[] payload = channel.payload(buffer, index, length);
             final TaskFunction function = functions.get(callId);
             if (function == null)
             {
                 final RuntimeException whyNot = unloadable.get(callId);
                 throw whyNot != null ? whyNot : new IllegalStateException("no function for call: callId=" + callId);
             }
-
-            final List<Object> items = Codec.decodeList(payload);
-            final ArrayList<Object> results = new ArrayList<>(items.size());
-            for (final Object item : items)
+            if (PoolChannel.isInline(buffer, index))
             {
-                results.add(function.apply(item));
+                // Read where it lies: the record is freed only after this handler returns.
+                applier.apply(function, buffer, PoolChannel.payloadOffset(index), PoolChannel.payloadLength(length));
             }
-            reply = Codec.encodeList(results);
+            else
+            {
+                final byte[] payload = channel.payload(buffer, index, length);
+                applier.apply(function, new UnsafeBuffer(payload), 0, payload.length);
+            }
         }
         catch (final Throwable ex)
         {
-            type = PoolChannel.ERROR;
-            reply = RemoteException.encode(ex);
+            failure = RemoteException.encode(ex);
             corrupt = ex instanceof VirtualMachineError && !(ex instanceof StackOverflowError);
         }
         onTaskDone.run();
-        send(type, callId, taskIndex, reply);
+        if (failure != null)
+        {
+            send(PoolChannel.ERROR, callId, taskIndex, failure);
+        }
+        else
+        {
+            sendResult(callId, taskIndex);
+        }
         channel.runningTaskVolatile(0);
         if (corrupt)
         {
@@ -247,20 +252,32 @@ public final class PoolWorkerMain implements MessageHandler
         }
     }
 
+    /** Writes the applier's results, waiting while the ring is full, as {@link #send} does. */
+    private void sendResult(final long callId, final int taskIndex)
+    {
+        whenRoom(() -> channel.writePayload(channel.results(), PoolChannel.RESULT, callId, taskIndex, applier));
+    }
+
     /**
      * Writes a message, waiting while the ring is full; false if the pool went away meanwhile. One thread
      * at a time: the worker's, or a hosted child's that holds its run's lock.
      */
     boolean send(final int type, final long callId, final int taskIndex, final byte[] payload)
     {
-        if (channel.write(channel.results(), type, callId, taskIndex, payload))
+        return whenRoom(() -> channel.write(channel.results(), type, callId, taskIndex, payload));
+    }
+
+    /** Tries a write until it fits the results ring; false if the pool went away meanwhile. */
+    private boolean whenRoom(final BooleanSupplier write)
+    {
+        if (write.getAsBoolean())
         {
             return true;
         }
         final Waiter waiter = Waiter.begin(waitStrategy, channel.board(), PoolChannel.RESULTS_ROOM_TAG, Waiter.NO_TIMEOUT);
         try
         {
-            while (!channel.write(channel.results(), type, callId, taskIndex, payload))
+            while (!write.getAsBoolean())
             {
                 if (waiter.checkDue() && !poolAlive.getAsBoolean())
                 {
