@@ -45,6 +45,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Pool implements WorkerPool
 {
+    private static final FunctionCache MAP_FUNCTIONS = new FunctionCache();
+    private static final FunctionCache STARMAP_FUNCTIONS = new FunctionCache();
+    private static final FunctionCache APPLY_TASKS = new FunctionCache();
+
     private final AtomicLong callIds = new AtomicLong();
     private final PoolEngine engine;
 
@@ -92,7 +96,7 @@ public final class Pool implements WorkerPool
         final PoolFunction<T, R> function, final Iterable<? extends T> items)
     {
         final List<Object> all = PoolCalls.toList(items);
-        return gather("map", function, all, defaultChunksize(all.size()));
+        return gather("map", MAP_FUNCTIONS, function, function, all, defaultChunksize(all.size()));
     }
 
     /**
@@ -108,22 +112,26 @@ public final class Pool implements WorkerPool
     public <T, R> CompletableFuture<List<R>> mapAsync(
         final PoolFunction<T, R> function, final Iterable<? extends T> items, final int chunksize)
     {
-        return gather("map", function, PoolCalls.toList(items), chunksize);
+        return gather("map", MAP_FUNCTIONS, function, function, PoolCalls.toList(items), chunksize);
     }
 
     private <R> CompletableFuture<List<R>> gather(
-        final String name, final PoolFunction<?, ?> function, final List<Object> all, final int chunksize)
+        final String name, final FunctionCache functions, final Object origin, final PoolFunction<?, ?> function,
+        final List<Object> all, final int chunksize)
     {
-        return gather(function, all, chunksize, name + "(items=" + all.size() + ", chunksize=" + chunksize + ')');
+        return gather(functions, origin, function, all, chunksize,
+            name + "(items=" + all.size() + ", chunksize=" + chunksize + ')');
     }
 
     @SuppressWarnings("unchecked")
     private <R> CompletableFuture<List<R>> gather(
-        final PoolFunction<?, ?> function, final List<Object> all, final int chunksize, final String description)
+        final FunctionCache functions, final Object origin, final PoolFunction<?, ?> function, final List<Object> all,
+        final int chunksize, final String description)
     {
-        final byte[] functionBytes = PoolCalls.serializeFunction(function);
+        final byte[] functionBytes = functions.serialize(origin, function);
         final PoolCall.Gathering call = new PoolCall.Gathering(callIds.incrementAndGet(), description, functionBytes,
             PoolCalls.chunkCount(all.size(), chunksize), all.size(), chunksize);
+        call.functionReusable = functions.isReusable(origin);
         final List<PoolEngine.Task> tasks = PoolCalls.tasks(call, all, chunksize);
         call.future.whenComplete((results, error) ->
         {
@@ -182,7 +190,8 @@ public final class Pool implements WorkerPool
         final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments)
     {
         final List<Object> all = PoolCalls.toList(arguments);
-        return gather("starmap", PoolCalls.unpacking(function), all, defaultChunksize(all.size()));
+        return gather("starmap", STARMAP_FUNCTIONS, function, PoolCalls.unpacking(function), all,
+            defaultChunksize(all.size()));
     }
 
     /**
@@ -199,7 +208,8 @@ public final class Pool implements WorkerPool
     public <A, B, R> CompletableFuture<List<R>> starmapAsync(
         final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments, final int chunksize)
     {
-        return gather("starmap", PoolCalls.unpacking(function), PoolCalls.toList(arguments), chunksize);
+        return gather("starmap", STARMAP_FUNCTIONS, function, PoolCalls.unpacking(function),
+            PoolCalls.toList(arguments), chunksize);
     }
 
     /**
@@ -217,7 +227,7 @@ public final class Pool implements WorkerPool
         final PoolFunction<Object, Object> function = ignored -> task.call();
         final List<Object> single = new ArrayList<>(1);
         single.add(null);
-        final CompletableFuture<List<Object>> call = gather(function, single, 1, "apply");
+        final CompletableFuture<List<Object>> call = gather(APPLY_TASKS, task, function, single, 1, "apply");
         final CompletableFuture<R> result = new CompletableFuture<>();
         call.whenComplete((results, error) ->
         {
@@ -389,7 +399,7 @@ public final class Pool implements WorkerPool
         final String size = items instanceof Collection<?> collection ? "items=" + collection.size() + ", " : "";
         final ImapIterator call = new ImapIterator(engine, callIds.incrementAndGet(),
             (ordered ? "imap" : "imapUnordered") + '(' + size + "chunksize=" + chunksize + ')',
-            PoolCalls.serializeFunction(function), items, chunksize, ordered);
+            MAP_FUNCTIONS.serialize(function, function), items, chunksize, ordered);
         engine.openStream(call);
         call.start();
         @SuppressWarnings("unchecked")

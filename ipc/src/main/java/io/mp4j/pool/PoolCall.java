@@ -39,6 +39,8 @@ abstract class PoolCall
     boolean journaled;
     /** Whether this pool journals the call's tasks as they are accepted (not for a resumed call). */
     boolean journalingTasks;
+    /** Whether a worker may keep the call's function for later calls with the same one: it has no state. */
+    boolean functionReusable;
 
     PoolCall(final long id, final String description, final byte[] function, final int taskCount, final long itemCount)
     {

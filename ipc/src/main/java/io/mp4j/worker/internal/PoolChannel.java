@@ -93,6 +93,11 @@ public final class PoolChannel implements AutoCloseable
     public static final int INITIALIZE = 5;
     /** Pool to worker: the serialized function of a call. */
     public static final int FUNCTION = 1;
+    /**
+     * Task index of a {@link #FUNCTION} message whose function has no state: the worker may keep it and
+     * use it again for a later call that sends the same bytes.
+     */
+    public static final int FUNCTION_REUSABLE = 1;
     /** Pool to worker: a chunk of items of a call. */
     public static final int TASK = 2;
     /** Pool to worker: a call is over, drop its function. */

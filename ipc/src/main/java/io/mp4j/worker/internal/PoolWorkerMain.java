@@ -6,9 +6,10 @@ import io.mp4j.internal.JavaSerialization;
 import io.mp4j.internal.Waiter;
 import io.mp4j.session.Session;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,6 +42,18 @@ public final class PoolWorkerMain implements MessageHandler
 
             @Override
             protected boolean removeEldestEntry(final Map.Entry<Long, TaskFunction> eldest)
+            {
+                return size() > MAX_FUNCTIONS;
+            }
+        };
+    /** Functions without state, by their bytes: a later call that sends the same bytes uses the same one. */
+    private final Map<ByteBuffer, TaskFunction> reusableFunctions =
+        new LinkedHashMap<>(16, 0.75f, true)
+        {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(final Map.Entry<ByteBuffer, TaskFunction> eldest)
             {
                 return size() > MAX_FUNCTIONS;
             }
@@ -133,7 +146,8 @@ public final class PoolWorkerMain implements MessageHandler
         switch (type)
         {
             case PoolChannel.INITIALIZE -> initialize(channel.payload(buffer, index, length));
-            case PoolChannel.FUNCTION -> loadFunction(callId, channel.payload(buffer, index, length));
+            case PoolChannel.FUNCTION -> loadFunction(callId, channel.payload(buffer, index, length),
+                PoolChannel.taskIndex(buffer, index) == PoolChannel.FUNCTION_REUSABLE);
             case PoolChannel.TASK -> runTask(++taskSequence, callId, buffer, index, length);
             case PoolChannel.FORGET ->
             {
@@ -146,11 +160,21 @@ public final class PoolWorkerMain implements MessageHandler
         }
     }
 
-    private void loadFunction(final long callId, final byte[] function)
+    private void loadFunction(final long callId, final byte[] function, final boolean reusable)
     {
         try
         {
-            functions.put(callId, (TaskFunction)JavaSerialization.deserialize(function, "pool function"));
+            final ByteBuffer key = ByteBuffer.wrap(function);
+            TaskFunction loaded = reusable ? reusableFunctions.get(key) : null;
+            if (loaded == null)
+            {
+                loaded = (TaskFunction)JavaSerialization.deserialize(function, "pool function");
+                if (reusable)
+                {
+                    reusableFunctions.put(key, loaded);
+                }
+            }
+            functions.put(callId, loaded);
         }
         catch (final RuntimeException ex)
         {
