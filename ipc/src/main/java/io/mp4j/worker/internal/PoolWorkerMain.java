@@ -35,29 +35,9 @@ public final class PoolWorkerMain implements MessageHandler
     private final Runnable onTaskDone;
     private final BooleanSupplier poolAlive;
     private final ChunkApplier applier = new ChunkApplier();
-    private final Map<Long, TaskFunction> functions =
-        new LinkedHashMap<>(16, 0.75f, false)
-        {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(final Map.Entry<Long, TaskFunction> eldest)
-            {
-                return size() > MAX_FUNCTIONS;
-            }
-        };
+    private final Map<Long, TaskFunction> functions = boundedMap(false);
     /** Functions without state, by their bytes: a later call that sends the same bytes uses the same one. */
-    private final Map<ByteBuffer, TaskFunction> reusableFunctions =
-        new LinkedHashMap<>(16, 0.75f, true)
-        {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(final Map.Entry<ByteBuffer, TaskFunction> eldest)
-            {
-                return size() > MAX_FUNCTIONS;
-            }
-        };
+    private final Map<ByteBuffer, TaskFunction> reusableFunctions = boundedMap(true);
     /** Functions that could not be deserialized here (e.g. a class missing from this JVM), by call. */
     private final Map<Long, RuntimeException> unloadable = new LinkedHashMap<>();
     private boolean stopped;
@@ -74,6 +54,21 @@ public final class PoolWorkerMain implements MessageHandler
         this.waitStrategy = waitStrategy;
         this.poolAlive = poolAlive;
         this.onTaskDone = onTaskDone;
+    }
+
+    /** A map that drops its eldest entry beyond {@value #MAX_FUNCTIONS}: by insertion, or by access. */
+    private static <K> Map<K, TaskFunction> boundedMap(final boolean accessOrder)
+    {
+        return new LinkedHashMap<>(16, 0.75f, accessOrder)
+        {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(final Map.Entry<K, TaskFunction> eldest)
+            {
+                return size() > MAX_FUNCTIONS;
+            }
+        };
     }
 
     /**
