@@ -1,7 +1,6 @@
 package io.mp4j.pool;
 
 import io.mp4j.EncodingException;
-import io.mp4j.WaitStrategy;
 import io.mp4j.internal.JavaSerialization;
 
 import java.io.Serializable;
@@ -100,7 +99,6 @@ final class PoolCalls
 
     static <T> T await(final CompletableFuture<T> future)
     {
-        awaitBriefly(future);
         try
         {
             return future.join();
@@ -108,32 +106,6 @@ final class PoolCalls
         catch (final CompletionException ex)
         {
             throw PoolCall.rethrowable(ex.getCause());
-        }
-    }
-
-    /**
-     * Spins, then yields, as the JVM's wait strategy says, for a result that comes soon (an apply's),
-     * before the caller blocks in the future and needs waking.
-     */
-    private static void awaitBriefly(final CompletableFuture<?> future)
-    {
-        final WaitStrategy strategy = WaitStrategy.defaultStrategy();
-        final long start = System.nanoTime();
-        while (!future.isDone())
-        {
-            final long waited = System.nanoTime() - start;
-            if (waited < strategy.spinNanos())
-            {
-                Thread.onSpinWait();
-            }
-            else if (waited - strategy.spinNanos() < strategy.yieldNanos())
-            {
-                Thread.yield();
-            }
-            else
-            {
-                return;
-            }
         }
     }
 

@@ -3,7 +3,6 @@ package io.mp4j.pool;
 import io.mp4j.EncodingException;
 import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
-import io.mp4j.WaitStrategy;
 import io.mp4j.codec.Codec;
 import io.mp4j.codec.ListCodec;
 import io.mp4j.host.internal.HostConnection;
@@ -77,8 +76,6 @@ final class PoolEngine
     private final ArrayDeque<Task> pending = new ArrayDeque<>();
     private final Set<PoolCall> liveCalls = new HashSet<>();
     private int startsWithoutReady;
-    /** When the engine last found nothing in flight and nothing to do; 0 while it has work. */
-    private long idleSince;
     private boolean progressFailureLogged;
 
     /**
@@ -468,24 +465,12 @@ final class PoolEngine
                 if (work > 0)
                 {
                     waiter.restart();
-                    idleSince = 0;
                 }
                 else if (pending.isEmpty() && allIdle())
                 {
-                    // Nothing in flight: spin and yield a while as the wait strategy says (a caller that calls
-                    // back to back is answered without a wake-up), then sleep until a call, a worker's exit or
-                    // a shutdown unparks us.
-                    if (idleSince == 0)
-                    {
-                        idleSince = System.nanoTime();
-                    }
-                    if (spinOrYield(idleSince))
-                    {
-                        continue;
-                    }
+                    // Nothing in flight: sleep until a call, a worker's exit or a shutdown unparks us.
                     waiter.restart();
                     LockSupport.park(this);
-                    idleSince = 0;
                 }
                 else
                 {
@@ -529,24 +514,6 @@ final class PoolEngine
             }
             terminated.countDown();
         }
-    }
-
-    /** Spins or yields once if the wait strategy's spin and yield time since a moment is not over; else false. */
-    private boolean spinOrYield(final long sinceNanos)
-    {
-        final WaitStrategy strategy = context.waitStrategy();
-        final long waited = System.nanoTime() - sinceNanos;
-        if (waited < strategy.spinNanos())
-        {
-            Thread.onSpinWait();
-            return true;
-        }
-        if (waited - strategy.spinNanos() < strategy.yieldNanos())
-        {
-            Thread.yield();
-            return true;
-        }
-        return false;
     }
 
     /** Fails what reached the engine after its end (a terminated pool's imap calls), outside the submit lock. */
