@@ -84,7 +84,8 @@ public final class Pool implements WorkerPool
     /**
      * {@link #map(PoolFunction, Iterable)} without blocking: Python's {@code map_async}. Cancelling the
      * future, or completing it by {@link CompletableFuture#orTimeout}, stops the call and replaces any
-     * worker still running one of its chunks.
+     * worker still running one of its chunks. A list is read as its chunks are sent, as Python's
+     * {@code map_async} reads it: change it only once the future is done.
      *
      * @param function the function.
      * @param items    the items.

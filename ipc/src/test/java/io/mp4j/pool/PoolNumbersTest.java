@@ -1,5 +1,6 @@
 package io.mp4j.pool;
 
+import io.mp4j.EncodingException;
 import io.mp4j.test.NoLeaksExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -7,16 +8,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedList;
 import java.util.List;
+import java.util.RandomAccess;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,6 +115,19 @@ class PoolNumbersTest
     }
 
     @Test
+    void shouldFailCallWhoseListChangesWhileItIsSent()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final EncodingException thrown =
+                assertThrows(EncodingException.class, () -> pool.map((Object x) -> x, new ChangingList(100), 10));
+
+            assertTrue(thrown.getMessage().contains("changed during the call"), thrown.getMessage());
+            assertEquals(List.of(2, 3), pool.map((Integer x) -> x + 1, List.of(1, 2)));
+        });
+    }
+
+    @Test
     void shouldReturnMutableResultList()
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
@@ -170,6 +187,29 @@ class PoolNumbersTest
                 assertEquals(List.of(1, 2, 3), pool.map(counting, List.of(7, 7, 7), 3));
             }
         });
+    }
+
+    /** A list of numbers whose items turn into strings once read: as if it were changed during a call. */
+    static final class ChangingList extends AbstractList<Object> implements RandomAccess
+    {
+        private final int[] reads;
+
+        ChangingList(final int size)
+        {
+            this.reads = new int[size];
+        }
+
+        @Override
+        public Object get(final int index)
+        {
+            return reads[index]++ == 0 ? (Object)index : "changed " + index;
+        }
+
+        @Override
+        public int size()
+        {
+            return reads.length;
+        }
     }
 
     /** Counts the items it saw in its own field: state that a worker must not carry from call to call. */
