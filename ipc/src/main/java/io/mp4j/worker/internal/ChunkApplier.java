@@ -19,9 +19,9 @@ import static io.mp4j.codec.CodecDescriptor.LONG_ARRAY;
  * Applies a task's function to each item of an encoded chunk and holds the results, encoded as the
  * items were: a chunk of {@code Integer}, {@code Long} or {@code Double} is read element by element from
  * where it lies (the task ring) and results of one boxed primitive type are kept in a reused primitive
- * array, so that a chunk of numbers costs no list, no array per chunk and, when the JIT removes the
- * boxes around the function, no object per item. Any other chunk or result goes through lists and Java
- * serialization. One per worker thread; reused from task to task.
+ * array, so that a chunk of numbers costs no list and no array per chunk, only the boxes the function
+ * takes and returns. Any other chunk or result goes through lists and Java serialization. One per
+ * worker thread; reused from task to task.
  */
 final class ChunkApplier implements PoolChannel.Payload
 {
