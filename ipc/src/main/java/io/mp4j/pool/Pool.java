@@ -133,7 +133,7 @@ public final class Pool implements WorkerPool
         final PoolCall.Gathering call = new PoolCall.Gathering(callIds.incrementAndGet(), description, functionBytes,
             PoolCalls.chunkCount(all.size(), chunksize), all.size(), chunksize);
         call.functionReusable = functions.isReusable(origin);
-        final List<PoolEngine.Task> tasks = PoolCalls.tasks(call, all, chunksize);
+        final List<PoolTask> tasks = PoolCalls.tasks(call, all, chunksize);
         call.future.whenComplete((results, error) ->
         {
             if (error instanceof CancellationException || error instanceof TimeoutException)
@@ -277,7 +277,7 @@ public final class Pool implements WorkerPool
                 Codec.decodeList(finished.getValue()));
         }
 
-        final List<PoolEngine.Task> tasks = new ArrayList<>();
+        final List<PoolTask> tasks = new ArrayList<>();
         for (final int index : call.unfinishedTasks())
         {
             final byte[] items = call.items().get(index);
@@ -286,7 +286,7 @@ public final class Pool implements WorkerPool
                 throw new Mp4jException("journal lacks the items of a task: call=" + call.description() +
                     " task=" + index);
             }
-            tasks.add(new PoolEngine.Task(resumed, index, items));
+            tasks.add(new PoolTask(resumed, index, items));
         }
         engine.submit(resumed, tasks);
         return (List<R>)PoolCalls.await(resumed.future);

@@ -61,7 +61,7 @@ abstract class PoolCall
      *
      * @return how many results the task had.
      */
-    int complete(final PoolEngine.Task task, final DirectBuffer buffer, final int offset, final int length)
+    int complete(final PoolTask task, final DirectBuffer buffer, final int offset, final int length)
     {
         final byte[] bytes = new byte[length];
         buffer.getBytes(offset, bytes);
@@ -182,7 +182,7 @@ abstract class PoolCall
         }
 
         @Override
-        int complete(final PoolEngine.Task task, final DirectBuffer buffer, final int offset, final int length)
+        int complete(final PoolTask task, final DirectBuffer buffer, final int offset, final int length)
         {
             if (results == null)
             {

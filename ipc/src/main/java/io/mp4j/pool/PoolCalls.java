@@ -40,12 +40,12 @@ final class PoolCalls
      * A call's chunks of a list, in the caller's thread: items that are not serializable fail here;
      * chunks of boxed numbers are read from the list when they are sent.
      */
-    static List<PoolEngine.Task> tasks(final PoolCall call, final List<?> items, final int chunksize)
+    static List<PoolTask> tasks(final PoolCall call, final List<?> items, final int chunksize)
     {
-        final List<PoolEngine.Task> tasks = new ArrayList<>(chunkCount(items.size(), chunksize));
+        final List<PoolTask> tasks = new ArrayList<>(chunkCount(items.size(), chunksize));
         for (int from = 0, index = 0; from < items.size(); from += chunksize, index++)
         {
-            tasks.add(PoolEngine.Task.of(call, index, items, from, Math.min(items.size(), from + chunksize)));
+            tasks.add(PoolTask.of(call, index, items, from, Math.min(items.size(), from + chunksize)));
         }
         return tasks;
     }

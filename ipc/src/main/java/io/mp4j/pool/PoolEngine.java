@@ -4,7 +4,6 @@ import io.mp4j.EncodingException;
 import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
 import io.mp4j.codec.Codec;
-import io.mp4j.codec.ListCodec;
 import io.mp4j.host.internal.HostConnection;
 import io.mp4j.internal.JavaSerialization;
 import io.mp4j.internal.Log;
@@ -55,7 +54,7 @@ final class PoolEngine
     private final String poolName;
     private final byte[] initializer;
     private final AtomicLong workerCounter = new AtomicLong();
-    private final ConcurrentLinkedQueue<Task> submissions = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<PoolTask> submissions = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<PoolCall> stopRequests = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<PoolCall> releases = new ConcurrentLinkedQueue<>();
     /** Imap calls whose input is still being read: a graceful stop waits for them. */
@@ -73,7 +72,7 @@ final class PoolEngine
     private volatile Throwable broken;
 
     // Owned by the engine thread.
-    private final ArrayDeque<Task> pending = new ArrayDeque<>();
+    private final ArrayDeque<PoolTask> pending = new ArrayDeque<>();
     private final Set<PoolCall> liveCalls = new HashSet<>();
     private int startsWithoutReady;
     private boolean progressFailureLogged;
@@ -145,7 +144,7 @@ final class PoolEngine
     }
 
     /** Queues a call's tasks for the engine thread; a broken pool fails the call, a shut-down one throws. */
-    void submit(final PoolCall call, final List<Task> tasks)
+    void submit(final PoolCall call, final List<PoolTask> tasks)
     {
         final Throwable cause;
         synchronized (submitLock)
@@ -188,7 +187,7 @@ final class PoolEngine
     }
 
     /** Queues one more chunk of an open imap call; false once the engine has ended. */
-    boolean submitMore(final Task task)
+    boolean submitMore(final PoolTask task)
     {
         synchronized (submitLock)
         {
@@ -523,7 +522,7 @@ final class PoolEngine
         synchronized (submitLock)
         {
             finished = true;
-            Task task;
+            PoolTask task;
             while ((task = submissions.poll()) != null)
             {
                 late.add(task.call);
@@ -554,7 +553,7 @@ final class PoolEngine
     private int acceptSubmissions()
     {
         int accepted = 0;
-        Task task;
+        PoolTask task;
         while ((task = submissions.poll()) != null)
         {
             final Throwable cause = broken;
@@ -603,7 +602,7 @@ final class PoolEngine
         return stopped;
     }
 
-    private void journalSubmission(final Task task)
+    private void journalSubmission(final PoolTask task)
     {
         final PoolCall call = task.call;
         if (!call.journaled)
@@ -636,7 +635,7 @@ final class PoolEngine
         int sent = 0;
         while (!pending.isEmpty())
         {
-            final Task task = pending.peekFirst();
+            final PoolTask task = pending.peekFirst();
             if (!task.call.wants(task.index))
             {
                 pending.pollFirst();
@@ -764,10 +763,10 @@ final class PoolEngine
         // queued behind go back to the front of the queue uncharged, in their order.
         final long running = slot.recycling ? 0 : slot.channel.runningTaskVolatile();
         logExit(slot, expected, running);
-        final Iterator<Task> tasks = slot.inFlight.descendingIterator();
+        final Iterator<PoolTask> tasks = slot.inFlight.descendingIterator();
         while (tasks.hasNext())
         {
-            final Task task = tasks.next();
+            final PoolTask task = tasks.next();
             if (!task.call.wants(task.index))
             {
                 continue;
@@ -849,7 +848,7 @@ final class PoolEngine
     /** The chunk the worker said it was running, for messages. */
     private static String runningChunk(final WorkerSlot slot, final long running)
     {
-        for (final Task task : slot.inFlight)
+        for (final PoolTask task : slot.inFlight)
         {
             if (task.sequence == running)
             {
@@ -874,7 +873,7 @@ final class PoolEngine
         }
         liveCalls.clear();
         pending.clear();
-        Task task;
+        PoolTask task;
         while ((task = submissions.poll()) != null)
         {
             task.call.fail(cause);
@@ -973,7 +972,7 @@ final class PoolEngine
                 " pid=" + slot.worker.pid(), RemoteException.decode(payload)));
             case PoolChannel.RESULT, PoolChannel.ERROR ->
             {
-                final Task task = slot.removeInFlight(callId, index);
+                final PoolTask task = slot.removeInFlight(callId, index);
                 if (task == null)
                 {
                     return; // a result of a call that already failed
@@ -1012,7 +1011,7 @@ final class PoolEngine
         final WorkerSlot slot, final long callId, final int index, final DirectBuffer buffer, final int offset,
         final int length)
     {
-        final Task task = slot.removeInFlight(callId, index);
+        final PoolTask task = slot.removeInFlight(callId, index);
         if (task == null)
         {
             return; // a result of a call that already failed
@@ -1079,98 +1078,11 @@ final class PoolEngine
         }
     }
 
-    /**
-     * A chunk of a call, as it travels: which call, which chunk, and its items, either encoded already or
-     * (a range of boxed numbers of the caller's list) encoded straight into the ring each time it is sent,
-     * so that only the chunks in flight take room in the parent's heap.
-     */
-    static final class Task implements PoolChannel.Payload
-    {
-        final PoolCall call;
-        final int index;
-        /** Where its items start in the call's list; -1 if unknown (a resumed call's chunk). */
-        final int from;
-        private final byte[] items;
-        private final List<?> source;
-        private final int to;
-        private final byte tag;
-        int attempts;
-        /** Its sequence on the channel of the worker it was last sent to; the engine thread's. */
-        long sequence;
-
-        /** A chunk encoded already. */
-        Task(final PoolCall call, final int index, final byte[] items)
-        {
-            this(call, index, -1, items, null, -1, ListCodec.NOT_PRIMITIVE);
-        }
-
-        private Task(
-            final PoolCall call, final int index, final int from, final byte[] items, final List<?> source,
-            final int to, final byte tag)
-        {
-            this.call = call;
-            this.index = index;
-            this.from = from;
-            this.items = items;
-            this.source = source;
-            this.to = to;
-            this.tag = tag;
-        }
-
-        /**
-         * A chunk of items {@code from .. to-1} of a list: encoded now unless they are all one boxed number
-         * type, which is encoded when sent.
-         *
-         * @throws io.mp4j.EncodingException if an item is not serializable.
-         */
-        static Task of(final PoolCall call, final int index, final List<?> items, final int from, final int to)
-        {
-            final byte tag = ListCodec.primitiveTag(items, from, to);
-            if (tag != ListCodec.NOT_PRIMITIVE)
-            {
-                return new Task(call, index, from, null, items, to, tag);
-            }
-            try
-            {
-                return new Task(call, index, from, ListCodec.encode(items, from, to), null, to, tag);
-            }
-            catch (final EncodingException ex)
-            {
-                throw new EncodingException("pool items " + from + ".." + (to - 1) + ": " + ex.getMessage(), ex);
-            }
-        }
-
-        /** The encoded items, encoded anew for a chunk that is encoded when sent. */
-        byte[] items()
-        {
-            return items != null ? items : ListCodec.encode(source, from, to);
-        }
-
-        /** Writes the chunk to a channel's task ring; false if the ring is full. */
-        boolean writeTo(final PoolChannel channel)
-        {
-            return items != null ? channel.write(channel.tasks(), PoolChannel.TASK, call.id, index, items) :
-                channel.writePayload(channel.tasks(), PoolChannel.TASK, call.id, index, this);
-        }
-
-        @Override
-        public int length()
-        {
-            return ListCodec.primitiveLength(tag, to - from);
-        }
-
-        @Override
-        public void write(final MutableDirectBuffer buffer, final int offset)
-        {
-            ListCodec.encodePrimitive(tag, source, from, to, buffer, offset);
-        }
-    }
-
     /** One worker position in the pool; its JVM and channel are replaced when it dies or retires. */
     private final class WorkerSlot implements MessageHandler
     {
         final int index;
-        final ArrayDeque<Task> inFlight = new ArrayDeque<>();
+        final ArrayDeque<PoolTask> inFlight = new ArrayDeque<>();
         final Set<Long> functionsSent = new HashSet<>();
         int generation;
         /** Task messages written to the current channel: the last one's sequence. */
@@ -1217,7 +1129,7 @@ final class PoolEngine
         {
             final long running = channel.runningTaskVolatile();
             boolean runsOne = false;
-            for (final Task task : inFlight)
+            for (final PoolTask task : inFlight)
             {
                 if (task.call != call)
                 {
@@ -1234,12 +1146,12 @@ final class PoolEngine
             return runsOne;
         }
 
-        Task removeInFlight(final long callId, final int index)
+        PoolTask removeInFlight(final long callId, final int index)
         {
-            final Iterator<Task> tasks = inFlight.iterator();
+            final Iterator<PoolTask> tasks = inFlight.iterator();
             while (tasks.hasNext())
             {
-                final Task task = tasks.next();
+                final PoolTask task = tasks.next();
                 if (task.call.id == callId && task.index == index)
                 {
                     tasks.remove();
