@@ -34,6 +34,17 @@ def answer():
     return 42
 
 
+BURN_NS = 20_000
+
+
+def burn(x):
+    """x + 1 after burning BURN_NS of this thread's CPU time."""
+    end = time.thread_time_ns() + BURN_NS
+    while time.thread_time_ns() < end:
+        pass
+    return x + 1
+
+
 def trivial():
     pass
 
@@ -278,6 +289,23 @@ class Workloads:
         if len(results) != size or results[-1] != size:
             raise RuntimeError("wrong results")
         return size / elapsed
+
+    def pool_map_cost(self, size):
+        """ns per item of map(x + 1) over `size` integers, default chunksize."""
+        return 1e9 / self._map(size, None)
+
+    def pool_map_burn_speed_up(self, size):
+        """serial time / Pool(2) map time over `size` items that each burn BURN_NS of CPU."""
+        pool = self._warm_pool()
+        items = self._range(size)
+        start = time.perf_counter()
+        serial = [burn(x) for x in items]
+        middle = time.perf_counter()
+        results = pool.map(burn, items)
+        end = time.perf_counter()
+        if results != serial or results[-1] != size:
+            raise RuntimeError("wrong results")
+        return (middle - start) / (end - middle)
 
     def pool_apply(self, size):
         """µs per synchronous apply round trip, `size` of them back to back."""

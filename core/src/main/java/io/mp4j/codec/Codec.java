@@ -229,43 +229,15 @@ public final class Codec
      */
     public static byte[] encodeList(final List<?> values)
     {
-        final Class<?> type = values.isEmpty() || values.get(0) == null ? null : values.get(0).getClass();
-        boolean homogeneous = type == Integer.class || type == Long.class || type == Double.class;
-        for (int i = 1; homogeneous && i < values.size(); i++)
+        if (values.size() == 1 && values.get(0) == null)
         {
-            final Object value = values.get(i);
-            homogeneous = value != null && value.getClass() == type;
+            return encode(null);
         }
-        if (!homogeneous)
+        if (ListCodec.primitiveTag(values, 0, values.size()) == ListCodec.NOT_PRIMITIVE)
         {
             return encode(values instanceof java.io.Serializable ? values : new ArrayList<>(values));
         }
-
-        final int size = values.size();
-        if (type == Integer.class)
-        {
-            final int[] array = new int[size];
-            for (int i = 0; i < size; i++)
-            {
-                array[i] = (Integer)values.get(i);
-            }
-            return encode(array);
-        }
-        if (type == Long.class)
-        {
-            final long[] array = new long[size];
-            for (int i = 0; i < size; i++)
-            {
-                array[i] = (Long)values.get(i);
-            }
-            return encode(array);
-        }
-        final double[] array = new double[size];
-        for (int i = 0; i < size; i++)
-        {
-            array[i] = (Double)values.get(i);
-        }
-        return encode(array);
+        return ListCodec.encode(values, 0, values.size());
     }
 
     /**
@@ -305,6 +277,12 @@ public final class Codec
             {
                 list.add(element);
             }
+        }
+        else if (value == null)
+        {
+            // A list of one null, as an apply's task sends it, travels as the null value alone.
+            list = new ArrayList<>(1);
+            list.add(null);
         }
         else if (value instanceof List)
         {

@@ -298,7 +298,7 @@ final class ImapIterator extends PoolCall implements Iterator<Object>
             }
             if (items != null)
             {
-                final PoolEngine.Task task = new PoolEngine.Task(this, submittedChunks, items);
+                final PoolTask task = new PoolTask(this, submittedChunks, items);
                 if (!engine.submitMore(task))
                 {
                     fail(new CancellationException("pool terminated: pool=" + engine.name()));

@@ -45,6 +45,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Pool implements WorkerPool
 {
+    private static final FunctionCache MAP_FUNCTIONS = new FunctionCache();
+    private static final FunctionCache STARMAP_FUNCTIONS = new FunctionCache();
+    private static final FunctionCache APPLY_TASKS = new FunctionCache();
+
     private final AtomicLong callIds = new AtomicLong();
     private final PoolEngine engine;
 
@@ -80,7 +84,8 @@ public final class Pool implements WorkerPool
     /**
      * {@link #map(PoolFunction, Iterable)} without blocking: Python's {@code map_async}. Cancelling the
      * future, or completing it by {@link CompletableFuture#orTimeout}, stops the call and replaces any
-     * worker still running one of its chunks.
+     * worker still running one of its chunks. A list is read as its chunks are sent, as Python's
+     * {@code map_async} reads it: change it only once the future is done.
      *
      * @param function the function.
      * @param items    the items.
@@ -92,7 +97,7 @@ public final class Pool implements WorkerPool
         final PoolFunction<T, R> function, final Iterable<? extends T> items)
     {
         final List<Object> all = PoolCalls.toList(items);
-        return gather("map", function, all, defaultChunksize(all.size()));
+        return gather("map", MAP_FUNCTIONS, function, function, all, defaultChunksize(all.size()));
     }
 
     /**
@@ -108,23 +113,27 @@ public final class Pool implements WorkerPool
     public <T, R> CompletableFuture<List<R>> mapAsync(
         final PoolFunction<T, R> function, final Iterable<? extends T> items, final int chunksize)
     {
-        return gather("map", function, PoolCalls.toList(items), chunksize);
+        return gather("map", MAP_FUNCTIONS, function, function, PoolCalls.toList(items), chunksize);
     }
 
     private <R> CompletableFuture<List<R>> gather(
-        final String name, final PoolFunction<?, ?> function, final List<Object> all, final int chunksize)
+        final String name, final FunctionCache functions, final Object origin, final PoolFunction<?, ?> function,
+        final List<Object> all, final int chunksize)
     {
-        return gather(function, all, chunksize, name + "(items=" + all.size() + ", chunksize=" + chunksize + ')');
+        return gather(functions, origin, function, all, chunksize,
+            name + "(items=" + all.size() + ", chunksize=" + chunksize + ')');
     }
 
     @SuppressWarnings("unchecked")
     private <R> CompletableFuture<List<R>> gather(
-        final PoolFunction<?, ?> function, final List<Object> all, final int chunksize, final String description)
+        final FunctionCache functions, final Object origin, final PoolFunction<?, ?> function, final List<Object> all,
+        final int chunksize, final String description)
     {
-        final byte[] functionBytes = PoolCalls.serializeFunction(function);
-        final List<byte[]> chunks = PoolCalls.chunk(all, chunksize);
+        final byte[] functionBytes = functions.serialize(origin, function);
         final PoolCall.Gathering call = new PoolCall.Gathering(callIds.incrementAndGet(), description, functionBytes,
-            chunks.size(), all.size());
+            PoolCalls.chunkCount(all.size(), chunksize), all.size(), chunksize);
+        call.functionReusable = functions.isReusable(origin);
+        final List<PoolTask> tasks = PoolCalls.tasks(call, all, chunksize);
         call.future.whenComplete((results, error) ->
         {
             if (error instanceof CancellationException || error instanceof TimeoutException)
@@ -132,7 +141,7 @@ public final class Pool implements WorkerPool
                 engine.requestStop(call);
             }
         });
-        engine.submit(call, PoolCalls.tasksOf(call, chunks));
+        engine.submit(call, tasks);
         return (CompletableFuture<List<R>>)(CompletableFuture<?>)call.future;
     }
 
@@ -182,7 +191,8 @@ public final class Pool implements WorkerPool
         final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments)
     {
         final List<Object> all = PoolCalls.toList(arguments);
-        return gather("starmap", PoolCalls.unpacking(function), all, defaultChunksize(all.size()));
+        return gather("starmap", STARMAP_FUNCTIONS, function, PoolCalls.unpacking(function), all,
+            defaultChunksize(all.size()));
     }
 
     /**
@@ -199,7 +209,8 @@ public final class Pool implements WorkerPool
     public <A, B, R> CompletableFuture<List<R>> starmapAsync(
         final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments, final int chunksize)
     {
-        return gather("starmap", PoolCalls.unpacking(function), PoolCalls.toList(arguments), chunksize);
+        return gather("starmap", STARMAP_FUNCTIONS, function, PoolCalls.unpacking(function),
+            PoolCalls.toList(arguments), chunksize);
     }
 
     /**
@@ -217,7 +228,7 @@ public final class Pool implements WorkerPool
         final PoolFunction<Object, Object> function = ignored -> task.call();
         final List<Object> single = new ArrayList<>(1);
         single.add(null);
-        final CompletableFuture<List<Object>> call = gather(function, single, 1, "apply");
+        final CompletableFuture<List<Object>> call = gather(APPLY_TASKS, task, function, single, 1, "apply");
         final CompletableFuture<R> result = new CompletableFuture<>();
         call.whenComplete((results, error) ->
         {
@@ -256,7 +267,7 @@ public final class Pool implements WorkerPool
     public <R> List<R> resume(final JournaledCall call)
     {
         final PoolCall.Gathering resumed = new PoolCall.Gathering(
-            callIds.incrementAndGet(), "resume of " + call.description(), call.function(), call.taskCount(), -1);
+            callIds.incrementAndGet(), "resume of " + call.description(), call.function(), call.taskCount(), -1, 0);
         resumed.journalRunId = call.runId();
         resumed.journalCallId = call.callId();
         resumed.journaled = true;
@@ -266,7 +277,7 @@ public final class Pool implements WorkerPool
                 Codec.decodeList(finished.getValue()));
         }
 
-        final List<PoolEngine.Task> tasks = new ArrayList<>();
+        final List<PoolTask> tasks = new ArrayList<>();
         for (final int index : call.unfinishedTasks())
         {
             final byte[] items = call.items().get(index);
@@ -275,7 +286,7 @@ public final class Pool implements WorkerPool
                 throw new Mp4jException("journal lacks the items of a task: call=" + call.description() +
                     " task=" + index);
             }
-            tasks.add(new PoolEngine.Task(resumed, index, items));
+            tasks.add(new PoolTask(resumed, index, items));
         }
         engine.submit(resumed, tasks);
         return (List<R>)PoolCalls.await(resumed.future);
@@ -389,7 +400,7 @@ public final class Pool implements WorkerPool
         final String size = items instanceof Collection<?> collection ? "items=" + collection.size() + ", " : "";
         final ImapIterator call = new ImapIterator(engine, callIds.incrementAndGet(),
             (ordered ? "imap" : "imapUnordered") + '(' + size + "chunksize=" + chunksize + ')',
-            PoolCalls.serializeFunction(function), items, chunksize, ordered);
+            MAP_FUNCTIONS.serialize(function, function), items, chunksize, ordered);
         engine.openStream(call);
         call.start();
         @SuppressWarnings("unchecked")
@@ -399,9 +410,9 @@ public final class Pool implements WorkerPool
 
     private int defaultChunksize(final int itemCount)
     {
-        // Python's heuristic: about four chunks per worker.
+        // Python's heuristic, about four chunks per worker, capped so that a chunk fits a ring record.
         final int perWorker = engine.workerCount() * 4;
         final int chunksize = itemCount / perWorker + (itemCount % perWorker == 0 ? 0 : 1);
-        return Math.max(1, chunksize);
+        return Math.max(1, Math.min(chunksize, engine.maxDefaultChunksize()));
     }
 }

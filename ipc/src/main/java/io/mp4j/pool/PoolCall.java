@@ -2,6 +2,9 @@ package io.mp4j.pool;
 
 import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
+import io.mp4j.codec.Codec;
+import io.mp4j.codec.ListCodec;
+import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +39,8 @@ abstract class PoolCall
     boolean journaled;
     /** Whether this pool journals the call's tasks as they are accepted (not for a resumed call). */
     boolean journalingTasks;
+    /** Whether a worker may keep the call's function for later calls with the same one: it has no state. */
+    boolean functionReusable;
 
     PoolCall(final long id, final String description, final byte[] function, final int taskCount, final long itemCount)
     {
@@ -49,6 +54,21 @@ abstract class PoolCall
 
     /** The results of task {@code index}, in item order. Called by the engine thread. */
     abstract void complete(int index, List<?> results);
+
+    /**
+     * The results of a task, encoded in a buffer that is valid only during this call. Called by the engine
+     * thread.
+     *
+     * @return how many results the task had.
+     */
+    int complete(final PoolTask task, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        final List<Object> results = Codec.decodeList(bytes);
+        complete(task.index, results);
+        return results.size();
+    }
 
     /** The call failed; later results are ignored. Called by any thread. */
     abstract void fail(Throwable cause);
@@ -106,41 +126,106 @@ abstract class PoolCall
         return new Mp4jException("pool call failed: " + cause, cause);
     }
 
-    /** A call whose results are gathered into one list: map, starmap, apply. */
+    /**
+     * A call whose results are gathered into one list: map, starmap, apply. Chunks of a known size are
+     * decoded straight into the list's array at their place; a resumed call's chunks, whose places are
+     * unknown, are kept apart and joined at the end.
+     */
     static final class Gathering extends PoolCall
     {
         final CompletableFuture<List<Object>> future = new CompletableFuture<>();
+        private final int chunksize;
+        private final Object[] results;
+        private final boolean[] done;
         private final List<?>[] chunks;
         private int remaining;
 
+        /**
+         * @param chunksize how many items each chunk but the last has; 0 if unknown, as for a resumed call.
+         */
         Gathering(
-            final long id, final String description, final byte[] function, final int taskCount, final long itemCount)
+            final long id, final String description, final byte[] function, final int taskCount, final long itemCount,
+            final int chunksize)
         {
             super(id, description, function, taskCount, itemCount);
-            this.chunks = new List<?>[taskCount];
+            this.chunksize = chunksize;
+            this.results = chunksize > 0 ? new Object[Math.toIntExact(itemCount)] : null;
+            this.done = new boolean[taskCount];
+            this.chunks = chunksize > 0 ? null : new List<?>[taskCount];
             this.remaining = taskCount;
             if (taskCount == 0)
             {
-                future.complete(List.of());
+                future.complete(new ArrayList<>());
             }
         }
 
         @Override
-        void complete(final int index, final List<?> results)
+        void complete(final int index, final List<?> taskResults)
         {
-            if (chunks[index] == null && !future.isDone())
+            if (done[index] || future.isDone())
             {
-                chunks[index] = results;
-                if (--remaining == 0)
+                return;
+            }
+            if (results != null)
+            {
+                checkChunkLength(index, taskResults.size());
+                for (int i = 0; i < taskResults.size(); i++)
                 {
-                    final List<Object> all = new ArrayList<>();
-                    for (final List<?> chunk : chunks)
-                    {
-                        all.addAll(chunk);
-                    }
-                    future.complete(all);
+                    results[index * chunksize + i] = taskResults.get(i);
                 }
             }
+            else
+            {
+                chunks[index] = taskResults;
+            }
+            completed(index);
+        }
+
+        @Override
+        int complete(final PoolTask task, final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (results == null)
+            {
+                return super.complete(task, buffer, offset, length);
+            }
+            if (done[task.index] || future.isDone())
+            {
+                return 0;
+            }
+            final int count = ListCodec.decodeInto(buffer, offset, length, results, task.index * chunksize);
+            checkChunkLength(task.index, count);
+            completed(task.index);
+            return count;
+        }
+
+        private void checkChunkLength(final int index, final int count)
+        {
+            final int expected = (int)Math.min(chunksize, itemCount - (long)index * chunksize);
+            if (count != expected)
+            {
+                throw new IllegalStateException("a task's results do not match its items: call=" + description +
+                    " task=" + index + " results=" + count + " items=" + expected);
+            }
+        }
+
+        private void completed(final int index)
+        {
+            done[index] = true;
+            if (--remaining > 0)
+            {
+                return;
+            }
+            if (results != null)
+            {
+                future.complete(new GatheredList(results));
+                return;
+            }
+            final List<Object> all = new ArrayList<>();
+            for (final List<?> chunk : chunks)
+            {
+                all.addAll(chunk);
+            }
+            future.complete(all);
         }
 
         @Override

@@ -1,13 +1,13 @@
 package io.mp4j.pool;
 
 import io.mp4j.EncodingException;
-import io.mp4j.codec.Codec;
 import io.mp4j.internal.JavaSerialization;
 
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.RandomAccess;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -26,41 +26,41 @@ final class PoolCalls
     {
     }
 
-    static List<PoolEngine.Task> tasksOf(final PoolCall call, final List<byte[]> chunks)
-    {
-        final List<PoolEngine.Task> tasks = new ArrayList<>(chunks.size());
-        for (int i = 0; i < chunks.size(); i++)
-        {
-            tasks.add(new PoolEngine.Task(call, i, chunks.get(i)));
-        }
-        return tasks;
-    }
-
-    static List<byte[]> chunk(final List<Object> items, final int chunksize)
+    /** How many chunks of a size a call of so many items has. */
+    static int chunkCount(final int itemCount, final int chunksize)
     {
         if (chunksize < 1)
         {
             throw new IllegalArgumentException("chunksize must be at least 1: chunksize=" + chunksize);
         }
-        final List<byte[]> chunks = new ArrayList<>((items.size() + chunksize - 1) / chunksize);
-        for (int from = 0; from < items.size(); from += chunksize)
-        {
-            final ArrayList<Object> chunk = new ArrayList<>(items.subList(from, Math.min(items.size(), from + chunksize)));
-            try
-            {
-                chunks.add(Codec.encodeList(chunk));
-            }
-            catch (final EncodingException ex)
-            {
-                throw new EncodingException("pool items " + from + ".." + (from + chunk.size() - 1) + ": " +
-                    ex.getMessage(), ex);
-            }
-        }
-        return chunks;
+        return (int)(((long)itemCount + chunksize - 1) / chunksize);
     }
 
+    /**
+     * A call's chunks of a list, in the caller's thread: items that are not serializable fail here;
+     * chunks of boxed numbers are read from the list when they are sent.
+     */
+    static List<PoolTask> tasks(final PoolCall call, final List<?> items, final int chunksize)
+    {
+        final List<PoolTask> tasks = new ArrayList<>(chunkCount(items.size(), chunksize));
+        for (int from = 0, index = 0; from < items.size(); from += chunksize, index++)
+        {
+            tasks.add(PoolTask.of(call, index, items, from, Math.min(items.size(), from + chunksize)));
+        }
+        return tasks;
+    }
+
+    /**
+     * The items of a call as a list: a list with random access as it is (Python's map, too, reads its
+     * list as the call goes), anything else copied.
+     */
+    @SuppressWarnings("unchecked")
     static List<Object> toList(final Iterable<?> items)
     {
+        if (items instanceof List<?> list && items instanceof RandomAccess)
+        {
+            return (List<Object>)list;
+        }
         final List<Object> all = new ArrayList<>();
         items.forEach(all::add);
         return all;

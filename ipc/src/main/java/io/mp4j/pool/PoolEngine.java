@@ -1,5 +1,6 @@
 package io.mp4j.pool;
 
+import io.mp4j.EncodingException;
 import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
 import io.mp4j.codec.Codec;
@@ -14,6 +15,7 @@ import io.mp4j.process.ChildStartException;
 import io.mp4j.process.Multiprocessing;
 import io.mp4j.session.Session;
 import io.mp4j.worker.internal.PoolChannel;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 
@@ -52,7 +54,7 @@ final class PoolEngine
     private final String poolName;
     private final byte[] initializer;
     private final AtomicLong workerCounter = new AtomicLong();
-    private final ConcurrentLinkedQueue<Task> submissions = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<PoolTask> submissions = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<PoolCall> stopRequests = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<PoolCall> releases = new ConcurrentLinkedQueue<>();
     /** Imap calls whose input is still being read: a graceful stop waits for them. */
@@ -70,7 +72,7 @@ final class PoolEngine
     private volatile Throwable broken;
 
     // Owned by the engine thread.
-    private final ArrayDeque<Task> pending = new ArrayDeque<>();
+    private final ArrayDeque<PoolTask> pending = new ArrayDeque<>();
     private final Set<PoolCall> liveCalls = new HashSet<>();
     private int startsWithoutReady;
     private boolean progressFailureLogged;
@@ -132,8 +134,17 @@ final class PoolEngine
         return workers.length;
     }
 
+    /**
+     * The largest chunk the default chunksize makes: a chunk of 8-byte numbers then takes a quarter of
+     * the largest ring record, so it never spills to a file, and the chunks in flight stay few.
+     */
+    int maxDefaultChunksize()
+    {
+        return Math.max(1, context.ringCapacity() / 256);
+    }
+
     /** Queues a call's tasks for the engine thread; a broken pool fails the call, a shut-down one throws. */
-    void submit(final PoolCall call, final List<Task> tasks)
+    void submit(final PoolCall call, final List<PoolTask> tasks)
     {
         final Throwable cause;
         synchronized (submitLock)
@@ -176,7 +187,7 @@ final class PoolEngine
     }
 
     /** Queues one more chunk of an open imap call; false once the engine has ended. */
-    boolean submitMore(final Task task)
+    boolean submitMore(final PoolTask task)
     {
         synchronized (submitLock)
         {
@@ -511,7 +522,7 @@ final class PoolEngine
         synchronized (submitLock)
         {
             finished = true;
-            Task task;
+            PoolTask task;
             while ((task = submissions.poll()) != null)
             {
                 late.add(task.call);
@@ -542,7 +553,7 @@ final class PoolEngine
     private int acceptSubmissions()
     {
         int accepted = 0;
-        Task task;
+        PoolTask task;
         while ((task = submissions.poll()) != null)
         {
             final Throwable cause = broken;
@@ -591,7 +602,7 @@ final class PoolEngine
         return stopped;
     }
 
-    private void journalSubmission(final Task task)
+    private void journalSubmission(final PoolTask task)
     {
         final PoolCall call = task.call;
         if (!call.journaled)
@@ -603,7 +614,7 @@ final class PoolEngine
         }
         if (call.journalingTasks)
         {
-            journal.taskSubmitted(call.journalRunId, call.journalCallId, task.index, task.items);
+            journal.taskSubmitted(call.journalRunId, call.journalCallId, task.index, task.items());
         }
     }
 
@@ -624,7 +635,7 @@ final class PoolEngine
         int sent = 0;
         while (!pending.isEmpty())
         {
-            final Task task = pending.peekFirst();
+            final PoolTask task = pending.peekFirst();
             if (!task.call.wants(task.index))
             {
                 pending.pollFirst();
@@ -643,15 +654,31 @@ final class PoolEngine
             final PoolChannel channel = slot.channel;
             if (!slot.functionsSent.contains(task.call.id))
             {
-                if (!channel.write(channel.tasks(), PoolChannel.FUNCTION, task.call.id, 0, task.call.function))
+                if (!channel.write(channel.tasks(), PoolChannel.FUNCTION, task.call.id,
+                    task.call.functionReusable ? PoolChannel.FUNCTION_REUSABLE : 0, task.call.function))
                 {
                     break;
                 }
                 slot.functionsSent.add(task.call.id);
             }
-            if (!channel.write(channel.tasks(), PoolChannel.TASK, task.call.id, task.index, task.items))
+            try
             {
-                break;
+                if (!task.writeTo(channel))
+                {
+                    break;
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                // Its items are read from the caller's list as it is sent: the list changed meanwhile.
+                pending.pollFirst();
+                task.call.failTask(task.index, new EncodingException("pool items of task " + task.index +
+                    " changed during the call: call=" + task.call.description + ' ' + ex, ex));
+                if (task.call.isDone())
+                {
+                    endCall(task.call);
+                }
+                continue;
             }
 
             pending.pollFirst();
@@ -736,10 +763,10 @@ final class PoolEngine
         // queued behind go back to the front of the queue uncharged, in their order.
         final long running = slot.recycling ? 0 : slot.channel.runningTaskVolatile();
         logExit(slot, expected, running);
-        final Iterator<Task> tasks = slot.inFlight.descendingIterator();
+        final Iterator<PoolTask> tasks = slot.inFlight.descendingIterator();
         while (tasks.hasNext())
         {
-            final Task task = tasks.next();
+            final PoolTask task = tasks.next();
             if (!task.call.wants(task.index))
             {
                 continue;
@@ -821,7 +848,7 @@ final class PoolEngine
     /** The chunk the worker said it was running, for messages. */
     private static String runningChunk(final WorkerSlot slot, final long running)
     {
-        for (final Task task : slot.inFlight)
+        for (final PoolTask task : slot.inFlight)
         {
             if (task.sequence == running)
             {
@@ -846,7 +873,7 @@ final class PoolEngine
         }
         liveCalls.clear();
         pending.clear();
-        Task task;
+        PoolTask task;
         while ((task = submissions.poll()) != null)
         {
             task.call.fail(cause);
@@ -945,7 +972,7 @@ final class PoolEngine
                 " pid=" + slot.worker.pid(), RemoteException.decode(payload)));
             case PoolChannel.RESULT, PoolChannel.ERROR ->
             {
-                final Task task = slot.removeInFlight(callId, index);
+                final PoolTask task = slot.removeInFlight(callId, index);
                 if (task == null)
                 {
                     return; // a result of a call that already failed
@@ -976,6 +1003,23 @@ final class PoolEngine
                 }
             }
             default -> throw new IllegalStateException("unknown pool message: type=" + type);
+        }
+    }
+
+    /** A chunk's results, decoded from where they lie in the results ring into the call's own. */
+    private void onInlineResult(
+        final WorkerSlot slot, final long callId, final int index, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        final PoolTask task = slot.removeInFlight(callId, index);
+        if (task == null)
+        {
+            return; // a result of a call that already failed
+        }
+        reportProgress(task.call, task.call.complete(task, buffer, offset, length));
+        if (task.call.isDone())
+        {
+            endCall(task.call);
         }
     }
 
@@ -1034,29 +1078,11 @@ final class PoolEngine
         }
     }
 
-    /** A chunk of a call, as it travels: which call, which chunk, the serialized items. */
-    static final class Task
-    {
-        final PoolCall call;
-        final int index;
-        final byte[] items;
-        int attempts;
-        /** Its sequence on the channel of the worker it was last sent to; the engine thread's. */
-        long sequence;
-
-        Task(final PoolCall call, final int index, final byte[] items)
-        {
-            this.call = call;
-            this.index = index;
-            this.items = items;
-        }
-    }
-
     /** One worker position in the pool; its JVM and channel are replaced when it dies or retires. */
     private final class WorkerSlot implements MessageHandler
     {
         final int index;
-        final ArrayDeque<Task> inFlight = new ArrayDeque<>();
+        final ArrayDeque<PoolTask> inFlight = new ArrayDeque<>();
         final Set<Long> functionsSent = new HashSet<>();
         int generation;
         /** Task messages written to the current channel: the last one's sequence. */
@@ -1082,8 +1108,15 @@ final class PoolEngine
         @Override
         public void onMessage(final int type, final MutableDirectBuffer buffer, final int offset, final int length)
         {
-            onResult(this, type, PoolChannel.callId(buffer, offset), PoolChannel.taskIndex(buffer, offset),
-                channel.payload(buffer, offset, length));
+            final long callId = PoolChannel.callId(buffer, offset);
+            final int taskIndex = PoolChannel.taskIndex(buffer, offset);
+            if (type == PoolChannel.RESULT && journal == null && PoolChannel.isInline(buffer, offset))
+            {
+                onInlineResult(this, callId, taskIndex, buffer, PoolChannel.payloadOffset(offset),
+                    PoolChannel.payloadLength(length));
+                return;
+            }
+            onResult(this, type, callId, taskIndex, channel.payload(buffer, offset, length));
         }
 
         /**
@@ -1096,7 +1129,7 @@ final class PoolEngine
         {
             final long running = channel.runningTaskVolatile();
             boolean runsOne = false;
-            for (final Task task : inFlight)
+            for (final PoolTask task : inFlight)
             {
                 if (task.call != call)
                 {
@@ -1113,12 +1146,12 @@ final class PoolEngine
             return runsOne;
         }
 
-        Task removeInFlight(final long callId, final int index)
+        PoolTask removeInFlight(final long callId, final int index)
         {
-            final Iterator<Task> tasks = inFlight.iterator();
+            final Iterator<PoolTask> tasks = inFlight.iterator();
             while (tasks.hasNext())
             {
-                final Task task = tasks.next();
+                final PoolTask task = tasks.next();
                 if (task.call.id == callId && task.index == index)
                 {
                     tasks.remove();

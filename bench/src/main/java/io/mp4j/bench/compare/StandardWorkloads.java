@@ -100,6 +100,25 @@ public final class StandardWorkloads
                 .cpython(python.contender("pool_map_chunksize1", pool + ".map(f, xs, chunksize=1), warm"))
                 .plainJava(Contender.of(plainPool + ", one item per request", size -> plainMap(fixtures, size, 1)))
                 .build(),
+            Workload.builder("3c", "pool map, 20 µs CPU per item, speed-up serial/pool")
+                .unit(Unit.SPEED_UP)
+                .sizes(100_000, 200, "item")
+                .mp4j(Contender.of("this JVM, then " + pool + ".map(f, xs)", size -> MapTrials.mp4jSpeedUp(fixtures, size)))
+                .cpython(python.contender("pool_map_burn_speed_up", "this process, then " + pool + ".map(f, xs)"))
+                .plainJava(Contender.of("1 thread, then 2 threads", size -> MapTrials.plainSpeedUp(fixtures, size)))
+                .build(),
+            mapCost("3d-10k", 10_000, 1_000, fixtures),
+            mapCost("3d-100k", 100_000, 2_000, fixtures),
+            mapCost("3d-1M", 1_000_000, 5_000, fixtures),
+            mapCost("3d-10M", 10_000_000, 10_000, fixtures),
+            Workload.builder("3d-heap", "pool map x+1, parent heap per item beyond the result list")
+                .unit(Unit.BYTES)
+                .sizes(10_000_000, 10_000, "item")
+                .mp4j(Contender.of(pool + ".map(f, xs), all threads' allocations",
+                    size -> MapTrials.mp4jHeapPerItem(fixtures, size)))
+                .plainJava(Contender.of(plainPool + ", all threads' allocations",
+                    size -> MapTrials.plainHeapPerItem(fixtures, size)))
+                .build(),
             Workload.builder("4", "pool apply round trip")
                 .unit(Unit.MICROSECONDS)
                 .sizes(5_000, 50, "round trip")
@@ -180,6 +199,20 @@ public final class StandardWorkloads
                 .plainJava(Contender.of("a file in /dev/shm, FileChannel.map + LongBuffer in " + plainWorker,
                     size -> ReadBandwidthTrials.plainJava(fixtures, size)))
                 .build());
+    }
+
+    /** Row 3d at one size: row 3a's map as nanoseconds per item, to see it stay flat as the size grows. */
+    private static Workload mapCost(final String id, final int fullSize, final int quickSize, final Fixtures fixtures)
+    {
+        final String pool = "Pool(" + Fixtures.POOL_PROCESSES + ")";
+        return Workload.builder(id, "pool map x+1, cost per item")
+            .unit(Unit.NANOSECONDS)
+            .sizes(fullSize, quickSize, "item")
+            .mp4j(Contender.of(pool + ".map(f, xs), warm", size -> MapTrials.mp4jCostPerItem(fixtures, size)))
+            .cpython(fixtures.python().contender("pool_map_cost", pool + ".map(f, xs), warm"))
+            .plainJava(Contender.of(Fixtures.POOL_PROCESSES + " ProcessBuilder JVMs, Python's chunksize",
+                size -> MapTrials.plainCostPerItem(fixtures, size)))
+            .build();
     }
 
     private static double mp4jMap(final Fixtures fixtures, final int size, final int chunksize)

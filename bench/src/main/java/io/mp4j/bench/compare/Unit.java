@@ -12,6 +12,12 @@ public enum Unit
     /** Microseconds per operation: lower is better. */
     MICROSECONDS("µs", false),
 
+    /** Nanoseconds per item: lower is better. */
+    NANOSECONDS("ns", false),
+
+    /** Bytes per item: lower is better. */
+    BYTES("bytes", false),
+
     /** Seconds per run: lower is better. */
     SECONDS("s", false),
 

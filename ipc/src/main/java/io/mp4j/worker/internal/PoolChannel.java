@@ -9,6 +9,7 @@ import io.mp4j.process.internal.ChildSpec;
 import io.mp4j.session.Session;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -92,6 +93,11 @@ public final class PoolChannel implements AutoCloseable
     public static final int INITIALIZE = 5;
     /** Pool to worker: the serialized function of a call. */
     public static final int FUNCTION = 1;
+    /**
+     * Task index of a {@link #FUNCTION} message whose function has no state: the worker may keep it and
+     * use it again for a later call that sends the same bytes.
+     */
+    public static final int FUNCTION_REUSABLE = 1;
     /** Pool to worker: a chunk of items of a call. */
     public static final int TASK = 2;
     /** Pool to worker: a call is over, drop its function. */
@@ -139,6 +145,25 @@ public final class PoolChannel implements AutoCloseable
     public static final int RESULTS_TAG = 1;
     /** Wait tag: the pool read results, so the results ring has room again. */
     public static final int RESULTS_ROOM_TAG = 2;
+
+    /** A payload that knows its length and writes itself into a claimed record, e.g. an encoded chunk. */
+    public interface Payload
+    {
+        /**
+         * The payload's length in bytes.
+         *
+         * @return the length.
+         */
+        int length();
+
+        /**
+         * Writes the payload: {@link #length()} bytes from {@code offset}.
+         *
+         * @param buffer where to write.
+         * @param offset where the payload starts.
+         */
+        void write(MutableDirectBuffer buffer, int offset);
+    }
 
     private final Region region;
     private final Session session;
@@ -294,6 +319,65 @@ public final class PoolChannel implements AutoCloseable
         ring.commit(index);
         region.waitBoard().ring(ring == tasks ? TASKS_TAG : RESULTS_TAG);
         return true;
+    }
+
+    /**
+     * Writes one message whose payload writes itself straight into the ring, with no array in between;
+     * false when the ring is full (try again later). A payload too large for a record goes to a spill file.
+     * If the payload fails to write, the record is given up and the failure thrown.
+     */
+    public boolean writePayload(
+        final OneToOneRingBuffer ring, final int type, final long callId, final int taskIndex, final Payload payload)
+    {
+        final int length = payload.length();
+        if (PAYLOAD_OFFSET + length > ring.maxMsgLength())
+        {
+            final byte[] bytes = new byte[length];
+            payload.write(new UnsafeBuffer(bytes), 0);
+            return write(ring, type, callId, taskIndex, bytes);
+        }
+        final int index = ring.tryClaim(type, PAYLOAD_OFFSET + length);
+        if (index <= 0)
+        {
+            return false;
+        }
+        final UnsafeBuffer buffer = (UnsafeBuffer)ring.buffer();
+        try
+        {
+            buffer.putLong(index + CALL_ID_OFFSET, callId);
+            buffer.putInt(index + TASK_INDEX_OFFSET, taskIndex);
+            buffer.putInt(index + FLAGS_OFFSET, 0);
+            payload.write(buffer, index + PAYLOAD_OFFSET);
+        }
+        catch (final RuntimeException ex)
+        {
+            ring.abort(index);
+            throw ex;
+        }
+        ring.commit(index);
+        region.waitBoard().ring(ring == tasks ? TASKS_TAG : RESULTS_TAG);
+        return true;
+    }
+
+    /**
+     * Whether a message being read carries its payload in the ring, at {@link #payloadOffset(int)}, rather
+     * than in a spill file.
+     */
+    public static boolean isInline(final DirectBuffer buffer, final int index)
+    {
+        return (buffer.getInt(index + FLAGS_OFFSET) & FLAG_SPILLED) == 0;
+    }
+
+    /** Where the payload of a message being read starts, for an inline payload. */
+    public static int payloadOffset(final int index)
+    {
+        return index + PAYLOAD_OFFSET;
+    }
+
+    /** The length of the payload of a message being read, for an inline payload. */
+    public static int payloadLength(final int length)
+    {
+        return length - PAYLOAD_OFFSET;
     }
 
     /** The payload of a message being read, fetching a spilled one from its file. */

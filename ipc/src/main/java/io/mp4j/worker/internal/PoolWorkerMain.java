@@ -2,16 +2,15 @@ package io.mp4j.worker.internal;
 
 import io.mp4j.RemoteException;
 import io.mp4j.WaitStrategy;
-import io.mp4j.codec.Codec;
 import io.mp4j.internal.JavaSerialization;
 import io.mp4j.internal.Waiter;
 import io.mp4j.session.Session;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.ArrayList;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
@@ -35,17 +34,10 @@ public final class PoolWorkerMain implements MessageHandler
     private final WaitStrategy waitStrategy;
     private final Runnable onTaskDone;
     private final BooleanSupplier poolAlive;
-    private final Map<Long, TaskFunction> functions =
-        new LinkedHashMap<>(16, 0.75f, false)
-        {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(final Map.Entry<Long, TaskFunction> eldest)
-            {
-                return size() > MAX_FUNCTIONS;
-            }
-        };
+    private final ChunkApplier applier = new ChunkApplier();
+    private final Map<Long, TaskFunction> functions = boundedMap(false);
+    /** Functions without state, by their bytes: a later call that sends the same bytes uses the same one. */
+    private final Map<ByteBuffer, TaskFunction> reusableFunctions = boundedMap(true);
     /** Functions that could not be deserialized here (e.g. a class missing from this JVM), by call. */
     private final Map<Long, RuntimeException> unloadable = new LinkedHashMap<>();
     private boolean stopped;
@@ -62,6 +54,21 @@ public final class PoolWorkerMain implements MessageHandler
         this.waitStrategy = waitStrategy;
         this.poolAlive = poolAlive;
         this.onTaskDone = onTaskDone;
+    }
+
+    /** A map that drops its eldest entry beyond {@value #MAX_FUNCTIONS}: by insertion, or by access. */
+    private static <K> Map<K, TaskFunction> boundedMap(final boolean accessOrder)
+    {
+        return new LinkedHashMap<>(16, 0.75f, accessOrder)
+        {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(final Map.Entry<K, TaskFunction> eldest)
+            {
+                return size() > MAX_FUNCTIONS;
+            }
+        };
     }
 
     /**
@@ -134,7 +141,8 @@ public final class PoolWorkerMain implements MessageHandler
         switch (type)
         {
             case PoolChannel.INITIALIZE -> initialize(channel.payload(buffer, index, length));
-            case PoolChannel.FUNCTION -> loadFunction(callId, channel.payload(buffer, index, length));
+            case PoolChannel.FUNCTION -> loadFunction(callId, channel.payload(buffer, index, length),
+                PoolChannel.taskIndex(buffer, index) == PoolChannel.FUNCTION_REUSABLE);
             case PoolChannel.TASK -> runTask(++taskSequence, callId, buffer, index, length);
             case PoolChannel.FORGET ->
             {
@@ -147,11 +155,21 @@ public final class PoolWorkerMain implements MessageHandler
         }
     }
 
-    private void loadFunction(final long callId, final byte[] function)
+    private void loadFunction(final long callId, final byte[] function, final boolean reusable)
     {
         try
         {
-            functions.put(callId, (TaskFunction)JavaSerialization.deserialize(function, "pool function"));
+            final ByteBuffer key = ByteBuffer.wrap(function);
+            TaskFunction loaded = reusable ? reusableFunctions.get(key) : null;
+            if (loaded == null)
+            {
+                loaded = (TaskFunction)JavaSerialization.deserialize(function, "pool function");
+                if (reusable)
+                {
+                    reusableFunctions.put(key, loaded);
+                }
+            }
+            functions.put(callId, loaded);
         }
         catch (final RuntimeException ex)
         {
@@ -208,35 +226,41 @@ public final class PoolWorkerMain implements MessageHandler
             return;
         }
 
-        byte[] reply;
-        int type = PoolChannel.RESULT;
+        byte[] failure = null;
         boolean corrupt = false;
         try
         {
-            final byte[] payload = channel.payload(buffer, index, length);
             final TaskFunction function = functions.get(callId);
             if (function == null)
             {
                 final RuntimeException whyNot = unloadable.get(callId);
                 throw whyNot != null ? whyNot : new IllegalStateException("no function for call: callId=" + callId);
             }
-
-            final List<Object> items = Codec.decodeList(payload);
-            final ArrayList<Object> results = new ArrayList<>(items.size());
-            for (final Object item : items)
+            if (PoolChannel.isInline(buffer, index))
             {
-                results.add(function.apply(item));
+                // Read where it lies: the record is freed only after this handler returns.
+                applier.apply(function, buffer, PoolChannel.payloadOffset(index), PoolChannel.payloadLength(length));
             }
-            reply = Codec.encodeList(results);
+            else
+            {
+                final byte[] payload = channel.payload(buffer, index, length);
+                applier.apply(function, new UnsafeBuffer(payload), 0, payload.length);
+            }
         }
         catch (final Throwable ex)
         {
-            type = PoolChannel.ERROR;
-            reply = RemoteException.encode(ex);
+            failure = RemoteException.encode(ex);
             corrupt = ex instanceof VirtualMachineError && !(ex instanceof StackOverflowError);
         }
         onTaskDone.run();
-        send(type, callId, taskIndex, reply);
+        if (failure != null)
+        {
+            send(PoolChannel.ERROR, callId, taskIndex, failure);
+        }
+        else
+        {
+            sendResult(callId, taskIndex);
+        }
         channel.runningTaskVolatile(0);
         if (corrupt)
         {
@@ -247,20 +271,32 @@ public final class PoolWorkerMain implements MessageHandler
         }
     }
 
+    /** Writes the applier's results, waiting while the ring is full, as {@link #send} does. */
+    private void sendResult(final long callId, final int taskIndex)
+    {
+        whenRoom(() -> channel.writePayload(channel.results(), PoolChannel.RESULT, callId, taskIndex, applier));
+    }
+
     /**
      * Writes a message, waiting while the ring is full; false if the pool went away meanwhile. One thread
      * at a time: the worker's, or a hosted child's that holds its run's lock.
      */
     boolean send(final int type, final long callId, final int taskIndex, final byte[] payload)
     {
-        if (channel.write(channel.results(), type, callId, taskIndex, payload))
+        return whenRoom(() -> channel.write(channel.results(), type, callId, taskIndex, payload));
+    }
+
+    /** Tries a write until it fits the results ring; false if the pool went away meanwhile. */
+    private boolean whenRoom(final BooleanSupplier write)
+    {
+        if (write.getAsBoolean())
         {
             return true;
         }
         final Waiter waiter = Waiter.begin(waitStrategy, channel.board(), PoolChannel.RESULTS_ROOM_TAG, Waiter.NO_TIMEOUT);
         try
         {
-            while (!channel.write(channel.results(), type, callId, taskIndex, payload))
+            while (!write.getAsBoolean())
             {
                 if (waiter.checkDue() && !poolAlive.getAsBoolean())
                 {

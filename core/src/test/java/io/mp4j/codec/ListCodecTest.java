@@ -1,0 +1,123 @@
+package io.mp4j.codec;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ListCodecTest
+{
+    static Stream<List<?>> primitiveLists()
+    {
+        return Stream.of(
+            List.of(0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 1000, 7),
+            List.of(0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 1L << 40, 7L),
+            List.of(0.0, -0.0, Double.NaN, Double.NEGATIVE_INFINITY, Math.PI, 7.5));
+    }
+
+    static Stream<List<?>> otherLists()
+    {
+        return Stream.of(
+            List.of("a", "b", "c", "d"),
+            Arrays.asList(1, null, 3, 4),
+            List.of(1, 2L, 3.0, 4),
+            List.of((short)1, (short)2, (short)3),
+            List.of(1.5f, 2.5f, 3.5f));
+    }
+
+    @ParameterizedTest
+    @MethodSource("primitiveLists")
+    void shouldEncodeRangeOfBoxedNumbersAsPrimitiveArray(final List<?> values)
+    {
+        final byte tag = ListCodec.primitiveTag(values, 1, 5);
+        final byte[] bytes = ListCodec.encode(values, 1, 5);
+
+        assertEquals(ListCodec.primitiveLength(tag, 4), bytes.length);
+        assertEquals(tag, bytes[CodecDescriptor.TAG_OFFSET]);
+        assertEquals(values.subList(1, 5), Codec.decodeList(bytes));
+        assertArrayEquals(bytes, Codec.encodeList(values.subList(1, 5)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("primitiveLists")
+    void shouldDecodePrimitiveRangeIntoArrayAtPosition(final List<?> values)
+    {
+        final byte[] bytes = ListCodec.encode(values, 0, values.size());
+        final Object[] into = new Object[values.size() + 3];
+
+        final int decoded = ListCodec.decodeInto(new UnsafeBuffer(bytes), 0, bytes.length, into, 2);
+
+        assertEquals(values.size(), decoded);
+        assertEquals(values, Arrays.asList(into).subList(2, 2 + values.size()));
+        assertEquals(null, into[0]);
+        assertEquals(null, into[into.length - 1]);
+    }
+
+    @ParameterizedTest
+    @MethodSource("otherLists")
+    void shouldFallBackToSerializedListForOtherElements(final List<?> values)
+    {
+        assertEquals(ListCodec.NOT_PRIMITIVE, ListCodec.primitiveTag(values, 0, values.size()));
+        final byte[] bytes = ListCodec.encode(values, 1, values.size());
+        assertEquals(CodecDescriptor.SERIALIZED, bytes[CodecDescriptor.TAG_OFFSET]);
+
+        final Object[] into = new Object[values.size()];
+        final int decoded = ListCodec.decodeInto(new UnsafeBuffer(bytes), 0, bytes.length, into, 1);
+
+        assertEquals(values.size() - 1, decoded);
+        assertEquals(values.subList(1, values.size()), Arrays.asList(into).subList(1, values.size()));
+    }
+
+    @Test
+    void shouldEncodeListOfOneNullAsNullValue()
+    {
+        final List<Object> single = new ArrayList<>();
+        single.add(null);
+
+        final byte[] bytes = Codec.encodeList(single);
+
+        assertEquals(1, bytes.length);
+        assertEquals(single, Codec.decodeList(bytes));
+        final Object[] into = {"x"};
+        assertEquals(1, ListCodec.decodeInto(new UnsafeBuffer(bytes), 0, bytes.length, into, 0));
+        assertEquals(null, into[0]);
+    }
+
+    @Test
+    void shouldRefuseToDecodeBeyondTheArray()
+    {
+        final byte[] bytes = ListCodec.encode(List.of(1, 2, 3), 0, 3);
+        final Object[] into = new Object[4];
+
+        assertThrows(IndexOutOfBoundsException.class,
+            () -> ListCodec.decodeInto(new UnsafeBuffer(bytes), 0, bytes.length, into, 2));
+        assertArrayEquals(new Object[4], into);
+    }
+
+    @Test
+    void shouldFailToEncodeRangeWhoseElementsChangedType()
+    {
+        final List<Object> values = new ArrayList<>(List.of(1, 2, 3));
+        final byte tag = ListCodec.primitiveTag(values, 0, 3);
+        values.set(1, "two");
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ListCodec.primitiveLength(tag, 3)]);
+
+        assertThrows(ClassCastException.class, () -> ListCodec.encodePrimitive(tag, values, 0, 3, buffer, 0));
+    }
+
+    @Test
+    void shouldSeeNoPrimitiveInEmptyRange()
+    {
+        assertEquals(ListCodec.NOT_PRIMITIVE, ListCodec.primitiveTag(List.of(1, 2), 1, 1));
+        assertEquals(List.of(), Codec.decodeList(ListCodec.encode(List.of(1, 2), 1, 1)));
+    }
+}

@@ -1,0 +1,85 @@
+package io.mp4j.pool;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+
+/**
+ * Serialized pool functions of lambdas that capture nothing, kept per lambda class: such a lambda has no
+ * state, so it serializes to the same bytes every time, and a call of one (an {@code apply} in a loop)
+ * pays for its serialization once, and its workers for their deserialization once. Anything else is
+ * serialized at each call, as its state may have changed. Safe from any thread.
+ */
+final class FunctionCache
+{
+    private final ClassValue<Entry> entries = new ClassValue<>()
+    {
+        @Override
+        protected Entry computeValue(final Class<?> type)
+        {
+            return new Entry(isStateless(type));
+        }
+    };
+
+    /**
+     * The serialized form of a function made from a user's object, from the cache if the object is a
+     * lambda that captures nothing.
+     *
+     * @param origin   what the user passed: a function, a task.
+     * @param function the function the workers apply, made from it alone.
+     * @return the serialized function.
+     */
+    byte[] serialize(final Object origin, final PoolFunction<?, ?> function)
+    {
+        final Entry entry = entries.get(origin.getClass());
+        if (!entry.stateless)
+        {
+            return PoolCalls.serializeFunction(function);
+        }
+        byte[] bytes = entry.bytes;
+        if (bytes == null)
+        {
+            bytes = PoolCalls.serializeFunction(function);
+            entry.bytes = bytes;
+        }
+        return bytes;
+    }
+
+    /**
+     * Whether the functions made from an object of this class may be kept by a worker from call to call.
+     *
+     * @param origin what the user passed.
+     * @return true for a lambda that captures nothing.
+     */
+    boolean isReusable(final Object origin)
+    {
+        return entries.get(origin.getClass()).stateless;
+    }
+
+    /** A lambda's class with no instance fields: its instances capture nothing and are all alike. */
+    static boolean isStateless(final Class<?> type)
+    {
+        if (!type.isHidden() || !type.isSynthetic() || !type.getName().contains("$$Lambda"))
+        {
+            return false;
+        }
+        for (final Field field : type.getDeclaredFields())
+        {
+            if (!Modifier.isStatic(field.getModifiers()))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final class Entry
+    {
+        final boolean stateless;
+        volatile byte[] bytes;
+
+        Entry(final boolean stateless)
+        {
+            this.stateless = stateless;
+        }
+    }
+}
