@@ -153,6 +153,13 @@ public final class StandardWorkloads
                     pool + " + apply, start method " + python.defaultStartMethod() + " (the default here)"))
                 .plainJava(Contender.of(plainPool + " + one round trip", StandardWorkloads::plainPoolStart))
                 .build(),
+            Workload.builder("8c", "pool start to first result, CPython spawns")
+                .unit(Unit.MILLISECONDS)
+                .sizes(2, 1, "start")
+                .mp4j(Contender.of("new " + pool + " + apply", StandardWorkloads::mp4jPoolStart))
+                .cpython(python.contender("pool_start_spawn", pool + " + apply, get_context(\"spawn\")"))
+                .plainJava(Contender.of(plainPool + " + one round trip", StandardWorkloads::plainPoolStart))
+                .build(),
             Workload.builder("9", "shared array read in a child, " + ReadBandwidthTrials.PASSES + " passes")
                 .unit(Unit.GIGABYTES_PER_SECOND)
                 .sizes(32_000_000, 100_000, "long")
