@@ -13,6 +13,7 @@ import io.mp4j.session.Session;
 public final class PoolWorkerTraining implements ChildTraining
 {
     private static final int RING_CAPACITY = 64 * 1024;
+    private static final long IDLE_MILLIS = 200;
 
     /** Called by {@link java.util.ServiceLoader}. */
     public PoolWorkerTraining()
@@ -20,15 +21,31 @@ public final class PoolWorkerTraining implements ChildTraining
     }
 
     @Override
-    public void train()
+    public void train() throws InterruptedException
     {
         final Session session = Session.current();
         final String name = session.uniqueName("cds-training-worker");
         final PoolChannel channel = PoolChannel.create(session, name, RING_CAPACITY);
+        // STOP comes only once the worker has waited long enough to sleep, as a worker waits for its first
+        // task: so that its doorbell, and the ringing that wakes it, are trained too.
+        final Thread pool = new Thread(() ->
+        {
+            try
+            {
+                Thread.sleep(IDLE_MILLIS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            channel.write(channel.tasks(), PoolChannel.STOP, 0, -1, null);
+        }, "mp4j-cds-training-pool");
+        pool.setDaemon(true);
         try
         {
-            channel.write(channel.tasks(), PoolChannel.STOP, 0, -1, null);
+            pool.start();
             PoolWorkerMain.serve(name, WaitStrategy.defaultStrategy());
+            pool.join();
         }
         finally
         {
