@@ -22,4 +22,7 @@ module io.mp4j.ipc
 
     uses io.mp4j.manager.internal.DictProvider;
     uses io.mp4j.pool.internal.JournalWriter.Opener;
+    uses io.mp4j.process.internal.ChildTraining;
+
+    provides io.mp4j.process.internal.ChildTraining with io.mp4j.worker.internal.PoolWorkerTraining;
 }

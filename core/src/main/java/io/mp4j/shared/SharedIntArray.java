@@ -8,6 +8,8 @@ import io.mp4j.sync.SharedMutex;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
 import java.util.Objects;
 
 import static io.mp4j.shared.ArrayDescriptor.ELEMENTS_OFFSET;
@@ -305,6 +307,22 @@ public final class SharedIntArray extends SharedArrayHandle implements Serializa
         final int[] copy = new int[length];
         copyTo(0, copy, 0, length);
         return copy;
+    }
+
+    /**
+     * The elements as a {@link IntBuffer} over the shared memory itself, for kernels that go over many of
+     * them: {@code asIntBuffer().get(i)} is element {@code i} (plain, in the platform's byte order), and the JIT
+     * hoists the buffer's bounds check out of a loop, which then runs as fast as over a {@code int[]}, where
+     * {@link #view()} checks every access. No copy is made; ask for it once per kernel, not per access.
+     * Closing the array sets the buffer's limit to 0, so a late access throws instead of reading memory
+     * that is no longer shared.
+     *
+     * @return a new buffer over all elements, position 0, limit {@link #length()}.
+     * @throws IllegalStateException if the array is closed.
+     */
+    public IntBuffer asIntBuffer()
+    {
+        return elements(ByteBuffer::asIntBuffer);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.mp4j.pool.PoolContext;
 import io.mp4j.shared.SharedDoubleArray;
 import org.agrona.concurrent.AtomicBuffer;
 
+import java.nio.DoubleBuffer;
 import java.util.List;
 
 /**
@@ -89,11 +90,11 @@ public final class MapKernel
     /** The kernel: runs in the parent for the serial sum and in the workers on their chunks. */
     static double sumSqrtSin(final SharedDoubleArray array, final int from, final int to)
     {
-        final AtomicBuffer view = array.view();
+        final DoubleBuffer elements = array.asDoubleBuffer();
         double sum = 0;
         for (int i = from; i < to; i++)
         {
-            final double x = view.getDouble(i << 3);
+            final double x = elements.get(i);
             sum += Math.sqrt(x) * Math.sin(x);
         }
         return sum;

@@ -230,7 +230,8 @@ public final class ProcessContext
     }
 
     /**
-     * Sets whether children start from a class-data archive (AppCDS) that mp4j builds once per java,
+     * Sets whether children start from a class-data archive (AppCDS; an AOT cache where the children's
+     * {@code java} is JDK 25 or later) that mp4j builds once per java,
      * jar set and JVM options, and keeps in {@link #classDataDirectory(Path)}; default true, or the
      * {@value #CLASS_DATA_SHARING_PROPERTY} system property. Children behave the same either way and
      * start sooner with the archive; with it, the classpath's jars come before its directories, which

@@ -38,7 +38,7 @@ final class ReadBandwidthTrials
 
     /**
      * mp4j: a {@link SharedLongArray} made and filled here, read in place by a warm child through its
-     * {@link SharedLongArray#view()}.
+     * {@link SharedLongArray#asLongBuffer()}.
      *
      * @param fixtures where the array and the child are kept.
      * @param size     how many longs.
@@ -90,7 +90,7 @@ final class ReadBandwidthTrials
      */
     static long[] sumPasses(final SharedLongArray array, final int passes)
     {
-        final AtomicBuffer view = array.view();
+        final LongBuffer elements = array.asLongBuffer();
         final int length = array.length();
         final long start = System.nanoTime();
         long first = 0;
@@ -99,7 +99,7 @@ final class ReadBandwidthTrials
             long sum = 0;
             for (int i = 0; i < length; i++)
             {
-                sum += view.getLong(i << 3);
+                sum += elements.get(i);
             }
             first = checkPass(pass, sum, first);
         }

@@ -190,10 +190,17 @@ public final class StandardWorkloads
                     pool + " + apply, start method " + python.defaultStartMethod() + " (the default here)"))
                 .plainJava(Contender.of(plainPool + " + one round trip", StandardWorkloads::plainPoolStart))
                 .build(),
+            Workload.builder("8c", "pool start to first result, CPython spawns")
+                .unit(Unit.MILLISECONDS)
+                .sizes(2, 1, "start")
+                .mp4j(Contender.of("new " + pool + " + apply", StandardWorkloads::mp4jPoolStart))
+                .cpython(python.contender("pool_start_spawn", pool + " + apply, get_context(\"spawn\")"))
+                .plainJava(Contender.of(plainPool + " + one round trip", StandardWorkloads::plainPoolStart))
+                .build(),
             Workload.builder("9", "shared array read in a child, " + ReadBandwidthTrials.PASSES + " passes")
                 .unit(Unit.GIGABYTES_PER_SECOND)
                 .sizes(32_000_000, 100_000, "long")
-                .mp4j(Contender.of("SharedLongArray read through view() in a warm ChildProcess",
+                .mp4j(Contender.of("SharedLongArray read through asLongBuffer() in a warm ChildProcess",
                     size -> ReadBandwidthTrials.mp4j(fixtures, size)))
                 .cpython(python.numpyContender("read_bandwidth", "shared_memory block, ndarray.sum() in a warm Process"))
                 .plainJava(Contender.of("a file in /dev/shm, FileChannel.map + LongBuffer in " + plainWorker,

@@ -19,6 +19,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.ref.WeakReference;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import static io.mp4j.internal.region.RegionDescriptor.BODY_LENGTH_OFFSET;
@@ -103,7 +105,7 @@ public final class Region implements AutoCloseable
     private int holderEntry;
     private boolean referenced;
     private final List<WeakReference<UnsafeBuffer>> views = new ArrayList<>();
-    private final List<WeakReference<ByteBuffer>> byteBuffers = new ArrayList<>();
+    private final List<WeakReference<Buffer>> buffers = new ArrayList<>();
     private boolean mappedUntilCollected;
     private boolean closed;
 
@@ -620,15 +622,42 @@ public final class Region implements AutoCloseable
      * @return a new buffer over the body, position 0, limit and capacity the body's length.
      * @throws IllegalStateException if the region is closed.
      */
-    public synchronized ByteBuffer byteBuffer()
+    public ByteBuffer byteBuffer()
+    {
+        return buffer(0, bodyLength, Function.identity());
+    }
+
+    /**
+     * Part of the body as a JDK buffer made from a {@link ByteBuffer} in native byte order, e.g.
+     * {@code buffer(offset, length, ByteBuffer::asLongBuffer)}: absolute {@code get(i)} on such a buffer is
+     * a bounds check the JIT hoists out of a loop and a plain load it can unroll and vectorize. As with
+     * {@link #byteBuffer()}, {@link #close()} sets the buffer's limit to 0 and leaves the unmapping to the
+     * garbage collector.
+     *
+     * @param offset where the buffer starts in the body.
+     * @param length the buffer's length in bytes.
+     * @param as     makes the buffer from the byte buffer over that part, e.g. {@code ByteBuffer::asLongBuffer}.
+     * @param <B>    the buffer's type.
+     * @return a new buffer over that part of the mapped memory, position 0.
+     * @throws IndexOutOfBoundsException if the range is not within the body.
+     * @throws IllegalStateException     if the region is closed.
+     */
+    public synchronized <B extends Buffer> B buffer(
+        final int offset, final int length, final Function<ByteBuffer, B> as)
     {
         checkOpen();
-        final ByteBuffer view = mapping.slice(HEADER_LENGTH, bodyLength).order(ByteOrder.nativeOrder());
-        if (byteBuffers.size() >= 64)
+        if (offset < 0 || length < 0 || (long)offset + length > bodyLength)
         {
-            byteBuffers.removeIf(reference -> reference.get() == null);
+            throw new IndexOutOfBoundsException(
+                "buffer out of region: name=" + name + " offset=" + offset + " length=" + length +
+                " bodyLength=" + bodyLength);
         }
-        byteBuffers.add(new WeakReference<>(view));
+        final B view = as.apply(mapping.slice(HEADER_LENGTH + offset, length).order(ByteOrder.nativeOrder()));
+        if (buffers.size() >= 64)
+        {
+            buffers.removeIf(reference -> reference.get() == null);
+        }
+        buffers.add(new WeakReference<>(view));
         mappedUntilCollected = true;
         return view;
     }
@@ -644,7 +673,7 @@ public final class Region implements AutoCloseable
     }
 
     /**
-     * Empties the body and every view, then unmaps the file (or, once {@link #byteBuffer()} was called,
+     * Empties the body and every view, then unmaps the file (or, once a {@link #buffer} was handed out,
      * leaves the unmapping to the garbage collector). A pinned region's file stays for other processes and
      * the session; a held one is {@link #release() released} first. Idempotent.
      */
@@ -677,15 +706,15 @@ public final class Region implements AutoCloseable
             }
         }
         views.clear();
-        for (final WeakReference<ByteBuffer> reference : byteBuffers)
+        for (final WeakReference<Buffer> reference : buffers)
         {
-            final ByteBuffer view = reference.get();
+            final Buffer view = reference.get();
             if (view != null)
             {
                 view.limit(0);
             }
         }
-        byteBuffers.clear();
+        buffers.clear();
         if (!mappedUntilCollected)
         {
             IoUtil.unmap(mapping);

@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +49,12 @@ import java.util.regex.Pattern;
  * cannot use an archive runs without it) and {@code -Xlog:cds*=off} (and says nothing about it), and
  * run with the jars first on their classpath (see {@link ArchiveClassPath}).
  * <p>
+ * Where the child's {@code java} is JDK {@value #AOT_CACHE_MIN_FEATURE} or later, the archive is an AOT cache
+ * instead ({@code -XX:AOTCacheOutput}, JEP 483 and 514): besides the classes, loaded and linked, it holds
+ * the training's method profiles (JEP 515). Children map it with {@code -XX:AOTCache}, whose default mode
+ * runs on without a cache it cannot use, and {@code -Xlog:aot*=off}. JVM options that name {@code -Xshare:auto},
+ * which those options refuse, get the dynamic archive on any JDK.
+ * <p>
  * Sharing stays off where it cannot work or is someone else's business: switched off in the
  * {@code ProcessContext}, JVM options that manage sharing themselves ({@code -Xshare:off},
  * {@code -XX:SharedArchiveFile}, ...), a classpath with wildcards or without jars, mp4j's own classes
@@ -66,8 +73,10 @@ public final class ClassDataSharing
     /** How long a JVM that exits waits for its builds to finish. */
     static final long EXIT_WAIT_SECONDS = 10;
 
-    private static final int LAYOUT_VERSION = 1;
+    private static final int LAYOUT_VERSION = 2;
     private static final int MIN_JAVA_FEATURE = 13;
+    /** From this JDK on, one training run writes an AOT cache (JEP 483, made in one step by JEP 514). */
+    private static final int AOT_CACHE_MIN_FEATURE = 25;
     private static final String TRAINING_NAME = "ClassDataTraining";
     private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)[^\"]*\"");
 
@@ -90,7 +99,7 @@ public final class ClassDataSharing
 
     private static final Map<String, CompletableFuture<Boolean>> BUILDS = new ConcurrentHashMap<>();
     private static final Set<Process> TRAINING = ConcurrentHashMap.newKeySet();
-    private static final Map<Path, Optional<String>> JDKS = new ConcurrentHashMap<>();
+    private static final Map<Path, Optional<Jdk>> JDKS = new ConcurrentHashMap<>();
     private static volatile boolean exiting;
 
     static
@@ -104,8 +113,33 @@ public final class ClassDataSharing
     {
     }
 
-    /** One configuration's archive: its key, the text the key hashes, where it lives, its classpath. */
-    private record Plan(String key, String keyText, ArchiveCache cache, ArchiveClassPath classPath)
+    /**
+     * One configuration's archive: its key, the text the key hashes, where it lives, its classpath, and
+     * whether it is an AOT cache or a dynamic class-data archive.
+     */
+    private record Plan(String key, String keyText, ArchiveCache cache, ArchiveClassPath classPath, boolean aotCache)
+    {
+        /** The options that make a child map the archive, and say nothing if it cannot. */
+        List<String> childOptions(final Path archive)
+        {
+            // -XX:AOTCache refuses -Xshare:auto; its own default (-XX:AOTMode=auto) runs on without a cache it cannot use.
+            return aotCache ?
+                List.of("-XX:AOTCache=" + archive, "-Xlog:aot*=off", "-Xlog:cds*=off") :
+                List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds*=off");
+        }
+
+        /** The options that make the training JVM write the archive as it exits. */
+        List<String> trainingOptions(final Path archive)
+        {
+            // The AOT cache is assembled by a second JVM that the training JVM starts and waits for at its exit.
+            return aotCache ?
+                List.of("-XX:AOTCacheOutput=" + archive) :
+                List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xshare:auto");
+        }
+    }
+
+    /** A JDK as the key sees it: its files, and its feature release (0 if unknown). */
+    private record Jdk(String description, int feature)
     {
     }
 
@@ -157,9 +191,7 @@ public final class ClassDataSharing
                 build(context, plan.get());
                 return plain;
             }
-            return new Launch(
-                List.of("-XX:SharedArchiveFile=" + archive.get(), "-Xshare:auto", "-Xlog:cds*=off"),
-                plan.get().classPath().sharingClassPath());
+            return new Launch(plan.get().childOptions(archive.get()), plan.get().classPath().sharingClassPath());
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -224,7 +256,7 @@ public final class ClassDataSharing
         {
             return Optional.empty();
         }
-        final Optional<String> jdk = describeJdk(context.javaExecutable());
+        final Optional<Jdk> jdk = describeJdk(context.javaExecutable());
         if (jdk.isEmpty())
         {
             return Optional.empty();
@@ -240,9 +272,13 @@ public final class ClassDataSharing
             return Optional.empty();
         }
 
+        // -XX:AOTCache and -XX:AOTCacheOutput refuse every -Xshare option, -Xshare:auto (the default) included.
+        final boolean aotCache = jdk.get().feature() >= AOT_CACHE_MIN_FEATURE &&
+            options.stream().noneMatch(option -> option.startsWith("-Xshare:"));
         final StringBuilder keyText = new StringBuilder()
             .append("mp4j class-data archive layout=").append(LAYOUT_VERSION).append('\n')
-            .append(jdk.get());
+            .append("kind ").append(aotCache ? "aot-cache" : "dynamic-archive").append('\n')
+            .append(jdk.get().description());
         for (final String option : options)
         {
             if (!option.startsWith("-D") && OUTPUT_OPTIONS.stream().noneMatch(option::startsWith))
@@ -254,11 +290,12 @@ public final class ClassDataSharing
         {
             keyText.append("jar ").append(describe(Paths.get(jar))).append('\n');
         }
-        return Optional.of(new Plan(sha256(keyText.toString()), keyText.toString(), cache.get(), classPath.get()));
+        return Optional.of(
+            new Plan(sha256(keyText.toString()), keyText.toString(), cache.get(), classPath.get(), aotCache));
     }
 
     /** The JDK of a {@code java} executable as the key sees it, or empty if it cannot archive. */
-    private static Optional<String> describeJdk(final Path javaExecutable)
+    private static Optional<Jdk> describeJdk(final Path javaExecutable)
     {
         return JDKS.computeIfAbsent(javaExecutable, executable ->
         {
@@ -273,12 +310,17 @@ public final class ClassDataSharing
                     return Optional.empty();
                 }
                 final StringBuilder text = new StringBuilder("java ").append(real).append('\n');
+                int feature = 0;
                 if (Files.isRegularFile(release))
                 {
                     final Matcher version = JAVA_VERSION.matcher(Files.readString(release, StandardCharsets.UTF_8));
-                    if (version.find() && Integer.parseInt(version.group(1)) < MIN_JAVA_FEATURE)
+                    if (version.find())
                     {
-                        return Optional.empty();
+                        feature = Integer.parseInt(version.group(1));
+                        if (feature < MIN_JAVA_FEATURE)
+                        {
+                            return Optional.empty();
+                        }
                     }
                     text.append("jdk ").append(describe(release)).append('\n');
                 }
@@ -292,7 +334,7 @@ public final class ClassDataSharing
                         text.append("jdk ").append(describe(server.resolve(file))).append('\n');
                     }
                 }
-                return Optional.of(text.toString());
+                return Optional.of(new Jdk(text.toString(), feature));
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -414,7 +456,7 @@ public final class ClassDataSharing
 
             final List<String> command = new ArrayList<>();
             for (final String part : context.withSession(session).javaCommand(
-                List.of("-XX:ArchiveClassesAtExit=" + build.resolve(ArchiveCache.ARCHIVE_FILE), "-Xshare:auto"),
+                plan.trainingOptions(build.resolve(ArchiveCache.ARCHIVE_FILE)),
                 plan.classPath().archivingClassPath(), ChildMain.class.getName(), List.of(name)))
             {
                 // The training's own output is the build log; what the context asks to be logged elsewhere is not its business.
@@ -501,7 +543,8 @@ public final class ClassDataSharing
 
     /**
      * The training JVM's target, shaped as every child's: a plain serializable class around a
-     * serializable lambda, so that the archive holds what deserializing both loads.
+     * serializable lambda, so that the archive holds what deserializing both loads. It then runs the
+     * {@link ChildTraining}s on the classpath: the start-up paths of children beyond the bootstrap.
      */
     static final class Training implements Callable<Void>, Serializable
     {
@@ -522,7 +565,19 @@ public final class ClassDataSharing
         @Override
         public Void call() throws Exception
         {
-            return body.call();
+            body.call();
+            for (final ChildTraining training : ServiceLoader.load(ChildTraining.class, Training.class.getClassLoader()))
+            {
+                try
+                {
+                    training.train();
+                }
+                catch (final Exception ex)
+                {
+                    // The archive holds less; children start as well as before.
+                }
+            }
+            return null;
         }
     }
 }
