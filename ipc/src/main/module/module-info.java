@@ -16,6 +16,7 @@ module io.mp4j.ipc
     exports io.mp4j.process;
     exports io.mp4j.queue;
 
+    exports io.mp4j.context.internal to io.mp4j.cluster;
     exports io.mp4j.manager.internal to io.mp4j.chronicle;
     exports io.mp4j.pool.internal to io.mp4j.chronicle;
     exports io.mp4j.process.internal to io.mp4j.chronicle, io.mp4j.cluster;

@@ -10,6 +10,7 @@ import io.mp4j.cluster.internal.ClusterTaskQueue;
 import io.mp4j.cluster.internal.ClusterValues;
 import io.mp4j.cluster.internal.IgniteNodes;
 import io.mp4j.context.MultiprocessingContext;
+import io.mp4j.context.internal.ContextNames;
 import io.mp4j.pool.WorkerPool;
 import io.mp4j.process.internal.ProcessState;
 import io.mp4j.queue.TaskQueue;
@@ -40,7 +41,6 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * The {@link MultiprocessingContext} of an Apache Ignite 2.x cluster: the pool runs chunks on the server nodes'
@@ -65,7 +65,6 @@ public final class ClusterContext implements MultiprocessingContext, Serializabl
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_NAME_LENGTH + "}");
     /** The connections this JVM opened for contexts it received, by the received context's id: one per context. */
     private static final Map<String, ClusterContext> RECEIVED = new ConcurrentHashMap<>();
 
@@ -136,7 +135,7 @@ public final class ClusterContext implements MultiprocessingContext, Serializabl
     public <E> BlockingQueue<E> queue(final String name, final int capacity)
     {
         final IgniteQueue<E> queue = named("queue", name, structure -> ignite.queue(structure, capacity, collection()));
-        return expect(queue, "queue", name, "capacity", queue.capacity(), capacity);
+        return ContextNames.expect(queue, "queue", name, "capacity", queue.capacity(), capacity);
     }
 
     @Override
@@ -144,7 +143,8 @@ public final class ClusterContext implements MultiprocessingContext, Serializabl
     {
         final ClusterTaskQueue<E> queue = named("joinable-queue", name, structure -> new ClusterTaskQueue<E>(
             ignite.queue(structure, capacity, collection()), ignite.atomicLong(structure + ".unfinished", 0, true)));
-        return expect(queue, "joinable queue", name, "capacity", queue.size() + queue.remainingCapacity(), capacity);
+        return ContextNames.expect(
+            queue, "joinable queue", name, "capacity", queue.size() + queue.remainingCapacity(), capacity);
     }
 
     @Override
@@ -281,11 +281,7 @@ public final class ClusterContext implements MultiprocessingContext, Serializabl
     private <T> T named(final String kind, final String name, final Function<String, T> create)
     {
         checkOpen();
-        if (name == null || !NAME.matcher(name).matches())
-        {
-            throw new IllegalArgumentException(kind + " name must be 1 to " + MAX_NAME_LENGTH +
-                " letters, digits, '.', '_' or '-': name=" + name);
-        }
+        ContextNames.check(kind, name);
         return (T)objects.computeIfAbsent(kind + '/' + name, key -> create.apply(structureName(kind, name)));
     }
 
@@ -294,7 +290,7 @@ public final class ClusterContext implements MultiprocessingContext, Serializabl
     {
         checkOpen();
         final IgniteAtomicLong agreed = ignite.atomicLong(structureName(kind, name) + "." + setting, asked, true);
-        return expect(asked, kind, name, setting, (int)agreed.get(), asked);
+        return ContextNames.expect(asked, kind, name, setting, (int)agreed.get(), asked);
     }
 
     private String structureName(final String kind, final String name)
@@ -305,17 +301,6 @@ public final class ClusterContext implements MultiprocessingContext, Serializabl
     private CollectionConfiguration collection()
     {
         return new CollectionConfiguration().setBackups(options.backups()).setCollocated(true);
-    }
-
-    private static <T> T expect(
-        final T object, final String kind, final String name, final String setting, final int actual, final int asked)
-    {
-        if (actual != asked)
-        {
-            throw new IllegalStateException(kind + " '" + name + "' exists with other settings: " +
-                setting + "=" + actual + " asked=" + asked);
-        }
-        return object;
     }
 
     private void checkOpen()

@@ -1,5 +1,7 @@
 package io.mp4j.context;
 
+import io.mp4j.context.internal.ContextNames;
+
 import io.mp4j.Mp4jException;
 import io.mp4j.WaitStrategy;
 import io.mp4j.internal.JavaSerialization;
@@ -47,7 +49,6 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * The {@link MultiprocessingContext} of shared memory on this machine: its objects are mp4j's own
@@ -76,7 +77,6 @@ public final class LocalContext implements MultiprocessingContext, Serializable
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_NAME_LENGTH + "}");
     private static final String ENTRY_PREFIX = "named-";
     private static final int DICT_EXPECTED_ENTRIES = 100_000;
     private static final int LIST_EXPECTED_ITEMS = 1024;
@@ -135,7 +135,7 @@ public final class LocalContext implements MultiprocessingContext, Serializable
         final SharedQueue<E> queue = named("queue", name,
             () -> SharedQueue.create(new QueueContext().capacity(capacity).session(session)),
             SharedQueue::close);
-        return expect(queue, "queue", name, "capacity", queue.capacity(), capacity);
+        return ContextNames.expect(queue, "queue", name, "capacity", queue.capacity(), capacity);
     }
 
     @Override
@@ -144,7 +144,7 @@ public final class LocalContext implements MultiprocessingContext, Serializable
         final JoinableQueue<E> queue = named("joinable-queue", name,
             () -> JoinableQueue.create(new QueueContext().capacity(capacity).session(session)),
             JoinableQueue::close);
-        return expect(queue, "joinable queue", name, "capacity", queue.capacity(), capacity);
+        return ContextNames.expect(queue, "joinable queue", name, "capacity", queue.capacity(), capacity);
     }
 
     @Override
@@ -184,7 +184,7 @@ public final class LocalContext implements MultiprocessingContext, Serializable
         final SharedSemaphore semaphore = named(kind, name,
             () -> SharedSemaphore.create(session, permits, bounded, WaitStrategy.defaultStrategy()),
             SharedSemaphore::close);
-        return expect(semaphore, kind, name, "permits", semaphore.initialPermits(), permits);
+        return ContextNames.expect(semaphore, kind, name, "permits", semaphore.initialPermits(), permits);
     }
 
     @Override
@@ -198,7 +198,7 @@ public final class LocalContext implements MultiprocessingContext, Serializable
     {
         final SharedBarrier barrier = named("barrier", name,
             () -> SharedBarrier.create(session, parties, null, WaitStrategy.defaultStrategy()), SharedBarrier::close);
-        return expect(barrier, "barrier", name, "parties", barrier.parties(), parties);
+        return ContextNames.expect(barrier, "barrier", name, "parties", barrier.parties(), parties);
     }
 
     @Override
@@ -282,11 +282,7 @@ public final class LocalContext implements MultiprocessingContext, Serializable
         final String kind, final String name, final Supplier<T> create, final ThrowingConsumer<T> close)
     {
         checkOpen();
-        if (name == null || !NAME.matcher(name).matches())
-        {
-            throw new IllegalArgumentException(kind + " name must be 1 to " + MAX_NAME_LENGTH +
-                " letters, digits, '.', '_' or '-': name=" + name);
-        }
+        ContextNames.check(kind, name);
         final String key = kind + '-' + name;
         final Object known = objects.get(key);
         if (known != null)
@@ -374,17 +370,6 @@ public final class LocalContext implements MultiprocessingContext, Serializable
                 // Closing only unmaps; the owner's directory removal frees the memory either way.
             }
         };
-    }
-
-    private static <T> T expect(
-        final T object, final String kind, final String name, final String setting, final int actual, final int asked)
-    {
-        if (actual != asked)
-        {
-            throw new IllegalStateException(kind + " '" + name + "' exists with other settings: " +
-                setting + "=" + actual + " asked=" + asked);
-        }
-        return object;
     }
 
     private void checkOpen()
