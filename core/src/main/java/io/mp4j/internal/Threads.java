@@ -1,6 +1,6 @@
 package io.mp4j.internal;
 
-/** Where mp4j's own long-lived threads belong. */
+/** Where mp4j's own long-lived threads belong, and waits that a close must finish. */
 public final class Threads
 {
     private Threads()
@@ -23,5 +23,44 @@ public final class Threads
             group = group.getParent();
         }
         return group;
+    }
+
+    /** A wait that may be interrupted. */
+    @FunctionalInterface
+    public interface Wait
+    {
+        /**
+         * Waits.
+         *
+         * @throws InterruptedException if interrupted while waiting.
+         */
+        void await() throws InterruptedException;
+    }
+
+    /**
+     * Waits to the end even when interrupted, as a close must, then sets the thread's interrupt flag again if an
+     * interrupt came meanwhile.
+     *
+     * @param wait the wait, repeated after each interrupt.
+     */
+    public static void awaitUninterruptibly(final Wait wait)
+    {
+        boolean interrupted = false;
+        while (true)
+        {
+            try
+            {
+                wait.await();
+                break;
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.mp4j.pool;
 import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
 import io.mp4j.codec.Codec;
+import io.mp4j.internal.Threads;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -339,23 +340,7 @@ public final class Pool implements WorkerPool
     {
         shutdown();
         engine.abandonStreams();
-        boolean interrupted = false;
-        while (true)
-        {
-            try
-            {
-                engine.awaitTermination();
-                break;
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
+        Threads.awaitUninterruptibly(engine::awaitTermination);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.mp4j.RemoteException;
 import io.mp4j.host.internal.HostedChild;
 import io.mp4j.internal.JavaSerialization;
 import io.mp4j.internal.ShutdownSequence;
+import io.mp4j.internal.Threads;
 import io.mp4j.process.internal.ChildClassPath;
 import io.mp4j.process.internal.ChildMain;
 import io.mp4j.process.internal.ChildSpec;
@@ -559,23 +560,7 @@ public final class ChildProcess
     /** The reaper has completed the exit, its last act; what is left of it ends at once. */
     private static void awaitEnd(final Thread reaper)
     {
-        boolean interrupted = false;
-        while (true)
-        {
-            try
-            {
-                reaper.join();
-                break;
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
+        Threads.awaitUninterruptibly(reaper::join);
     }
 
     @Override

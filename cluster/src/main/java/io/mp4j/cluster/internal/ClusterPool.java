@@ -4,6 +4,7 @@ import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
 import io.mp4j.codec.Codec;
 import io.mp4j.internal.JavaSerialization;
+import io.mp4j.internal.Threads;
 import io.mp4j.pool.ChunkKernel;
 import io.mp4j.pool.PoolCallable;
 import io.mp4j.pool.PoolFunction;
@@ -219,23 +220,7 @@ public final class ClusterPool implements WorkerPool
     public void close()
     {
         shutdown();
-        boolean interrupted = false;
-        while (true)
-        {
-            try
-            {
-                join();
-                break;
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
+        Threads.awaitUninterruptibly(this::join);
     }
 
     @Override
