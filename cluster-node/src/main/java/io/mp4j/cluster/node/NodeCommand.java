@@ -43,7 +43,7 @@ public final class NodeCommand implements Callable<Integer>
     /** The environment variable holding the trust store's password for {@code --tls-truststore}. */
     public static final String TRUSTSTORE_PASSWORD = "MP4J_TLS_TRUSTSTORE_PASSWORD";
 
-    @Option(names = "--name", defaultValue = "mp4j",
+    @Option(names = "--name", defaultValue = "mp4j", paramLabel = "NAME",
         description = "The cluster's name; nodes and clients of other names never join it (default: ${DEFAULT-VALUE}).")
     String name;
 
@@ -57,23 +57,24 @@ public final class NodeCommand implements Callable<Integer>
             + "Windows): the classes of the tasks this node runs and of the objects it keeps.")
     String classPath;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1",
+    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
         description = "The only address the node binds to (default: ${DEFAULT-VALUE}).")
     String bindAddress;
 
-    @Option(names = "--discovery-port", defaultValue = "" + ClusterOptions.DEFAULT_DISCOVERY_PORT,
+    @Option(names = "--discovery-port", defaultValue = "" + ClusterOptions.DEFAULT_DISCOVERY_PORT, paramLabel = "PORT",
         description = "The first discovery port to try (default: ${DEFAULT-VALUE}).")
     int discoveryPort;
 
     @Option(names = "--communication-port", defaultValue = "" + ClusterOptions.DEFAULT_COMMUNICATION_PORT,
+        paramLabel = "PORT",
         description = "The first communication port to try (default: ${DEFAULT-VALUE}).")
     int communicationPort;
 
-    @Option(names = "--port-range", defaultValue = "" + ClusterOptions.DEFAULT_PORT_RANGE,
+    @Option(names = "--port-range", defaultValue = "" + ClusterOptions.DEFAULT_PORT_RANGE, paramLabel = "N",
         description = "How many ports above each first one to try when it is taken (default: ${DEFAULT-VALUE}).")
     int portRange;
 
-    @Option(names = "--backups", defaultValue = "1",
+    @Option(names = "--backups", defaultValue = "1", paramLabel = "N",
         description = "Copies of each queue, value, dict and list entry on other nodes (default: ${DEFAULT-VALUE}).")
     int backups;
 
@@ -82,8 +83,8 @@ public final class NodeCommand implements Callable<Integer>
     Path workDirectory;
 
     @Option(names = "--join-timeout", defaultValue = "10", paramLabel = "SECONDS",
-        description = "How long to look for the other nodes before failing (default: ${DEFAULT-VALUE} s); "
-            + "a node that finds none forms the cluster.")
+        description = "How long to look for the cluster's other nodes (default: ${DEFAULT-VALUE} s); "
+            + "a node that finds none forms the cluster itself.")
     long joinTimeoutSeconds;
 
     @Option(names = "--failure-detection", defaultValue = "3000", paramLabel = "MILLIS",
