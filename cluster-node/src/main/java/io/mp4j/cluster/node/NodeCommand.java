@@ -232,6 +232,7 @@ public final class NodeCommand implements Callable<Integer>
                 urls.add(path.toUri().toURL());
             }
         }
-        return new URLClassLoader("mp4j-node-application", urls.toArray(new URL[0]), NodeCommand.class.getClassLoader());
+        return new URLClassLoader(
+            "mp4j-node-application", urls.toArray(new URL[0]), NodeCommand.class.getClassLoader());
     }
 }
