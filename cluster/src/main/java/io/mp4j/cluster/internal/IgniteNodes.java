@@ -2,7 +2,9 @@ package io.mp4j.cluster.internal;
 
 import io.mp4j.Mp4jException;
 import io.mp4j.cluster.ClusterOptions;
+import io.mp4j.internal.FileOwners;
 import io.mp4j.internal.FileTrees;
+import io.mp4j.internal.ProcessIdentity;
 import io.mp4j.process.internal.JvmFlagCheck;
 import io.mp4j.process.internal.JvmFlags;
 import org.apache.ignite.Ignite;
@@ -20,12 +22,16 @@ import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
 import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Starts Ignite nodes the way mp4j wants them: static discovery, bound to one address, no REST or thin-client
@@ -41,6 +47,9 @@ public final class IgniteNodes
 
     private static final long MEBIBYTE = 1024L * 1024L;
     private static final int CLIENT_PORT_RANGE = 100;
+    private static final String WORK_PREFIX = "mp4j-ignite-";
+    /** A temporary work directory's name: the owner's pid and start time (hexadecimal), then a random part. */
+    private static final Pattern WORK_NAME = Pattern.compile(WORK_PREFIX + "(\\d{1,18})-([0-9a-f]{1,16})-\\d+");
     /** Held so that java.util.logging keeps the level set on it (it holds loggers weakly). */
     private static final Logger IGNITE_LOGGERS = Logger.getLogger("org.apache.ignite");
 
@@ -187,17 +196,55 @@ public final class IgniteNodes
         }
     }
 
+    /**
+     * A fresh owner-only work directory under the JVM's temporary directory, named after this process, after
+     * removing those of this user's processes that died without removing theirs (a node killed by SIGKILL).
+     */
     private static Path temporaryWorkDirectory()
     {
+        final ProcessIdentity self = ProcessIdentity.current();
         try
         {
-            return Files.createTempDirectory("mp4j-ignite-",
+            final Path directory = Files.createTempDirectory(
+                WORK_PREFIX + self.pid() + '-' + Long.toHexString(self.startEpochMilli()) + '-',
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            sweepWorkDirectories(directory.getParent());
+            return directory;
         }
         catch (final IOException ex)
         {
             throw new Mp4jException("cannot create a work directory for an Ignite node: error=" + ex, ex);
         }
+    }
+
+    /**
+     * Removes the work directories in a directory that this user's dead processes left, never following a link.
+     *
+     * @param parent where the work directories are.
+     * @return how many were removed.
+     */
+    static int sweepWorkDirectories(final Path parent)
+    {
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, WORK_PREFIX + "*"))
+        {
+            for (final Path entry : entries)
+            {
+                final Matcher name = WORK_NAME.matcher(entry.getFileName().toString());
+                if (name.matches() &&
+                    !new ProcessIdentity(Long.parseLong(name.group(1)), Long.parseLong(name.group(2), 16)).isAlive() &&
+                    Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) && FileOwners.isThisUsers(entry))
+                {
+                    FileTrees.delete(entry);
+                    removed++;
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // Another node may be sweeping at the same time; the next start sweeps again.
+        }
+        return removed;
     }
 
     private static void deleteQuietly(final Path directory)
