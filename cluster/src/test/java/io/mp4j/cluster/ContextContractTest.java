@@ -343,6 +343,13 @@ class ContextContractTest
                 assertTrue(endless.cancel(true));
                 assertThrows(CancellationException.class, endless::join);
                 assertEquals(List.of(2, 3), pool.map((Integer x) -> x + 1, List.of(1, 2)), "usable after a cancel");
+                final List<Integer> imapped = new ArrayList<>();
+                pool.imap((Integer x) -> x * 3, List.of(1, 2, 3, 4, 5), 2).forEachRemaining(imapped::add);
+                assertEquals(List.of(3, 6, 9, 12, 15), imapped, "imap keeps the order");
+                final List<Integer> unordered = new ArrayList<>();
+                pool.imapUnordered((Integer x) -> x * 3, List.of(1, 2, 3, 4, 5), 2).forEachRemaining(unordered::add);
+                unordered.sort(null);
+                assertEquals(List.of(3, 6, 9, 12, 15), unordered, "imapUnordered gives every result once");
                 assertEquals(List.of(1, 4, 9), pool.starmap((Integer a, Integer b) -> a * b,
                     List.of(io.mp4j.pool.Pair.of(1, 1), io.mp4j.pool.Pair.of(2, 2), io.mp4j.pool.Pair.of(3, 3))));
             }

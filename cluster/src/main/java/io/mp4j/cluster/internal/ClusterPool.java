@@ -114,32 +114,8 @@ public final class ClusterPool implements WorkerPool
     public <T, R> Iterator<R> imap(final PoolFunction<T, R> function, final Iterable<? extends T> items, final int chunksize)
     {
         final List<CompletableFuture<List<Object>>> chunks = chunkFutures(function, list(items), chunksize);
-        return new Iterator<>()
-        {
-            private int chunk;
-            private Iterator<Object> current = java.util.Collections.emptyIterator();
-
-            @Override
-            public boolean hasNext()
-            {
-                while (!current.hasNext() && chunk < chunks.size())
-                {
-                    current = join(chunks.get(chunk++)).iterator();
-                }
-                return current.hasNext();
-            }
-
-            @Override
-            @SuppressWarnings("unchecked")
-            public R next()
-            {
-                if (!hasNext())
-                {
-                    throw new NoSuchElementException();
-                }
-                return (R)current.next();
-            }
-        };
+        final Iterator<CompletableFuture<List<Object>>> inOrder = chunks.iterator();
+        return new Results<>(chunks.size(), inOrder::next);
     }
 
     @Override
@@ -149,41 +125,59 @@ public final class ClusterPool implements WorkerPool
         final List<CompletableFuture<List<Object>>> chunks = chunkFutures(function, list(items), chunksize);
         final BlockingQueue<CompletableFuture<List<Object>>> done = new LinkedBlockingQueue<>();
         chunks.forEach(chunk -> chunk.whenComplete((results, error) -> done.add(chunk)));
-        return new Iterator<>()
+        return new Results<>(chunks.size(), done::take);
+    }
+
+    /** The next chunk an iterator of results reads, in the order it reads them. */
+    @FunctionalInterface
+    private interface NextChunk
+    {
+        CompletableFuture<List<Object>> take() throws InterruptedException;
+    }
+
+    /** The results of a call's chunks, item by item, each chunk waited for as the iteration reaches it. */
+    private final class Results<R> implements Iterator<R>
+    {
+        private final int chunks;
+        private final NextChunk nextChunk;
+        private int taken;
+        private Iterator<Object> current = java.util.Collections.emptyIterator();
+
+        Results(final int chunks, final NextChunk nextChunk)
         {
-            private int taken;
-            private Iterator<Object> current = java.util.Collections.emptyIterator();
+            this.chunks = chunks;
+            this.nextChunk = nextChunk;
+        }
 
-            @Override
-            public boolean hasNext()
+        @Override
+        public boolean hasNext()
+        {
+            while (!current.hasNext() && taken < chunks)
             {
-                while (!current.hasNext() && taken < chunks.size())
+                try
                 {
-                    try
-                    {
-                        current = join(done.take()).iterator();
-                        taken++;
-                    }
-                    catch (final InterruptedException ex)
-                    {
-                        Thread.currentThread().interrupt();
-                        throw new CancellationException("interrupted while waiting for a pool result");
-                    }
+                    current = join(nextChunk.take()).iterator();
+                    taken++;
                 }
-                return current.hasNext();
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new CancellationException("interrupted while waiting for a pool result");
+                }
             }
+            return current.hasNext();
+        }
 
-            @Override
-            @SuppressWarnings("unchecked")
-            public R next()
+        @Override
+        @SuppressWarnings("unchecked")
+        public R next()
+        {
+            if (!hasNext())
             {
-                if (!hasNext())
-                {
-                    throw new NoSuchElementException();
-                }
-                return (R)current.next();
+                throw new NoSuchElementException();
             }
-        };
+            return (R)current.next();
+        }
     }
 
     @Override
