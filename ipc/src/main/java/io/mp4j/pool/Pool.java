@@ -3,6 +3,7 @@ package io.mp4j.pool;
 import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
 import io.mp4j.codec.Codec;
+import io.mp4j.internal.Lists;
 import io.mp4j.internal.Threads;
 
 import java.util.ArrayList;
@@ -97,7 +98,7 @@ public final class Pool implements WorkerPool
     public <T, R> CompletableFuture<List<R>> mapAsync(
         final PoolFunction<T, R> function, final Iterable<? extends T> items)
     {
-        final List<Object> all = PoolCalls.toList(items);
+        final List<Object> all = Lists.of(items);
         return gather("map", MAP_FUNCTIONS, function, function, all, defaultChunksize(all.size()));
     }
 
@@ -114,7 +115,7 @@ public final class Pool implements WorkerPool
     public <T, R> CompletableFuture<List<R>> mapAsync(
         final PoolFunction<T, R> function, final Iterable<? extends T> items, final int chunksize)
     {
-        return gather("map", MAP_FUNCTIONS, function, function, PoolCalls.toList(items), chunksize);
+        return gather("map", MAP_FUNCTIONS, function, function, Lists.of(items), chunksize);
     }
 
     private <R> CompletableFuture<List<R>> gather(
@@ -191,7 +192,7 @@ public final class Pool implements WorkerPool
     public <A, B, R> CompletableFuture<List<R>> starmapAsync(
         final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments)
     {
-        final List<Object> all = PoolCalls.toList(arguments);
+        final List<Object> all = Lists.of(arguments);
         return gather("starmap", STARMAP_FUNCTIONS, function, PoolCalls.unpacking(function), all,
             defaultChunksize(all.size()));
     }
@@ -211,7 +212,7 @@ public final class Pool implements WorkerPool
         final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments, final int chunksize)
     {
         return gather("starmap", STARMAP_FUNCTIONS, function, PoolCalls.unpacking(function),
-            PoolCalls.toList(arguments), chunksize);
+            Lists.of(arguments), chunksize);
     }
 
     /**

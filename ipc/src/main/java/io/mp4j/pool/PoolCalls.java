@@ -7,7 +7,6 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.RandomAccess;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -48,22 +47,6 @@ final class PoolCalls
             tasks.add(PoolTask.of(call, index, items, from, Math.min(items.size(), from + chunksize)));
         }
         return tasks;
-    }
-
-    /**
-     * The items of a call as a list: a list with random access as it is (Python's map, too, reads its
-     * list as the call goes), anything else copied.
-     */
-    @SuppressWarnings("unchecked")
-    static List<Object> toList(final Iterable<?> items)
-    {
-        if (items instanceof List<?> list && items instanceof RandomAccess)
-        {
-            return (List<Object>)list;
-        }
-        final List<Object> all = new ArrayList<>();
-        items.forEach(all::add);
-        return all;
     }
 
     static <A, B, R> PoolFunction<Pair<A, B>, R> unpacking(final PoolFunction2<A, B, R> function)

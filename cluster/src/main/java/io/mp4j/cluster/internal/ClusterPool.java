@@ -3,7 +3,9 @@ package io.mp4j.cluster.internal;
 import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
 import io.mp4j.codec.Codec;
+import io.mp4j.codec.ListCodec;
 import io.mp4j.internal.JavaSerialization;
+import io.mp4j.internal.Lists;
 import io.mp4j.internal.Threads;
 import io.mp4j.pool.ChunkKernel;
 import io.mp4j.pool.PoolCallable;
@@ -81,7 +83,7 @@ public final class ClusterPool implements WorkerPool
     @Override
     public <T, R> CompletableFuture<List<R>> mapAsync(final PoolFunction<T, R> function, final Iterable<? extends T> items)
     {
-        final List<Object> all = list(items);
+        final List<Object> all = Lists.of(items);
         return gather(function, all, defaultChunksize(all.size()));
     }
 
@@ -89,7 +91,7 @@ public final class ClusterPool implements WorkerPool
     public <T, R> CompletableFuture<List<R>> mapAsync(
         final PoolFunction<T, R> function, final Iterable<? extends T> items, final int chunksize)
     {
-        return gather(function, list(items), chunksize);
+        return gather(function, Lists.of(items), chunksize);
     }
 
     @Override
@@ -113,7 +115,7 @@ public final class ClusterPool implements WorkerPool
     @Override
     public <T, R> Iterator<R> imap(final PoolFunction<T, R> function, final Iterable<? extends T> items, final int chunksize)
     {
-        final List<CompletableFuture<List<Object>>> chunks = chunkFutures(function, list(items), chunksize);
+        final List<CompletableFuture<List<Object>>> chunks = chunkFutures(function, Lists.of(items), chunksize);
         final Iterator<CompletableFuture<List<Object>>> inOrder = chunks.iterator();
         return new Results<>(chunks.size(), inOrder::next);
     }
@@ -122,7 +124,7 @@ public final class ClusterPool implements WorkerPool
     public <T, R> Iterator<R> imapUnordered(
         final PoolFunction<T, R> function, final Iterable<? extends T> items, final int chunksize)
     {
-        final List<CompletableFuture<List<Object>>> chunks = chunkFutures(function, list(items), chunksize);
+        final List<CompletableFuture<List<Object>>> chunks = chunkFutures(function, Lists.of(items), chunksize);
         final BlockingQueue<CompletableFuture<List<Object>>> done = new LinkedBlockingQueue<>();
         chunks.forEach(chunk -> chunk.whenComplete((results, error) -> done.add(chunk)));
         return new Results<>(chunks.size(), done::take);
@@ -308,7 +310,7 @@ public final class ClusterPool implements WorkerPool
         final List<byte[]> encoded = new ArrayList<>();
         for (int from = 0; from < items.size(); from += chunksize)
         {
-            encoded.add(Codec.encodeList(new ArrayList<>(items.subList(from, Math.min(items.size(), from + chunksize)))));
+            encoded.add(ListCodec.encode(items, from, Math.min(items.size(), from + chunksize)));
         }
         final IgniteCompute compute = ignite.compute(ignite.cluster().forServers());
         final List<CompletableFuture<List<Object>>> chunks = new ArrayList<>(encoded.size());
@@ -397,12 +399,5 @@ public final class ClusterPool implements WorkerPool
     {
         final int perWorker = processes * 4;
         return Math.max(1, itemCount / perWorker + (itemCount % perWorker == 0 ? 0 : 1));
-    }
-
-    private static List<Object> list(final Iterable<?> items)
-    {
-        final List<Object> all = new ArrayList<>();
-        items.forEach(all::add);
-        return all;
     }
 }
