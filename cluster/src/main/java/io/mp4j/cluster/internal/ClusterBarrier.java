@@ -75,8 +75,11 @@ public final class ClusterBarrier implements Barrier
             final boolean passed;
             try
             {
-                passed = Polling.await(() -> generation(state.get()) != generation || (state.get() & BROKEN) != 0,
-                    timeoutNanos);
+                passed = Polling.await(() ->
+                {
+                    final long now = state.get();
+                    return generation(now) != generation || (now & BROKEN) != 0;
+                }, timeoutNanos);
             }
             catch (final InterruptedException ex)
             {

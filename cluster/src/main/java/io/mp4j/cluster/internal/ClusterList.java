@@ -5,6 +5,7 @@ import org.apache.ignite.IgniteCache;
 import org.apache.ignite.IgniteLock;
 
 import java.util.AbstractList;
+import java.util.Objects;
 import java.util.RandomAccess;
 
 /**
@@ -45,7 +46,7 @@ public final class ClusterList<E> extends AbstractList<E> implements RandomAcces
     @Override
     public E get(final int index)
     {
-        checkIndex(index, size());
+        Objects.checkIndex(index, size());
         return items.get(index);
     }
 
@@ -55,7 +56,7 @@ public final class ClusterList<E> extends AbstractList<E> implements RandomAcces
         lock.lock();
         try
         {
-            checkIndex(index, size());
+            Objects.checkIndex(index, size());
             return items.getAndPut(index, element);
         }
         finally
@@ -71,10 +72,7 @@ public final class ClusterList<E> extends AbstractList<E> implements RandomAcces
         try
         {
             final int size = size();
-            if (index < 0 || index > size)
-            {
-                throw new IndexOutOfBoundsException("index=" + index + " size=" + size);
-            }
+            Objects.checkIndex(index, size + 1);
             for (int i = size; i > index; i--)
             {
                 items.put(i, items.get(i - 1));
@@ -96,7 +94,7 @@ public final class ClusterList<E> extends AbstractList<E> implements RandomAcces
         try
         {
             final int size = size();
-            checkIndex(index, size);
+            Objects.checkIndex(index, size);
             final E removed = items.get(index);
             for (int i = index; i < size - 1; i++)
             {
@@ -126,14 +124,6 @@ public final class ClusterList<E> extends AbstractList<E> implements RandomAcces
         finally
         {
             lock.unlock();
-        }
-    }
-
-    private static void checkIndex(final int index, final int size)
-    {
-        if (index < 0 || index >= size)
-        {
-            throw new IndexOutOfBoundsException("index=" + index + " size=" + size);
         }
     }
 }

@@ -72,11 +72,14 @@ public final class ClusterSemaphore implements CountingSemaphore
         {
             throw new IllegalArgumentException("must release at least one permit: permits=" + permits);
         }
-        final int available = semaphore.availablePermits();
-        if (bounded && available + permits > initialPermits)
+        if (bounded)
         {
-            throw new IllegalStateException("bounded semaphore released too many times: permits=" + available +
-                " release=" + permits + " maxValue=" + initialPermits);
+            final int available = semaphore.availablePermits();
+            if (available + permits > initialPermits)
+            {
+                throw new IllegalStateException("bounded semaphore released too many times: permits=" + available +
+                    " release=" + permits + " maxValue=" + initialPermits);
+            }
         }
         semaphore.release(permits);
     }
