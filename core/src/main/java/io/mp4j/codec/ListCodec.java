@@ -19,8 +19,8 @@ import static io.mp4j.codec.CodecDescriptor.TAG_OFFSET;
  * Lists in the codec's layout, a range at a time and straight between a list and a buffer: a range whose
  * elements are all {@code Integer}, all {@code Long} or all {@code Double} is written as the matching
  * primitive array (4 or 8 bytes an element) without an array in between, and decoded back into a
- * caller's array at a position, boxing as it goes. Any other range is a serialized list, as
- * {@link Codec#encodeList(List)} makes it. All methods are stateless and safe from any thread.
+ * caller's array at a position: boxing as it goes, or unboxed into a primitive array. Any other range is a
+ * serialized list, as {@link Codec#encodeList(List)} makes it. All methods are stateless and safe from any thread.
  */
 public final class ListCodec
 {
@@ -170,6 +170,104 @@ public final class ListCodec
     }
 
     /**
+     * What an encoded list travels as.
+     *
+     * @param buffer where the encoding is.
+     * @param offset where it starts.
+     * @param length its length, tag included.
+     * @return {@link CodecDescriptor#INT_ARRAY}, {@link CodecDescriptor#LONG_ARRAY} or
+     *     {@link CodecDescriptor#DOUBLE_ARRAY} for a primitive range, else {@link #NOT_PRIMITIVE}.
+     */
+    public static byte encodedTag(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte tag = length > TAG_OFFSET ? buffer.getByte(offset + TAG_OFFSET) : NOT_PRIMITIVE;
+        return tag == INT_ARRAY || tag == LONG_ARRAY || tag == DOUBLE_ARRAY ? tag : NOT_PRIMITIVE;
+    }
+
+    /**
+     * How many elements a primitive encoding holds.
+     *
+     * @param tag    its tag from {@link #encodedTag}, not {@link #NOT_PRIMITIVE}.
+     * @param length its length, tag included.
+     * @return the element count.
+     * @throws EncodingException if the payload is not a whole number of elements.
+     */
+    public static int primitiveElements(final byte tag, final int length)
+    {
+        final int elementSize = tag == INT_ARRAY ? Integer.BYTES : Long.BYTES;
+        final int payloadLength = length - PAYLOAD_OFFSET;
+        if (payloadLength < 0 || payloadLength % elementSize != 0)
+        {
+            throw new EncodingException("array payload is not a whole number of elements: tag=" + tag +
+                " payloadLength=" + payloadLength + " elementSize=" + elementSize, null);
+        }
+        return payloadLength / elementSize;
+    }
+
+    /**
+     * Decodes an {@link CodecDescriptor#INT_ARRAY} encoding into an array from a position, unboxed.
+     *
+     * @param buffer where the encoding is.
+     * @param offset where it starts.
+     * @param count  its element count, from {@link #primitiveElements(byte, int)}.
+     * @param into   where the elements go.
+     * @param at     where the first one goes.
+     * @throws IndexOutOfBoundsException if the array has no room for them; nothing is written then.
+     */
+    public static void decodeInts(
+        final DirectBuffer buffer, final int offset, final int count, final int[] into, final int at)
+    {
+        checkRoom(into.length, at, count);
+        final int payload = offset + PAYLOAD_OFFSET;
+        for (int i = 0; i < count; i++)
+        {
+            into[at + i] = buffer.getInt(payload + i * Integer.BYTES, BYTE_ORDER);
+        }
+    }
+
+    /**
+     * Decodes a {@link CodecDescriptor#LONG_ARRAY} encoding into an array from a position, unboxed.
+     *
+     * @param buffer where the encoding is.
+     * @param offset where it starts.
+     * @param count  its element count, from {@link #primitiveElements(byte, int)}.
+     * @param into   where the elements go.
+     * @param at     where the first one goes.
+     * @throws IndexOutOfBoundsException if the array has no room for them; nothing is written then.
+     */
+    public static void decodeLongs(
+        final DirectBuffer buffer, final int offset, final int count, final long[] into, final int at)
+    {
+        checkRoom(into.length, at, count);
+        final int payload = offset + PAYLOAD_OFFSET;
+        for (int i = 0; i < count; i++)
+        {
+            into[at + i] = buffer.getLong(payload + i * Long.BYTES, BYTE_ORDER);
+        }
+    }
+
+    /**
+     * Decodes a {@link CodecDescriptor#DOUBLE_ARRAY} encoding into an array from a position, unboxed.
+     *
+     * @param buffer where the encoding is.
+     * @param offset where it starts.
+     * @param count  its element count, from {@link #primitiveElements(byte, int)}.
+     * @param into   where the elements go.
+     * @param at     where the first one goes.
+     * @throws IndexOutOfBoundsException if the array has no room for them; nothing is written then.
+     */
+    public static void decodeDoubles(
+        final DirectBuffer buffer, final int offset, final int count, final double[] into, final int at)
+    {
+        checkRoom(into.length, at, count);
+        final int payload = offset + PAYLOAD_OFFSET;
+        for (int i = 0; i < count; i++)
+        {
+            into[at + i] = Double.longBitsToDouble(buffer.getLong(payload + i * Long.BYTES, BYTE_ORDER));
+        }
+    }
+
+    /**
      * Decodes an encoded list into an array from a position, boxing primitive elements through their
      * {@code valueOf}.
      *
@@ -185,26 +283,20 @@ public final class ListCodec
     public static int decodeInto(
         final DirectBuffer buffer, final int offset, final int length, final Object[] into, final int at)
     {
-        final byte tag = length > TAG_OFFSET ? buffer.getByte(offset + TAG_OFFSET) : NOT_PRIMITIVE;
-        final int payload = offset + PAYLOAD_OFFSET;
-        final int elementSize = tag == INT_ARRAY ? Integer.BYTES : Long.BYTES;
-        if (tag != INT_ARRAY && tag != LONG_ARRAY && tag != DOUBLE_ARRAY)
+        final byte tag = encodedTag(buffer, offset, length);
+        if (tag == NOT_PRIMITIVE)
         {
             final List<Object> list = Codec.decodeList(copy(buffer, offset, length));
-            checkRoom(into, at, list.size());
+            checkRoom(into.length, at, list.size());
             for (int i = 0; i < list.size(); i++)
             {
                 into[at + i] = list.get(i);
             }
             return list.size();
         }
-        if ((length - PAYLOAD_OFFSET) % elementSize != 0)
-        {
-            throw new EncodingException("array payload is not a whole number of elements: tag=" + tag +
-                " payloadLength=" + (length - PAYLOAD_OFFSET) + " elementSize=" + elementSize, null);
-        }
-        final int elements = (length - PAYLOAD_OFFSET) / elementSize;
-        checkRoom(into, at, elements);
+        final int elements = primitiveElements(tag, length);
+        checkRoom(into.length, at, elements);
+        final int payload = offset + PAYLOAD_OFFSET;
         if (tag == INT_ARRAY)
         {
             for (int i = 0; i < elements; i++)
@@ -229,12 +321,12 @@ public final class ListCodec
         return elements;
     }
 
-    private static void checkRoom(final Object[] into, final int at, final int elements)
+    private static void checkRoom(final int capacity, final int at, final int elements)
     {
-        if (at < 0 || at + elements > into.length)
+        if (at < 0 || elements < 0 || at > capacity - elements)
         {
             throw new IndexOutOfBoundsException("no room for a decoded list: at=" + at + " elements=" + elements +
-                " capacity=" + into.length);
+                " capacity=" + capacity);
         }
     }
 

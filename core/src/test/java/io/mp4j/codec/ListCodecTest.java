@@ -1,5 +1,6 @@
 package io.mp4j.codec;
 
+import io.mp4j.EncodingException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +46,33 @@ class ListCodecTest
         assertEquals(tag, bytes[CodecDescriptor.TAG_OFFSET]);
         assertEquals(values.subList(1, 5), Codec.decodeList(bytes));
         assertArrayEquals(bytes, Codec.encodeList(values.subList(1, 5)));
+    }
+
+    @Test
+    void shouldDecodePrimitiveRangesUnboxedAtPosition()
+    {
+        final byte[] ints = ListCodec.encode(List.of(5, -6, Integer.MAX_VALUE), 0, 3);
+        final byte[] longs = ListCodec.encode(List.of(Long.MIN_VALUE, 7L), 0, 2);
+        final byte[] doubles = ListCodec.encode(List.of(-0.0, Double.NaN), 0, 2);
+        final int[] intsInto = new int[5];
+        final long[] longsInto = new long[3];
+        final double[] doublesInto = new double[2];
+
+        final int intCount = ListCodec.primitiveElements(CodecDescriptor.INT_ARRAY, ints.length);
+        ListCodec.decodeInts(new UnsafeBuffer(ints), 0, intCount, intsInto, 1);
+        ListCodec.decodeLongs(new UnsafeBuffer(longs), 0, 2, longsInto, 1);
+        ListCodec.decodeDoubles(new UnsafeBuffer(doubles), 0, 2, doublesInto, 0);
+
+        assertEquals(3, intCount);
+        assertEquals(CodecDescriptor.INT_ARRAY, ListCodec.encodedTag(new UnsafeBuffer(ints), 0, ints.length));
+        assertEquals(ListCodec.NOT_PRIMITIVE,
+            ListCodec.encodedTag(new UnsafeBuffer(Codec.encodeList(List.of("a"))), 0, 8));
+        assertArrayEquals(new int[] {0, 5, -6, Integer.MAX_VALUE, 0}, intsInto);
+        assertArrayEquals(new long[] {0, Long.MIN_VALUE, 7L}, longsInto);
+        assertArrayEquals(new double[] {-0.0, Double.NaN}, doublesInto);
+        assertThrows(IndexOutOfBoundsException.class,
+            () -> ListCodec.decodeInts(new UnsafeBuffer(ints), 0, 3, intsInto, 3));
+        assertThrows(EncodingException.class, () -> ListCodec.primitiveElements(CodecDescriptor.LONG_ARRAY, 12));
     }
 
     @ParameterizedTest

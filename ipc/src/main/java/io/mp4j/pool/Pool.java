@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Items are cut into chunks (Python's default {@code chunksize} when none is given); each call's
  * function is serialized once and sent once to each worker that runs a chunk of it. Chunks and
  * results travel through Agrona rings in the session; one engine thread in this JVM hands chunks to
- * the least busy workers and collects results.
+ * the least busy workers and collects results. The list a call returns keeps results that are all
+ * {@code Integer}, all {@code Long} or all {@code Double} unboxed, and boxes each as it is read.
  * <p>
  * A worker that dies mid-call (killed, crashed) is replaced and the chunks it held are run again
  * elsewhere, so the call returns every result exactly once. A chunk that has killed

@@ -3,7 +3,6 @@ package io.mp4j.pool;
 import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
 import io.mp4j.codec.Codec;
-import io.mp4j.codec.ListCodec;
 import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
@@ -135,7 +134,7 @@ abstract class PoolCall
     {
         final CompletableFuture<List<Object>> future = new CompletableFuture<>();
         private final int chunksize;
-        private final Object[] results;
+        private final GatheredList results;
         private final boolean[] done;
         private final List<?>[] chunks;
         private int remaining;
@@ -149,7 +148,7 @@ abstract class PoolCall
         {
             super(id, description, function, taskCount, itemCount);
             this.chunksize = chunksize;
-            this.results = chunksize > 0 ? new Object[Math.toIntExact(itemCount)] : null;
+            this.results = chunksize > 0 ? new GatheredList(Math.toIntExact(itemCount)) : null;
             this.done = new boolean[taskCount];
             this.chunks = chunksize > 0 ? null : new List<?>[taskCount];
             this.remaining = taskCount;
@@ -169,10 +168,7 @@ abstract class PoolCall
             if (results != null)
             {
                 checkChunkLength(index, taskResults.size());
-                for (int i = 0; i < taskResults.size(); i++)
-                {
-                    results[index * chunksize + i] = taskResults.get(i);
-                }
+                results.put(index * chunksize, taskResults);
             }
             else
             {
@@ -192,7 +188,7 @@ abstract class PoolCall
             {
                 return 0;
             }
-            final int count = ListCodec.decodeInto(buffer, offset, length, results, task.index * chunksize);
+            final int count = results.decode(buffer, offset, length, task.index * chunksize);
             checkChunkLength(task.index, count);
             completed(task.index);
             return count;
@@ -217,7 +213,7 @@ abstract class PoolCall
             }
             if (results != null)
             {
-                future.complete(new GatheredList(results));
+                future.complete(results);
                 return;
             }
             final List<Object> all = new ArrayList<>();

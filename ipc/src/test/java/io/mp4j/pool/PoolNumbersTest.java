@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -66,6 +67,39 @@ class PoolNumbersTest
             assertEquals(doubles.stream().map(d -> d * 2).collect(Collectors.toList()),
                 pool.map((Double x) -> x * 2, doubles, 7));
         });
+    }
+
+    @Test
+    void shouldKeepResultsOfOneNumberTypeUnboxed()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final int size = 200_000;
+            final List<Integer> items = IntStream.range(1_000, 1_000 + size).boxed().collect(Collectors.toList());
+            pool.map((Integer x) -> x + 1, items);
+
+            final long before = allocatedBytes();
+            final List<Integer> results = pool.map((Integer x) -> x + 1, items);
+            final long perItem = (allocatedBytes() - before) / size;
+
+            assertEquals(items.size(), results.size());
+            assertEquals(1_001, results.get(0));
+            assertEquals(1_000 + size, results.get(size - 1));
+            assertTrue(perItem < 10, "parent bytes per item: " + perItem + " (an Integer and its slot take 20)");
+        });
+    }
+
+    /** What every live thread of this JVM has allocated so far. */
+    private static long allocatedBytes()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (final long allocated : threads.getThreadAllocatedBytes(threads.getAllThreadIds()))
+        {
+            total += Math.max(0, allocated);
+        }
+        return total;
     }
 
     @Test

@@ -23,9 +23,6 @@ final class MapTrials
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final double NANOS_PER_SECOND = 1e9;
-    /** An {@code Integer}'s size on a 64-bit JVM with compressed class pointers, and a compressed reference's. */
-    private static final int INTEGER_BYTES = 16;
-    private static final int REFERENCE_BYTES = 4;
 
     private MapTrials()
     {
@@ -140,8 +137,8 @@ final class MapTrials
     }
 
     /**
-     * mp4j, 3d: what row 3a's map allocates in this JVM, every thread counted, beyond its result list (the
-     * list's array and an {@code Integer} per result), per item: an upper bound of the heap it needs.
+     * mp4j, 3d: what row 3a's map allocates in this JVM, every thread counted, its result list included, per
+     * item: an upper bound of the heap it needs.
      *
      * @param fixtures where the pool and the items are kept.
      * @param size     how many items.
@@ -155,7 +152,7 @@ final class MapTrials
         final List<Integer> results = pool.map((Integer x) -> x + 1, items);
         final long allocated = allocatedBytes() - before;
         Fixtures.checkIncremented(results, size);
-        return (double)(allocated - resultListBytes(size)) / size;
+        return (double)allocated / size;
     }
 
     /**
@@ -175,7 +172,7 @@ final class MapTrials
             pool.map((Integer x) -> x + 1, items, PlainJavaPool.defaultChunksize(size, Fixtures.POOL_PROCESSES));
         final long allocated = allocatedBytes() - before;
         Fixtures.checkIncremented(results, size);
-        return (double)(allocated - resultListBytes(size)) / size;
+        return (double)allocated / size;
     }
 
     private static List<Integer> serial(final List<Integer> items)
@@ -186,12 +183,6 @@ final class MapTrials
             results.add(burn(item));
         }
         return results;
-    }
-
-    /** The result list of {@code x + 1} over {@code 0..size-1}: its array, and the Integers above the cache. */
-    private static long resultListBytes(final int size)
-    {
-        return (long)size * REFERENCE_BYTES + (long)Math.max(0, size - 127) * INTEGER_BYTES;
     }
 
     /** The bytes every live thread of this JVM has allocated so far. */

@@ -111,7 +111,7 @@ public final class StandardWorkloads
             mapCost("3d-100k", 100_000, 2_000, fixtures),
             mapCost("3d-1M", 1_000_000, 5_000, fixtures),
             mapCost("3d-10M", 10_000_000, 10_000, fixtures),
-            Workload.builder("3d-heap", "pool map x+1, parent heap per item beyond the result list")
+            Workload.builder("3d-heap", "pool map x+1, parent heap per item, result list included")
                 .unit(Unit.BYTES)
                 .sizes(10_000_000, 10_000, "item")
                 .mp4j(Contender.of(pool + ".map(f, xs), all threads' allocations",
