@@ -49,7 +49,7 @@ public final class ProcessContext
         "-agentlib:", "-agentpath:", "-javaagent:", "-Xdebug", "-Xrunjdwp", "-Xshare:dump",
         "-XX:ArchiveClassesAtExit", "-XX:SharedArchiveFile", "-XX:Flags", "-XX:VMOptionsFile",
         "-D" + Session.CURRENT_PROPERTY + '=', "-Djdk.module.main", "-Dsun.java.command",
-        "--sun-misc-unsafe-memory-access");
+        "--sun-misc-unsafe-memory-access", "-XX:StartFlightRecording", "-Xloggc:");
 
     /**
      * System property: what a client does when a worker host's workers run another classpath,
@@ -551,12 +551,22 @@ public final class ProcessContext
         final List<String> inherited = new ArrayList<>();
         for (final String option : ManagementFactory.getRuntimeMXBean().getInputArguments())
         {
-            if (NOT_INHERITED.stream().noneMatch(option::startsWith))
+            if (isInherited(option))
             {
                 inherited.add(option);
             }
         }
         return Collections.unmodifiableList(inherited);
+    }
+
+    /**
+     * Whether a child gets an option of this JVM: not a debugger, an agent, an archive of this JVM's, a
+     * flight recording or a log file (a child would take the port, or write over the file).
+     */
+    static boolean isInherited(final String option)
+    {
+        return NOT_INHERITED.stream().noneMatch(option::startsWith) &&
+            !(option.startsWith("-Xlog:") && option.contains("file="));
     }
 
     private void checkNotConcluded()
