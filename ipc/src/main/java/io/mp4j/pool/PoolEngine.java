@@ -4,6 +4,7 @@ import io.mp4j.EncodingException;
 import io.mp4j.Mp4jException;
 import io.mp4j.Mp4jTimeoutException;
 import io.mp4j.RemoteException;
+import io.mp4j.WaitStrategy;
 import io.mp4j.codec.Codec;
 import io.mp4j.host.internal.HostConnection;
 import io.mp4j.internal.JavaSerialization;
@@ -53,6 +54,11 @@ final class PoolEngine
 {
     private static final AtomicLong POOL_COUNTER = new AtomicLong();
     private static final int MAX_STARTS_WITHOUT_READY = 5;
+    /**
+     * How long a caller waiting for an apply spins before it yields instead: a worker on another core
+     * answers in under a microsecond on the machines measured (p90 0.8–1 µs).
+     */
+    private static final long APPLY_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(1);
 
     private final PoolContext context;
     private final Session session;
@@ -559,6 +565,7 @@ final class PoolEngine
                 }
             }
             int epoch = -1;
+            long restartedAt = System.nanoTime();
             while (!call.isDone())
             {
                 if (lock.tryLock())
@@ -574,6 +581,7 @@ final class PoolEngine
                         if (step() > 0)
                         {
                             waiter.restart();
+                            restartedAt = System.nanoTime();
                         }
                         if (call.isDone())
                         {
@@ -593,7 +601,7 @@ final class PoolEngine
                         lock.unlock();
                     }
                 }
-                if (!idle(waiter, timeout != null))
+                if (!idle(waiter, restartedAt, timeout != null))
                 {
                     final TimeoutException timedOut = new TimeoutException();
                     call.fail(timedOut);
@@ -631,9 +639,27 @@ final class PoolEngine
         return call.resultInPlace();
     }
 
-    /** Waits a little; an interrupt ends the wait if it is interruptible. False once the deadline passed. */
-    private static boolean idle(final Waiter waiter, final boolean interruptible) throws InterruptedException
+    /**
+     * Waits a little for an apply's result, as the pool's wait strategy says, except that where it would
+     * spin it yields after {@link #APPLY_SPIN_NANOS}: a worker running on another core has answered by then,
+     * so the worker likely waits for this core. An interrupt ends the wait if it is interruptible.
+     *
+     * @param since when the waiter last started spinning.
+     * @return false once the deadline has passed.
+     */
+    private boolean idle(final Waiter waiter, final long since, final boolean interruptible) throws InterruptedException
     {
+        final WaitStrategy strategy = context.waitStrategy();
+        final long waited = System.nanoTime() - since;
+        if (waited > APPLY_SPIN_NANOS && waited < strategy.spinNanos() && strategy != WaitStrategy.BUSY_SPIN)
+        {
+            if (interruptible && Thread.interrupted())
+            {
+                throw new InterruptedException();
+            }
+            Thread.yield();
+            return waiter.remainingNanos() > 0;
+        }
         return interruptible ? waiter.idleInterruptibly() : waiter.idle();
     }
 

@@ -288,6 +288,12 @@ public final class PoolWorkerMain implements MessageHandler
             sendResult(callId, taskIndex);
         }
         channel.runningTaskVolatile(0);
+        if (keptId != 0 && waitStrategy != WaitStrategy.BUSY_SPIN)
+        {
+            // An apply's caller spins for this result; if it shares this core, let it run now, not after
+            // this worker's own spin for its next task.
+            Thread.yield();
+        }
         if (corrupt)
         {
             // Its heap or its classes may be broken: run nothing more, let the pool replace this JVM.
