@@ -2,15 +2,20 @@ package io.mp4j.pool;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Serialized pool functions of lambdas that capture nothing, kept per lambda class: such a lambda has no
  * state, so it serializes to the same bytes every time, and a call of one (an {@code apply} in a loop)
  * pays for its serialization once, and its workers for their deserialization once. Anything else is
- * serialized at each call, as its state may have changed. Safe from any thread.
+ * serialized at each call, as its state may have changed. Each such lambda class also gets an id, unique
+ * in this JVM, under which workers keep its function from call to call. Safe from any thread.
  */
 final class FunctionCache
 {
+    private static final AtomicInteger KEPT_IDS = new AtomicInteger();
+
     private final ClassValue<Entry> entries = new ClassValue<>()
     {
         @Override
@@ -30,18 +35,42 @@ final class FunctionCache
      */
     byte[] serialize(final Object origin, final PoolFunction<?, ?> function)
     {
+        return serializeWrapped(origin, ignored -> function);
+    }
+
+    /**
+     * The serialized form of a function made from a user's object, made only if the cache has none.
+     *
+     * @param origin  what the user passed: a function, a task.
+     * @param wrapper makes the function the workers apply from it alone.
+     * @param <O>     the type of what the user passed.
+     * @return the serialized function.
+     */
+    <O> byte[] serializeWrapped(final O origin, final Function<? super O, PoolFunction<?, ?>> wrapper)
+    {
         final Entry entry = entries.get(origin.getClass());
         if (!entry.stateless)
         {
-            return PoolCalls.serializeFunction(function);
+            return PoolCalls.serializeFunction(wrapper.apply(origin));
         }
         byte[] bytes = entry.bytes;
         if (bytes == null)
         {
-            bytes = PoolCalls.serializeFunction(function);
+            bytes = PoolCalls.serializeFunction(wrapper.apply(origin));
             entry.bytes = bytes;
         }
         return bytes;
+    }
+
+    /**
+     * The id under which workers may keep the functions made from an object of this class.
+     *
+     * @param origin what the user passed.
+     * @return a positive id for a lambda that captures nothing, else 0.
+     */
+    int keptId(final Object origin)
+    {
+        return entries.get(origin.getClass()).id;
     }
 
     /**
@@ -75,11 +104,13 @@ final class FunctionCache
     private static final class Entry
     {
         final boolean stateless;
+        final int id;
         volatile byte[] bytes;
 
         Entry(final boolean stateless)
         {
             this.stateless = stateless;
+            this.id = stateless ? KEPT_IDS.incrementAndGet() : 0;
         }
     }
 }

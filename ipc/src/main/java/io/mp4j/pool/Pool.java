@@ -6,13 +6,14 @@ import io.mp4j.codec.Codec;
 import io.mp4j.internal.Lists;
 import io.mp4j.internal.Threads;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -217,6 +218,48 @@ public final class Pool implements WorkerPool
     }
 
     /**
+     * Runs one task in a worker and waits for its result: Python's {@code apply}. The calling thread does
+     * the pool's work for the call itself while it waits (it hands the task to a worker and reads the
+     * result), unless the pool has a journal or a progress listener; a task that is a lambda capturing
+     * nothing travels to each worker once.
+     *
+     * @param task the task.
+     * @param <R>  the result type.
+     * @return the task's result.
+     * @throws RemoteException if the task throws.
+     */
+    @Override
+    public <R> R apply(final PoolCallable<R> task)
+    {
+        return applyInPlace(task, null);
+    }
+
+    /**
+     * Runs one task, waiting at most the timeout, as {@link #apply(PoolCallable)} does.
+     *
+     * @param task    the task.
+     * @param timeout how long at most; the task is stopped when it runs out (its worker replaced if it runs).
+     * @param <R>     the result type.
+     * @return the task's result.
+     * @throws io.mp4j.Mp4jTimeoutException if the timeout passes first.
+     */
+    @Override
+    public <R> R apply(final PoolCallable<R> task, final Duration timeout)
+    {
+        return applyInPlace(task, Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R> R applyInPlace(final PoolCallable<R> task, final Duration timeout)
+    {
+        if (!engine.awaitsInPlace())
+        {
+            return timeout == null ? PoolCalls.await(applyAsync(task)) : PoolCalls.await(applyAsync(task), timeout);
+        }
+        return (R)engine.await(applyCall(task, null), timeout);
+    }
+
+    /**
      * Runs one task in a worker without waiting: Python's {@code apply_async}. Cancelling the future,
      * or completing it by {@link CompletableFuture#orTimeout}, stops the task, replacing its worker if
      * it is running.
@@ -225,34 +268,34 @@ public final class Pool implements WorkerPool
      * @param <R>  the result type.
      * @return a future of the task's result.
      */
+    @Override
     @SuppressWarnings("unchecked")
     public <R> CompletableFuture<R> applyAsync(final PoolCallable<R> task)
     {
-        final PoolFunction<Object, Object> function = ignored -> task.call();
-        final List<Object> single = new ArrayList<>(1);
-        single.add(null);
-        final CompletableFuture<List<Object>> call = gather(APPLY_TASKS, task, function, single, 1, "apply");
-        final CompletableFuture<R> result = new CompletableFuture<>();
-        call.whenComplete((results, error) ->
-        {
-            if (error == null)
-            {
-                result.complete((R)results.get(0));
-            }
-            else
-            {
-                result.completeExceptionally(error instanceof CompletionException ? error.getCause() : error);
-            }
-        });
+        final CompletableFuture<Object> future = new CompletableFuture<>();
+        final ApplyCall call = applyCall(task, future);
         // Stopping the caller's future stops the call behind it.
-        result.whenComplete((value, error) ->
+        future.whenComplete((value, error) ->
         {
-            if (error != null)
+            if (error instanceof CancellationException || error instanceof TimeoutException)
             {
-                call.completeExceptionally(error);
+                engine.requestStop(call);
             }
         });
-        return result;
+        engine.submit(call, List.of(call.task));
+        return (CompletableFuture<R>)(CompletableFuture<?>)future;
+    }
+
+    private ApplyCall applyCall(final PoolCallable<?> task, final CompletableFuture<Object> future)
+    {
+        return new ApplyCall(callIds.incrementAndGet(), APPLY_TASKS.serializeWrapped(task, Pool::applying),
+            APPLY_TASKS.keptId(task), future);
+    }
+
+    /** The function a worker applies for a task: it ignores its item. */
+    private static PoolFunction<?, ?> applying(final PoolCallable<?> task)
+    {
+        return ignored -> task.call();
     }
 
     /**

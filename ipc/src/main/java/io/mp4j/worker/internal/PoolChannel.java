@@ -34,7 +34,8 @@ import java.nio.file.Path;
  * </pre>
  * The control block, after the rings, says what the worker is doing, so that a pool whose worker died
  * charges only the task that was running, and tells the worker which queued tasks to skip. Task
- * sequences number the {@link #TASK} messages of a channel from 1, in the order written and read:
+ * sequences number the {@link #TASK} and {@link #APPLY} messages of a channel from 1, in the order written and
+ * read:
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -80,8 +81,11 @@ public final class PoolChannel implements AutoCloseable
 
     static final int FLAG_SPILLED = 1;
 
-    /** Version of the channel's layout; a channel of another version is refused, never misread. */
-    static final int LAYOUT_VERSION = 2;
+    /**
+     * Version of the channel's layout and messages; a channel of another version is refused, never misread.
+     * Version 3 added {@link #KEEP} and {@link #APPLY}.
+     */
+    static final int LAYOUT_VERSION = 3;
     static final int LAYOUT_VERSION_OFFSET = 0;
     static final int RUNNING_TASK_OFFSET = 2 * BitUtil.CACHE_LINE_LENGTH;
     static final int SKIP_SLOTS_OFFSET = RUNNING_TASK_OFFSET + 2 * BitUtil.CACHE_LINE_LENGTH;
@@ -104,6 +108,17 @@ public final class PoolChannel implements AutoCloseable
     public static final int FORGET = 3;
     /** Pool to worker: finish and exit. */
     public static final int STOP = 4;
+    /**
+     * Pool to worker: a function without state to keep while the channel lasts, under the id carried as
+     * the task index, for {@link #APPLY} messages; the payload is the serialized function. The worker keeps
+     * the last {@value KeptFunctions#CAPACITY} of them, as the pool counts.
+     */
+    public static final int KEEP = 7;
+    /**
+     * Pool to worker: the one task of an apply whose function the worker keeps, named by the id carried as
+     * the task index; its results go back as those of task 0 of the call.
+     */
+    public static final int APPLY = 8;
     /** Client to host worker: run a hosted child; the payload is its {@link ChildSpec}. */
     public static final int RUN = 6;
     /** Worker to pool: the initializer ran, tasks are welcome. */

@@ -18,7 +18,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The loop a pool worker JVM runs on one channel: take a chunk from the task ring, apply the call's
  * function to each item, write the results to the result ring. Functions arrive once per call and are
- * kept until the pool says the call is over. A spawned worker serves one channel for its whole life; a
+ * kept until the pool says the call is over; a function without state that an apply uses is kept for the
+ * channel's life instead ({@link KeptFunctions}), so that an apply of it sends only its task. A spawned worker serves one channel for its whole life; a
  * worker host's worker serves one channel per lease, a pool's or a hosted child's ({@link HostedRun}).
  * The worker says in its channel which task it runs, so that the pool charges its death to that task
  * alone. A task whose error may have corrupted the JVM ({@link VirtualMachineError} other than
@@ -40,6 +41,8 @@ public final class PoolWorkerMain implements MessageHandler
     private final Map<ByteBuffer, TaskFunction> reusableFunctions = boundedMap(true);
     /** Functions that could not be deserialized here (e.g. a class missing from this JVM), by call. */
     private final Map<Long, RuntimeException> unloadable = new LinkedHashMap<>();
+    /** Functions kept for the channel's life, by the pool's id: a function, or why it could not be loaded. */
+    private final KeptFunctions<Object> kept = new KeptFunctions<>();
     private boolean stopped;
     private boolean initializerFailed;
     private boolean retire;
@@ -143,7 +146,11 @@ public final class PoolWorkerMain implements MessageHandler
             case PoolChannel.INITIALIZE -> initialize(channel.payload(buffer, index, length));
             case PoolChannel.FUNCTION -> loadFunction(callId, channel.payload(buffer, index, length),
                 PoolChannel.taskIndex(buffer, index) == PoolChannel.FUNCTION_REUSABLE);
-            case PoolChannel.TASK -> runTask(++taskSequence, callId, buffer, index, length);
+            case PoolChannel.TASK -> runTask(++taskSequence, callId, PoolChannel.taskIndex(buffer, index), 0, buffer,
+                index, length);
+            case PoolChannel.APPLY -> runTask(++taskSequence, callId, 0, PoolChannel.taskIndex(buffer, index), buffer,
+                index, length);
+            case PoolChannel.KEEP -> keep(PoolChannel.taskIndex(buffer, index), channel.payload(buffer, index, length));
             case PoolChannel.FORGET ->
             {
                 functions.remove(callId);
@@ -182,6 +189,20 @@ public final class PoolWorkerMain implements MessageHandler
         }
     }
 
+    private void keep(final int id, final byte[] function)
+    {
+        Object loaded;
+        try
+        {
+            loaded = JavaSerialization.deserialize(function, "pool function");
+        }
+        catch (final RuntimeException ex)
+        {
+            loaded = ex; // each apply of it reports it
+        }
+        kept.keep(id, loaded);
+    }
+
     /** Runs a hosted child's target; only a host's worker is sent one. */
     private void runChild(final MutableDirectBuffer buffer, final int index, final int length)
     {
@@ -212,11 +233,16 @@ public final class PoolWorkerMain implements MessageHandler
         }
     }
 
+    /**
+     * Runs a task with its call's function, or with a kept one.
+     *
+     * @param keptId the id of the kept function it runs with; 0 for the function its call sent.
+     */
     private void runTask(
-        final long sequence, final long callId, final MutableDirectBuffer buffer, final int index, final int length)
+        final long sequence, final long callId, final int taskIndex, final int keptId, final MutableDirectBuffer buffer,
+        final int index, final int length)
     {
         channel.runningTaskVolatile(sequence);
-        final int taskIndex = PoolChannel.taskIndex(buffer, index);
         if (channel.isSkippedVolatile(sequence))
         {
             // Its call was stopped: the pool waits for no result, only to know the task is behind us.
@@ -230,7 +256,7 @@ public final class PoolWorkerMain implements MessageHandler
         boolean corrupt = false;
         try
         {
-            final TaskFunction function = functions.get(callId);
+            final TaskFunction function = keptId != 0 ? keptFunction(keptId) : functions.get(callId);
             if (function == null)
             {
                 final RuntimeException whyNot = unloadable.get(callId);
@@ -262,6 +288,12 @@ public final class PoolWorkerMain implements MessageHandler
             sendResult(callId, taskIndex);
         }
         channel.runningTaskVolatile(0);
+        if (keptId != 0 && waitStrategy != WaitStrategy.BUSY_SPIN)
+        {
+            // An apply's caller spins for this result; if it shares this core, let it run now, not after
+            // this worker's own spin for its next task.
+            Thread.yield();
+        }
         if (corrupt)
         {
             // Its heap or its classes may be broken: run nothing more, let the pool replace this JVM.
@@ -269,6 +301,20 @@ public final class PoolWorkerMain implements MessageHandler
             stopped = true;
             retire = true;
         }
+    }
+
+    private TaskFunction keptFunction(final int id)
+    {
+        final Object function = kept.get(id);
+        if (function instanceof RuntimeException whyNot)
+        {
+            throw whyNot;
+        }
+        if (function == null)
+        {
+            throw new IllegalStateException("no kept function: id=" + id);
+        }
+        return (TaskFunction)function;
     }
 
     /** Writes the applier's results, waiting while the ring is full, as {@link #send} does. */
