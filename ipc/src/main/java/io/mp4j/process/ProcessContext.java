@@ -529,7 +529,8 @@ public final class ProcessContext
         options.addAll(JvmFlags.forChild(javaExecutable, classPath));
         options.addAll(jvmOptions);
         return new LaunchSpec(
-            javaExecutable, classPath, List.copyOf(options), classDataSharing, classDataDirectory, session());
+            javaExecutable, classPath, List.copyOf(options), classDataSharing, classDataDirectory, session(),
+            TargetCall.training());
     }
 
     private static HostClassPathMismatch hostClassPathMismatchFromProperty()

@@ -1,5 +1,7 @@
 package io.mp4j.process;
 
+import io.mp4j.process.internal.ClassDataSharing;
+
 import java.io.Serializable;
 import java.util.concurrent.Callable;
 
@@ -17,6 +19,15 @@ final class TargetCall implements Callable<Void>, Serializable
     TargetCall(final ProcessTarget target)
     {
         this.target = target;
+    }
+
+    /**
+     * The class-data training JVM's target: a lambda of the public API's type in this wrapper, as every
+     * child's target is, so that the archive holds what deserializing one loads and links.
+     */
+    static TargetCall training()
+    {
+        return new TargetCall(() -> ClassDataSharing.runTrainings());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.mp4j.bench.compare;
 
+import io.mp4j.process.ProcessContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -66,6 +67,12 @@ public final class CompareCommand implements Callable<Integer>
         description = "Longest one CPython repetition may take before CPython is stopped (default: ${DEFAULT-VALUE}).")
     private int pythonTimeoutSeconds;
 
+    @Option(names = "--child-java", paramLabel = "JAVA",
+        description = "The java executable of every JVM the run starts: mp4j's children and workers, the plain-Java " +
+            "competitors and row 8a's bare JVM, so that their ratios compare the same JDK (default: this JVM's, or " +
+            "the mp4j.child.java system property).")
+    private Path childJava;
+
     @Option(names = "--workload", paramLabel = "ID", split = ",",
         description = "Run only these workloads, by id (e.g. 3a,8b); default: all.")
     private List<String> only;
@@ -109,6 +116,42 @@ public final class CompareCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(new CommandLine(this),
                 "--repetitions and --python-timeout must be at least 1, --warmups at least 0");
         }
+        if (childJava == null)
+        {
+            return run(counted, uncounted);
+        }
+        if (!Files.isExecutable(childJava))
+        {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                "--child-java is not an executable: " + childJava);
+        }
+        final String previous = System.getProperty(ProcessContext.JAVA_PROPERTY);
+        // Read by mp4j's default context, which the plain-Java command lines use too.
+        System.setProperty(ProcessContext.JAVA_PROPERTY, childJava.toAbsolutePath().toString());
+        try
+        {
+            if (!Files.isSameFile(ProcessContext.defaultContext().javaExecutable(), childJava))
+            {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--child-java comes too late: " +
+                    "this JVM's default process context already runs " + ProcessContext.defaultContext().javaExecutable());
+            }
+            return run(counted, uncounted);
+        }
+        finally
+        {
+            if (previous == null)
+            {
+                System.clearProperty(ProcessContext.JAVA_PROPERTY);
+            }
+            else
+            {
+                System.setProperty(ProcessContext.JAVA_PROPERTY, previous);
+            }
+        }
+    }
+
+    private int run(final int counted, final int uncounted) throws Exception
+    {
         // Before the run, so that an unwritable directory does not throw the run away at the end.
         Files.createDirectories(output);
         final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);

@@ -1,5 +1,7 @@
 package io.mp4j.bench.compare;
 
+import io.mp4j.process.ProcessContext;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +16,7 @@ import java.util.Optional;
 
 /**
  * The facts about the machine and the runtimes that a reader needs to judge a run's figures: CPUs,
- * memory, load, the JVM and the interpreter. Linux's {@code /proc} is read where present; elsewhere
+ * memory, load, the JVM (and the children's, where they run another) and the interpreter. Linux's {@code /proc} is read where present; elsewhere
  * those facts are left out.
  */
 public final class MachineInfo
@@ -40,6 +42,7 @@ public final class MachineInfo
         loadAverage().ifPresent(load -> facts.put("loadAverageBefore", load));
         facts.put("java", System.getProperty("java.vm.name") + ' ' + System.getProperty("java.runtime.version"));
         facts.put("javaVendor", System.getProperty("java.vendor"));
+        childJava().ifPresent(java -> facts.put("childJava", java));
         if (python.unavailableReason().isPresent())
         {
             facts.put("python", python.unavailableReason().get());
@@ -73,6 +76,26 @@ public final class MachineInfo
             .filter(line -> line.startsWith("model name"))
             .map(line -> line.substring(line.indexOf(':') + 1).trim())
             .findFirst());
+    }
+
+    /**
+     * The JDK that the run's child JVMs use when it is not this JVM's ({@code --child-java}, or the
+     * {@code mp4j.child.java} property): its path and the version its {@code release} file names.
+     */
+    private static Optional<String> childJava()
+    {
+        final String configured = System.getProperty(ProcessContext.JAVA_PROPERTY);
+        if (configured == null || configured.isBlank())
+        {
+            return Optional.empty();
+        }
+        final Path java = Paths.get(configured);
+        final Optional<String> version = read(java.toAbsolutePath().getParent().resolveSibling("release"))
+            .flatMap(lines -> lines.stream()
+                .filter(line -> line.startsWith("JAVA_VERSION="))
+                .map(line -> line.substring(line.indexOf('=') + 1).replace("\"", ""))
+                .findFirst());
+        return Optional.of(java + version.map(v -> " (Java " + v + ')').orElse(""));
     }
 
     private static Optional<String> memoryTotal()

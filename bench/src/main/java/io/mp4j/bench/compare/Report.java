@@ -132,6 +132,7 @@ public final class Report
             .append("Machine: ").append(machine.get("nproc")).append(" CPUs");
         appendFact(out, ", ", machine.get("cpu"));
         appendFact(out, "; ", machine.get("java"));
+        appendFact(out, "; children on ", machine.get("childJava"));
         appendFact(out, "; ", machine.get("python"));
         appendFact(out, "; load average before ", machine.get("loadAverageBefore"));
         appendFact(out, ", after ", machine.get("loadAverageAfter"));

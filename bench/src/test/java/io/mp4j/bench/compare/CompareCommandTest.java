@@ -135,6 +135,23 @@ class CompareCommandTest
     }
 
     @Test
+    void shouldStartEveryChildOnTheChildJavaAndSaySo(@TempDir final Path output) throws Exception
+    {
+        final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        assertEquals(0, CompareCommand.execute("--quick", "--workload", "8a", "--repetitions", "1", "--warmups", "0",
+            "--child-java", java.toString(), "--python", "/nonexistent/python3", "--output", output.toString()));
+
+        final String childJava = (String)object(readJson(output.resolve("compare.json")), "machine").get("childJava");
+        assertNotNull(childJava);
+        assertTrue(childJava.startsWith(java + " (Java " + Runtime.version().feature()), childJava);
+        final String table = Files.readString(output.resolve("compare.txt"), StandardCharsets.UTF_8);
+        assertTrue(table.contains("; children on " + java), table);
+        assertNull(System.getProperty("mp4j.child.java"), "the run leaves the property as it found it");
+        assertEquals(2, CompareCommand.execute("--quick", "--workload", "8a", "--child-java", "/nonexistent/java",
+            "--python", "/nonexistent/python3", "--output", output.toString()));
+    }
+
+    @Test
     void shouldRejectAnUnknownWorkload(@TempDir final Path output)
     {
         assertEquals(2, CompareCommand.execute("--quick", "--workload", "99", "--python", "/nonexistent/python3",

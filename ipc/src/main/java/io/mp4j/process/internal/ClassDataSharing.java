@@ -7,7 +7,6 @@ import io.mp4j.session.Session;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -39,7 +37,8 @@ import java.util.regex.Pattern;
  * loading and verifying those classes again.
  * <p>
  * The archive is built by a separate training JVM, in the background: it runs {@link ChildMain} with a
- * no-op target on the classpath's jars alone (the JDK archives nothing from directories and refuses
+ * target of the same classes and shape as every child's (see {@link LaunchSpec#trainingTarget()}) on the
+ * classpath's jars alone (the JDK archives nothing from directories and refuses
  * to archive after loading from one) and writes the archive as it exits
  * ({@code -XX:ArchiveClassesAtExit}, JDK 13+). Children started meanwhile run without it; a JVM that
  * ends while a build runs waits for it, up to {@value #EXIT_WAIT_SECONDS} s. The archive is installed
@@ -451,7 +450,8 @@ public final class ClassDataSharing
         {
             final String name = session.uniqueName("cds-training");
             final ChildSpec spec = new ChildSpec(TRAINING_NAME, TRAINING_NAME, true, ProcessHandle.current().pid(),
-                ProcessState.name(), JavaSerialization.serialize(Training.target(), "class-data training target"));
+                ProcessState.name(),
+                JavaSerialization.serialize(context.trainingTarget(), "class-data training target"));
             session.writeAtomically(name + ChildMain.SPEC_SUFFIX, spec.encode());
 
             final List<String> command = new ArrayList<>();
@@ -542,42 +542,23 @@ public final class ClassDataSharing
     }
 
     /**
-     * The training JVM's target, shaped as every child's: a plain serializable class around a
-     * serializable lambda, so that the archive holds what deserializing both loads. It then runs the
-     * {@link ChildTraining}s on the classpath: the start-up paths of children beyond the bootstrap.
+     * Runs the {@link ChildTraining}s on the classpath, the start-up paths of children beyond the bootstrap:
+     * what the training JVM's target does after its bootstrap, which every child takes too. One that throws
+     * only makes the archive hold less.
      */
-    static final class Training implements Callable<Void>, Serializable
+    public static void runTrainings()
     {
-        private static final long serialVersionUID = 1L;
-
-        private final Callable<Void> body;
-
-        private Training(final Callable<Void> body)
+        final ClassLoader loader = ChildTraining.class.getClassLoader();
+        for (final ChildTraining training : ServiceLoader.load(ChildTraining.class, loader))
         {
-            this.body = body;
-        }
-
-        static Callable<Void> target()
-        {
-            return new Training((Callable<Void> & Serializable)() -> null);
-        }
-
-        @Override
-        public Void call() throws Exception
-        {
-            body.call();
-            for (final ChildTraining training : ServiceLoader.load(ChildTraining.class, Training.class.getClassLoader()))
+            try
             {
-                try
-                {
-                    training.train();
-                }
-                catch (final Exception ex)
-                {
-                    // The archive holds less; children start as well as before.
-                }
+                training.train();
             }
-            return null;
+            catch (final Exception ex)
+            {
+                // The archive holds less; children start as well as before.
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 
 /**
  * How a child JVM is launched, as a concluded process context settles it: the launch layer below the
@@ -18,6 +19,10 @@ import java.util.Objects;
  * @param classDataSharing   whether children start with a class-data archive.
  * @param classDataDirectory where the archive cache lives.
  * @param session            the session the children belong to.
+ * @param trainingTarget     what the class-data training JVM runs: of the same classes and shape as every
+ *                           child's target (a serializable lambda in the wrapper the public API puts it in),
+ *                           so that the archive holds what deserializing a child's target loads and links;
+ *                           it runs {@link ClassDataSharing#runTrainings()}.
  */
 public record LaunchSpec(
     Path javaExecutable,
@@ -25,7 +30,8 @@ public record LaunchSpec(
     List<String> options,
     boolean classDataSharing,
     Path classDataDirectory,
-    Session session)
+    Session session,
+    Callable<?> trainingTarget)
 {
     /**
      * This launch for children of another session.
@@ -35,7 +41,8 @@ public record LaunchSpec(
      */
     public LaunchSpec withSession(final Session other)
     {
-        return new LaunchSpec(javaExecutable, classPath, options, classDataSharing, classDataDirectory, other);
+        return new LaunchSpec(
+            javaExecutable, classPath, options, classDataSharing, classDataDirectory, other, trainingTarget);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.mp4j.pool.Pool;
 import io.mp4j.pool.PoolContext;
 import io.mp4j.process.ChildProcess;
 import io.mp4j.process.ProcessContext;
+import io.mp4j.process.ProcessTarget;
 import io.mp4j.test.CapturedOutput;
 import io.mp4j.test.NoLeaksExtension;
 import io.mp4j.worker.internal.PoolChannel;
@@ -118,6 +119,13 @@ class ClassDataSharingTest
             assertEquals(List.of("first", "second", "third"), output.outLines());
             assertEquals(List.of(), output.errLines());
             assertTrue(loadedFromArchive(log), "the child mapped the archive");
+            // The training's target has the shape of a child's: the wrapper of the public API's lambda type.
+            final List<String> loaded = Files.readAllLines(log);
+            for (final String name : List.of("io.mp4j.process.TargetCall", ProcessTarget.class.getName()))
+            {
+                assertTrue(loaded.stream().anyMatch(line -> line.contains(name + " source: shared objects file")),
+                    name + " from the archive");
+            }
             final BasicFileAttributes used = Files.readAttributes(onlyArchive(cache), BasicFileAttributes.class);
             assertEquals(built.fileKey(), used.fileKey(), "the same archive, not a rebuilt one");
             assertEquals(built.lastModifiedTime(), used.lastModifiedTime());
