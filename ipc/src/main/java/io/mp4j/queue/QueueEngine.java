@@ -179,7 +179,7 @@ final class QueueEngine
             }
             try
             {
-                encoder.encode(ring.buffer(), ring.messageOffset(position));
+                encoder.encode(ring.buffer(), ring.messageOffset(position, length));
             }
             catch (final RuntimeException ex)
             {
@@ -222,7 +222,7 @@ final class QueueEngine
             final int nameLength;
             try
             {
-                nameLength = ring.buffer().putStringWithoutLengthAscii(ring.messageOffset(position), name);
+                nameLength = ring.buffer().putStringWithoutLengthAscii(ring.messageOffset(position, name.length()), name);
             }
             catch (final RuntimeException ex)
             {

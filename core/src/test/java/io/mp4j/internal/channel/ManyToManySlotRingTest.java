@@ -41,7 +41,7 @@ class ManyToManySlotRingTest
     {
         final long position = ring.tryClaimProduce();
         assertTrue(position >= 0, "position=" + position);
-        ring.buffer().putLong(ring.messageOffset(position), value);
+        ring.buffer().putLong(ring.messageOffset(position, Long.BYTES), value);
         ring.publish(position, Long.BYTES, 0);
     }
 
@@ -217,7 +217,7 @@ class ManyToManySlotRingTest
                         {
                             Thread.yield();
                         }
-                        ring.buffer().putLong(ring.messageOffset(position), (long)producer * perProducer + i);
+                        ring.buffer().putLong(ring.messageOffset(position, Long.BYTES), (long)producer * perProducer + i);
                         ring.publish(position, Long.BYTES, 0);
                     }
                 }));
