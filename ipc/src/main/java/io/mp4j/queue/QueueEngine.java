@@ -250,7 +250,7 @@ final class QueueEngine
      */
     private long claimProduce(final long timeoutNanos) throws InterruptedException
     {
-        long position = ring.tryClaimProduce();
+        long position = ring.tryClaimProduce(true);
         if (position >= 0)
         {
             return position;
@@ -301,7 +301,7 @@ final class QueueEngine
     Object poll(final long timeoutNanos) throws InterruptedException
     {
         checkOpen();
-        long position = ring.tryClaimConsume();
+        long position = ring.tryClaimConsume(true);
         if (position < 0)
         {
             if (timeoutNanos == 0)
