@@ -1,22 +1,17 @@
 package io.mp4j.internal.channel;
 
-import io.mp4j.RegionLayoutException;
 import org.agrona.concurrent.AtomicBuffer;
 
 import static io.mp4j.internal.channel.QueueDescriptor.CAPACITY_OFFSET;
 import static io.mp4j.internal.channel.QueueDescriptor.DEQUEUE_POSITION_OFFSET;
 import static io.mp4j.internal.channel.QueueDescriptor.ENQUEUE_POSITION_OFFSET;
 import static io.mp4j.internal.channel.QueueDescriptor.FLAGS_OFFSET;
-import static io.mp4j.internal.channel.QueueDescriptor.INLINE_MESSAGE_LENGTH;
-import static io.mp4j.internal.channel.QueueDescriptor.LAYOUT_VERSION;
-import static io.mp4j.internal.channel.QueueDescriptor.LAYOUT_VERSION_OFFSET;
 import static io.mp4j.internal.channel.QueueDescriptor.LENGTH_OFFSET;
 import static io.mp4j.internal.channel.QueueDescriptor.MAX_SIZE_OFFSET;
 import static io.mp4j.internal.channel.QueueDescriptor.MESSAGE_OFFSET;
 import static io.mp4j.internal.channel.QueueDescriptor.OWNER_OFFSET;
 import static io.mp4j.internal.channel.QueueDescriptor.SEQUENCE_OFFSET;
 import static io.mp4j.internal.channel.QueueDescriptor.SLOTS_OFFSET;
-import static io.mp4j.internal.channel.QueueDescriptor.SLOT_ENTRY_LENGTH;
 import static io.mp4j.internal.channel.QueueDescriptor.SLOT_LENGTH_OFFSET;
 import static io.mp4j.internal.channel.QueueDescriptor.TASKS_DONE_OFFSET;
 import static io.mp4j.internal.channel.QueueDescriptor.TOMBSTONE;
@@ -65,8 +60,6 @@ public final class ManyToManySlotRing
     private final int maxSize;
     private final int mask;
     private final int slotLength;
-    private final int blocksOffset;
-    private final int blockLength;
     private final long self = ProcessTag.current();
 
     /**
@@ -78,18 +71,10 @@ public final class ManyToManySlotRing
     {
         this.buffer = buffer;
         this.capacity = buffer.getIntVolatile(CAPACITY_OFFSET);
-        final int version = buffer.getInt(LAYOUT_VERSION_OFFSET);
-        if (version != LAYOUT_VERSION)
-        {
-            throw new RegionLayoutException("queue body of another layout version: version=" + version +
-                " expected=" + LAYOUT_VERSION);
-        }
         this.slotLength = buffer.getInt(SLOT_LENGTH_OFFSET);
         final int storedMaxSize = buffer.getInt(MAX_SIZE_OFFSET);
         this.maxSize = storedMaxSize == 0 ? capacity : storedMaxSize;
         this.mask = capacity - 1;
-        this.blocksOffset = SLOTS_OFFSET + capacity * SLOT_ENTRY_LENGTH;
-        this.blockLength = QueueDescriptor.blockLength(slotLength);
         QueueDescriptor.bodyLength(capacity, slotLength);
         if (maxSize < 1 || maxSize > capacity)
         {
@@ -133,10 +118,9 @@ public final class ManyToManySlotRing
         }
         buffer.putInt(SLOT_LENGTH_OFFSET, slotLength);
         buffer.putInt(MAX_SIZE_OFFSET, maxSize);
-        buffer.putInt(LAYOUT_VERSION_OFFSET, LAYOUT_VERSION);
         for (int i = 0; i < capacity; i++)
         {
-            buffer.putLong(SLOTS_OFFSET + i * SLOT_ENTRY_LENGTH + SEQUENCE_OFFSET, i);
+            buffer.putLong(SLOTS_OFFSET + i * slotLength + SEQUENCE_OFFSET, i);
         }
         buffer.putIntOrdered(CAPACITY_OFFSET, capacity);
     }
@@ -183,29 +167,14 @@ public final class ManyToManySlotRing
     }
 
     /**
-     * Where the message of a position claimed with {@link #tryClaimConsume()} starts in {@link #buffer()}.
+     * Where the message of a claimed position starts in {@link #buffer()}.
      *
-     * @param position the claimed position.
+     * @param position a position this thread has claimed.
      * @return the offset.
      */
     public int messageOffset(final long position)
     {
-        return messageOffset(position, messageLength(position));
-    }
-
-    /**
-     * Where a message of the given length is written for a position claimed with {@link #tryClaimProduce()}:
-     * in the slot itself if it is at most {@link QueueDescriptor#INLINE_MESSAGE_LENGTH} bytes, else in the
-     * slot's block.
-     *
-     * @param position a position this thread has claimed.
-     * @param length   the message's length, as it will be given to {@link #publish(long, int, int)}.
-     * @return the offset.
-     */
-    public int messageOffset(final long position, final int length)
-    {
-        return length <= INLINE_MESSAGE_LENGTH ?
-            slotOffset(position) + MESSAGE_OFFSET : blocksOffset + (int)(position & mask) * blockLength;
+        return slotOffset(position) + MESSAGE_OFFSET;
     }
 
     /**
@@ -232,41 +201,12 @@ public final class ManyToManySlotRing
 
     /**
      * Claims the next position for a message. On success the caller writes the message at
-     * {@link #messageOffset(long, int)} and must call {@link #publish(long, int, int)}.
+     * {@link #messageOffset(long)} and must call {@link #publish(long, int, int)}.
      *
      * @return the claimed position (0 or more), {@link #FULL} or {@link #BUSY}.
      */
     public long tryClaimProduce()
     {
-        return tryClaimProduce(false);
-    }
-
-    /**
-     * Claims the next position for a message, as {@link #tryClaimProduce()}; eagerly, it first takes the
-     * slot's owner word without reading the sequence. A free slot then costs one trip of its cache line
-     * from the consumer that freed it, where reading first costs two (one to share it, one to own it); a
-     * slot that is not free is disturbed for nothing. So: eager for a first attempt, never in a wait loop.
-     *
-     * @param eager whether to take the owner word first.
-     * @return the claimed position (0 or more), {@link #FULL} or {@link #BUSY}.
-     */
-    public long tryClaimProduce(final boolean eager)
-    {
-        if (eager)
-        {
-            final long position = buffer.getLongVolatile(ENQUEUE_POSITION_OFFSET);
-            final int slot = slotOffset(position);
-            if (buffer.compareAndSetLong(slot + OWNER_OFFSET, ProcessTag.NONE, self))
-            {
-                if (buffer.getLongVolatile(slot + SEQUENCE_OFFSET) == position &&
-                    (maxSize == capacity || position - buffer.getLongVolatile(DEQUEUE_POSITION_OFFSET) < maxSize) &&
-                    buffer.compareAndSetLong(ENQUEUE_POSITION_OFFSET, position, position + 1))
-                {
-                    return position;
-                }
-                buffer.putLongOrdered(slot + OWNER_OFFSET, ProcessTag.NONE);
-            }
-        }
         int spins = 0;
         while (true)
         {
@@ -346,40 +286,6 @@ public final class ManyToManySlotRing
      */
     public long tryClaimConsume()
     {
-        return tryClaimConsume(false);
-    }
-
-    /**
-     * Claims the message at the head, as {@link #tryClaimConsume()}; eagerly, it first takes the slot's
-     * owner word without reading the sequence (see {@link #tryClaimProduce(boolean)}): eager for a first
-     * attempt, never in a wait loop, where it would keep taking the line from the producer writing it.
-     *
-     * @param eager whether to take the owner word first.
-     * @return the claimed position (0 or more), {@link #EMPTY} or {@link #BUSY}.
-     */
-    public long tryClaimConsume(final boolean eager)
-    {
-        if (eager)
-        {
-            final long position = buffer.getLongVolatile(DEQUEUE_POSITION_OFFSET);
-            final int slot = slotOffset(position);
-            if (buffer.compareAndSetLong(slot + OWNER_OFFSET, ProcessTag.NONE, self))
-            {
-                if (buffer.getLongVolatile(slot + SEQUENCE_OFFSET) == position + 1 &&
-                    buffer.compareAndSetLong(DEQUEUE_POSITION_OFFSET, position, position + 1))
-                {
-                    if (buffer.getInt(slot + LENGTH_OFFSET) != TOMBSTONE)
-                    {
-                        return position;
-                    }
-                    release(position);
-                }
-                else
-                {
-                    buffer.putLongOrdered(slot + OWNER_OFFSET, ProcessTag.NONE);
-                }
-            }
-        }
         int spins = 0;
         while (true)
         {
@@ -442,7 +348,7 @@ public final class ManyToManySlotRing
     {
         for (int i = 0; i < capacity; i++)
         {
-            final int slot = SLOTS_OFFSET + i * SLOT_ENTRY_LENGTH;
+            final int slot = SLOTS_OFFSET + i * slotLength;
             final long owner = buffer.getLongVolatile(slot + OWNER_OFFSET);
             if (owner == ProcessTag.NONE || owner == self)
             {
@@ -606,8 +512,7 @@ public final class ManyToManySlotRing
                 {
                     try
                     {
-                        value = reader.read(
-                            buffer, messageOffset(position, length), length, buffer.getInt(slot + FLAGS_OFFSET));
+                        value = reader.read(buffer, slot + MESSAGE_OFFSET, length, buffer.getInt(slot + FLAGS_OFFSET));
                     }
                     catch (final RuntimeException ex)
                     {
@@ -632,7 +537,7 @@ public final class ManyToManySlotRing
 
     private int slotOffset(final long position)
     {
-        return SLOTS_OFFSET + (int)(position & mask) * SLOT_ENTRY_LENGTH;
+        return SLOTS_OFFSET + (int)(position & mask) * slotLength;
     }
 
     /**

@@ -4,14 +4,10 @@ import org.agrona.BitUtil;
 
 /**
  * The layout of a queue region's body: a header, the contended counters two cache lines apart, then a
- * ring of slots, each a cache line with its sequence word (Vyukov's bounded many-to-many queue), the
- * {@link ProcessTag} of the process working on it, the message's length, its flags and, for a message of
- * up to {@link #INLINE_MESSAGE_LENGTH} bytes, the message itself. A longer message goes to the slot's
- * block in the data area after the ring, which has a block of Slot Length bytes per slot (none when no
- * message is longer than a slot's inline part). Small messages thus touch one cache line each, and
- * consecutive ones consecutive lines, however large the blocks are.
+ * ring of fixed-length slots, each with its sequence word (Vyukov's bounded many-to-many queue), the
+ * {@link ProcessTag} of the process working on it, the message's length, its flags and the message.
  * The ring has a power-of-two number of slots; Max Size, at most that many, is how many messages the
- * queue holds (Python's {@code maxsize}). A message too large for a block lives in a {@link SpillFile} and
+ * queue holds (Python's {@code maxsize}). A message too large for a slot lives in a {@link SpillFile} and
  * its slot carries the file's name, flagged {@link #FLAG_SPILLED}.
  * <pre>
  *   0                   1                   2                   3
@@ -25,8 +21,6 @@ import org.agrona.BitUtil;
  *  +---------------------------------------------------------------+
  *  |                 Max Size (messages held, <= capacity)         |
  *  +---------------------------------------------------------------+
- *  |                 Layout Version                                |
- *  +---------------------------------------------------------------+
  *  |                        Reserved (to 128)                     ...
  *  +---------------------------------------------------------------+
  *  |           Enqueue Position (producers CAS), to 128           ...
@@ -39,11 +33,8 @@ import org.agrona.BitUtil;
  *  +---------------------------------------------------------------+
  *  |                      Slot 0 ... Slot capacity-1              ...
  *  +---------------------------------------------------------------+
- *  |      Block 0 ... Block capacity-1 (Slot Length bytes each,   ...
- *  |      none when Slot Length is 64)                            ...
- *  +---------------------------------------------------------------+
  *
- *  Slot (64 bytes):
+ *  Slot:
  *  +---------------------------------------------------------------+
  *  |                         Sequence                              |
  *  |                                                               |
@@ -57,7 +48,7 @@ import org.agrona.BitUtil;
  *  +---------------------------------------------------------------+
  *  |                        Reserved (to 32)                      ...
  *  +---------------------------------------------------------------+
- *  |          Message, if at most 32 bytes (to 64)                ...
+ *  |                        Message                               ...
  *  +---------------------------------------------------------------+
  * </pre>
  */
@@ -74,12 +65,6 @@ public final class QueueDescriptor
 
     /** Offset of the most messages the queue holds; 0 (a body of an older layout) means the capacity. */
     public static final int MAX_SIZE_OFFSET = FLAVOUR_OFFSET + Integer.BYTES;
-
-    /** Offset of the version of this layout, which a ring checks on attach. */
-    public static final int LAYOUT_VERSION_OFFSET = MAX_SIZE_OFFSET + Integer.BYTES;
-
-    /** Version of this layout: 2 since small messages live in their slot; a body of another is refused. */
-    public static final int LAYOUT_VERSION = 2;
 
     /** Spacing of contended words: two cache lines, against false sharing and adjacent-line prefetch. */
     public static final int PADDED_LENGTH = 2 * BitUtil.CACHE_LINE_LENGTH;
@@ -111,14 +96,8 @@ public final class QueueDescriptor
     /** Offset of the message's flags within a slot. */
     public static final int FLAGS_OFFSET = LENGTH_OFFSET + Integer.BYTES;
 
-    /** Offset of a message of up to {@link #INLINE_MESSAGE_LENGTH} bytes within its slot. */
+    /** Offset of the message within a slot. */
     public static final int MESSAGE_OFFSET = 32;
-
-    /** Length of a slot in the ring: one cache line. */
-    public static final int SLOT_ENTRY_LENGTH = BitUtil.CACHE_LINE_LENGTH;
-
-    /** The longest message a slot carries itself; a longer one goes to the slot's block. */
-    public static final int INLINE_MESSAGE_LENGTH = SLOT_ENTRY_LENGTH - MESSAGE_OFFSET;
 
     /** Message length that marks a position given up by a dead producer; consumers skip it. */
     public static final int TOMBSTONE = -1;
@@ -140,9 +119,8 @@ public final class QueueDescriptor
     }
 
     /**
-     * The slot length that carries messages of up to the given length: the length of each slot's block,
-     * as if a slot were its header followed by the message, rounded up to a whole number of cache lines.
-     * A message of up to {@code slotLength - MESSAGE_OFFSET} bytes fits.
+     * The slot length that carries messages of up to the given length: header plus message, rounded up
+     * to a whole number of cache lines so that no two slots share one.
      *
      * @param maxMessageLength the largest message, in bytes.
      * @return the slot length.
@@ -150,17 +128,6 @@ public final class QueueDescriptor
     public static int slotLength(final int maxMessageLength)
     {
         return BitUtil.align(MESSAGE_OFFSET + maxMessageLength, BitUtil.CACHE_LINE_LENGTH);
-    }
-
-    /**
-     * The length of each slot's block in the data area: none if every message fits in the slot itself.
-     *
-     * @param slotLength from {@link #slotLength(int)}.
-     * @return bytes per block.
-     */
-    public static int blockLength(final int slotLength)
-    {
-        return slotLength > SLOT_ENTRY_LENGTH ? slotLength : 0;
     }
 
     /**
@@ -194,7 +161,7 @@ public final class QueueDescriptor
         {
             throw new IllegalArgumentException("invalid queue slot length: slotLength=" + slotLength);
         }
-        final long length = SLOTS_OFFSET + (long)capacity * (SLOT_ENTRY_LENGTH + blockLength(slotLength));
+        final long length = SLOTS_OFFSET + (long)capacity * slotLength;
         if (length > Integer.MAX_VALUE - 8192)
         {
             throw new IllegalArgumentException("queue too large: capacity=" + capacity + " slotLength=" +

@@ -1,6 +1,5 @@
 package io.mp4j.internal.channel;
 
-import io.mp4j.RegionLayoutException;
 import io.mp4j.internal.ProcessIdentity;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +41,7 @@ class ManyToManySlotRingTest
     {
         final long position = ring.tryClaimProduce();
         assertTrue(position >= 0, "position=" + position);
-        ring.buffer().putLong(ring.messageOffset(position, Long.BYTES), value);
+        ring.buffer().putLong(ring.messageOffset(position), value);
         ring.publish(position, Long.BYTES, 0);
     }
 
@@ -193,106 +191,10 @@ class ManyToManySlotRingTest
         }
     }
 
-    @Test
-    void shouldRefuseABodyOfAnotherLayoutVersion()
-    {
-        final ManyToManySlotRing ring = newRing(4);
-        ring.buffer().putInt(QueueDescriptor.LAYOUT_VERSION_OFFSET, QueueDescriptor.LAYOUT_VERSION - 1);
-        final RegionLayoutException refused =
-            assertThrows(RegionLayoutException.class, () -> new ManyToManySlotRing(ring.buffer()));
-        assertTrue(refused.getMessage().contains("version=" + (QueueDescriptor.LAYOUT_VERSION - 1)),
-            refused.getMessage());
-    }
-
-    @Test
-    void shouldKeepSmallMessagesInTheirSlotAndLongerOnesInTheSlotsBlock()
-    {
-        final int capacity = 4;
-        final int slotLength = QueueDescriptor.slotLength(96);
-        final UnsafeBuffer buffer =
-            new UnsafeBuffer(ByteBuffer.allocateDirect(QueueDescriptor.bodyLength(capacity, slotLength)));
-        ManyToManySlotRing.initialise(buffer, capacity, slotLength);
-        final ManyToManySlotRing ring = new ManyToManySlotRing(buffer);
-        final int blocks = QueueDescriptor.SLOTS_OFFSET + capacity * QueueDescriptor.SLOT_ENTRY_LENGTH;
-        for (int length = 0; length <= ring.maxMessageLength(); length++)
-        {
-            final long position = ring.tryClaimProduce(length % 2 == 0);
-            final int offset = ring.messageOffset(position, length);
-            if (length <= QueueDescriptor.INLINE_MESSAGE_LENGTH)
-            {
-                assertEquals(position & (capacity - 1),
-                    (offset - QueueDescriptor.SLOTS_OFFSET) / QueueDescriptor.SLOT_ENTRY_LENGTH, "length=" + length);
-            }
-            else
-            {
-                assertTrue(offset >= blocks, "length=" + length + " offset=" + offset);
-            }
-            for (int i = 0; i < length; i++)
-            {
-                buffer.putByte(offset + i, (byte)(length + i));
-            }
-            ring.publish(position, length, 0);
-            if (length % 3 == 2)
-            {
-                continue; // keep one or two messages in the ring, so that neighbours are written between reads
-            }
-            while (ring.size() > 0)
-            {
-                final long taken = ring.tryClaimConsume(length % 2 == 1);
-                final int takenLength = ring.messageLength(taken);
-                final int takenOffset = ring.messageOffset(taken);
-                for (int i = 0; i < takenLength; i++)
-                {
-                    assertEquals((byte)(takenLength + i), buffer.getByte(takenOffset + i), "length=" + takenLength);
-                }
-                ring.release(taken);
-            }
-        }
-    }
-
-    @Test
-    void shouldLeaveSlotsThatAreNotFreeAsTheyWereWhenClaimingEagerly()
-    {
-        final ManyToManySlotRing ring = newRing(4);
-        assertEquals(ManyToManySlotRing.EMPTY, ring.tryClaimConsume(true));
-        assertNoOwners(ring);
-        for (int i = 0; i < 4; i++)
-        {
-            final long position = ring.tryClaimProduce(true);
-            assertEquals(i, position);
-            ring.buffer().putLong(ring.messageOffset(position, Long.BYTES), 100 + i);
-            ring.publish(position, Long.BYTES, 0);
-        }
-        assertEquals(ManyToManySlotRing.FULL, ring.tryClaimProduce(true));
-        assertNoOwners(ring);
-
-        final long first = ring.tryClaimConsume(true);
-        assertEquals(100, ring.buffer().getLong(ring.messageOffset(first)));
-        ring.release(first);
-        setOwner(ring, 1, DEAD_TAG); // a consumer died holding the head
-        assertEquals(ManyToManySlotRing.BUSY, ring.tryClaimConsume(true));
-        assertEquals(-1, ring.recover(true), "it had not taken the head yet: the slot is freed, the message stays");
-        assertEquals(101, take(ring));
-        assertEquals(102, take(ring));
-        assertEquals(103, take(ring));
-        assertEquals(ManyToManySlotRing.EMPTY, ring.tryClaimConsume(true));
-        assertNoOwners(ring);
-    }
-
-    private static void assertNoOwners(final ManyToManySlotRing ring)
-    {
-        for (int i = 0; i < ring.capacity(); i++)
-        {
-            assertEquals(ProcessTag.NONE, ring.buffer().getLongVolatile(QueueDescriptor.SLOTS_OFFSET +
-                i * QueueDescriptor.SLOT_ENTRY_LENGTH + QueueDescriptor.OWNER_OFFSET), "slot=" + i);
-        }
-    }
-
     @ParameterizedTest
-    @CsvSource({"64, 64, false", "64, 37, false", "8, 5, false", "2, 1, false", "64, 64, true", "8, 5, true",
-        "2, 1, true"})
+    @CsvSource({"64, 64", "64, 37", "8, 5", "2, 1"})
     void shouldDeliverEveryMessageExactlyOnceAndHoldNoMoreThanMaxSizeBetweenManyThreads(
-        final int capacity, final int maxSize, final boolean eager)
+        final int capacity, final int maxSize)
     {
         final int producers = 4;
         final int consumers = 3;
@@ -311,11 +213,11 @@ class ManyToManySlotRingTest
                     for (int i = 0; i < perProducer; i++)
                     {
                         long position;
-                        while ((position = ring.tryClaimProduce(eager)) < 0)
+                        while ((position = ring.tryClaimProduce()) < 0)
                         {
                             Thread.yield();
                         }
-                        ring.buffer().putLong(ring.messageOffset(position, Long.BYTES), (long)producer * perProducer + i);
+                        ring.buffer().putLong(ring.messageOffset(position), (long)producer * perProducer + i);
                         ring.publish(position, Long.BYTES, 0);
                     }
                 }));
@@ -327,7 +229,7 @@ class ManyToManySlotRingTest
                 {
                     while (taken.get() < (long)producers * perProducer)
                     {
-                        final long position = ring.tryClaimConsume(eager);
+                        final long position = ring.tryClaimConsume();
                         if (position < 0)
                         {
                             Thread.yield();
