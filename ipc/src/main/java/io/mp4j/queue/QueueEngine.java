@@ -28,7 +28,8 @@ import java.util.function.Function;
 
 /**
  * What every shared queue flavour shares: the mapped ring, the encoding of messages, and all waiting.
- * Each thread gets its own encoder; waiters sleep on the region's {@link WaitBoard} with one tag for
+ * A direct value ({@link Codec}) that fits a slot is encoded straight into it; any other message goes
+ * through its thread's encoder. Waiters sleep on the region's {@link WaitBoard} with one tag for
  * "a message was put", one for "a slot was freed" and one for "every task is done".
  * <p>
  * A message whose encoding is larger than a slot's message space goes whole to a {@link SpillFile} of
@@ -163,6 +164,13 @@ final class QueueEngine
     boolean offer(final Object value, final long timeoutNanos) throws InterruptedException
     {
         checkOpen();
+        final int directLength = Codec.directLength(value);
+        if (directLength >= 0 && directLength <= ring.maxMessageLength())
+        {
+            // The common case, a number or a short string: encoded straight into its slot, no encoder to look up.
+            return offerInSlot(value, null, directLength, timeoutNanos);
+        }
+
         final MessageEncoder encoder = encoders.get();
         final int length = encoder.prepare(value);
         try
@@ -171,29 +179,51 @@ final class QueueEngine
             {
                 return offerSpilled(encoder, length, timeoutNanos);
             }
-
-            final long position = claimProduce(timeoutNanos);
-            if (position < 0)
-            {
-                return false;
-            }
-            try
-            {
-                encoder.encode(ring.buffer(), ring.messageOffset(position));
-            }
-            catch (final RuntimeException ex)
-            {
-                abandon(position);
-                throw ex;
-            }
-            ring.publish(position, length, 0);
-            board.ring(MESSAGE_TAG);
-            return true;
+            return offerInSlot(null, encoder, length, timeoutNanos);
         }
         finally
         {
             encoder.clear();
         }
+    }
+
+    /**
+     * Puts a message that fits a slot: a direct value, or what an encoder has prepared.
+     *
+     * @param direct  the direct value, when {@code encoder} is null.
+     * @param encoder the prepared encoder, or null for a direct value.
+     * @param length  the encoded length.
+     * @return false if there was no room in time.
+     */
+    private boolean offerInSlot(
+        final Object direct, final MessageEncoder encoder, final int length, final long timeoutNanos)
+        throws InterruptedException
+    {
+        final long position = claimProduce(timeoutNanos);
+        if (position < 0)
+        {
+            return false;
+        }
+        try
+        {
+            final int offset = ring.messageOffset(position);
+            if (encoder == null)
+            {
+                Codec.encodeDirect(direct, ring.buffer(), offset);
+            }
+            else
+            {
+                encoder.encode(ring.buffer(), offset);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            abandon(position);
+            throw ex;
+        }
+        ring.publish(position, length, 0);
+        board.ring(MESSAGE_TAG);
+        return true;
     }
 
     /**

@@ -526,6 +526,43 @@ class SharedQueueTest
     }
 
     @Test
+    void shouldCarryMessagesOfEveryLengthFromAChildInSlotsBlocksAndSpillFiles()
+    {
+        assertTimeoutPreemptively(TEST_TIMEOUT, () ->
+        {
+            try (SharedQueue<String> queue = SharedQueue.create(new QueueContext().capacity(4).maxMessageLength(64)))
+            {
+                final int longest = queue.maxMessageLength() + 40;
+                final ChildProcess producer = new ChildProcess(() ->
+                {
+                    for (int length = 0; length <= longest; length++)
+                    {
+                        queue.put(message(length));
+                    }
+                }).start();
+                for (int length = 0; length <= longest; length++)
+                {
+                    assertEquals(message(length), queue.poll(60, TimeUnit.SECONDS), "length=" + length);
+                }
+                producer.join();
+                assertEquals(0, producer.exitCode().orElseThrow());
+                assertNull(queue.poll());
+            }
+        });
+    }
+
+    /** A message of the given length whose characters differ with the length, so that a mix-up shows. */
+    private static String message(final int length)
+    {
+        final StringBuilder message = new StringBuilder(length);
+        for (int i = 0; i < length; i++)
+        {
+            message.append((char)('a' + (length + i) % 26));
+        }
+        return message.toString();
+    }
+
+    @Test
     void shouldLetAProducerExitBeforeAnyoneReads()
     {
         assertTimeoutPreemptively(TEST_TIMEOUT, () ->

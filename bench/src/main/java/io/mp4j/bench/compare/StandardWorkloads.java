@@ -85,6 +85,13 @@ public final class StandardWorkloads
                 .cluster(Contender.of("context.queue(), a warm ChildProcess (a client of its own) puts; 1/" +
                     ClusterTrials.QUEUE_DIVISOR + " of the size", size -> ClusterTrials.queue(fixtures, size)))
                 .build(),
+            Workload.builder("2b", "queue, 1 producer process to parent, against a raw ring")
+                .unit(Unit.MESSAGES_PER_SECOND)
+                .sizes(1_000_000, 500, "message")
+                .mp4j(Contender.of("SharedQueue.create(), a warm ChildProcess puts", size -> QueueTrials.mp4j(fixtures, size)))
+                .plainJava(Contender.of("a raw Agrona OneToOneRingBuffer of " + RingTrials.RING_BYTES / 1024 +
+                    " KiB in /dev/shm, a ProcessBuilder JVM writes, batched reads", size -> RingTrials.plainRing(fixtures, size)))
+                .build(),
             Workload.builder("3a", "pool map x+1, default chunksize")
                 .unit(Unit.TASKS_PER_SECOND)
                 .sizes(1_000_000, 2_000, "item")
