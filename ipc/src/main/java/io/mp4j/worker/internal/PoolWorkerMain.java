@@ -19,8 +19,9 @@ import java.util.function.BooleanSupplier;
  * The loop a pool worker JVM runs on one channel: take a chunk from the task ring, apply the call's
  * function to each item, write the results to the result ring. Functions arrive once per call and are
  * kept until the pool says the call is over; a function without state that an apply uses is kept for the
- * channel's life instead ({@link KeptFunctions}), so that an apply of it sends only its task. A spawned worker serves one channel for its whole life; a
- * worker host's worker serves one channel per lease, a pool's or a hosted child's ({@link HostedRun}).
+ * channel's life instead ({@link KeptFunctions}), so that an apply of it sends only its task. A spawned
+ * worker serves one channel for its whole life; a worker host's worker serves one channel per lease, a
+ * pool's or a hosted child's ({@link HostedRun}).
  * The worker says in its channel which task it runs, so that the pool charges its death to that task
  * alone. A task whose error may have corrupted the JVM ({@link VirtualMachineError} other than
  * {@link StackOverflowError}) ends the worker after its failure is sent: the pool starts another.
