@@ -29,6 +29,15 @@ public final class FileTrees
     }
 
     /**
+     * Loads and initializes this class, for code that must be able to remove a tree after its class loader
+     * has been closed (a JVM shutdown step under {@code mvn exec:java}).
+     */
+    public static void preload()
+    {
+        // Calling this initializes the class; there is nothing else to do.
+    }
+
+    /**
      * Removes a file or a directory with everything in it. What vanishes meanwhile (another process
      * removing the same tree) is not an error.
      *

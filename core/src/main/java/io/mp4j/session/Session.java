@@ -457,6 +457,9 @@ public final class Session implements AutoCloseable
     {
         static
         {
+            // The step runs at JVM exit, when a launcher such as mvn exec:java may have closed the class
+            // loader that loaded mp4j: load now the class that removes the files, which a run need not use.
+            FileTrees.preload();
             ShutdownSequence.add(ShutdownSequence.SESSIONS, "remove sessions", ShutdownHolder::closeAll);
         }
 

@@ -10,7 +10,8 @@ import java.util.Arrays;
 /**
  * Starts a main class as {@code mvn exec:java} and IDE classpath wrappers do: this JVM's
  * {@code java.class.path} holds only this launcher, and the application's classes, mp4j's among them,
- * come from a class loader of its own, set as the main thread's context class loader.
+ * come from a class loader of its own, set as the main thread's context class loader, and closed when
+ * the main method returns (as {@code mvn exec:java} does, before the JVM's shutdown hooks run).
  */
 public final class IsolatedLauncher
 {
@@ -29,9 +30,11 @@ public final class IsolatedLauncher
         {
             urls[i] = Paths.get(entries[i]).toUri().toURL();
         }
-        final URLClassLoader application = new URLClassLoader(urls, ClassLoader.getSystemClassLoader());
-        Thread.currentThread().setContextClassLoader(application);
-        final Method main = application.loadClass(args[1]).getMethod("main", String[].class);
-        main.invoke(null, (Object)Arrays.copyOfRange(args, 2, args.length));
+        try (URLClassLoader application = new URLClassLoader(urls, ClassLoader.getSystemClassLoader()))
+        {
+            Thread.currentThread().setContextClassLoader(application);
+            final Method main = application.loadClass(args[1]).getMethod("main", String[].class);
+            main.invoke(null, (Object)Arrays.copyOfRange(args, 2, args.length));
+        }
     }
 }
