@@ -16,10 +16,13 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -76,6 +79,11 @@ public final class CompareCommand implements Callable<Integer>
     @Option(names = "--workload", paramLabel = "ID", split = ",",
         description = "Run only these workloads, by id (e.g. 3a,8b); default: all.")
     private List<String> only;
+
+    @Option(names = "--leave-out", paramLabel = "COMPETITOR", split = ",",
+        description = "Competitors that do not run, by their key in compare.json: cpython, plainJava, cluster " +
+            "(e.g. cluster, whose idle server nodes share the machine with the others' turns); default: none.")
+    private List<String> leftOut;
 
     private final String[] arguments;
 
@@ -198,18 +206,34 @@ public final class CompareCommand implements Callable<Integer>
 
     private List<Workload> select(final List<Workload> all)
     {
+        final Set<Competitor> absent = leftOut();
+        final List<Workload> selected = new ArrayList<>();
         if (only == null || only.isEmpty())
         {
-            return all;
+            all.forEach(workload -> selected.add(workload.without(absent)));
+            return selected;
         }
-        final List<Workload> selected = new ArrayList<>();
         for (final String id : only)
         {
             selected.add(all.stream().filter(w -> w.id().equals(id)).findFirst().orElseThrow(() ->
                 new CommandLine.ParameterException(new CommandLine(this), "unknown workload: " + id + " (known: " +
-                    all.stream().map(Workload::id).collect(Collectors.joining(", ")) + ')')));
+                    all.stream().map(Workload::id).collect(Collectors.joining(", ")) + ')')).without(absent));
         }
         return selected;
+    }
+
+    private Set<Competitor> leftOut()
+    {
+        final Set<Competitor> absent = EnumSet.noneOf(Competitor.class);
+        for (final String key : leftOut == null ? List.<String>of() : leftOut)
+        {
+            absent.add(Arrays.stream(Competitor.values())
+                .filter(competitor -> competitor != Competitor.MP4J && competitor.key().equals(key))
+                .findFirst()
+                .orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(this),
+                    "--leave-out takes cpython, plainJava or cluster, not: " + key)));
+        }
+        return absent;
     }
 
     private String commandLine()

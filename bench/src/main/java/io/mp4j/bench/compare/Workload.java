@@ -3,6 +3,7 @@ package io.mp4j.bench.compare;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One row of the comparison: what is measured, in which unit, at which sizes, and each competitor's
@@ -41,6 +42,21 @@ public final class Workload
         for (final Competitor competitor : Competitor.values())
         {
             contenders.put(competitor, builder.contenders.getOrDefault(competitor, Contender.absent("n/a")));
+        }
+    }
+
+    private Workload(final Workload workload, final Set<Competitor> leftOut)
+    {
+        this.id = workload.id;
+        this.name = workload.name;
+        this.unit = workload.unit;
+        this.fullSize = workload.fullSize;
+        this.quickSize = workload.quickSize;
+        this.sizeUnit = workload.sizeUnit;
+        this.contenders = new EnumMap<>(workload.contenders);
+        for (final Competitor competitor : leftOut)
+        {
+            contenders.put(competitor, Contender.absent("left out"));
         }
     }
 
@@ -126,6 +142,17 @@ public final class Workload
     public String describeSize(final int size)
     {
         return Numbers.format(size) + ' ' + sizeUnit + (size == 1 ? "" : "s");
+    }
+
+    /**
+     * This workload without some competitors, for a run that leaves them out.
+     *
+     * @param leftOut the competitors that do not run it.
+     * @return a copy in which they are absent.
+     */
+    public Workload without(final Set<Competitor> leftOut)
+    {
+        return new Workload(this, leftOut);
     }
 
     /**

@@ -152,6 +152,22 @@ class CompareCommandTest
     }
 
     @Test
+    void shouldLeaveOutTheCompetitorsItIsToldTo(@TempDir final Path output) throws Exception
+    {
+        assertEquals(0, CompareCommand.execute("--quick", "--workload", "3a", "--repetitions", "1", "--warmups", "0",
+            "--leave-out", "cluster,plainJava", "--python", "/nonexistent/python3", "--output", output.toString()));
+
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> workload =
+            (Map<String, Object>)list(readJson(output.resolve("compare.json")), "workloads").get(0);
+        assertEquals("left out", object(workload, "cluster").get("missing"));
+        assertEquals("left out", object(workload, "plainJava").get("missing"));
+        assertPositive(object(workload, "mp4j").get("median"), workload, "mp4j");
+        assertEquals(2, CompareCommand.execute("--quick", "--workload", "3a", "--leave-out", "mp4j",
+            "--python", "/nonexistent/python3", "--output", output.toString()));
+    }
+
+    @Test
     void shouldRejectAnUnknownWorkload(@TempDir final Path output)
     {
         assertEquals(2, CompareCommand.execute("--quick", "--workload", "99", "--python", "/nonexistent/python3",
