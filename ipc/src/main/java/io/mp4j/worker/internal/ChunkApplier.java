@@ -51,32 +51,10 @@ final class ChunkApplier implements PoolChannel.Payload
         final byte tag = length > 0 ? buffer.getByte(offset + CodecDescriptor.TAG_OFFSET) : 0;
         final int payload = offset + CodecDescriptor.PAYLOAD_OFFSET;
         final int payloadLength = length - CodecDescriptor.PAYLOAD_OFFSET;
-        if (tag == INT_ARRAY && payloadLength % Integer.BYTES == 0)
+        final int width = tag == INT_ARRAY ? Integer.BYTES : tag == LONG_ARRAY || tag == DOUBLE_ARRAY ? Long.BYTES : 0;
+        if (width != 0 && payloadLength % width == 0)
         {
-            final int count = payloadLength / Integer.BYTES;
-            begin(count);
-            for (int i = 0; i < count; i++)
-            {
-                add(i, function.apply(buffer.getInt(payload + i * Integer.BYTES, BYTE_ORDER)));
-            }
-        }
-        else if (tag == LONG_ARRAY && payloadLength % Long.BYTES == 0)
-        {
-            final int count = payloadLength / Long.BYTES;
-            begin(count);
-            for (int i = 0; i < count; i++)
-            {
-                add(i, function.apply(buffer.getLong(payload + i * Long.BYTES, BYTE_ORDER)));
-            }
-        }
-        else if (tag == DOUBLE_ARRAY && payloadLength % Double.BYTES == 0)
-        {
-            final int count = payloadLength / Double.BYTES;
-            begin(count);
-            for (int i = 0; i < count; i++)
-            {
-                add(i, function.apply(Double.longBitsToDouble(buffer.getLong(payload + i * Long.BYTES, BYTE_ORDER))));
-            }
+            applyToNumbers(function, buffer, payload, payloadLength / width, tag);
         }
         else
         {
@@ -94,6 +72,63 @@ final class ChunkApplier implements PoolChannel.Payload
             serialized = Codec.encodeList(new ArrayList<>(Arrays.asList(objects).subList(0, resultCount)));
             Arrays.fill(objects, 0, resultCount, null);
         }
+    }
+
+    /**
+     * The loop over a chunk of numbers. The first result decides the results' type; the loop after it keeps
+     * results of that type and has no other way out than a result of another type, so that where the
+     * function is inlined the JIT can drop the boxes the item and the result go through.
+     */
+    private void applyToNumbers(
+        final TaskFunction function, final DirectBuffer buffer, final int payload, final int count, final byte tag)
+        throws Exception
+    {
+        begin(count);
+        if (count == 0)
+        {
+            return;
+        }
+        add(0, function.apply(item(buffer, payload, 0, tag)));
+        final byte resultTag = this.resultTag;
+        int i = 1;
+        for (; i < count; i++)
+        {
+            // The checks stay in the loop's body: so C2 drops both boxes where it inlines the function (JDK 25
+            // does; JDK 17 keeps them). Kept in a method of their own, or through add, the result's box escapes.
+            final Object result = function.apply(item(buffer, payload, i, tag));
+            if (resultTag == INT_ARRAY && result instanceof Integer value)
+            {
+                ints[i] = value;
+            }
+            else if (resultTag == LONG_ARRAY && result instanceof Long value)
+            {
+                longs[i] = value;
+            }
+            else if (resultTag == DOUBLE_ARRAY && result instanceof Double value)
+            {
+                longs[i] = Double.doubleToRawLongBits(value);
+            }
+            else
+            {
+                add(i++, result);
+                break;
+            }
+        }
+        for (; i < count; i++)
+        {
+            add(i, function.apply(item(buffer, payload, i, tag)));
+        }
+        resultCount = count;
+    }
+
+    private static Object item(final DirectBuffer buffer, final int payload, final int i, final byte tag)
+    {
+        if (tag == INT_ARRAY)
+        {
+            return buffer.getInt(payload + i * Integer.BYTES, BYTE_ORDER);
+        }
+        final long bits = buffer.getLong(payload + i * Long.BYTES, BYTE_ORDER);
+        return tag == LONG_ARRAY ? (Object)bits : (Object)Double.longBitsToDouble(bits);
     }
 
     @Override

@@ -27,12 +27,15 @@ class ChunkApplierTest
         final TaskFunction widen = x -> ((Number)x).intValue() < 2 ? (Object)((Number)x).intValue() :
             (Object)((Number)x).longValue();
         final TaskFunction nothing = x -> null;
+        final TaskFunction lastNamed = x -> Double.valueOf(3.0).equals(x) ? "three" : x;
         return Stream.of(
             Arguments.of(List.of(1, 2, 3, -4), increment, List.of(2, 3, 4, -3)),
             Arguments.of(List.of(1L, 2L, Long.MAX_VALUE - 1), increment, List.of(2L, 3L, Long.MAX_VALUE)),
             Arguments.of(List.of(0.5, -1.5), increment, List.of(1.5, -0.5)),
             Arguments.of(List.of(1, 2, 3), describe, List.of("item 1", "item 2", "item 3")),
             Arguments.of(List.of(0, 1, 2, 3), widen, List.of(0, 1, 2L, 3L)),
+            Arguments.of(List.of(0.5, 1.0, 3.0), lastNamed, List.of(0.5, 1.0, "three")),
+            Arguments.of(List.of(7), increment, List.of(8)),
             Arguments.of(List.of(5, 6), nothing, Arrays.asList(null, null)),
             Arguments.of(List.of("a", "b"), increment, List.of("a", "b")),
             Arguments.of(List.of(), increment, List.of()));
