@@ -5,6 +5,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -115,7 +116,7 @@ public final class ListCodec
      * @param buffer where to write.
      * @param offset where the encoding starts.
      * @return the encoded length, tag included.
-     * @throws ClassCastException if an element is not of the tag's type (the list changed since it was checked).
+     * @throws ClassCastException if an element is null or not of the tag's type; nothing is written after it.
      */
     public static int encodePrimitive(
         final byte tag, final List<?> values, final int from, final int to, final MutableDirectBuffer buffer,
@@ -127,24 +128,35 @@ public final class ListCodec
         {
             for (int i = from; i < to; i++, index += Integer.BYTES)
             {
-                buffer.putInt(index, (Integer)values.get(i), BYTE_ORDER);
+                buffer.putInt(index, element(values, i, Integer.class), BYTE_ORDER);
             }
         }
         else if (tag == LONG_ARRAY)
         {
             for (int i = from; i < to; i++, index += Long.BYTES)
             {
-                buffer.putLong(index, (Long)values.get(i), BYTE_ORDER);
+                buffer.putLong(index, element(values, i, Long.class), BYTE_ORDER);
             }
         }
         else
         {
             for (int i = from; i < to; i++, index += Double.BYTES)
             {
-                buffer.putLong(index, Double.doubleToRawLongBits((Double)values.get(i)), BYTE_ORDER);
+                buffer.putLong(index, Double.doubleToRawLongBits(element(values, i, Double.class)), BYTE_ORDER);
             }
         }
         return index - offset;
+    }
+
+    private static <T> T element(final List<?> values, final int i, final Class<T> type)
+    {
+        final Object value = values.get(i);
+        if (!type.isInstance(value))
+        {
+            throw new ClassCastException("element " + i + " is " +
+                (value == null ? "null" : "a " + value.getClass().getName()) + ", not a " + type.getName());
+        }
+        return type.cast(value);
     }
 
     /**
@@ -218,11 +230,7 @@ public final class ListCodec
         final DirectBuffer buffer, final int offset, final int count, final int[] into, final int at)
     {
         checkRoom(into.length, at, count);
-        final int payload = offset + PAYLOAD_OFFSET;
-        for (int i = 0; i < count; i++)
-        {
-            into[at + i] = buffer.getInt(payload + i * Integer.BYTES, BYTE_ORDER);
-        }
+        payloadView(buffer, offset, count * Integer.BYTES).asIntBuffer().get(into, at, count);
     }
 
     /**
@@ -239,11 +247,7 @@ public final class ListCodec
         final DirectBuffer buffer, final int offset, final int count, final long[] into, final int at)
     {
         checkRoom(into.length, at, count);
-        final int payload = offset + PAYLOAD_OFFSET;
-        for (int i = 0; i < count; i++)
-        {
-            into[at + i] = buffer.getLong(payload + i * Long.BYTES, BYTE_ORDER);
-        }
+        payloadView(buffer, offset, count * Long.BYTES).asLongBuffer().get(into, at, count);
     }
 
     /**
@@ -260,11 +264,7 @@ public final class ListCodec
         final DirectBuffer buffer, final int offset, final int count, final double[] into, final int at)
     {
         checkRoom(into.length, at, count);
-        final int payload = offset + PAYLOAD_OFFSET;
-        for (int i = 0; i < count; i++)
-        {
-            into[at + i] = Double.longBitsToDouble(buffer.getLong(payload + i * Long.BYTES, BYTE_ORDER));
-        }
+        payloadView(buffer, offset, count * Double.BYTES).asDoubleBuffer().get(into, at, count);
     }
 
     /**
@@ -319,6 +319,23 @@ public final class ListCodec
             }
         }
         return elements;
+    }
+
+    /**
+     * The payload of an encoding as a byte buffer over the same memory, for the JDK's bulk copies into
+     * primitive arrays: a view where the buffer wraps an array or a {@code ByteBuffer}, a copy where it wraps
+     * a bare address.
+     */
+    private static ByteBuffer payloadView(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int payload = offset + PAYLOAD_OFFSET;
+        buffer.boundsCheck(payload, length);
+        final byte[] array = buffer.byteArray();
+        final ByteBuffer bytes = buffer.byteBuffer();
+        final ByteBuffer view = array != null ? ByteBuffer.wrap(array, buffer.wrapAdjustment() + payload, length) :
+            bytes != null ? bytes.slice(buffer.wrapAdjustment() + payload, length) :
+            ByteBuffer.wrap(copy(buffer, payload, length));
+        return view.slice().order(BYTE_ORDER);
     }
 
     private static void checkRoom(final int capacity, final int at, final int elements)

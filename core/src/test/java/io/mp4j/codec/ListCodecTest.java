@@ -1,11 +1,14 @@
 package io.mp4j.codec;
 
 import io.mp4j.EncodingException;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +17,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ListCodecTest
 {
@@ -140,6 +144,33 @@ class ListCodecTest
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ListCodec.primitiveLength(tag, 3)]);
 
         assertThrows(ClassCastException.class, () -> ListCodec.encodePrimitive(tag, values, 0, 3, buffer, 0));
+        values.set(1, null);
+        final ClassCastException nulled =
+            assertThrows(ClassCastException.class, () -> ListCodec.encodePrimitive(tag, values, 0, 3, buffer, 0));
+        assertTrue(nulled.getMessage().contains("element 1 is null"), nulled.getMessage());
+    }
+
+    @Test
+    void shouldDecodeFromWhereverTheBufferWrapsItsMemory()
+    {
+        final byte[] encoded = ListCodec.encode(List.of(1L, -2L, Long.MAX_VALUE), 0, 3);
+        final int at = 13;
+        final byte[] padded = new byte[at + encoded.length + 3];
+        System.arraycopy(encoded, 0, padded, at, encoded.length);
+        final ByteBuffer direct = ByteBuffer.allocateDirect(padded.length).put(padded).clear();
+        final ByteBuffer heap = ByteBuffer.wrap(new byte[padded.length + 5], 5, padded.length).slice().put(padded).clear();
+        final UnsafeBuffer address = new UnsafeBuffer(BufferUtil.address(direct), padded.length);
+
+        for (final UnsafeBuffer buffer : List.of(new UnsafeBuffer(padded, 7, padded.length - 7),
+            new UnsafeBuffer(direct, 7, padded.length - 7), new UnsafeBuffer(heap, 7, heap.capacity() - 7),
+            new UnsafeBuffer(address, 7, padded.length - 7)))
+        {
+            final long[] into = new long[4];
+            ListCodec.decodeLongs(buffer, at - 7, 3, into, 1);
+            assertArrayEquals(new long[] {0, 1L, -2L, Long.MAX_VALUE}, into);
+            assertThrows(IndexOutOfBoundsException.class, () -> ListCodec.decodeLongs(buffer, at - 2, 3, new long[3], 0));
+        }
+        Reference.reachabilityFence(direct);
     }
 
     @Test

@@ -36,8 +36,8 @@ final class PoolCalls
     }
 
     /**
-     * A call's chunks of a list, in the caller's thread: items that are not serializable fail here;
-     * chunks of boxed numbers are read from the list when they are sent.
+     * A call's chunks of a list, in the caller's thread: a chunk that starts with a boxed number is read from
+     * the list when it is sent; any other is serialized here, and fails here if an item is not serializable.
      */
     static List<PoolTask> tasks(final PoolCall call, final List<?> items, final int chunksize)
     {

@@ -1000,10 +1000,12 @@ final class PoolEngine
             }
             catch (final RuntimeException ex)
             {
-                // Its items are read from the caller's list as it is sent: the list changed meanwhile.
+                // Its items are read from the caller's list as it is sent: one is not serializable, or the
+                // list changed meanwhile (a shorter list, say).
                 pending.pollFirst();
-                task.call.failTask(task.index, new EncodingException("pool items of task " + task.index +
-                    " changed during the call: call=" + task.call.description + ' ' + ex, ex));
+                task.call.failTask(task.index, ex instanceof EncodingException ? ex : new EncodingException(
+                    "pool items of task " + task.index + " changed during the call: call=" + task.call.description +
+                    ' ' + ex, ex));
                 if (task.call.isDone())
                 {
                     endCall(task.call);

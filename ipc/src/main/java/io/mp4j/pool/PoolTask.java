@@ -9,8 +9,10 @@ import java.util.List;
 
 /**
  * A chunk of a call, as it travels: which call, which chunk, and its items, either encoded already or
- * (a range of boxed numbers of the caller's list) encoded straight into the ring each time it is sent,
- * so that only the chunks in flight take room in the parent's heap.
+ * (a range of the caller's list that starts with a boxed number) encoded straight into the ring each time
+ * it is sent, so that only the chunks in flight take room in the parent's heap. Such a range is read once,
+ * as it is sent, in the engine's thread: if an item turns out not to be of the first one's type, the range
+ * is serialized there instead.
  */
 final class PoolTask implements PoolChannel.Payload
 {
@@ -18,7 +20,7 @@ final class PoolTask implements PoolChannel.Payload
     final int index;
     /** Where its items start in the call's list; -1 if unknown (a resumed call's chunk). */
     final int from;
-    private final byte[] items;
+    private byte[] items;
     private final List<?> source;
     private final int to;
     private final byte tag;
@@ -46,21 +48,24 @@ final class PoolTask implements PoolChannel.Payload
     }
 
     /**
-     * A chunk of items {@code from .. to-1} of a list: encoded now unless they are all one boxed number
-     * type, which is encoded when sent.
+     * A chunk of items {@code from .. to-1} of a list: encoded now unless the first is an {@code Integer},
+     * {@code Long} or {@code Double}, in which case it is encoded when sent.
      *
-     * @throws io.mp4j.EncodingException if an item is not serializable.
+     * @throws io.mp4j.EncodingException if it is encoded now and an item is not serializable.
      */
     static PoolTask of(final PoolCall call, final int index, final List<?> items, final int from, final int to)
     {
-        final byte tag = ListCodec.primitiveTag(items, from, to);
-        if (tag != ListCodec.NOT_PRIMITIVE)
-        {
-            return new PoolTask(call, index, from, null, items, to, tag);
-        }
+        final Object first = items.get(from);
+        final byte tag = ListCodec.tagOf(first == null ? null : first.getClass());
+        return tag != ListCodec.NOT_PRIMITIVE ? new PoolTask(call, index, from, null, items, to, tag) :
+            new PoolTask(call, index, from, serialize(items, from, to), null, to, tag);
+    }
+
+    private static byte[] serialize(final List<?> items, final int from, final int to)
+    {
         try
         {
-            return new PoolTask(call, index, from, ListCodec.encode(items, from, to), null, to, tag);
+            return ListCodec.encode(items, from, to);
         }
         catch (final EncodingException ex)
         {
@@ -74,11 +79,25 @@ final class PoolTask implements PoolChannel.Payload
         return items != null ? items : ListCodec.encode(source, from, to);
     }
 
-    /** Writes the chunk to a channel's task ring; false if the ring is full. */
+    /**
+     * Writes the chunk to a channel's task ring; false if the ring is full.
+     *
+     * @throws EncodingException if its items are serialized now and one is not serializable.
+     */
     boolean writeTo(final PoolChannel channel)
     {
-        return items != null ? channel.write(channel.tasks(), PoolChannel.TASK, call.id, index, items) :
-            channel.writePayload(channel.tasks(), PoolChannel.TASK, call.id, index, this);
+        if (items == null)
+        {
+            try
+            {
+                return channel.writePayload(channel.tasks(), PoolChannel.TASK, call.id, index, this);
+            }
+            catch (final ClassCastException notAllOneType)
+            {
+                items = serialize(source, from, to);
+            }
+        }
+        return channel.write(channel.tasks(), PoolChannel.TASK, call.id, index, items);
     }
 
     @Override

@@ -127,6 +127,11 @@ class PoolNumbersTest
             final List<Object> items = new ArrayList<>(Arrays.asList(1, null, 3L, "four", 5.0));
             assertEquals(Arrays.asList("1", "null", "3", "four", "5.0"),
                 pool.map((Object x) -> String.valueOf(x), items, 2));
+            final List<Object> mostlyInts = new ArrayList<>(IntStream.range(0, 10_000).boxed().collect(Collectors.toList()));
+            mostlyInts.add(5_000, "half");
+            mostlyInts.add(null);
+            assertEquals(mostlyInts.stream().map(String::valueOf).collect(Collectors.toList()),
+                pool.map((Object x) -> String.valueOf(x), mostlyInts));
             final List<Integer> linked = new LinkedList<>(List.of(1, 2, 3));
             assertEquals(List.of(2, 4, 6), pool.map((Integer x) -> x * 2, linked));
         });
@@ -157,6 +162,19 @@ class PoolNumbersTest
                 assertThrows(EncodingException.class, () -> pool.map((Object x) -> x, new ChangingList(100), 10));
 
             assertTrue(thrown.getMessage().contains("changed during the call"), thrown.getMessage());
+            assertEquals(List.of(2, 3), pool.map((Integer x) -> x + 1, List.of(1, 2)));
+        });
+    }
+
+    @Test
+    void shouldFailCallWhoseItemAfterANumberIsNotSerializable()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final EncodingException thrown =
+                assertThrows(EncodingException.class, () -> pool.map((Object x) -> 1, List.of(1, 2, new Object())));
+
+            assertTrue(thrown.getMessage().contains("java.lang.Object"), thrown.getMessage());
             assertEquals(List.of(2, 3), pool.map((Integer x) -> x + 1, List.of(1, 2)));
         });
     }
@@ -223,7 +241,7 @@ class PoolNumbersTest
         });
     }
 
-    /** A list of numbers whose items turn into strings once read: as if it were changed during a call. */
+    /** A list of numbers that cannot give an item twice: as if it shrank during a call. */
     static final class ChangingList extends AbstractList<Object> implements RandomAccess
     {
         private final int[] reads;
@@ -236,7 +254,11 @@ class PoolNumbersTest
         @Override
         public Object get(final int index)
         {
-            return reads[index]++ == 0 ? (Object)index : "changed " + index;
+            if (reads[index]++ > 0)
+            {
+                throw new IndexOutOfBoundsException("the list shrank: index=" + index);
+            }
+            return index;
         }
 
         @Override
