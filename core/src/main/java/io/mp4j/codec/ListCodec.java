@@ -8,6 +8,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import static io.mp4j.codec.CodecDescriptor.BYTE_ORDER;
 import static io.mp4j.codec.CodecDescriptor.DOUBLE_ARRAY;
@@ -157,6 +158,49 @@ public final class ListCodec
                 (value == null ? "null" : "a " + value.getClass().getName()) + ", not a " + type.getName());
         }
         return type.cast(value);
+    }
+
+    /**
+     * Writes ints as an {@link CodecDescriptor#INT_ARRAY} encoding; the buffer must have room for
+     * {@link #primitiveLength(byte, int)} bytes from {@code offset}.
+     *
+     * @param values where the ints are.
+     * @param count  how many, from the first.
+     * @param buffer where to write.
+     * @param offset where the encoding starts.
+     * @return the encoded length, tag included.
+     */
+    public static int encodeInts(final int[] values, final int count, final MutableDirectBuffer buffer, final int offset)
+    {
+        final int length = primitiveLength(INT_ARRAY, count);
+        buffer.putByte(offset + TAG_OFFSET, INT_ARRAY);
+        writePayload(buffer, offset, length - PAYLOAD_OFFSET, view -> view.asIntBuffer().put(values, 0, count));
+        return length;
+    }
+
+    /**
+     * Writes 64-bit values as a {@link CodecDescriptor#LONG_ARRAY} encoding, or as a
+     * {@link CodecDescriptor#DOUBLE_ARRAY} one of doubles' raw bits; the buffer must have room for
+     * {@link #primitiveLength(byte, int)} bytes from {@code offset}.
+     *
+     * @param tag    {@link CodecDescriptor#LONG_ARRAY} or {@link CodecDescriptor#DOUBLE_ARRAY}.
+     * @param values the longs, or the doubles' bits ({@link Double#doubleToRawLongBits}).
+     * @param count  how many, from the first.
+     * @param buffer where to write.
+     * @param offset where the encoding starts.
+     * @return the encoded length, tag included.
+     */
+    public static int encodeLongBits(
+        final byte tag, final long[] values, final int count, final MutableDirectBuffer buffer, final int offset)
+    {
+        if (tag != LONG_ARRAY && tag != DOUBLE_ARRAY)
+        {
+            throw new IllegalArgumentException("not a 64-bit array tag: " + tag);
+        }
+        final int length = primitiveLength(tag, count);
+        buffer.putByte(offset + TAG_OFFSET, tag);
+        writePayload(buffer, offset, length - PAYLOAD_OFFSET, view -> view.asLongBuffer().put(values, 0, count));
+        return length;
     }
 
     /**
@@ -328,14 +372,34 @@ public final class ListCodec
      */
     private static ByteBuffer payloadView(final DirectBuffer buffer, final int offset, final int length)
     {
-        final int payload = offset + PAYLOAD_OFFSET;
-        buffer.boundsCheck(payload, length);
+        final ByteBuffer view = viewOrNull(buffer, offset + PAYLOAD_OFFSET, length);
+        return view != null ? view : ByteBuffer.wrap(copy(buffer, offset + PAYLOAD_OFFSET, length)).order(BYTE_ORDER);
+    }
+
+    /** Writes a payload through the JDK's bulk copies from primitive arrays, into the buffer's memory. */
+    private static void writePayload(
+        final MutableDirectBuffer buffer, final int offset, final int length, final Consumer<ByteBuffer> writer)
+    {
+        final ByteBuffer view = viewOrNull(buffer, offset + PAYLOAD_OFFSET, length);
+        if (view != null)
+        {
+            writer.accept(view);
+            return;
+        }
+        final byte[] bytes = new byte[length];
+        writer.accept(ByteBuffer.wrap(bytes).order(BYTE_ORDER));
+        buffer.putBytes(offset + PAYLOAD_OFFSET, bytes);
+    }
+
+    /** A view of a range of a buffer's memory in the codec's byte order; null where it wraps a bare address. */
+    private static ByteBuffer viewOrNull(final DirectBuffer buffer, final int index, final int length)
+    {
+        buffer.boundsCheck(index, length);
         final byte[] array = buffer.byteArray();
         final ByteBuffer bytes = buffer.byteBuffer();
-        final ByteBuffer view = array != null ? ByteBuffer.wrap(array, buffer.wrapAdjustment() + payload, length) :
-            bytes != null ? bytes.slice(buffer.wrapAdjustment() + payload, length) :
-            ByteBuffer.wrap(copy(buffer, payload, length));
-        return view.slice().order(BYTE_ORDER);
+        final ByteBuffer view = array != null ? ByteBuffer.wrap(array, buffer.wrapAdjustment() + index, length) :
+            bytes != null ? bytes.slice(buffer.wrapAdjustment() + index, length) : null;
+        return view == null ? null : view.slice().order(BYTE_ORDER);
     }
 
     private static void checkRoom(final int capacity, final int at, final int elements)

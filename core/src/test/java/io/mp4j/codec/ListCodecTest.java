@@ -151,25 +151,39 @@ class ListCodecTest
     }
 
     @Test
-    void shouldDecodeFromWhereverTheBufferWrapsItsMemory()
+    void shouldEncodeAndDecodeWhereverTheBufferWrapsItsMemory()
     {
-        final byte[] encoded = ListCodec.encode(List.of(1L, -2L, Long.MAX_VALUE), 0, 3);
+        final byte[] longs = ListCodec.encode(List.of(1L, -2L, Long.MAX_VALUE), 0, 3);
+        final byte[] ints = ListCodec.encode(List.of(3, Integer.MIN_VALUE), 0, 2);
         final int at = 13;
-        final byte[] padded = new byte[at + encoded.length + 3];
-        System.arraycopy(encoded, 0, padded, at, encoded.length);
-        final ByteBuffer direct = ByteBuffer.allocateDirect(padded.length).put(padded).clear();
-        final ByteBuffer heap = ByteBuffer.wrap(new byte[padded.length + 5], 5, padded.length).slice().put(padded).clear();
-        final UnsafeBuffer address = new UnsafeBuffer(BufferUtil.address(direct), padded.length);
+        final int size = at + longs.length + 3;
+        final ByteBuffer direct = ByteBuffer.allocateDirect(2 * size);
+        final ByteBuffer heap = ByteBuffer.wrap(new byte[size + 5], 5, size).slice();
+        final UnsafeBuffer address = new UnsafeBuffer(BufferUtil.address(direct) + size, size);
 
-        for (final UnsafeBuffer buffer : List.of(new UnsafeBuffer(padded, 7, padded.length - 7),
-            new UnsafeBuffer(direct, 7, padded.length - 7), new UnsafeBuffer(heap, 7, heap.capacity() - 7),
-            new UnsafeBuffer(address, 7, padded.length - 7)))
+        for (final UnsafeBuffer buffer : List.of(new UnsafeBuffer(new byte[size], 7, size - 7),
+            new UnsafeBuffer(direct, 7, size - 7), new UnsafeBuffer(heap, 7, size - 7),
+            new UnsafeBuffer(address, 7, size - 7)))
         {
+            assertEquals(longs.length, ListCodec.encodeLongBits(
+                CodecDescriptor.LONG_ARRAY, new long[] {1L, -2L, Long.MAX_VALUE, 9L}, 3, buffer, at - 7));
+            final byte[] written = new byte[longs.length];
+            buffer.getBytes(at - 7, written);
+            assertArrayEquals(longs, written);
             final long[] into = new long[4];
             ListCodec.decodeLongs(buffer, at - 7, 3, into, 1);
             assertArrayEquals(new long[] {0, 1L, -2L, Long.MAX_VALUE}, into);
             assertThrows(IndexOutOfBoundsException.class, () -> ListCodec.decodeLongs(buffer, at - 2, 3, new long[3], 0));
+            assertThrows(IndexOutOfBoundsException.class,
+                () -> ListCodec.encodeLongBits(CodecDescriptor.LONG_ARRAY, new long[3], 3, buffer, at - 2));
+
+            assertEquals(ints.length, ListCodec.encodeInts(new int[] {3, Integer.MIN_VALUE}, 2, buffer, 0));
+            final int[] intsInto = new int[2];
+            ListCodec.decodeInts(buffer, 0, 2, intsInto, 0);
+            assertArrayEquals(new int[] {3, Integer.MIN_VALUE}, intsInto);
         }
+        assertThrows(IllegalArgumentException.class,
+            () -> ListCodec.encodeLongBits(CodecDescriptor.INT_ARRAY, new long[1], 1, new UnsafeBuffer(new byte[64]), 0));
         Reference.reachabilityFence(direct);
     }
 

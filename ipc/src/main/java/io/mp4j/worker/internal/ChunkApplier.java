@@ -145,21 +145,13 @@ final class ChunkApplier implements PoolChannel.Payload
             buffer.putBytes(offset, serialized);
             return;
         }
-        buffer.putByte(offset + CodecDescriptor.TAG_OFFSET, resultTag);
-        final int payload = offset + CodecDescriptor.PAYLOAD_OFFSET;
         if (resultTag == INT_ARRAY)
         {
-            for (int i = 0; i < resultCount; i++)
-            {
-                buffer.putInt(payload + i * Integer.BYTES, ints[i], BYTE_ORDER);
-            }
+            ListCodec.encodeInts(ints, resultCount, buffer, offset);
         }
         else
         {
-            for (int i = 0; i < resultCount; i++)
-            {
-                buffer.putLong(payload + i * Long.BYTES, longs[i], BYTE_ORDER);
-            }
+            ListCodec.encodeLongBits(resultTag, longs, resultCount, buffer, offset);
         }
     }
 
