@@ -206,20 +206,15 @@ public final class CompareCommand implements Callable<Integer>
 
     private List<Workload> select(final List<Workload> all)
     {
-        final Set<Competitor> absent = leftOut();
-        final List<Workload> selected = new ArrayList<>();
-        if (only == null || only.isEmpty())
+        final List<Workload> chosen = new ArrayList<>();
+        for (final String id : only == null || only.isEmpty() ? all.stream().map(Workload::id).toList() : only)
         {
-            all.forEach(workload -> selected.add(workload.without(absent)));
-            return selected;
-        }
-        for (final String id : only)
-        {
-            selected.add(all.stream().filter(w -> w.id().equals(id)).findFirst().orElseThrow(() ->
+            chosen.add(all.stream().filter(w -> w.id().equals(id)).findFirst().orElseThrow(() ->
                 new CommandLine.ParameterException(new CommandLine(this), "unknown workload: " + id + " (known: " +
-                    all.stream().map(Workload::id).collect(Collectors.joining(", ")) + ')')).without(absent));
+                    all.stream().map(Workload::id).collect(Collectors.joining(", ")) + ')')));
         }
-        return selected;
+        final Set<Competitor> absent = leftOut();
+        return chosen.stream().map(workload -> workload.without(absent)).toList();
     }
 
     private Set<Competitor> leftOut()
