@@ -8,16 +8,23 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.InputStream;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamClass;
 import java.io.ObjectOutputStream;
 
 /**
  * Java serialization with the errors mp4j promises: a value that cannot cross to another process fails
- * here, in the sender, with a message that names the offending class.
+ * here, in the sender, with a message that names the offending class. A serializable lambda whose
+ * captured values are plain (null, strings, boxed primitives, other such lambdas) is written in a short
+ * form of its own instead, which the receiver rebuilds without starting Java serialization (see
+ * {@link LambdaCodec}); {@link #deserialize} reads both.
  */
 public final class JavaSerialization
 {
+    /** Whether this class has read a Java serialization stream in this JVM, which starts the JVM-wide filter's configuration. */
+    private static volatile boolean streamRead;
+
     private JavaSerialization()
     {
     }
@@ -32,6 +39,11 @@ public final class JavaSerialization
      */
     public static byte[] serialize(final Object value, final String what)
     {
+        final byte[] lambda = LambdaCodec.encode(value);
+        if (lambda != null)
+        {
+            return lambda;
+        }
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes))
         {
@@ -52,7 +64,13 @@ public final class JavaSerialization
 
     /**
      * Deserializes what {@link #serialize(Object, String)} produced, with this thread's context class
-     * loader (falling back to mp4j's own), through the {@link SerialFilter}.
+     * loader (falling back to mp4j's own), through the {@link SerialFilter}. An encoded lambda is checked
+     * as the stream of its {@link java.lang.invoke.SerializedLambda} would be: against mp4j's filter, and
+     * against the JVM-wide filter (and filter factory) where a {@code jdk.serialFilter} or
+     * {@code jdk.serialFilterFactory} system or security property names one or once this class has read
+     * a stream in this JVM. A JVM-wide filter that a program sets through {@code ObjectInputFilter.Config}
+     * before then is not consulted for it: looking it up would start Java serialization, the ~10 ms a
+     * child JVM's start is spared.
      *
      * @param bytes the serialized bytes.
      * @param what  what the value is, for the error message.
@@ -62,7 +80,68 @@ public final class JavaSerialization
      */
     public static Object deserialize(final byte[] bytes, final String what)
     {
-        final SerialFilter filter = SerialFilter.forStream(bytes.length);
+        if (!LambdaCodec.isEncodedLambda(bytes))
+        {
+            streamRead = true;
+            return readStream(bytes, what, SerialFilter.forStream(bytes.length));
+        }
+        if (streamRead || SerialFilter.jvmWideNamed())
+        {
+            final SerialFilter filter = SerialFilter.forStream(bytes.length);
+            return decodeLambda(bytes, what, filter, filter.asStreamWould());
+        }
+        // Java serialization has not started here, unless a program's own code started it: it is left unstarted.
+        final SerialFilter filter = SerialFilter.withoutJvmWide(bytes.length);
+        return decodeLambda(bytes, what, filter, filter);
+    }
+
+    /**
+     * Loads a class named in serialized bytes: with this thread's context class loader first, e.g. a cluster
+     * node's application loader, then with mp4j's own.
+     */
+    static Class<?> loadClass(final String name) throws ClassNotFoundException
+    {
+        final ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (context != null)
+        {
+            try
+            {
+                return Class.forName(name, false, context);
+            }
+            catch (final ClassNotFoundException ex)
+            {
+                // A class only mp4j's own loader sees: tried next.
+            }
+        }
+        return Class.forName(name, false, JavaSerialization.class.getClassLoader());
+    }
+
+    private static Object decodeLambda(
+        final byte[] bytes, final String what, final SerialFilter filter, final ObjectInputFilter effective)
+    {
+        try
+        {
+            return LambdaCodec.decode(bytes, effective);
+        }
+        catch (final ClassNotFoundException ex)
+        {
+            throw new EncodingException(what + " names a class this JVM cannot load: class=" + ex.getMessage() +
+                " (is it on this JVM's classpath?)", ex);
+        }
+        catch (final LambdaCodec.LambdaRejectedException ex)
+        {
+            final String rejected = filter.rejected() != null ? filter.rejected() : ex.getMessage() + " jdk.serialFilterFactory";
+            throw new DeserializationRejectedException(what + " rejected by the deserialization filter: " +
+                rejected + " length=" + bytes.length, ex);
+        }
+        catch (final Exception ex)
+        {
+            throw new EncodingException(what + " cannot be deserialized: length=" + bytes.length + " error=" + ex, ex);
+        }
+    }
+
+    private static Object readStream(final byte[] bytes, final String what, final SerialFilter filter)
+    {
         try (ObjectInputStream in = new ContextLoaderInputStream(new ByteArrayInputStream(bytes)))
         {
             in.setObjectInputFilter(filter);

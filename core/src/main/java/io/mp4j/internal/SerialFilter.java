@@ -1,7 +1,9 @@
 package io.mp4j.internal;
 
 import java.io.ObjectInputFilter;
+import java.security.Security;
 import java.util.Objects;
+import java.util.function.BinaryOperator;
 
 /**
  * The filter every Java deserialization in mp4j goes through (tasks, results, messages, targets): a
@@ -67,6 +69,47 @@ public final class SerialFilter implements ObjectInputFilter
     public static SerialFilter forStream(final long streamLength)
     {
         return new SerialFilter(settings(), ObjectInputFilter.Config.getSerialFilter(), streamLength);
+    }
+
+    /**
+     * A filter for one stream with mp4j's limits and the user's pattern only, for a JVM where no JVM-wide
+     * filter can be in force (see {@link #jvmWideNamed()}): unlike {@link #forStream}, it does not start
+     * Java serialization's configuration (~10 ms the first time in a JVM).
+     *
+     * @param streamLength the stream's length in bytes.
+     * @return a new filter.
+     */
+    public static SerialFilter withoutJvmWide(final long streamLength)
+    {
+        return new SerialFilter(settings(), null, streamLength);
+    }
+
+    /**
+     * Whether a {@code jdk.serialFilter} or {@code jdk.serialFilterFactory} system or security property
+     * names a JVM-wide filter or filter factory; if not, only code run in this JVM can have set one.
+     *
+     * @return true if one is named.
+     */
+    public static boolean jvmWideNamed()
+    {
+        return named("jdk.serialFilter") || named("jdk.serialFilterFactory");
+    }
+
+    private static boolean named(final String property)
+    {
+        return System.getProperty(property) != null || Security.getProperty(property) != null;
+    }
+
+    /**
+     * This filter as an {@code ObjectInputStream} given it would apply it: through the JVM-wide filter
+     * factory, if one is set.
+     *
+     * @return the filter to check with.
+     */
+    public ObjectInputFilter asStreamWould()
+    {
+        final BinaryOperator<ObjectInputFilter> factory = ObjectInputFilter.Config.getSerialFilterFactory();
+        return factory.apply(factory.apply(null, ObjectInputFilter.Config.getSerialFilter()), this);
     }
 
     /**
