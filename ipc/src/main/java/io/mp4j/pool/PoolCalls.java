@@ -2,6 +2,7 @@ package io.mp4j.pool;
 
 import io.mp4j.EncodingException;
 import io.mp4j.internal.JavaSerialization;
+import io.mp4j.worker.internal.TaskFunction;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -54,10 +55,17 @@ final class PoolCalls
         return pair -> function.apply(pair.first(), pair.second());
     }
 
+    /**
+     * A pool function as the workers get it: a {@link TaskFunction}, the type the worker loop below this
+     * package knows. It is a lambda, so that where the function is one too and captures only plain values,
+     * a fresh worker rebuilds it without starting Java serialization.
+     */
     @SuppressWarnings("unchecked")
     static byte[] serializeFunction(final PoolFunction<?, ?> function)
     {
-        return JavaSerialization.serialize(new WorkerFunction((PoolFunction<Object, Object>)function), "pool function");
+        final PoolFunction<Object, Object> applied = (PoolFunction<Object, Object>)function;
+        final TaskFunction task = applied::apply;
+        return JavaSerialization.serialize(task, "pool function");
     }
 
     static <T> PoolCallable<T> serializableCallable(final java.util.concurrent.Callable<T> task)

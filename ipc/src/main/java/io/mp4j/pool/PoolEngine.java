@@ -18,6 +18,7 @@ import io.mp4j.process.Multiprocessing;
 import io.mp4j.session.Session;
 import io.mp4j.worker.internal.KeptFunctions;
 import io.mp4j.worker.internal.PoolChannel;
+import io.mp4j.worker.internal.PoolWorkerMain;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
@@ -396,7 +397,7 @@ final class PoolEngine
         else
         {
             final ChildProcess process = new ChildProcess(context.processContext(),
-                new PoolWorkerTarget(channelName, context.waitStrategy()))
+                PoolWorkerMain.target(channelName, context.waitStrategy()))
                 .name("PoolWorker-" + workerCounter.incrementAndGet())
                 .daemon(true);
             startsWithoutReady++;

@@ -245,7 +245,7 @@ public final class ChildProcess
     {
         checkOpen();
         checkNotStarted();
-        final byte[] targetBytes = JavaSerialization.serialize(new TargetCall(target), "target of " + name);
+        final byte[] targetBytes = JavaSerialization.serialize(target, "target of " + name);
         final ChildSpec spec =
             new ChildSpec(name, identity, daemon, ProcessHandle.current().pid(), ProcessState.name(), targetBytes);
         if (context.host() != null)

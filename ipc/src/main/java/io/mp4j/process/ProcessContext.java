@@ -530,7 +530,7 @@ public final class ProcessContext
         options.addAll(jvmOptions);
         return new LaunchSpec(
             javaExecutable, classPath, List.copyOf(options), classDataSharing, classDataDirectory, session(),
-            TargetCall.training());
+            () -> ClassDataSharing.runTrainings());
     }
 
     private static HostClassPathMismatch hostClassPathMismatchFromProperty()

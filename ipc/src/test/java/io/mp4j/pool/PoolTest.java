@@ -2,14 +2,18 @@ package io.mp4j.pool;
 
 import io.mp4j.EncodingException;
 import io.mp4j.RemoteException;
+import io.mp4j.process.ProcessContext;
 import io.mp4j.test.NoLeaksExtension;
 import io.mp4j.test.TestProcesses;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -502,6 +506,27 @@ class PoolTest
             assertEquals(List.of(big.length + 7), lengths);
             final List<byte[]> echoed = pool.map((Integer n) -> new byte[n], List.of(3 * 1024 * 1024));
             assertEquals(3 * 1024 * 1024, echoed.get(0).length);
+        });
+    }
+
+    @Test
+    void shouldStartWorkerAndRunPlainFunctionsWithoutStartingJavaSerialization(@TempDir final Path temp)
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Path log = temp.resolve("worker.log");
+            final ProcessContext logging =
+                new ProcessContext().jvmOptions(List.of("-Xlog:class+load=info:file=" + log)).conclude();
+            final int offset = Integer.parseInt("10"); // captured, not a constant
+            try (Pool logged = new Pool(new PoolContext().processes(1).processContext(logging)))
+            {
+                assertEquals(42, logged.apply(() -> 42));
+                assertEquals(List.of(10, 11, 12), logged.map(x -> x + offset, range(3)));
+            }
+            final String loaded = Files.readString(log);
+            assertTrue(loaded.contains("io.mp4j.worker.internal.PoolWorkerMain "), "the log is the worker's");
+            // The worker's target and both functions are lambdas of plain values: no Java serialization starts.
+            assertFalse(loaded.contains("java.io.ObjectInputFilter$Config "), "Java serialization started");
         });
     }
 }

@@ -7,13 +7,16 @@ import io.mp4j.test.NoLeaksExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -318,5 +321,40 @@ class ChildProcessTest
         assertEquals(Runtime.getRuntime().availableProcessors(), Multiprocessing.cpuCount());
         assertEquals(CurrentProcess.MAIN_PROCESS_NAME, Multiprocessing.currentProcess().name());
         assertEquals(ProcessHandle.current().pid(), Multiprocessing.currentProcess().pid());
+    }
+
+    @Test
+    void shouldRebuildTargetOfPlainCapturesWithoutStartingJavaSerialization(@TempDir final Path temp)
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Path plainLog = temp.resolve("plain.log");
+            final Path listLog = temp.resolve("list.log");
+            final String text = String.valueOf(new char[] {'a', 'b', 'c'}); // not a constant: captured
+            final long number = Long.parseLong("30");
+            final TimeUnit unit = TimeUnit.SECONDS; // ordinal 3
+            final char letter = text.charAt(0) == 'a' ? 'z' : 'y';
+            final ProcessTarget1<String> inner = suffix -> System.exit(
+                (int)number + text.length() + unit.ordinal() + (letter == 'z' ? 1 : 0) + suffix.length());
+            final ChildProcess plain = new ChildProcess(loggingClassLoads(plainLog), inner, "de").start();
+            final List<Integer> list = List.of(5, 6);
+            final ChildProcess captured = new ChildProcess(loggingClassLoads(listLog),
+                () -> System.exit(list.get(0) + list.get(1))).start();
+            plain.join();
+            captured.join();
+
+            assertEquals(30 + 3 + 3 + 1 + 2, plain.exitCode().orElseThrow());
+            assertEquals(11, captured.exitCode().orElseThrow());
+            // Java serialization's start (its JVM-wide filter's configuration) is what the short form spares.
+            final String configuration = "java.io.ObjectInputFilter$Config ";
+            assertTrue(Files.readString(plainLog).contains(ChildProcessTest.class.getName() + ' '), "the log is the child's");
+            assertFalse(Files.readString(plainLog).contains(configuration), "plain captures need no Java serialization");
+            assertTrue(Files.readString(listLog).contains(configuration), "a captured list does");
+        });
+    }
+
+    private static ProcessContext loggingClassLoads(final Path log)
+    {
+        return new ProcessContext().jvmOptions(List.of("-Xlog:class+load=info:file=" + log)).conclude();
     }
 }

@@ -4,6 +4,7 @@ import io.mp4j.RemoteException;
 import io.mp4j.internal.JavaSerialization;
 import io.mp4j.internal.ShutdownSequence;
 import io.mp4j.internal.Threads;
+import io.mp4j.process.ProcessTarget;
 import io.mp4j.session.Session;
 
 import java.io.FileDescriptor;
@@ -16,7 +17,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /**
  * The entry point of a child JVM that {@code io.mp4j.process.ChildProcess} starts; not for direct use. It reads its
@@ -98,6 +98,7 @@ public final class ChildMain
      * Runs a child's target in the calling thread as the process the spec names: in a child JVM of its
      * own, or in a host's warm worker.
      *
+     * @param spec the child.
      * @return what escaped the target, already printed to standard error; null if it returned.
      */
     public static Throwable run(final ChildSpec spec)
@@ -105,9 +106,9 @@ public final class ChildMain
         try
         {
             ProcessState.becomeChild(spec);
-            final Callable<?> target =
-                (Callable<?>)JavaSerialization.deserialize(spec.target(), "target of " + spec.name());
-            target.call();
+            final ProcessTarget target =
+                (ProcessTarget)JavaSerialization.deserialize(spec.target(), "target of " + spec.name());
+            target.run();
             return null;
         }
         catch (final Throwable ex)

@@ -1,13 +1,13 @@
 package io.mp4j.process.internal;
 
 import io.mp4j.codec.DeserializationFilter;
+import io.mp4j.process.ProcessTarget;
 import io.mp4j.session.Session;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Callable;
 
 /**
  * How a child JVM is launched, as a concluded process context settles it: the launch layer below the
@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  * @param classDataDirectory where the archive cache lives.
  * @param session            the session the children belong to.
  * @param trainingTarget     what the class-data training JVM runs: of the same classes and shape as every
- *                           child's target (a serializable lambda in the wrapper the public API puts it in),
+ *                           child's target (a serializable lambda of the public API's type),
  *                           so that the archive holds what deserializing a child's target loads and links;
  *                           it runs {@link ClassDataSharing#runTrainings()}.
  */
@@ -31,7 +31,7 @@ public record LaunchSpec(
     boolean classDataSharing,
     Path classDataDirectory,
     Session session,
-    Callable<?> trainingTarget)
+    ProcessTarget trainingTarget)
 {
     /**
      * This launch for children of another session.

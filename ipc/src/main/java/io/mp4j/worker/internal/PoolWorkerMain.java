@@ -4,6 +4,7 @@ import io.mp4j.RemoteException;
 import io.mp4j.WaitStrategy;
 import io.mp4j.internal.JavaSerialization;
 import io.mp4j.internal.Waiter;
+import io.mp4j.process.ProcessTarget;
 import io.mp4j.session.Session;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
@@ -73,6 +74,19 @@ public final class PoolWorkerMain implements MessageHandler
                 return size() > MAX_FUNCTIONS;
             }
         };
+    }
+
+    /**
+     * What a pool starts a worker JVM with: a lambda of plain values, which the worker rebuilds without
+     * Java serialization, written here so that the worker loads none of the pool's classes for it.
+     *
+     * @param channelName  the worker's channel in the current session.
+     * @param waitStrategy how to wait for tasks.
+     * @return the worker's target.
+     */
+    public static ProcessTarget target(final String channelName, final WaitStrategy waitStrategy)
+    {
+        return () -> serve(channelName, waitStrategy);
     }
 
     /**

@@ -119,9 +119,10 @@ class ClassDataSharingTest
             assertEquals(List.of("first", "second", "third"), output.outLines());
             assertEquals(List.of(), output.errLines());
             assertTrue(loadedFromArchive(log), "the child mapped the archive");
-            // The training's target has the shape of a child's: the wrapper of the public API's lambda type.
+            // The training's target has the shape of a child's: a lambda of the public API's type, rebuilt
+            // without Java serialization.
             final List<String> loaded = Files.readAllLines(log);
-            for (final String name : List.of("io.mp4j.process.TargetCall", ProcessTarget.class.getName()))
+            for (final String name : List.of("io.mp4j.internal.LambdaCodec", ProcessTarget.class.getName()))
             {
                 assertTrue(loaded.stream().anyMatch(line -> line.contains(name + " source: shared objects file")),
                     name + " from the archive");
