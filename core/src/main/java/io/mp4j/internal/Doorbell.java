@@ -106,6 +106,28 @@ public final class Doorbell
     }
 
     /**
+     * Starts, on a daemon thread, what this JVM's first bell or ring would otherwise pay for when it is
+     * wanted: the set-up of the JDK's Unix-domain sockets, whose first use seeds a {@code SecureRandom}
+     * (~10 ms on JDK 17). For a JVM that will surely ring or sleep soon, e.g. a pool's worker as it starts.
+     */
+    public static void prepareInBackground()
+    {
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                SocketChannel.open(StandardProtocolFamily.UNIX).close(); // the JDK's set-up is done on the way
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                // The first real bell or ring meets it again and reports it.
+            }
+        }, "mp4j-doorbell-prepare");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
      * Closes this JVM's bells and ring connections in a directory and deletes its bell files, as its
      * session ends.
      *

@@ -2,6 +2,7 @@ package io.mp4j.worker.internal;
 
 import io.mp4j.RemoteException;
 import io.mp4j.WaitStrategy;
+import io.mp4j.internal.Doorbell;
 import io.mp4j.internal.JavaSerialization;
 import io.mp4j.internal.Waiter;
 import io.mp4j.process.ProcessTarget;
@@ -99,6 +100,7 @@ public final class PoolWorkerMain implements MessageHandler
      */
     public static void serve(final String channelName, final WaitStrategy waitStrategy)
     {
+        Doorbell.prepareInBackground(); // the first result rings the pool, the first idle wait makes a bell
         try (PoolChannel channel = PoolChannel.attach(Session.current(), channelName))
         {
             serve(channel, waitStrategy, () -> true, () -> { });
