@@ -195,7 +195,7 @@ public final class Pool implements WorkerPool
         final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments)
     {
         final List<Object> all = Lists.of(arguments);
-        return gather("starmap", STARMAP_FUNCTIONS, function, PoolCalls.unpacking(function), all,
+        return gather("starmap", STARMAP_FUNCTIONS, function, WorkerFunctions.unpacking(function), all,
             defaultChunksize(all.size()));
     }
 
@@ -213,7 +213,7 @@ public final class Pool implements WorkerPool
     public <A, B, R> CompletableFuture<List<R>> starmapAsync(
         final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments, final int chunksize)
     {
-        return gather("starmap", STARMAP_FUNCTIONS, function, PoolCalls.unpacking(function),
+        return gather("starmap", STARMAP_FUNCTIONS, function, WorkerFunctions.unpacking(function),
             Lists.of(arguments), chunksize);
     }
 
@@ -288,14 +288,8 @@ public final class Pool implements WorkerPool
 
     private ApplyCall applyCall(final PoolCallable<?> task, final CompletableFuture<Object> future)
     {
-        return new ApplyCall(callIds.incrementAndGet(), APPLY_TASKS.serializeWrapped(task, Pool::applying),
+        return new ApplyCall(callIds.incrementAndGet(), APPLY_TASKS.serializeWrapped(task, WorkerFunctions::applying),
             APPLY_TASKS.keptId(task), future);
-    }
-
-    /** The function a worker applies for a task: it ignores its item. */
-    private static PoolFunction<?, ?> applying(final PoolCallable<?> task)
-    {
-        return ignored -> task.call();
     }
 
     /**

@@ -2,7 +2,6 @@ package io.mp4j.pool;
 
 import io.mp4j.EncodingException;
 import io.mp4j.internal.JavaSerialization;
-import io.mp4j.worker.internal.TaskFunction;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -50,22 +49,14 @@ final class PoolCalls
         return tasks;
     }
 
-    static <A, B, R> PoolFunction<Pair<A, B>, R> unpacking(final PoolFunction2<A, B, R> function)
-    {
-        return pair -> function.apply(pair.first(), pair.second());
-    }
-
     /**
-     * A pool function as the workers get it: a {@link TaskFunction}, the type the worker loop below this
-     * package knows. It is a lambda, so that where the function is one too and captures only plain values,
-     * a fresh worker rebuilds it without starting Java serialization.
+     * A pool function as the workers get it: a {@link io.mp4j.worker.internal.TaskFunction} lambda, so that
+     * where the function is a lambda too and captures only plain values, a fresh worker rebuilds it without
+     * starting Java serialization.
      */
-    @SuppressWarnings("unchecked")
     static byte[] serializeFunction(final PoolFunction<?, ?> function)
     {
-        final PoolFunction<Object, Object> applied = (PoolFunction<Object, Object>)function;
-        final TaskFunction task = applied::apply;
-        return JavaSerialization.serialize(task, "pool function");
+        return JavaSerialization.serialize(WorkerFunctions.task(function), "pool function");
     }
 
     static <T> PoolCallable<T> serializableCallable(final java.util.concurrent.Callable<T> task)
@@ -75,7 +66,7 @@ final class PoolCalls
             throw new EncodingException("task is not serializable: class=" + task.getClass().getName() +
                 " (use a PoolCallable, or cast the lambda to (Callable<T> & Serializable))", null);
         }
-        return task::call;
+        return WorkerFunctions.calling(task);
     }
 
     static Runnable serializableRunnable(final Runnable task)

@@ -192,7 +192,7 @@ public interface WorkerPool extends ExecutorService, AutoCloseable
     default <A, B, R> CompletableFuture<List<R>> starmapAsync(
         final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments)
     {
-        return mapAsync(PoolCalls.unpacking(function), arguments);
+        return mapAsync(WorkerFunctions.unpacking(function), arguments);
     }
 
     /**
@@ -209,7 +209,7 @@ public interface WorkerPool extends ExecutorService, AutoCloseable
     default <A, B, R> CompletableFuture<List<R>> starmapAsync(
         final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments, final int chunksize)
     {
-        return mapAsync(PoolCalls.unpacking(function), arguments, chunksize);
+        return mapAsync(WorkerFunctions.unpacking(function), arguments, chunksize);
     }
 
     /**
@@ -290,12 +290,7 @@ public interface WorkerPool extends ExecutorService, AutoCloseable
     @Override
     default <T> CompletableFuture<T> submit(final Runnable task, final T result)
     {
-        final Runnable runnable = PoolCalls.serializableRunnable(task);
-        return applyAsync(() ->
-        {
-            runnable.run();
-            return result;
-        });
+        return applyAsync(WorkerFunctions.running(PoolCalls.serializableRunnable(task), result));
     }
 
     @Override
