@@ -16,7 +16,7 @@ import java.io.ObjectOutputStream;
 /**
  * Java serialization with the errors mp4j promises: a value that cannot cross to another process fails
  * here, in the sender, with a message that names the offending class. A serializable lambda whose
- * captured values are plain (null, strings, boxed primitives, other such lambdas) is written in a short
+ * captured values are plain (null, strings, boxed primitives, enum constants, other such lambdas) is written in a short
  * form of its own instead, which the receiver rebuilds without starting Java serialization (see
  * {@link LambdaCodec}); {@link #deserialize} reads both.
  */

@@ -158,13 +158,16 @@ final class LambdaCodec
         }
     }
 
-    /** Whether the receiving side, in the same module layout, may call the capturing class's deserializer. */
+    /**
+     * Whether the receiving side, in the same module layout, may call the capturing class's deserializer:
+     * its package, which the lambda's class shares, is open to this module (any package on the classpath is).
+     */
     private static boolean opensItsDeserializer(final SerializedLambda lambda, final Object value)
     {
-        final Module module = value.getClass().getModule();
-        final String packageName = value.getClass().getPackageName();
-        return lambda.getCapturingClass().replace('/', '.').startsWith(packageName.isEmpty() ? "" : packageName + '.') &&
-            module.isOpen(packageName, LambdaCodec.class.getModule());
+        final String capturing = lambda.getCapturingClass().replace('/', '.');
+        final String packageName = capturing.substring(0, Math.max(0, capturing.lastIndexOf('.')));
+        return packageName.equals(value.getClass().getPackageName()) &&
+            value.getClass().getModule().isOpen(packageName, LambdaCodec.class.getModule());
     }
 
     private static boolean writeBody(final DataOutputStream out, final SerializedLambda lambda, final int depth)

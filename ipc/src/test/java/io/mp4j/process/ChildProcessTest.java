@@ -353,6 +353,23 @@ class ChildProcessTest
         });
     }
 
+    @Test
+    void shouldCheckTargetOfPlainCapturesAgainstTheJvmWideFilterItsPropertyNames()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final ProcessContext refusingLambdas = new ProcessContext()
+                .jvmOptions(List.of("-Djdk.serialFilter=!java.lang.invoke.SerializedLambda")).conclude();
+            final ChildProcess child = new ChildProcess(refusingLambdas, () -> System.exit(5)).start();
+            child.join();
+
+            assertEquals(ChildProcess.FAILED_EXIT_CODE, child.exitCode().orElseThrow());
+            final RemoteException failure = child.failure().orElseThrow();
+            assertEquals("io.mp4j.DeserializationRejectedException", failure.remoteClassName());
+            assertTrue(failure.remoteMessage().contains("class=java.lang.invoke.SerializedLambda"), failure.remoteMessage());
+        });
+    }
+
     private static ProcessContext loggingClassLoads(final Path log)
     {
         return new ProcessContext().jvmOptions(List.of("-Xlog:class+load=info:file=" + log)).conclude();
