@@ -36,7 +36,7 @@ import java.util.List;
  */
 final class LambdaCodec
 {
-    /** The first four bytes of an encoded lambda ("mp4λ"); a Java serialization stream starts with 0xACED. */
+    /** The first four bytes of an encoded lambda ("mp4" and 0xCE); a Java serialization stream starts with 0xACED. */
     static final int MAGIC = 0x6D70_34CE;
 
     private static final int MAX_DEPTH = 8;
