@@ -64,6 +64,7 @@ public final class ProcessContext
     private Path javaExecutable;
     private String classPath;
     private List<String> jvmOptions;
+    private List<String> firstJvmOptions = List.of();
     private boolean inheritJvmOptions = true;
     private Boolean classDataSharing;
     private Path classDataDirectory;
@@ -476,6 +477,7 @@ public final class ProcessContext
         copy.javaExecutable = javaExecutable;
         copy.classPath = classPath;
         copy.jvmOptions = jvmOptions;
+        copy.firstJvmOptions = firstJvmOptions;
         copy.inheritJvmOptions = inheritJvmOptions;
         copy.classDataSharing = classDataSharing;
         copy.classDataDirectory = classDataDirectory;
@@ -483,6 +485,21 @@ public final class ProcessContext
         copy.session = session;
         copy.output = output;
         return copy.conclude();
+    }
+
+    /**
+     * A concluded copy of this context whose children get these JVM options first, before the inherited
+     * options, mp4j's flags and the extra options: defaults for a kind of child, such as a pool's for its
+     * workers, which a later option that sets the same thing overrides (the JVM takes the last).
+     *
+     * @param options the options.
+     * @return the copy.
+     */
+    public ProcessContext withFirstJvmOptions(final List<String> options)
+    {
+        final ProcessContext copy = withSession(session());
+        copy.firstJvmOptions = List.copyOf(options);
+        return copy;
     }
 
     /**
@@ -521,7 +538,7 @@ public final class ProcessContext
     LaunchSpec launchSpec()
     {
         conclude();
-        final List<String> options = new ArrayList<>();
+        final List<String> options = new ArrayList<>(firstJvmOptions);
         if (inheritJvmOptions)
         {
             options.addAll(inheritableOptions());

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.Serializable;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -527,6 +528,23 @@ class PoolTest
             assertTrue(loaded.contains("io.mp4j.worker.internal.PoolWorkerMain "), "the log is the worker's");
             // The worker's target and both functions are lambdas of plain values: no Java serialization starts.
             assertFalse(loaded.contains("java.io.ObjectInputFilter$Config "), "Java serialization started");
+        });
+    }
+
+    @Test
+    void shouldCapWorkersYoungGenerationUnlessItsSizeIsGiven()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final String cap = PoolEngine.WORKER_JVM_OPTIONS.get(0);
+            assertEquals(true, pool.apply(() -> ManagementFactory.getRuntimeMXBean().getInputArguments().contains(cap)));
+
+            final ProcessContext sized = new ProcessContext().jvmOptions(List.of("-Xmn48m")).conclude();
+            try (Pool own = new Pool(new PoolContext().processes(1).processContext(sized)))
+            {
+                assertEquals(List.of("-Xmn48m"), own.apply(() -> ManagementFactory.getRuntimeMXBean().getInputArguments()
+                    .stream().filter(option -> option.startsWith("-Xmn") || option.contains("NewSize")).toList()));
+            }
         });
     }
 }

@@ -91,6 +91,12 @@ public final class ClassDataSharing
         "-Xlog", "-verbose", "-XX:ErrorFile=", "-XX:HeapDumpPath=", "-XX:CompileCommandFile=", "-XX:LogFile=",
         "-XX:StartFlightRecording", "-XX:FlightRecorderOptions");
 
+    /**
+     * Options that size the young generation, which a pool gives its workers by default: they have no bearing
+     * on whether the JDK takes an archive, so the workers share the archive of their context's other children.
+     */
+    private static final List<String> YOUNG_GENERATION_OPTIONS = List.of("-Xmn", "-XX:NewSize=", "-XX:MaxNewSize=");
+
     /** Resources the training JVM must find in a jar: the child's entry point and the session it attaches. */
     private static final List<String> BOOTSTRAP_RESOURCES = List.of(
         ChildMain.class.getName().replace('.', '/') + ".class",
@@ -280,7 +286,8 @@ public final class ClassDataSharing
             .append(jdk.get().description());
         for (final String option : options)
         {
-            if (!option.startsWith("-D") && OUTPUT_OPTIONS.stream().noneMatch(option::startsWith))
+            if (!option.startsWith("-D") && OUTPUT_OPTIONS.stream().noneMatch(option::startsWith) &&
+                YOUNG_GENERATION_OPTIONS.stream().noneMatch(option::startsWith))
             {
                 keyText.append("option ").append(option).append('\n');
             }
