@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.InputStream;
-import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamClass;
 import java.io.ObjectOutputStream;
@@ -87,12 +86,10 @@ public final class JavaSerialization
         }
         if (streamRead || SerialFilter.jvmWideNamed())
         {
-            final SerialFilter filter = SerialFilter.forStream(bytes.length);
-            return decodeLambda(bytes, what, filter, filter.asStreamWould());
+            return decodeLambda(bytes, what, SerialFilter.forStream(bytes.length), true);
         }
         // Java serialization has not started here, unless a program's own code started it: it is left unstarted.
-        final SerialFilter filter = SerialFilter.withoutJvmWide(bytes.length);
-        return decodeLambda(bytes, what, filter, filter);
+        return decodeLambda(bytes, what, SerialFilter.withoutJvmWide(bytes.length), false);
     }
 
     /**
@@ -117,11 +114,11 @@ public final class JavaSerialization
     }
 
     private static Object decodeLambda(
-        final byte[] bytes, final String what, final SerialFilter filter, final ObjectInputFilter effective)
+        final byte[] bytes, final String what, final SerialFilter filter, final boolean throughFactory)
     {
         try
         {
-            return LambdaCodec.decode(bytes, effective);
+            return LambdaCodec.decode(bytes, throughFactory ? filter.asStreamWould() : filter);
         }
         catch (final ClassNotFoundException ex)
         {

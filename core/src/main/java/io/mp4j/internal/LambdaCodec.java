@@ -97,32 +97,37 @@ final class LambdaCodec
     }
 
     /**
-     * Rebuilds an encoded lambda, with the given filter's checks on what a stream of it would hold: the
-     * {@link SerializedLambda}, its array of captured values, and each value.
+     * Rebuilds an encoded lambda. The bytes are read whole first; then, as a stream of the lambda would, the
+     * filter is asked about each object before it is made: the {@link SerializedLambda}, its capturing class
+     * (before that class is initialised), its array of captured values, each value (and a box's
+     * {@link Number} or an enum's {@link Enum}), and the lambda that the capturing class returns.
      *
      * @param bytes  bytes that {@link #isEncodedLambda} accepts.
      * @param filter the filter, or null for none.
      * @return the lambda.
-     * @throws IOException                 if the bytes are corrupt.
-     * @throws ClassNotFoundException      if the capturing class cannot be loaded.
-     * @throws LambdaRejectedException     if the filter refused a class or a limit.
-     * @throws ReflectiveOperationException if the capturing class refuses to rebuild it.
+     * @throws IOException                   if the bytes are corrupt or nest deeper than the encoder does.
+     * @throws ClassNotFoundException        if a class they name cannot be loaded.
+     * @throws LambdaRejectedException       if the filter refused a class or a limit.
+     * @throws ReflectiveOperationException  if the capturing class has no lambda deserializer.
+     * @throws IllegalArgumentException      if the capturing class refuses to rebuild it (it has changed).
      */
     static Object decode(final byte[] bytes, final ObjectInputFilter filter) throws Exception
     {
+        final Body body;
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes)))
         {
             if (in.readInt() != MAGIC)
             {
                 throw new IOException("not an encoded lambda");
             }
-            final Object lambda = readBody(in, filter, bytes.length, 1);
+            body = readBody(in, 0);
             if (in.read() != -1)
             {
                 throw new IOException("trailing bytes after the lambda");
             }
-            return lambda;
         }
+        // Read whole before any class is loaded; then built, each object checked as a stream would show it.
+        return new Building(filter, bytes.length).build(body, 1);
     }
 
     /** Thrown by {@link #decode} when the filter refuses; {@link JavaSerialization} names what. */
@@ -270,51 +275,32 @@ final class LambdaCodec
         return true;
     }
 
-    private static Object readBody(final DataInputStream in, final ObjectInputFilter filter, final long length,
-        final int depth) throws Exception
+    private static Body readBody(final DataInputStream in, final int depth) throws IOException
     {
-        check(filter, SerializedLambda.class, -1, depth, length);
-        final String capturingClass = in.readUTF();
-        final String functionalInterfaceClass = in.readUTF();
-        final String functionalInterfaceMethodName = in.readUTF();
-        final String functionalInterfaceMethodSignature = in.readUTF();
-        final String implClass = in.readUTF();
-        final String implMethodName = in.readUTF();
-        final String implMethodSignature = in.readUTF();
+        if (depth > MAX_DEPTH)
+        {
+            throw new IOException("lambdas nested deeper than " + MAX_DEPTH);
+        }
+        final String[] names = new String[7];
+        for (int i = 0; i < names.length; i++)
+        {
+            names[i] = in.readUTF();
+        }
         final int implMethodKind = in.readUnsignedByte();
         final String instantiatedMethodType = in.readUTF();
         final int count = in.readUnsignedByte();
-        check(filter, Object[].class, count, depth + 1, length);
         final List<Object> captured = new ArrayList<>(count);
         for (int i = 0; i < count; i++)
         {
-            captured.add(readValue(in, filter, length, depth + 2));
+            captured.add(readValue(in, depth));
         }
-        final Class<?> capturing = JavaSerialization.loadClass(capturingClass.replace('/', '.'));
-        final SerializedLambda lambda = new SerializedLambda(capturing, functionalInterfaceClass,
-            functionalInterfaceMethodName, functionalInterfaceMethodSignature, implMethodKind, implClass,
-            implMethodName, implMethodSignature, instantiatedMethodType, captured.toArray());
-        final Method deserializer = capturing.getDeclaredMethod("$deserializeLambda$", SerializedLambda.class);
-        deserializer.setAccessible(true);
-        try
-        {
-            return deserializer.invoke(null, lambda);
-        }
-        catch (final InvocationTargetException ex)
-        {
-            if (ex.getCause() instanceof Exception cause)
-            {
-                throw cause; // e.g. IllegalArgumentException("Invalid lambda deserialization") from a changed class
-            }
-            throw ex;
-        }
+        return new Body(names, implMethodKind, instantiatedMethodType, captured);
     }
 
-    private static Object readValue(final DataInputStream in, final ObjectInputFilter filter, final long length,
-        final int depth) throws Exception
+    private static Object readValue(final DataInputStream in, final int depth) throws IOException
     {
         final byte tag = in.readByte();
-        final Object value = switch (tag)
+        return switch (tag)
         {
             case NULL -> null;
             case STRING -> in.readUTF();
@@ -326,23 +312,105 @@ final class LambdaCodec
             case LONG -> in.readLong();
             case FLOAT -> in.readFloat();
             case DOUBLE -> in.readDouble();
-            case LAMBDA -> readBody(in, filter, length, depth);
-            case ENUM -> readEnum(in, filter, length, depth);
+            case LAMBDA -> readBody(in, depth + 1);
+            case ENUM -> new EnumConstant(in.readUTF(), in.readUTF());
             default -> throw new IOException("unknown captured value tag=" + tag);
         };
-        if (value != null && tag != LAMBDA && tag != ENUM)
-        {
-            check(filter, value.getClass(), -1, depth, length);
-        }
-        return value;
     }
 
-    private static Object readEnum(final DataInputStream in, final ObjectInputFilter filter, final long length,
-        final int depth) throws Exception
+    /** A lambda as read: its {@link SerializedLambda}'s names (capturing class first), kind, type and captured values. */
+    private record Body(String[] names, int implMethodKind, String instantiatedMethodType, List<Object> captured)
     {
-        final Class<?> type = JavaSerialization.loadClass(in.readUTF());
-        final String name = in.readUTF();
-        check(filter, type, -1, depth, length); // before any of the enum's code runs, as a stream would
+    }
+
+    /** An enum constant as read: its class's name and its own. */
+    private record EnumConstant(String className, String name)
+    {
+    }
+
+    /** Builds what was read, asking the filter about each object before it exists, in a stream's order. */
+    private static final class Building
+    {
+        private final ObjectInputFilter filter;
+        private final long length;
+        private long references;
+
+        Building(final ObjectInputFilter filter, final long length)
+        {
+            this.filter = filter;
+            this.length = length;
+        }
+
+        Object build(final Body body, final int depth) throws Exception
+        {
+            check(SerializedLambda.class, -1, depth);
+            final Class<?> capturing = JavaSerialization.loadClass(body.names()[0].replace('/', '.'));
+            check(capturing, -1, depth + 1); // before its static initializer runs, as a stream would
+            check(Object[].class, body.captured().size(), depth + 1);
+            final Object[] captured = new Object[body.captured().size()];
+            for (int i = 0; i < captured.length; i++)
+            {
+                captured[i] = value(body.captured().get(i), depth + 2);
+            }
+            final String[] names = body.names();
+            final SerializedLambda lambda = new SerializedLambda(capturing, names[1], names[2], names[3],
+                body.implMethodKind(), names[4], names[5], names[6], body.instantiatedMethodType(), captured);
+            final Method deserializer = capturing.getDeclaredMethod("$deserializeLambda$", SerializedLambda.class);
+            deserializer.setAccessible(true);
+            final Object rebuilt;
+            try
+            {
+                rebuilt = deserializer.invoke(null, lambda);
+            }
+            catch (final InvocationTargetException ex)
+            {
+                if (ex.getCause() instanceof Exception cause)
+                {
+                    throw cause; // e.g. IllegalArgumentException("Invalid lambda deserialization") from a changed class
+                }
+                throw ex;
+            }
+            check(rebuilt.getClass(), -1, depth); // what readResolve returned, as a stream checks it too
+            return rebuilt;
+        }
+
+        private Object value(final Object read, final int depth) throws Exception
+        {
+            if (read instanceof Body nested)
+            {
+                return build(nested, depth);
+            }
+            if (read instanceof EnumConstant constant)
+            {
+                final Class<?> type = JavaSerialization.loadClass(constant.className());
+                check(type, -1, depth); // before any of the enum's code runs, as a stream would
+                check(Enum.class, -1, depth);
+                return enumConstant(type, constant.name());
+            }
+            if (read != null)
+            {
+                check(read.getClass(), -1, depth);
+                if (read instanceof Number)
+                {
+                    check(Number.class, -1, depth); // the boxes' serializable superclass, as a stream describes it
+                }
+            }
+            return read;
+        }
+
+        private void check(final Class<?> type, final long arrayLength, final long depth) throws LambdaRejectedException
+        {
+            references++;
+            if (filter != null &&
+                filter.checkInput(new Info(type, arrayLength, depth, references, length)) == ObjectInputFilter.Status.REJECTED)
+            {
+                throw new LambdaRejectedException("class=" + type.getTypeName());
+            }
+        }
+    }
+
+    private static Object enumConstant(final Class<?> type, final String name) throws IOException
+    {
         if (!type.isEnum())
         {
             throw new IOException("not an enum: class=" + type.getName());
@@ -357,23 +425,9 @@ final class LambdaCodec
         throw new IOException("no such enum constant: class=" + type.getName() + " name=" + name);
     }
 
-    private static void check(final ObjectInputFilter filter, final Class<?> type, final long arrayLength,
-        final long depth, final long length) throws LambdaRejectedException
-    {
-        if (filter != null && filter.checkInput(new Info(type, arrayLength, depth, length)) == ObjectInputFilter.Status.REJECTED)
-        {
-            throw new LambdaRejectedException("class=" + type.getTypeName());
-        }
-    }
-
     /** What a stream of the lambda would show the filter at one of its objects. */
-    private record Info(Class<?> serialClass, long arrayLength, long depth, long streamBytes)
+    private record Info(Class<?> serialClass, long arrayLength, long depth, long references, long streamBytes)
         implements ObjectInputFilter.FilterInfo
     {
-        @Override
-        public long references()
-        {
-            return depth;
-        }
     }
 }

@@ -116,10 +116,13 @@ class LambdaCodecTest
     {
         final String name = same("refused");
         final TimeUnit unit = TimeUnit.DAYS;
-        final Text text = () -> name + unit;
+        final int count = same(3);
+        final Text text = () -> name + unit + count;
         final byte[] bytes = JavaSerialization.serialize(text, "target");
 
-        for (final Class<?> refused : List.of(SerializedLambda.class, Object[].class, String.class, TimeUnit.class))
+        // The capturing class is asked about before it is initialised; Number and Enum as a stream describes them.
+        for (final Class<?> refused : List.of(SerializedLambda.class, LambdaCodecTest.class, Object[].class,
+            String.class, TimeUnit.class, Enum.class, Integer.class, Number.class))
         {
             final ObjectInputFilter filter =
                 info -> info.serialClass() == refused ? ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED;
@@ -128,11 +131,43 @@ class LambdaCodecTest
                     refused::getName);
             assertTrue(thrown.getMessage().contains("class=" + refused.getTypeName()), thrown.getMessage());
         }
+        final ObjectInputFilter noLambdaClasses = info -> info.serialClass() != null && info.serialClass().isHidden() ?
+            ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED;
+        assertThrows(LambdaCodec.LambdaRejectedException.class, () -> LambdaCodec.decode(bytes, noLambdaClasses),
+            "the lambda the capturing class returns is checked too");
+        final ObjectInputFilter fewReferences = info -> info.references() > 3 ?
+            ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED;
+        assertThrows(LambdaCodec.LambdaRejectedException.class, () -> LambdaCodec.decode(bytes, fewReferences));
 
         SerialFilter.configure("maxdepth=1");
         final DeserializationRejectedException rejected = assertThrows(DeserializationRejectedException.class,
             () -> JavaSerialization.deserialize(bytes, "target"));
         assertTrue(rejected.getMessage().contains("target rejected by the deserialization filter"), rejected.getMessage());
+    }
+
+    @Test
+    void shouldRefuseLambdasNestedDeeperThanTheEncoderWrites() throws IOException
+    {
+        final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(written))
+        {
+            out.writeInt(LambdaCodec.MAGIC);
+            for (int level = 0; level < 10_000; level++)
+            {
+                for (int i = 0; i < 7; i++)
+                {
+                    out.writeUTF("a");
+                }
+                out.writeByte(6);
+                out.writeUTF("()V");
+                out.writeByte(1); // one captured value: the next lambda
+                out.writeByte(10);
+            }
+        }
+
+        final EncodingException refused = assertThrows(EncodingException.class,
+            () -> JavaSerialization.deserialize(written.toByteArray(), "target"));
+        assertTrue(refused.getMessage().contains("nested deeper than"), refused.getMessage());
     }
 
     @Test
