@@ -68,10 +68,12 @@ final class PoolEngine
      * What a spawned worker's JVM gets before any other option: a cap on its young generation. Uncapped,
      * G1 grows it towards hundreds of megabytes and the worker faults each new page in once: on JDK 17, whose
      * workers box what a function takes and returns, a fresh pool's first ~45 maps of 1 M numbers took ~4,000
-     * page faults each in the workers and 2-3× the time of later ones. Left out where this JVM's or the
-     * pool's own options size the young generation.
+     * page faults each in the workers and 2-3× the time of later ones. Only for G1 and heaps of 256 MB or
+     * more, and left out where the worker's options size its young generation (see {@link #workerFirstOptions}).
      */
     static final List<String> WORKER_JVM_OPTIONS = List.of("-XX:MaxNewSize=64m");
+    /** The smallest heap a worker is given {@link #WORKER_JVM_OPTIONS} with: four times the cap. */
+    private static final long SMALLEST_CAPPED_HEAP_BYTES = 256L << 20;
 
     private final PoolContext context;
     private final Session session;
@@ -453,19 +455,73 @@ final class PoolEngine
         }
     }
 
-    /** The pool's process context with {@link #WORKER_JVM_OPTIONS} first, unless an option sizes the young generation. */
+    /** The pool's process context, with {@link #WORKER_JVM_OPTIONS} first where {@link #workerFirstOptions} says so. */
     static ProcessContext workerContext(final ProcessContext processContext)
     {
+        final List<String> thisJvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
         final List<String> options = new ArrayList<>(processContext.jvmOptions());
-        options.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if (processContext.inheritJvmOptions())
+        {
+            options.addAll(thisJvm);
+        }
+        // A worker whose options name no collector gets what this machine gives a JVM that names none.
+        final boolean ergonomicG1 = thisJvm.stream().noneMatch(PoolEngine::namesCollector) &&
+            ManagementFactory.getGarbageCollectorMXBeans().stream().anyMatch(gc -> gc.getName().startsWith("G1 "));
+        final List<String> first = workerFirstOptions(options, ergonomicG1);
+        return first.isEmpty() ? processContext : processContext.withFirstJvmOptions(first);
+    }
+
+    /**
+     * The options a spawned worker gets first: {@link #WORKER_JVM_OPTIONS} where it runs G1 with a heap the cap
+     * leaves room in, and none of its options sizes its young generation; none otherwise (another collector
+     * warns on the worker's output that the cap takes a small heap whole, and a given size is the user's).
+     *
+     * @param options      the worker's options, its own and those it inherits, in order.
+     * @param ergonomicG1  whether a JVM that names no collector gets G1 here.
+     * @return the options to place first.
+     */
+    static List<String> workerFirstOptions(final List<String> options, final boolean ergonomicG1)
+    {
+        boolean g1 = ergonomicG1;
         for (final String option : options)
         {
-            if (option.startsWith("-Xmn") || option.contains("NewSize") || option.contains("NewRatio"))
+            if (option.startsWith("-Xmn") || option.contains("NewSize") || option.contains("NewRatio") ||
+                option.contains("MaxRAM") || maxHeapBytes(option) < SMALLEST_CAPPED_HEAP_BYTES)
             {
-                return processContext;
+                return List.of();
+            }
+            if (namesCollector(option))
+            {
+                g1 = option.equals("-XX:+UseG1GC");
             }
         }
-        return processContext.withFirstJvmOptions(WORKER_JVM_OPTIONS);
+        return g1 ? WORKER_JVM_OPTIONS : List.of();
+    }
+
+    private static boolean namesCollector(final String option)
+    {
+        return option.startsWith("-XX:+Use") && option.endsWith("GC");
+    }
+
+    /** The heap size an {@code -Xmx} or {@code -XX:MaxHeapSize=} option gives, or {@link Long#MAX_VALUE} for any other. */
+    private static long maxHeapBytes(final String option)
+    {
+        final String size = option.startsWith("-Xmx") ? option.substring(4) :
+            option.startsWith("-XX:MaxHeapSize=") ? option.substring("-XX:MaxHeapSize=".length()) : null;
+        if (size == null || size.isEmpty())
+        {
+            return Long.MAX_VALUE;
+        }
+        final char unit = Character.toLowerCase(size.charAt(size.length() - 1));
+        final int shift = unit == 'k' ? 10 : unit == 'm' ? 20 : unit == 'g' ? 30 : unit == 't' ? 40 : 0;
+        try
+        {
+            return Long.parseLong(shift == 0 ? size : size.substring(0, size.length() - 1)) << shift;
+        }
+        catch (final NumberFormatException ex)
+        {
+            return 0; // a size this JVM would refuse anyway: no cap
+        }
     }
 
     /** Wakes the engine after queueing something for it in this JVM, whether it parks or sleeps. */

@@ -231,6 +231,16 @@ public final class ProcessContext
     }
 
     /**
+     * Whether children inherit this JVM's own options.
+     *
+     * @return true if they do.
+     */
+    public boolean inheritJvmOptions()
+    {
+        return inheritJvmOptions;
+    }
+
+    /**
      * Sets whether children start from a class-data archive (AppCDS; an AOT cache where the children's
      * {@code java} is JDK 25 or later) that mp4j builds once per java,
      * jar set and JVM options, and keeps in {@link #classDataDirectory(Path)}; default true, or the
@@ -498,6 +508,8 @@ public final class ProcessContext
     public ProcessContext withFirstJvmOptions(final List<String> options)
     {
         final ProcessContext copy = withSession(session());
+        copy.host = host;
+        copy.leaseTimeout = leaseTimeout;
         copy.firstJvmOptions = List.copyOf(options);
         return copy;
     }

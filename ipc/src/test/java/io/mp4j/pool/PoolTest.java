@@ -532,19 +532,47 @@ class PoolTest
     }
 
     @Test
-    void shouldCapWorkersYoungGenerationUnlessItsSizeIsGiven()
+    void shouldCapWorkersYoungGenerationOnG1UnlessItsSizeIsGiven()
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
             final String cap = PoolEngine.WORKER_JVM_OPTIONS.get(0);
-            assertEquals(true, pool.apply(() -> ManagementFactory.getRuntimeMXBean().getInputArguments().contains(cap)));
-
-            final ProcessContext sized = new ProcessContext().jvmOptions(List.of("-Xmn48m")).conclude();
+            // Not inheriting this test JVM's options, whose -XX:+UseSerialGC would leave the cap out.
+            final ProcessContext g1 = new ProcessContext().inheritJvmOptions(false)
+                .jvmOptions(List.of("-XX:+UseG1GC")).conclude();
+            try (Pool capped = new Pool(new PoolContext().processes(1).processContext(g1)))
+            {
+                assertEquals(List.of(cap, "-XX:+UseG1GC"), capped.apply(() -> youngGenerationAndCollector()));
+            }
+            final ProcessContext sized = new ProcessContext().inheritJvmOptions(false)
+                .jvmOptions(List.of("-XX:+UseG1GC", "-Xmn48m")).conclude();
             try (Pool own = new Pool(new PoolContext().processes(1).processContext(sized)))
             {
-                assertEquals(List.of("-Xmn48m"), own.apply(() -> ManagementFactory.getRuntimeMXBean().getInputArguments()
-                    .stream().filter(option -> option.startsWith("-Xmn") || option.contains("NewSize")).toList()));
+                assertEquals(List.of("-XX:+UseG1GC", "-Xmn48m"), own.apply(() -> youngGenerationAndCollector()));
             }
         });
+    }
+
+    private static List<String> youngGenerationAndCollector()
+    {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(option -> option.startsWith("-Xmn") || option.contains("NewSize") || option.endsWith("GC"))
+            .collect(Collectors.toList());
+    }
+
+    @Test
+    void shouldCapWorkersYoungGenerationOnlyWhereItLeavesRoomAndNothingSizesIt()
+    {
+        final List<String> cap = PoolEngine.WORKER_JVM_OPTIONS;
+        assertEquals(cap, PoolEngine.workerFirstOptions(List.of(), true));
+        assertEquals(List.of(), PoolEngine.workerFirstOptions(List.of(), false), "another collector by ergonomics");
+        assertEquals(cap, PoolEngine.workerFirstOptions(List.of("-XX:+UseSerialGC", "-XX:+UseG1GC"), false));
+        assertEquals(List.of(), PoolEngine.workerFirstOptions(List.of("-XX:+UseG1GC", "-XX:+UseParallelGC"), true));
+        assertEquals(cap, PoolEngine.workerFirstOptions(List.of("-Xmx2g", "-Xms64m"), true));
+        for (final String sizing : List.of("-Xmn32m", "-XX:NewSize=16m", "-XX:MaxNewSize=1g", "-XX:NewRatio=3",
+            "-Xmx128m", "-Xmx200000000", "-XX:MaxHeapSize=255m", "-XX:MaxRAMPercentage=10", "-Xmxoops"))
+        {
+            assertEquals(List.of(), PoolEngine.workerFirstOptions(List.of(sizing), true), sizing);
+        }
     }
 }

@@ -2,8 +2,10 @@ package io.mp4j.process;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,5 +33,21 @@ class InheritedOptionsTest
         {
             assertFalse(ProcessContext.isInherited(option), option);
         }
+    }
+
+    @Test
+    void shouldPlaceFirstOptionsBeforeAllOthersAndKeepTheRestOfTheContext()
+    {
+        final ProcessContext context = new ProcessContext().host("app").leaseTimeout(Duration.ofSeconds(3))
+            .jvmOptions(List.of("-XX:MaxNewSize=128m")).conclude();
+
+        final ProcessContext first = context.withFirstJvmOptions(List.of("-XX:MaxNewSize=64m"));
+
+        assertEquals("app", first.host());
+        assertEquals(Duration.ofSeconds(3), first.leaseTimeout());
+        final List<String> options = first.launchSpec().options();
+        assertEquals("-XX:MaxNewSize=64m", options.get(0));
+        assertTrue(options.indexOf("-XX:MaxNewSize=128m") > 0, "the context's own option comes later, and wins");
+        assertEquals(context.launchSpec().options(), options.subList(1, options.size()));
     }
 }
