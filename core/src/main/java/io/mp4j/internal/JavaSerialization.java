@@ -98,6 +98,13 @@ public final class JavaSerialization
      */
     static Class<?> loadClass(final String name) throws ClassNotFoundException
     {
+        final Class<?> type = fromContextLoader(name);
+        return type != null ? type : Class.forName(name, false, JavaSerialization.class.getClassLoader());
+    }
+
+    /** A class as this thread's context class loader has it, or null if there is none or it has not. */
+    private static Class<?> fromContextLoader(final String name)
+    {
         final ClassLoader context = Thread.currentThread().getContextClassLoader();
         if (context != null)
         {
@@ -107,10 +114,10 @@ public final class JavaSerialization
             }
             catch (final ClassNotFoundException ex)
             {
-                // A class only mp4j's own loader sees: tried next.
+                // A class only mp4j's own loader sees, or a primitive type: the caller's fallback.
             }
         }
-        return Class.forName(name, false, JavaSerialization.class.getClassLoader());
+        return null;
     }
 
     private static Object decodeLambda(
@@ -171,19 +178,8 @@ public final class JavaSerialization
         @Override
         protected Class<?> resolveClass(final ObjectStreamClass description) throws IOException, ClassNotFoundException
         {
-            final ClassLoader context = Thread.currentThread().getContextClassLoader();
-            if (context != null)
-            {
-                try
-                {
-                    return Class.forName(description.getName(), false, context);
-                }
-                catch (final ClassNotFoundException ex)
-                {
-                    // Primitive types and classes only mp4j's own loader sees: the default resolution below.
-                }
-            }
-            return super.resolveClass(description);
+            final Class<?> type = fromContextLoader(description.getName());
+            return type != null ? type : super.resolveClass(description);
         }
     }
 }
