@@ -3,7 +3,6 @@ package io.mp4j.pool;
 import io.mp4j.EncodingException;
 import io.mp4j.codec.Codec;
 import io.mp4j.codec.ListCodec;
-import io.mp4j.internal.Waiter;
 import org.agrona.DirectBuffer;
 
 import java.lang.invoke.MethodHandles;
@@ -14,10 +13,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * An apply: a call of one task with one result. Either its caller waits for the result in its own thread,
- * doing the engine's work meanwhile ({@link PoolEngine#await(ApplyCall, long)}), or the result completes a
- * future ({@link Pool#applyAsync(PoolCallable)}). A task that is a lambda capturing nothing has a
- * {@link #keptFunction}: its function goes once to each worker, which keeps it, and each apply then sends
- * the task alone. The first outcome wins, whichever thread brings it.
+ * doing the engine's work meanwhile ({@link PoolEngine#await(PoolCall, List, java.time.Duration)}), or the
+ * result completes a future ({@link Pool#applyAsync(PoolCallable)}). A task that is a lambda capturing
+ * nothing has a {@link #keptFunction}: its function goes once to each worker, which keeps it, and each
+ * apply then sends the task alone. The first outcome wins, whichever thread brings it.
  */
 final class ApplyCall extends PoolCall
 {
@@ -49,9 +48,6 @@ final class ApplyCall extends PoolCall
     private final Object[] result = new Object[1];
     private Throwable failure;
     private volatile int state;
-    /** The thread waiting in place, and how to wake it when another thread ends the call. */
-    private Thread caller;
-    private Waiter waiter;
 
     ApplyCall(final long id, final byte[] function, final int keptFunction, final CompletableFuture<Object> future)
     {
@@ -60,22 +56,6 @@ final class ApplyCall extends PoolCall
         this.future = future;
         this.functionReusable = keptFunction != 0;
         this.task = new PoolTask(this, 0, ITEMS);
-    }
-
-    /** Says who waits in place for the outcome; before the task is handed to the engine. */
-    void waitIn(final Thread thread, final Waiter threadWaiter)
-    {
-        caller = thread;
-        waiter = threadWaiter;
-    }
-
-    /** Wakes the caller waiting in place, if another thread does; e.g. to watch a new worker's channel. */
-    void wakeCaller()
-    {
-        if (waiter != null && caller != Thread.currentThread())
-        {
-            waiter.wake();
-        }
     }
 
     @Override
@@ -122,10 +102,7 @@ final class ApplyCall extends PoolCall
         return future != null ? future.isDone() : state != RUNNING;
     }
 
-    /**
-     * The result of a call that waits in place, once {@link #isDone()}; its failure is thrown in the
-     * caller's frames.
-     */
+    @Override
     Object resultInPlace()
     {
         awaitEnd();
@@ -136,7 +113,7 @@ final class ApplyCall extends PoolCall
         return result[0];
     }
 
-    /** Whether a call that waits in place ended with this failure, once {@link #isDone()}. */
+    @Override
     boolean failedBy(final Throwable cause)
     {
         awaitEnd();

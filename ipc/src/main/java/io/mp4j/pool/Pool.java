@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Items are cut into chunks (Python's default {@code chunksize} when none is given); each call's
  * function is serialized once and sent once to each worker that runs a chunk of it. Chunks and
  * results travel through Agrona rings in the session; one engine thread in this JVM hands chunks to
- * the least busy workers and collects results. The list a call returns keeps results that are all
- * {@code Integer}, all {@code Long} or all {@code Double} unboxed, and boxes each as it is read.
+ * the least busy workers and collects results, or the caller's own thread does while it waits for a
+ * synchronous {@code apply}, {@code map} or {@code starmap}. The list a call returns keeps results that
+ * are all {@code Integer}, all {@code Long} or all {@code Double} unboxed, and boxes each as it is read.
  * <p>
  * A worker that dies mid-call (killed, crashed) is replaced and the chunks it held are run again
  * elsewhere, so the call returns every result exactly once. A chunk that has killed
@@ -120,24 +121,106 @@ public final class Pool implements WorkerPool
         return gather("map", MAP_FUNCTIONS, function, function, Lists.of(items), chunksize);
     }
 
-    private <R> CompletableFuture<List<R>> gather(
-        final String name, final FunctionCache functions, final Object origin, final PoolFunction<?, ?> function,
-        final List<Object> all, final int chunksize)
+    /**
+     * Applies the function to every item, in chunks of Python's default size: Python's {@code map}. The
+     * calling thread does the pool's work for the call while it waits (it hands the chunks to workers and
+     * reads their results), unless the pool has a journal or a progress listener.
+     *
+     * @param function what to apply; serialized once per call.
+     * @param items    the inputs.
+     * @param <T>      the item type.
+     * @param <R>      the result type.
+     * @return the results, in the order of the items.
+     */
+    @Override
+    public <T, R> List<R> map(final PoolFunction<T, R> function, final Iterable<? extends T> items)
     {
-        return gather(functions, origin, function, all, chunksize,
-            name + "(items=" + all.size() + ", chunksize=" + chunksize + ')');
+        final List<Object> all = Lists.of(items);
+        return gatherInPlace("map", MAP_FUNCTIONS, function, function, all, defaultChunksize(all.size()), null);
+    }
+
+    /**
+     * Applies the function to every item, in chunks of the given size, as {@link #map(PoolFunction, Iterable)}.
+     *
+     * @param function  what to apply.
+     * @param items     the inputs.
+     * @param chunksize items per chunk, at least 1.
+     * @param <T>       the item type.
+     * @param <R>       the result type.
+     * @return the results, in the order of the items.
+     */
+    @Override
+    public <T, R> List<R> map(final PoolFunction<T, R> function, final Iterable<? extends T> items, final int chunksize)
+    {
+        return gatherInPlace("map", MAP_FUNCTIONS, function, function, Lists.of(items), chunksize, null);
+    }
+
+    /**
+     * Applies the function to every item, waiting at most the timeout, as {@link #map(PoolFunction, Iterable)}:
+     * Python's {@code map_async(...).get(timeout)}.
+     *
+     * @param function what to apply.
+     * @param items    the inputs.
+     * @param timeout  how long at most; the call is stopped when it runs out (workers running its chunks
+     *                 replaced).
+     * @param <T>      the item type.
+     * @param <R>      the result type.
+     * @return the results, in the order of the items.
+     * @throws io.mp4j.Mp4jTimeoutException if the time ran out.
+     */
+    @Override
+    public <T, R> List<R> map(final PoolFunction<T, R> function, final Iterable<? extends T> items, final Duration timeout)
+    {
+        final List<Object> all = Lists.of(items);
+        return gatherInPlace("map", MAP_FUNCTIONS, function, function, all, defaultChunksize(all.size()),
+            Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /**
+     * Applies a two-argument function to every pair: Python's {@code starmap}; waits as
+     * {@link #map(PoolFunction, Iterable)} does.
+     *
+     * @param function  what to apply.
+     * @param arguments the argument pairs.
+     * @param <A>       the first argument's type.
+     * @param <B>       the second argument's type.
+     * @param <R>       the result type.
+     * @return the results, in the order of the pairs.
+     */
+    @Override
+    public <A, B, R> List<R> starmap(final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments)
+    {
+        final List<Object> all = Lists.of(arguments);
+        return gatherInPlace("starmap", STARMAP_FUNCTIONS, function, WorkerFunctions.unpacking(function), all,
+            defaultChunksize(all.size()), null);
+    }
+
+    /**
+     * Applies a two-argument function to every pair, in chunks of the given size.
+     *
+     * @param function  what to apply.
+     * @param arguments the argument pairs.
+     * @param chunksize pairs per chunk, at least 1.
+     * @param <A>       the first argument's type.
+     * @param <B>       the second argument's type.
+     * @param <R>       the result type.
+     * @return the results, in the order of the pairs.
+     */
+    @Override
+    public <A, B, R> List<R> starmap(
+        final PoolFunction2<A, B, R> function, final Iterable<? extends Pair<A, B>> arguments, final int chunksize)
+    {
+        return gatherInPlace("starmap", STARMAP_FUNCTIONS, function, WorkerFunctions.unpacking(function),
+            Lists.of(arguments), chunksize, null);
     }
 
     @SuppressWarnings("unchecked")
     private <R> CompletableFuture<List<R>> gather(
-        final FunctionCache functions, final Object origin, final PoolFunction<?, ?> function, final List<Object> all,
-        final int chunksize, final String description)
+        final String name, final FunctionCache functions, final Object origin, final PoolFunction<?, ?> function,
+        final List<Object> all, final int chunksize)
     {
-        final byte[] functionBytes = functions.serialize(origin, function);
-        final PoolCall.Gathering call = new PoolCall.Gathering(callIds.incrementAndGet(), description, functionBytes,
-            PoolCalls.chunkCount(all.size(), chunksize), all.size(), chunksize);
-        call.functionReusable = functions.isReusable(origin);
-        final List<PoolTask> tasks = PoolCalls.tasks(call, all, chunksize);
+        final PoolCall.Gathering call = gathering(name, functions, origin, function, all, chunksize);
+        // Stopping the caller's future stops the call behind it.
         call.future.whenComplete((results, error) ->
         {
             if (error instanceof CancellationException || error instanceof TimeoutException)
@@ -145,8 +228,35 @@ public final class Pool implements WorkerPool
                 engine.requestStop(call);
             }
         });
-        engine.submit(call, tasks);
+        engine.submit(call, PoolCalls.tasks(call, all, chunksize));
         return (CompletableFuture<List<R>>)(CompletableFuture<?>)call.future;
+    }
+
+    /** A gathering call whose caller waits for it in place where the engine allows, else on its future. */
+    @SuppressWarnings("unchecked")
+    private <R> List<R> gatherInPlace(
+        final String name, final FunctionCache functions, final Object origin, final PoolFunction<?, ?> function,
+        final List<Object> all, final int chunksize, final Duration timeout)
+    {
+        if (!engine.awaitsInPlace())
+        {
+            final CompletableFuture<List<R>> future = gather(name, functions, origin, function, all, chunksize);
+            return timeout == null ? PoolCalls.await(future) : PoolCalls.await(future, timeout);
+        }
+        final PoolCall.Gathering call = gathering(name, functions, origin, function, all, chunksize);
+        return (List<R>)engine.await(call, PoolCalls.tasks(call, all, chunksize), timeout);
+    }
+
+    private PoolCall.Gathering gathering(
+        final String name, final FunctionCache functions, final Object origin, final PoolFunction<?, ?> function,
+        final List<Object> all, final int chunksize)
+    {
+        final byte[] functionBytes = functions.serialize(origin, function);
+        final PoolCall.Gathering call = new PoolCall.Gathering(callIds.incrementAndGet(),
+            name + "(items=" + all.size() + ", chunksize=" + chunksize + ')', functionBytes,
+            PoolCalls.chunkCount(all.size(), chunksize), all.size(), chunksize);
+        call.functionReusable = functions.isReusable(origin);
+        return call;
     }
 
     /**
@@ -256,7 +366,8 @@ public final class Pool implements WorkerPool
         {
             return timeout == null ? PoolCalls.await(applyAsync(task)) : PoolCalls.await(applyAsync(task), timeout);
         }
-        return (R)engine.await(applyCall(task, null), timeout);
+        final ApplyCall call = applyCall(task, null);
+        return (R)engine.await(call, List.of(call.task), timeout);
     }
 
     /**

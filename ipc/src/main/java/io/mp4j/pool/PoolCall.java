@@ -3,6 +3,7 @@ package io.mp4j.pool;
 import io.mp4j.Mp4jException;
 import io.mp4j.RemoteException;
 import io.mp4j.codec.Codec;
+import io.mp4j.internal.Waiter;
 import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
@@ -12,8 +13,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One call on a pool (a map, an imap, an apply): its serialized function, its tasks (chunks of items),
- * and how results reach the caller. Results and failures are delivered by the pool's engine thread;
- * the caller's thread reads them.
+ * and how results reach the caller. Results and failures are delivered by whichever thread does the
+ * engine's work: the engine thread, or a caller that waits for its apply or map in place
+ * ({@link PoolEngine#await(PoolCall, List, java.time.Duration)}); the caller's thread reads them.
  */
 abstract class PoolCall
 {
@@ -40,6 +42,9 @@ abstract class PoolCall
     boolean journalingTasks;
     /** Whether a worker may keep the call's function for later calls with the same one: it has no state. */
     boolean functionReusable;
+    /** The thread waiting in place for the outcome, and how to wake it when another thread ends the call. */
+    private Thread caller;
+    private Waiter waiter;
 
     PoolCall(final long id, final String description, final byte[] function, final int taskCount, final long itemCount)
     {
@@ -49,6 +54,40 @@ abstract class PoolCall
         this.taskCount = taskCount;
         this.itemCount = itemCount;
         this.journalCallId = id;
+    }
+
+    /** Says who waits in place for the outcome; before the call's tasks are handed to the engine. */
+    final void waitIn(final Thread thread, final Waiter threadWaiter)
+    {
+        caller = thread;
+        waiter = threadWaiter;
+    }
+
+    /**
+     * Wakes the caller waiting in place, if any and if another thread does: the call ended, or a new
+     * worker's channel is to be watched.
+     */
+    final void wakeCaller()
+    {
+        if (waiter != null && caller != Thread.currentThread())
+        {
+            waiter.wake();
+        }
+    }
+
+    /**
+     * The outcome of a call whose caller waited in place, once {@link #isDone()}: its result, or its
+     * failure thrown in the caller's frames. Only applies and gathering calls wait in place.
+     */
+    Object resultInPlace()
+    {
+        throw new UnsupportedOperationException("this call does not wait in place: call=" + description);
+    }
+
+    /** Whether a call that waits in place ended with this failure, once {@link #isDone()}. */
+    boolean failedBy(final Throwable cause)
+    {
+        throw new UnsupportedOperationException("this call does not wait in place: call=" + description);
     }
 
     /** The results of task {@code index}, in item order. Called by the engine thread. */
@@ -138,6 +177,8 @@ abstract class PoolCall
         private final boolean[] done;
         private final List<?>[] chunks;
         private int remaining;
+        /** The failure that ended the call, once it has; read by a caller that waited in place. */
+        private volatile Throwable failure;
 
         /**
          * @param chunksize how many items each chunk but the last has; 0 if unknown, as for a resumed call.
@@ -214,20 +255,39 @@ abstract class PoolCall
             if (results != null)
             {
                 future.complete(results);
-                return;
             }
-            final List<Object> all = new ArrayList<>();
-            for (final List<?> chunk : chunks)
+            else
             {
-                all.addAll(chunk);
+                final List<Object> all = new ArrayList<>();
+                for (final List<?> chunk : chunks)
+                {
+                    all.addAll(chunk);
+                }
+                future.complete(all);
             }
-            future.complete(all);
+            wakeCaller();
         }
 
         @Override
         void fail(final Throwable cause)
         {
-            future.completeExceptionally(cause);
+            if (future.completeExceptionally(cause))
+            {
+                failure = cause;
+                wakeCaller();
+            }
+        }
+
+        @Override
+        Object resultInPlace()
+        {
+            return PoolCalls.await(future);
+        }
+
+        @Override
+        boolean failedBy(final Throwable cause)
+        {
+            return failure == cause;
         }
 
         @Override

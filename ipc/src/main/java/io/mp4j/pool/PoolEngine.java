@@ -49,9 +49,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * workers, collects results, replaces workers that die or retire, journals calls and stops the workers.
  * Any thread may call the entry points the pool's API uses: they queue work or set a flag and wake the
  * engine thread. The engine's state is guarded by one lock, which the engine thread holds while it works;
- * a caller waiting for an apply's result ({@link #await(ApplyCall, long)}) takes it too and does the
- * engine's work itself (hands out tasks, reads every worker's results, replaces dead workers), so that an
- * apply costs no hand-off between threads of this JVM. While such a caller waits, the engine thread sleeps.
+ * a caller waiting for an apply's or a map's result ({@link #await(PoolCall, List, Duration)}) takes it too
+ * and does the engine's work itself (hands out tasks, reads every worker's results, replaces dead workers),
+ * so that the call costs no hand-off between threads of this JVM. While such a caller waits, the engine thread sleeps.
  */
 final class PoolEngine
 {
@@ -104,7 +104,7 @@ final class PoolEngine
 
     /** Guards the engine's state below: held by the engine thread or a caller while they work, never while they wait. */
     private final ReentrantLock lock = new ReentrantLock();
-    /** Callers in {@link #await(ApplyCall, long)}: while there are any, they do the engine's work. */
+    /** Callers in {@link #await(PoolCall, List, Duration)}: while there are any, they do the engine's work. */
     private final AtomicInteger drivers = new AtomicInteger();
     /** The engine thread sleeps, leaving the work to callers that wait in place. */
     private volatile boolean standingBy;
@@ -379,10 +379,7 @@ final class PoolEngine
             deleteRetiredChannels();
             for (final PoolCall call : liveCalls)
             {
-                if (call instanceof ApplyCall apply)
-                {
-                    apply.wakeCaller(); // to watch the new channel
-                }
+                call.wakeCaller(); // to watch the new channel
             }
         }
         slot.inFlight.clear();
@@ -600,7 +597,7 @@ final class PoolEngine
     }
 
     /**
-     * Whether a caller may wait for an apply in place ({@link #await(ApplyCall, Duration)}): not with a
+     * Whether a caller may wait for an apply or a map in place ({@link #await(PoolCall, List, Duration)}): not with a
      * journal or a progress listener, whose calls the engine thread serves, nor in a thread that holds the
      * engine's lock (a completion callback run by the engine's work).
      */
@@ -610,19 +607,20 @@ final class PoolEngine
     }
 
     /**
-     * Runs an apply and waits for its result in the calling thread, which meanwhile does the engine's work
-     * itself, so that the result reaches it with no hand-off between threads: it hands the task to a
-     * worker, reads the workers' results, replaces a worker that died, and sleeps on the workers' channels
-     * as the pool's wait strategy says. Only where {@link #awaitsInPlace()}.
+     * Runs a call (an apply, or a map's chunks) and waits for its outcome in the calling thread, which
+     * meanwhile does the engine's work itself, so that the result reaches it with no hand-off between
+     * threads: it hands the tasks to workers, reads the workers' results, replaces a worker that died, and
+     * sleeps on the workers' channels as the pool's wait strategy says. Only where {@link #awaitsInPlace()}.
      *
-     * @param call    the apply, made to wait in place.
+     * @param call    the call, made to wait in place.
+     * @param tasks   its tasks.
      * @param timeout how long at most, or null to wait as long as it takes (and through interrupts).
      * @return the result.
      * @throws io.mp4j.Mp4jTimeoutException if the timeout passed; the call is stopped.
      * @throws CancellationException        if interrupted while waiting with a timeout; the call is stopped.
      * @throws IllegalStateException        if the pool is shut down.
      */
-    Object await(final ApplyCall call, final Duration timeout)
+    Object await(final PoolCall call, final List<PoolTask> tasks, final Duration timeout)
     {
         final Waiter waiter = Waiter.begin(context.waitStrategy(), timeout == null ? Waiter.NO_TIMEOUT : timeout.toNanos());
         call.waitIn(Thread.currentThread(), waiter);
@@ -639,7 +637,7 @@ final class PoolEngine
                 {
                     try
                     {
-                        accept(call.task);
+                        tasks.forEach(this::accept);
                     }
                     finally
                     {
@@ -648,7 +646,7 @@ final class PoolEngine
                 }
                 else
                 {
-                    submissions.add(call.task); // the engine thread is at work: whoever works next takes it
+                    submissions.addAll(tasks); // the engine thread is at work: whoever works next takes it
                 }
             }
             int epoch = -1;
@@ -727,7 +725,7 @@ final class PoolEngine
     }
 
     /**
-     * Waits a little for an apply's result, as the pool's wait strategy says, except that where it would
+     * Waits a little for a call's result, as the pool's wait strategy says, except that where it would
      * spin it yields after {@link #APPLY_SPIN_NANOS}: a worker running on another core has mostly answered
      * by then, so the worker likely waits for this core. An interrupt ends the wait if it is interruptible.
      *

@@ -20,17 +20,18 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A synchronous apply waits in its caller's thread, which hands the task to a worker and reads the result
- * itself: what it allocates, and that crashes, terminations, interrupts and other callers are handled as
- * when the engine thread did the work.
+ * A synchronous apply or map waits in its caller's thread, which hands the tasks to workers and reads the
+ * results itself: what it allocates, and that crashes, terminations, timeouts, interrupts and other callers
+ * are handled as when the engine thread did the work.
  */
 @ExtendWith(NoLeaksExtension.class)
-class ApplyInPlaceTest
+class WaitInPlaceTest
 {
     private static final Duration LIMIT = Duration.ofSeconds(120);
     private static final String SLEEPING = "sleeping";
@@ -80,7 +81,7 @@ class ApplyInPlaceTest
         {
             try (Pool pool = new Pool(2))
             {
-                final CompletableFuture<Integer> answer = inThread(() -> pool.apply(ApplyInPlaceTest::answerOnSecondRun));
+                final CompletableFuture<Integer> answer = inThread(() -> pool.apply(WaitInPlaceTest::answerOnSecondRun));
                 final long pid = awaitMarker(FIRST_RUN);
                 ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 
@@ -99,7 +100,7 @@ class ApplyInPlaceTest
         assertTimeoutPreemptively(LIMIT, () ->
         {
             final Pool doomed = new Pool(1);
-            final CompletableFuture<Integer> answer = inThread(() -> doomed.apply(ApplyInPlaceTest::markThenSleep));
+            final CompletableFuture<Integer> answer = inThread(() -> doomed.apply(WaitInPlaceTest::markThenSleep));
             awaitMarker(SLEEPING);
 
             doomed.terminate();
@@ -125,7 +126,7 @@ class ApplyInPlaceTest
                 {
                     try
                     {
-                        pool.apply(ApplyInPlaceTest::markThenSleep, Duration.ofMinutes(10));
+                        pool.apply(WaitInPlaceTest::markThenSleep, Duration.ofMinutes(10));
                         interrupted.completeExceptionally(new AssertionError("returned"));
                     }
                     catch (final CancellationException ex)
@@ -197,6 +198,136 @@ class ApplyInPlaceTest
         });
     }
 
+    @Test
+    void shouldDecodeAMapsResultsInTheCallersThread()
+    {
+        assertTimeoutPreemptively(LIMIT, () ->
+        {
+            final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+            final long thread = Thread.currentThread().getId();
+            final int size = 200_000;
+            final List<Integer> items = IntStream.range(0, size).boxed().collect(Collectors.toList());
+            try (Pool pool = new Pool(2))
+            {
+                assertEquals(items.stream().map(x -> x + 1).collect(Collectors.toList()),
+                    pool.map((Integer x) -> x + 1, items));
+                final long before = threads.getThreadAllocatedBytes(thread);
+                final List<Integer> results = pool.map((Integer x) -> x + 1, items);
+                final long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+                // The results are kept as one int[]: decoded by this thread, it holds at least those 4 bytes
+                // an item; decoded by the engine thread, this thread allocates a few hundred bytes.
+                assertTrue(allocated >= 4L * size, "bytes allocated by the caller's thread: " + allocated);
+                assertEquals(size, results.size());
+                assertEquals(size, (int)results.get(size - 1));
+            }
+        });
+    }
+
+    @Test
+    void shouldRunAMapsChunkAgainWhenItsWorkerIsKilledWhileTheCallerWaits()
+    {
+        assertTimeoutPreemptively(LIMIT, () ->
+        {
+            try (Pool pool = new Pool(2))
+            {
+                final List<Integer> items = IntStream.range(0, 40).boxed().collect(Collectors.toList());
+                final CompletableFuture<List<Integer>> results = inThread(() -> pool.map(
+                    (Integer x) -> x == 17 ? answerOnSecondRun() : x, items, 1));
+                final long pid = awaitMarker(FIRST_RUN);
+                ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+                final List<Integer> expected = new ArrayList<>(items);
+                expected.set(17, 42);
+                assertEquals(expected, results.get(), "the chunk ran again elsewhere, every result once");
+            }
+        });
+    }
+
+    @Test
+    void shouldFailAMapWaitingInPlaceWhenThePoolIsTerminated()
+    {
+        assertTimeoutPreemptively(LIMIT, () ->
+        {
+            final Pool doomed = new Pool(2);
+            final CompletableFuture<List<Integer>> results =
+                inThread(() -> doomed.map((Integer x) -> x == 3 ? markThenSleep() : x, List.of(1, 2, 3, 4), 1));
+            awaitMarker(SLEEPING);
+
+            doomed.terminate();
+            doomed.join();
+
+            final CancellationException failed = assertThrows(CancellationException.class, results::get);
+            assertTrue(failed.getMessage().startsWith("pool terminated: pool="), failed.getMessage());
+        });
+    }
+
+    @Test
+    void shouldStopATimedMapThatRunsOutAndGoOnServing()
+    {
+        assertTimeoutPreemptively(LIMIT, () ->
+        {
+            try (Pool pool = new Pool(2))
+            {
+                final List<Long> before = pool.workerPids();
+                final io.mp4j.Mp4jTimeoutException timedOut = assertThrows(io.mp4j.Mp4jTimeoutException.class,
+                    () -> pool.map((Integer x) -> x == 2 ? markThenSleep() : x, List.of(1, 2, 3), Duration.ofMillis(300)));
+                assertTrue(timedOut.getMessage().startsWith("pool call timed out"), timedOut.getMessage());
+
+                assertEquals(List.of(2, 3, 4), pool.map((Integer x) -> x + 1, List.of(1, 2, 3)), "the pool goes on serving");
+                while (pool.workerPids().stream().filter(pid -> pid > 0).allMatch(before::contains))
+                {
+                    Thread.sleep(10); // the worker running the stopped chunk is replaced
+                }
+                assertNotEquals(before, pool.workerPids());
+            }
+        });
+    }
+
+    @Test
+    void shouldAnswerMapsWaitingInPlaceInManyThreads()
+    {
+        assertTimeoutPreemptively(LIMIT, () ->
+        {
+            try (Pool pool = new Pool(2))
+            {
+                final List<CompletableFuture<Integer>> callers = new ArrayList<>();
+                for (int t = 0; t < 4; t++)
+                {
+                    final int base = t * 100_000;
+                    callers.add(inThread(() ->
+                    {
+                        int wrong = 0;
+                        for (int i = 0; i < 100; i++)
+                        {
+                            final int offset = base + i;
+                            final List<Integer> items = IntStream.range(0, 1 + i * 37).boxed().collect(Collectors.toList());
+                            final List<Integer> results = i % 2 == 0
+                                ? pool.map((Integer x) -> x + offset, items)
+                                : pool.starmap((Integer x, Integer y) -> x + y,
+                                    items.stream().map(x -> new Pair<>(x, offset)).collect(Collectors.toList()), 7);
+                            for (int k = 0; k < items.size(); k++)
+                            {
+                                wrong += results.get(k) == k + offset ? 0 : 1;
+                            }
+                            wrong += pool.apply(() -> offset) == offset ? 0 : 1;
+                        }
+                        return wrong;
+                    }));
+                }
+                final List<Integer> items = IntStream.range(0, 20_000).boxed().collect(Collectors.toList());
+                final CompletableFuture<List<Integer>> mapped = pool.mapAsync((Integer x) -> x * 2, items, 100);
+
+                for (final CompletableFuture<Integer> wrong : callers)
+                {
+                    assertEquals(0, wrong.get(), "wrong results");
+                }
+                assertEquals(items.stream().map(x -> x * 2).collect(Collectors.toList()), mapped.get());
+            }
+        });
+    }
+
     /** Runs a call in a thread of its own, as a second caller would. */
     private static <T> CompletableFuture<T> inThread(final java.util.concurrent.Callable<T> call)
     {
@@ -258,6 +389,6 @@ class ApplyInPlaceTest
     /** A marker of the test JVM's, which the pool's workers find from their parent's pid. */
     private static Path marker(final long testPid, final String name)
     {
-        return Path.of(System.getProperty("java.io.tmpdir"), "mp4j-apply-in-place-" + testPid + '-' + name);
+        return Path.of(System.getProperty("java.io.tmpdir"), "mp4j-wait-in-place-" + testPid + '-' + name);
     }
 }
