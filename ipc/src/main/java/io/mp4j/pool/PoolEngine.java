@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,19 +66,29 @@ final class PoolEngine
      */
     private static final long APPLY_SPIN_NANOS = 500;
     /**
-     * What a spawned worker's JVM gets before any other option: a cap on its young generation. Uncapped,
-     * G1 grows it towards hundreds of megabytes and the worker faults each new page in once: on JDK 17, whose
-     * workers box what a function takes and returns, a fresh pool's first ~45 maps of 1 M numbers took ~4,000
-     * page faults each in the workers and 2-3× the time of later ones. Only for G1 and heaps of 256 MB or
-     * more, and left out where the worker's options size its young generation (see {@link #workerFirstOptions}).
+     * What a spawned worker's JVM gets before any other option when its options name no collector: the
+     * serial collector, which the JVM itself picks for a machine of one CPU, as a worker is one process of
+     * a pool sized to the CPUs, with its young generation capped (see {@link #workerFirstOptions}). A fresh
+     * pool's maps of 1 M numbers, maps 6-10 and 11-30 of its life: 7.0-8.8 and 4.3-6.1 ms each against
+     * 9.1-11.1 and 4.5-10.3 ms with G1 and its cap (2 vCPUs, JDK 17).
      */
-    static final List<String> WORKER_JVM_OPTIONS = List.of("-XX:MaxNewSize=64m");
-    /** The smallest heap a worker is given {@link #WORKER_JVM_OPTIONS} with: four times the cap. */
-    private static final long SMALLEST_CAPPED_HEAP_BYTES = 256L << 20;
+    static final List<String> WORKER_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:MaxNewSize=32m");
+    /**
+     * What a worker that runs G1 because its options name it gets first: a cap on its young generation.
+     * Uncapped, G1 grows it towards hundreds of megabytes and the worker faults each new page in once: on
+     * JDK 17, whose workers box what a function takes and returns, a fresh pool's first ~45 maps of 1 M
+     * numbers took ~4,000 page faults each in the workers and 2-3× the time of later ones.
+     */
+    static final List<String> G1_WORKER_JVM_OPTIONS = List.of("-XX:MaxNewSize=64m");
+    /** The smallest heaps whose young generation a worker's first options cap: four times the cap. */
+    private static final long SMALLEST_CAPPED_HEAP_BYTES = 128L << 20;
+    private static final long SMALLEST_CAPPED_G1_HEAP_BYTES = 256L << 20;
+    /** Environment variables whose options a worker's JVM reads as well as its command line's. */
+    private static final List<String> OPTIONS_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
     private final PoolContext context;
     private final Session session;
-    /** How spawned workers start: the pool's process context, with {@link #WORKER_JVM_OPTIONS} first. */
+    /** How spawned workers start: the pool's process context, with {@link #workerFirstOptions} first. */
     private final ProcessContext workerContext;
     private final long runId = new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
     private final JournalWriter journal;
@@ -452,52 +463,70 @@ final class PoolEngine
         }
     }
 
-    /** The pool's process context, with {@link #WORKER_JVM_OPTIONS} first where {@link #workerFirstOptions} says so. */
+    /** The pool's process context, with the options {@link #workerFirstOptions} gives first. */
     static ProcessContext workerContext(final ProcessContext processContext)
     {
-        final List<String> thisJvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        final List<String> options = new ArrayList<>(processContext.jvmOptions());
+        final List<String> options = optionsFromEnvironment(System.getenv());
+        options.addAll(processContext.jvmOptions());
         if (processContext.inheritJvmOptions())
         {
-            options.addAll(thisJvm);
+            options.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         }
-        // A worker whose options name no collector gets what this machine gives a JVM that names none.
-        final boolean ergonomicG1 = thisJvm.stream().noneMatch(PoolEngine::namesCollector) &&
-            ManagementFactory.getGarbageCollectorMXBeans().stream().anyMatch(gc -> gc.getName().startsWith("G1 "));
-        final List<String> first = workerFirstOptions(options, ergonomicG1);
+        final List<String> first = workerFirstOptions(options);
         return first.isEmpty() ? processContext : processContext.withFirstJvmOptions(first);
     }
 
-    /**
-     * The options a spawned worker gets first: {@link #WORKER_JVM_OPTIONS} where it runs G1 with a heap the cap
-     * leaves room in, and none of its options sizes its young generation; none otherwise (another collector
-     * warns on the worker's output that the cap takes a small heap whole, and a given size is the user's).
-     *
-     * @param options      the worker's options, its own and those it inherits, in order.
-     * @param ergonomicG1  whether a JVM that names no collector gets G1 here.
-     * @return the options to place first.
-     */
-    static List<String> workerFirstOptions(final List<String> options, final boolean ergonomicG1)
+    /** The options a worker's JVM reads from its environment (this JVM's, which it inherits). */
+    static List<String> optionsFromEnvironment(final Map<String, String> environment)
     {
-        boolean g1 = ergonomicG1;
-        for (final String option : options)
+        final List<String> options = new ArrayList<>();
+        for (final String variable : OPTIONS_VARIABLES)
         {
-            if (option.startsWith("-Xmn") || option.contains("NewSize") || option.contains("NewRatio") ||
-                option.contains("MaxRAM") || maxHeapBytes(option) < SMALLEST_CAPPED_HEAP_BYTES)
+            final String value = environment.get(variable);
+            if (value != null && !value.isBlank())
             {
-                return List.of();
-            }
-            if (namesCollector(option))
-            {
-                g1 = option.equals("-XX:+UseG1GC");
+                options.addAll(List.of(value.trim().split("\\s+")));
             }
         }
-        return g1 ? WORKER_JVM_OPTIONS : List.of();
+        return options;
     }
 
-    private static boolean namesCollector(final String option)
+    /**
+     * The options a spawned worker gets first. Where no option names a collector: {@link #WORKER_JVM_OPTIONS},
+     * the young generation's cap left out where an option sizes it or the heap is under four times the
+     * cap. Where the last named collector is G1: {@link #G1_WORKER_JVM_OPTIONS}, under the same conditions
+     * (a heap of 256 MB or more). Nothing for any other collector, whose choice is the user's.
+     *
+     * @param options the worker's options, from its environment, its context and those it inherits, in order.
+     * @return the options to place first.
+     */
+    static List<String> workerFirstOptions(final List<String> options)
     {
-        return option.startsWith("-XX:+Use") && option.endsWith("GC");
+        String collector = null;
+        boolean youngSized = false;
+        long heapBytes = Long.MAX_VALUE;
+        for (final String option : options)
+        {
+            if (option.startsWith("-XX:+Use") && option.endsWith("GC"))
+            {
+                collector = option;
+            }
+            else if (option.startsWith("-Xmn") || option.contains("NewSize") || option.contains("NewRatio") ||
+                option.contains("MaxRAM"))
+            {
+                youngSized = true;
+            }
+            else if (maxHeapBytes(option) != Long.MAX_VALUE)
+            {
+                heapBytes = maxHeapBytes(option); // the last one wins, as in the JVM
+            }
+        }
+        if (collector == null)
+        {
+            return youngSized || heapBytes < SMALLEST_CAPPED_HEAP_BYTES ? WORKER_JVM_OPTIONS.subList(0, 1) : WORKER_JVM_OPTIONS;
+        }
+        return collector.equals("-XX:+UseG1GC") && !youngSized && heapBytes >= SMALLEST_CAPPED_G1_HEAP_BYTES
+            ? G1_WORKER_JVM_OPTIONS : List.of();
     }
 
     /** The heap size an {@code -Xmx} or {@code -XX:MaxHeapSize=} option gives, or {@link Long#MAX_VALUE} for any other. */

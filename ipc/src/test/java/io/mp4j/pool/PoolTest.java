@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -532,12 +533,26 @@ class PoolTest
     }
 
     @Test
+    void shouldStartWorkersOnTheSerialCollectorWithACappedYoungGenerationWhereNothingNamesOne()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            // Neither this test JVM's options nor the lean ones of its children: each names a collector.
+            final ProcessContext plain = new ProcessContext().inheritJvmOptions(false).jvmOptions(List.of()).conclude();
+            try (Pool pool = new Pool(new PoolContext().processes(1).processContext(plain)))
+            {
+                assertEquals(PoolEngine.WORKER_JVM_OPTIONS, pool.apply(() -> youngGenerationAndCollector()));
+                assertEquals(List.of("Copy", "MarkSweepCompact"), pool.apply(() -> collectors()), "the serial collector");
+            }
+        });
+    }
+
+    @Test
     void shouldCapWorkersYoungGenerationOnG1UnlessItsSizeIsGiven()
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
-            final String cap = PoolEngine.WORKER_JVM_OPTIONS.get(0);
-            // Not inheriting this test JVM's options, whose -XX:+UseSerialGC would leave the cap out.
+            final String cap = PoolEngine.G1_WORKER_JVM_OPTIONS.get(0);
             final ProcessContext g1 = new ProcessContext().inheritJvmOptions(false)
                 .jvmOptions(List.of("-XX:+UseG1GC")).conclude();
             try (Pool capped = new Pool(new PoolContext().processes(1).processContext(g1)))
@@ -560,19 +575,45 @@ class PoolTest
             .collect(Collectors.toList());
     }
 
-    @Test
-    void shouldCapWorkersYoungGenerationOnlyWhereItLeavesRoomAndNothingSizesIt()
+    private static List<String> collectors()
     {
-        final List<String> cap = PoolEngine.WORKER_JVM_OPTIONS;
-        assertEquals(cap, PoolEngine.workerFirstOptions(List.of(), true));
-        assertEquals(List.of(), PoolEngine.workerFirstOptions(List.of(), false), "another collector by ergonomics");
-        assertEquals(cap, PoolEngine.workerFirstOptions(List.of("-XX:+UseSerialGC", "-XX:+UseG1GC"), false));
-        assertEquals(List.of(), PoolEngine.workerFirstOptions(List.of("-XX:+UseG1GC", "-XX:+UseParallelGC"), true));
-        assertEquals(cap, PoolEngine.workerFirstOptions(List.of("-Xmx2g", "-Xms64m"), true));
-        for (final String sizing : List.of("-Xmn32m", "-XX:NewSize=16m", "-XX:MaxNewSize=1g", "-XX:NewRatio=3",
-            "-Xmx128m", "-Xmx200000000", "-XX:MaxHeapSize=255m", "-XX:MaxRAMPercentage=10", "-Xmxoops"))
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .map(java.lang.management.GarbageCollectorMXBean::getName).collect(Collectors.toList());
+    }
+
+    @Test
+    void shouldChooseWorkersCollectorOnlyWhereNothingNamesOneAndCapItsYoungGenerationWhereItLeavesRoom()
+    {
+        final List<String> serial = PoolEngine.WORKER_JVM_OPTIONS;
+        final List<String> serialUncapped = List.of("-XX:+UseSerialGC");
+        final List<String> g1 = PoolEngine.G1_WORKER_JVM_OPTIONS;
+        assertEquals(serial, PoolEngine.workerFirstOptions(List.of()));
+        assertEquals(serial, PoolEngine.workerFirstOptions(List.of("-Xmx128m", "-Xms64m", "-Dx=-XX:+UseG1GC")));
+        assertEquals(g1, PoolEngine.workerFirstOptions(List.of("-XX:+UseSerialGC", "-XX:+UseG1GC")), "the last one named");
+        assertEquals(g1, PoolEngine.workerFirstOptions(List.of("-XX:+UseG1GC", "-Xmx2g", "-Xms64m")));
+        assertEquals(g1, PoolEngine.workerFirstOptions(List.of("-XX:+UseG1GC", "-Xmx100m", "-Xmx256m")), "the last heap");
+        for (final String other : List.of("-XX:+UseSerialGC", "-XX:+UseParallelGC", "-XX:+UseZGC", "-XX:+UseEpsilonGC"))
         {
-            assertEquals(List.of(), PoolEngine.workerFirstOptions(List.of(sizing), true), sizing);
+            assertEquals(List.of(), PoolEngine.workerFirstOptions(List.of(other)), other);
         }
+        for (final String sizing : List.of("-Xmn32m", "-XX:NewSize=16m", "-XX:MaxNewSize=1g", "-XX:NewRatio=3",
+            "-XX:MaxRAMPercentage=10", "-Xmxoops"))
+        {
+            assertEquals(serialUncapped, PoolEngine.workerFirstOptions(List.of(sizing)), sizing);
+            assertEquals(List.of(), PoolEngine.workerFirstOptions(List.of("-XX:+UseG1GC", sizing)), sizing);
+        }
+        assertEquals(serialUncapped, PoolEngine.workerFirstOptions(List.of("-Xmx127m")), "heap under four caps");
+        assertEquals(List.of(), PoolEngine.workerFirstOptions(List.of("-XX:+UseG1GC", "-XX:MaxHeapSize=255m")));
+    }
+
+    @Test
+    void shouldReadWorkersOptionsFromTheEnvironmentTheyInherit()
+    {
+        // A collector named there and another on the command line stop the JVM ("Multiple garbage collectors").
+        final List<String> options = PoolEngine.optionsFromEnvironment(Map.of(
+            "JAVA_TOOL_OPTIONS", " -XX:+UseG1GC  -Xss1m ", "_JAVA_OPTIONS", "-Xmx1g", "JDK_JAVA_OPTIONS", " ",
+            "OTHER_OPTIONS", "-XX:+UseZGC"));
+        assertEquals(List.of("-XX:+UseG1GC", "-Xss1m", "-Xmx1g"), options);
+        assertEquals(PoolEngine.G1_WORKER_JVM_OPTIONS, PoolEngine.workerFirstOptions(options));
     }
 }

@@ -92,10 +92,13 @@ public final class ClassDataSharing
         "-XX:StartFlightRecording", "-XX:FlightRecorderOptions");
 
     /**
-     * Options that size the young generation, which a pool gives its workers by default: they have no bearing
-     * on whether the JDK takes an archive, so the workers share the archive of their context's other children.
+     * Options that size the young generation or choose the serial or G1 collector, which a pool gives its
+     * workers by default: they have no bearing on whether the JDK takes an archive (one made under either
+     * collector loads under the other, on JDK 17's dynamic archives and JDK 25's AOT cache alike), so the
+     * workers share the archive of their context's other children.
      */
-    private static final List<String> YOUNG_GENERATION_OPTIONS = List.of("-Xmn", "-XX:NewSize=", "-XX:MaxNewSize=");
+    private static final List<String> WORKER_DEFAULT_OPTIONS =
+        List.of("-Xmn", "-XX:NewSize=", "-XX:MaxNewSize=", "-XX:+UseSerialGC", "-XX:+UseG1GC");
 
     /** Resources the training JVM must find in a jar: the child's entry point and the session it attaches. */
     private static final List<String> BOOTSTRAP_RESOURCES = List.of(
@@ -287,7 +290,7 @@ public final class ClassDataSharing
         for (final String option : options)
         {
             if (!option.startsWith("-D") && OUTPUT_OPTIONS.stream().noneMatch(option::startsWith) &&
-                YOUNG_GENERATION_OPTIONS.stream().noneMatch(option::startsWith))
+                WORKER_DEFAULT_OPTIONS.stream().noneMatch(option::startsWith))
             {
                 keyText.append("option ").append(option).append('\n');
             }

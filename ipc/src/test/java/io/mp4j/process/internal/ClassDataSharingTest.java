@@ -271,15 +271,20 @@ class ClassDataSharingTest
         final Path javaExecutable = java(jdk);
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
+            // Naming no collector, the context's archive is trained under this machine's default collector,
+            // while the pool's workers get the serial one and a young generation's cap first: the same archive.
             final Path cache = temp.resolve("cds");
-            assertTrue(context(javaExecutable, jarClassPath, cache).prepareClassDataArchive(BUILD_TIMEOUT));
+            assertTrue(namingNoCollector(context(javaExecutable, jarClassPath, cache)).prepareClassDataArchive(BUILD_TIMEOUT));
 
             final Path log = temp.resolve("class-load.log");
             final ProcessContext logging =
-                context(javaExecutable, jarClassPath, cache, "-Xlog:class+load=info:file=" + log);
+                namingNoCollector(context(javaExecutable, jarClassPath, cache, "-Xlog:class+load=info:file=" + log));
             try (Pool pool = new Pool(new PoolContext().processes(1).processContext(logging)))
             {
                 assertEquals(42, pool.apply(() -> 42));
+                assertEquals(List.of("Copy", "MarkSweepCompact"), pool.apply(() ->
+                    java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                        .map(java.lang.management.GarbageCollectorMXBean::getName).collect(Collectors.toList())));
             }
 
             final List<String> loaded = Files.readAllLines(log);
@@ -292,8 +297,18 @@ class ClassDataSharingTest
             // A record's deserialization spins method handles: tens of milliseconds of a worker's start.
             assertFalse(loaded.stream().anyMatch(line -> line.contains("java.io.ObjectStreamClass$RecordSupport ")),
                 "the worker's target is no record");
-            assertEquals(1, archives(cache).size(), "one archive: " + entries(cache));
+            assertEquals(1, archives(cache).size(), "one archive, the context's: " + entries(cache));
         });
+    }
+
+    /** The context without the collector its options name and without this JVM's options, which name one too. */
+    private static ProcessContext namingNoCollector(final ProcessContext context)
+    {
+        return new ProcessContext().javaExecutable(context.javaExecutable()).classPath(context.classPath())
+            .classDataDirectory(context.classDataDirectory()).inheritJvmOptions(false)
+            .jvmOptions(context.jvmOptions().stream()
+                .filter(option -> !(option.startsWith("-XX:+Use") && option.endsWith("GC"))).collect(Collectors.toList()))
+            .conclude();
     }
 
     @Test
