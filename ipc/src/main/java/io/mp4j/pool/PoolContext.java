@@ -18,7 +18,7 @@ public final class PoolContext
     private int maxTasksPerChild;
     private int maxAttempts = 3;
     private int maxTasksInFlight = 16;
-    private int ringCapacity = 16 * 1024 * 1024;
+    private int ringCapacity = 8 * 1024 * 1024;
     private Duration stopTimeout = Duration.ofSeconds(10);
     private WaitStrategy waitStrategy;
     private ProcessContext processContext;
@@ -224,9 +224,11 @@ public final class PoolContext
     }
 
     /**
-     * Sets the capacity of each ring between the pool and a worker, a power of two; default 16 MiB
-     * (pages are only used as far as messages reach).
-     * Chunks or results larger than an eighth of it travel through a file in the session instead.
+     * Sets the capacity of each ring between the pool and a worker, a power of two; default 8 MiB
+     * (pages are only used as far as messages reach, and each is faulted in once by each side the first
+     * time a message reaches it: a larger ring makes a fresh pool's first calls slower). Chunks or results
+     * larger than an eighth of it travel through a file in the session instead, and the default chunk size
+     * is at most one 256th of it in items.
      *
      * @param ringCapacity bytes, a power of two.
      * @return this.
