@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 
 /**
  * The engine of a {@link Pool}: its worker slots and the one thread that hands chunks to the least busy
@@ -83,6 +84,9 @@ final class PoolEngine
     /** The smallest heaps whose young generation a worker's first options cap: four times the cap. */
     private static final long SMALLEST_CAPPED_HEAP_BYTES = 128L << 20;
     private static final long SMALLEST_CAPPED_G1_HEAP_BYTES = 256L << 20;
+    /** An option that chooses a collector (not one such as {@code -XX:+UseMaximumCompactionOnSystemGC}). */
+    private static final Pattern COLLECTOR_OPTION =
+        Pattern.compile("-XX:\\+Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC");
     /** Environment variables whose options a worker's JVM reads as well as its command line's. */
     private static final List<String> OPTIONS_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
@@ -507,7 +511,7 @@ final class PoolEngine
         long heapBytes = Long.MAX_VALUE;
         for (final String option : options)
         {
-            if (option.startsWith("-XX:+Use") && option.endsWith("GC"))
+            if (COLLECTOR_OPTION.matcher(option).matches())
             {
                 collector = option;
             }

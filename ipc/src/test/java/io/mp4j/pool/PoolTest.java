@@ -589,6 +589,7 @@ class PoolTest
         final List<String> g1 = PoolEngine.G1_WORKER_JVM_OPTIONS;
         assertEquals(serial, PoolEngine.workerFirstOptions(List.of()));
         assertEquals(serial, PoolEngine.workerFirstOptions(List.of("-Xmx128m", "-Xms64m", "-Dx=-XX:+UseG1GC")));
+        assertEquals(serial, PoolEngine.workerFirstOptions(List.of("-XX:+UseMaximumCompactionOnSystemGC")), "no collector");
         assertEquals(g1, PoolEngine.workerFirstOptions(List.of("-XX:+UseSerialGC", "-XX:+UseG1GC")), "the last one named");
         assertEquals(g1, PoolEngine.workerFirstOptions(List.of("-XX:+UseG1GC", "-Xmx2g", "-Xms64m")));
         assertEquals(g1, PoolEngine.workerFirstOptions(List.of("-XX:+UseG1GC", "-Xmx100m", "-Xmx256m")), "the last heap");
