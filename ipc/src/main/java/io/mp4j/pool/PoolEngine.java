@@ -152,7 +152,7 @@ final class PoolEngine
         this.workerContext = workerContext(this.context.processContext());
         this.poolName = "pool-" + ProcessHandle.current().pid() + '-' + POOL_COUNTER.incrementAndGet();
         this.initializer = this.context.initializer() == null ? null :
-            JavaSerialization.serialize(new WorkerInitializer(this.context.initializer()), "pool initializer");
+            JavaSerialization.serialize(WorkerFunctions.initializing(this.context.initializer()), "pool initializer");
         this.host = this.context.host() == null ? null :
             HostConnection.connect(this.context.host(), this.context.processContext());
         final int processes = this.context.processes() > 0 ? this.context.processes() :

@@ -1,7 +1,9 @@
 package io.mp4j.pool;
 
+import io.mp4j.process.ProcessTarget;
 import io.mp4j.worker.internal.TaskFunction;
 
+import java.io.Serializable;
 import java.util.concurrent.Callable;
 
 /**
@@ -49,6 +51,16 @@ final class WorkerFunctions
         {
             task.run();
             return result;
+        };
+    }
+
+    /** A pool's initializer as a worker runs it: the worker loop below this package knows only {@link Callable}. */
+    static Callable<Void> initializing(final ProcessTarget initializer)
+    {
+        return (Callable<Void> & Serializable)() ->
+        {
+            initializer.run();
+            return null;
         };
     }
 }

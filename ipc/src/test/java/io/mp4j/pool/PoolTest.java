@@ -533,6 +533,27 @@ class PoolTest
     }
 
     @Test
+    void shouldRunAPlainInitializerWithoutStartingJavaSerialization(@TempDir final Path temp)
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Path log = temp.resolve("worker.log");
+            final ProcessContext logging =
+                new ProcessContext().jvmOptions(List.of("-Xlog:class+load=info:file=" + log)).conclude();
+            final String greeting = "hello-" + ProcessHandle.current().pid(); // captured, not a constant
+            try (Pool logged = new Pool(new PoolContext().processes(1).processContext(logging)
+                .initializer(() -> System.setProperty("pool.greeting", greeting))))
+            {
+                assertEquals(greeting, logged.apply(() -> System.getProperty("pool.greeting")));
+            }
+            final String loaded = Files.readString(log);
+            assertTrue(loaded.contains("io.mp4j.worker.internal.PoolWorkerMain "), "the log is the worker's");
+            // The initializer a pool wraps around the user's is a lambda too, and so is the user's.
+            assertFalse(loaded.contains("java.io.ObjectInputFilter$Config "), "Java serialization started");
+        });
+    }
+
+    @Test
     void shouldStartWorkersOnTheSerialCollectorWithACappedYoungGenerationWhereNothingNamesOne()
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
