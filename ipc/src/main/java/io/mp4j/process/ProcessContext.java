@@ -196,14 +196,29 @@ public final class ProcessContext
      * Sets extra JVM options for children, after the inherited ones (so they win); default: the
      * {@value #CHILD_JVM_OPTIONS_PROPERTY} system property.
      *
-     * @param jvmOptions options such as {@code -Xmx64m}.
+     * @param jvmOptions options such as {@code -Xmx64m}, or {@code @argfiles}.
      * @return this, for chaining.
+     * @throws IllegalArgumentException if an option neither starts with {@code -} nor names an argument file
+     *                                  ({@code @file}): the launcher would take it for the main class.
      */
     public ProcessContext jvmOptions(final List<String> jvmOptions)
     {
         checkNotConcluded();
-        this.jvmOptions = List.copyOf(jvmOptions);
+        this.jvmOptions = checkedOptions(jvmOptions);
         return this;
+    }
+
+    private static List<String> checkedOptions(final List<String> options)
+    {
+        for (final String option : options)
+        {
+            if (option == null || !(option.startsWith("-") || option.startsWith("@")) || option.isBlank())
+            {
+                throw new IllegalArgumentException("not a JVM option: option='" + option + "' (an option starts with " +
+                    "'-', an argument file with '@'; the java launcher takes anything else for the main class)");
+            }
+        }
+        return List.copyOf(options);
     }
 
     /**
@@ -442,7 +457,7 @@ public final class ProcessContext
         if (jvmOptions == null)
         {
             final String configured = System.getProperty(CHILD_JVM_OPTIONS_PROPERTY, "").trim();
-            jvmOptions = configured.isEmpty() ? List.of() : List.of(configured.split("\\s+"));
+            jvmOptions = configured.isEmpty() ? List.of() : checkedOptions(List.of(configured.split("\\s+")));
         }
         if (output == null)
         {
@@ -504,13 +519,14 @@ public final class ProcessContext
      *
      * @param options the options.
      * @return the copy.
+     * @throws IllegalArgumentException if an option neither starts with {@code -} nor names an argument file.
      */
     public ProcessContext withFirstJvmOptions(final List<String> options)
     {
         final ProcessContext copy = withSession(session());
         copy.host = host;
         copy.leaseTimeout = leaseTimeout;
-        copy.firstJvmOptions = List.copyOf(options);
+        copy.firstJvmOptions = checkedOptions(options);
         return copy;
     }
 

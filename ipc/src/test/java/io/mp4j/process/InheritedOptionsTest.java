@@ -7,6 +7,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which of the parent's JVM options a child gets: those that a second JVM can share. */
@@ -49,5 +50,21 @@ class InheritedOptionsTest
         assertEquals("-XX:MaxNewSize=64m", options.get(0));
         assertTrue(options.indexOf("-XX:MaxNewSize=128m") > 0, "the context's own option comes later, and wins");
         assertEquals(context.launchSpec().options(), options.subList(1, options.size()));
+    }
+
+    @Test
+    void shouldRefuseWhatTheLauncherWouldTakeForTheMainClass()
+    {
+        for (final String bad : java.util.Arrays.asList("Xmx64m", "", " ", null, "+UseSerialGC"))
+        {
+            final List<String> options = java.util.Arrays.asList("-Xmx64m", bad);
+            final IllegalArgumentException refused =
+                assertThrows(IllegalArgumentException.class, () -> new ProcessContext().jvmOptions(options));
+            assertTrue(refused.getMessage().startsWith("not a JVM option: option='" + bad + "'"), refused.getMessage());
+            final ProcessContext concluded = new ProcessContext().conclude();
+            assertThrows(IllegalArgumentException.class, () -> concluded.withFirstJvmOptions(options), String.valueOf(bad));
+        }
+        assertEquals(List.of("-Xmx64m", "@jvm.args"),
+            new ProcessContext().jvmOptions(List.of("-Xmx64m", "@jvm.args")).jvmOptions(), "an argument file is fine");
     }
 }
