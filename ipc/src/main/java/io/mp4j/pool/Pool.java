@@ -90,7 +90,9 @@ public final class Pool implements WorkerPool
      * {@link #map(PoolFunction, Iterable)} without blocking: Python's {@code map_async}. Cancelling the
      * future, or completing it by {@link CompletableFuture#orTimeout}, stops the call and replaces any
      * worker still running one of its chunks. A list is read as its chunks are sent, as Python's
-     * {@code map_async} reads it: change it only once the future is done.
+     * {@code map_async} reads it: change it only once the future is done. What is chained to the future
+     * ({@code thenApply}, {@code whenComplete}, ...) runs in the pool's completion thread, so it may call
+     * the pool again and wait.
      *
      * @param function the function.
      * @param items    the items.
@@ -219,15 +221,10 @@ public final class Pool implements WorkerPool
         final String name, final FunctionCache functions, final Object origin, final PoolFunction<?, ?> function,
         final List<Object> all, final int chunksize)
     {
-        final PoolCall.Gathering call = gathering(name, functions, origin, function, all, chunksize);
+        final PoolFuture<List<Object>> future = new PoolFuture<>(engine.chained());
+        final PoolCall.Gathering call = gathering(name, functions, origin, function, all, chunksize, future);
         // Stopping the caller's future stops the call behind it.
-        call.future.whenComplete((results, error) ->
-        {
-            if (error instanceof CancellationException || error instanceof TimeoutException)
-            {
-                engine.requestStop(call);
-            }
-        });
+        future.onStop(() -> engine.requestStop(call));
         engine.submit(call, PoolCalls.tasks(call, all, chunksize));
         return (CompletableFuture<List<R>>)(CompletableFuture<?>)call.future;
     }
@@ -243,18 +240,19 @@ public final class Pool implements WorkerPool
             final CompletableFuture<List<R>> future = gather(name, functions, origin, function, all, chunksize);
             return timeout == null ? PoolCalls.await(future) : PoolCalls.await(future, timeout);
         }
-        final PoolCall.Gathering call = gathering(name, functions, origin, function, all, chunksize);
+        final PoolCall.Gathering call =
+            gathering(name, functions, origin, function, all, chunksize, new CompletableFuture<>());
         return (List<R>)engine.await(call, PoolCalls.tasks(call, all, chunksize), timeout);
     }
 
     private PoolCall.Gathering gathering(
         final String name, final FunctionCache functions, final Object origin, final PoolFunction<?, ?> function,
-        final List<Object> all, final int chunksize)
+        final List<Object> all, final int chunksize, final CompletableFuture<List<Object>> future)
     {
         final byte[] functionBytes = functions.serialize(origin, function);
         final PoolCall.Gathering call = new PoolCall.Gathering(callIds.incrementAndGet(),
             name + "(items=" + all.size() + ", chunksize=" + chunksize + ')', functionBytes,
-            PoolCalls.chunkCount(all.size(), chunksize), all.size(), chunksize);
+            PoolCalls.chunkCount(all.size(), chunksize), all.size(), chunksize, future);
         call.functionReusable = functions.isReusable(origin);
         return call;
     }
@@ -373,7 +371,8 @@ public final class Pool implements WorkerPool
     /**
      * Runs one task in a worker without waiting: Python's {@code apply_async}. Cancelling the future,
      * or completing it by {@link CompletableFuture#orTimeout}, stops the task, replacing its worker if
-     * it is running.
+     * it is running. What is chained to the future runs in the pool's completion thread, as for
+     * {@link #mapAsync(PoolFunction, Iterable)}.
      *
      * @param task the task.
      * @param <R>  the result type.
@@ -383,16 +382,10 @@ public final class Pool implements WorkerPool
     @SuppressWarnings("unchecked")
     public <R> CompletableFuture<R> applyAsync(final PoolCallable<R> task)
     {
-        final CompletableFuture<Object> future = new CompletableFuture<>();
+        final PoolFuture<Object> future = new PoolFuture<>(engine.chained());
         final ApplyCall call = applyCall(task, future);
         // Stopping the caller's future stops the call behind it.
-        future.whenComplete((value, error) ->
-        {
-            if (error instanceof CancellationException || error instanceof TimeoutException)
-            {
-                engine.requestStop(call);
-            }
-        });
+        future.onStop(() -> engine.requestStop(call));
         engine.submit(call, List.of(call.task));
         return (CompletableFuture<R>)(CompletableFuture<?>)future;
     }
@@ -418,7 +411,8 @@ public final class Pool implements WorkerPool
     public <R> List<R> resume(final JournaledCall call)
     {
         final PoolCall.Gathering resumed = new PoolCall.Gathering(
-            callIds.incrementAndGet(), "resume of " + call.description(), call.function(), call.taskCount(), -1, 0);
+            callIds.incrementAndGet(), "resume of " + call.description(), call.function(), call.taskCount(), -1, 0,
+            new CompletableFuture<>());
         resumed.journalRunId = call.runId();
         resumed.journalCallId = call.callId();
         resumed.journaled = true;

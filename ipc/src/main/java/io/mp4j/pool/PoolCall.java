@@ -171,7 +171,7 @@ abstract class PoolCall
      */
     static final class Gathering extends PoolCall
     {
-        final CompletableFuture<List<Object>> future = new CompletableFuture<>();
+        final CompletableFuture<List<Object>> future;
         private final int chunksize;
         private final GatheredList results;
         private final boolean[] done;
@@ -182,12 +182,14 @@ abstract class PoolCall
 
         /**
          * @param chunksize how many items each chunk but the last has; 0 if unknown, as for a resumed call.
+         * @param future    what the results complete: a {@link PoolFuture} if it is handed to the caller.
          */
         Gathering(
             final long id, final String description, final byte[] function, final int taskCount, final long itemCount,
-            final int chunksize)
+            final int chunksize, final CompletableFuture<List<Object>> future)
         {
             super(id, description, function, taskCount, itemCount);
+            this.future = future;
             this.chunksize = chunksize;
             this.results = chunksize > 0 ? new GatheredList(Math.toIntExact(itemCount)) : null;
             this.done = new boolean[taskCount];
