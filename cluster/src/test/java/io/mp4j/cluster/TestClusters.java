@@ -243,6 +243,22 @@ public final class TestClusters implements AutoCloseable
         {
             throw new IllegalStateException("Ignite nodes still running in the test JVM: " + running);
         }
+        // A node that exited, and the client of this JVM that stopped, may take a moment to let go of a port
+        // on a loaded machine: a leak is a port still bound after a few seconds.
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((!allFree(discoveryPort, PORT_RANGE) || !allFree(communicationPort, PORT_RANGE)) &&
+            System.nanoTime() - deadline < 0)
+        {
+            try
+            {
+                Thread.sleep(100);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         if (!allFree(discoveryPort, PORT_RANGE) || !allFree(communicationPort, PORT_RANGE))
         {
             throw new IOException("ports left open: discovery " + discoveryPort + "+" + PORT_RANGE +
