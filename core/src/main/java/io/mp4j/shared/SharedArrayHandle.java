@@ -39,6 +39,9 @@ abstract class SharedArrayHandle extends SharedMemoryHandle implements Serializa
     /** The elements alone, from element 0, for bulk copies and kernels. */
     final AtomicBuffer view;
 
+    /** The elements' mapping as a JDK buffer, made by the first {@link #pinnedElements}: it keeps the memory mapped. */
+    private transient volatile ByteBuffer pinned;
+
     SharedArrayHandle(
         final Region region, final int type, final int elementSize, final WaitStrategy waitStrategy,
         final SharedMutex sharedLock)
@@ -115,6 +118,31 @@ abstract class SharedArrayHandle extends SharedMemoryHandle implements Serializa
     final <B extends Buffer> B elements(final Function<ByteBuffer, B> as)
     {
         return region.buffer(ELEMENTS_OFFSET, view.capacity(), as);
+    }
+
+    /**
+     * The elements' mapping, for a kernel that reads the memory directly at its address, as the {@code sum}
+     * methods do. It is handed out once as a JDK buffer, so that, as with {@code asXxxBuffer()}, closing the
+     * array empties that buffer and leaves the unmapping to the garbage collector: an array closed by
+     * another thread while a kernel runs is never unmapped under it. The kernel keeps the buffer reachable
+     * until it is done.
+     *
+     * @return the buffer over all elements.
+     * @throws IllegalStateException if the array is closed.
+     */
+    final ByteBuffer pinnedElements()
+    {
+        ByteBuffer elements = pinned;
+        if (elements == null)
+        {
+            elements = elements(Function.identity());
+            pinned = elements;
+        }
+        if (region.isClosed())
+        {
+            throw new IllegalStateException("array closed: region=" + region.file());
+        }
+        return elements;
     }
 
     /**

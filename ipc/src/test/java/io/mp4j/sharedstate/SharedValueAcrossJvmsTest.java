@@ -32,6 +32,52 @@ class SharedValueAcrossJvmsTest
     private static final int INCREMENTS = 1_000_000;
 
     @Test
+    void shouldSumInTwoJvmsAtOnceWhatTheParentWrote()
+    {
+        assertTimeoutPreemptively(BOUND, () ->
+        {
+            final int length = 2_000_003;
+            final SharedLongArray longs = SharedLongArray.createRaw(length);
+            final SharedDoubleArray doubles = SharedDoubleArray.createRaw(length);
+            long expectedLongs = 0;
+            double expectedDoubles = 0;
+            for (int i = 0; i < length; i++)
+            {
+                longs.setPlain(i, i * 3L);
+                doubles.setPlain(i, i % 2 == 0 ? i : 0.5); // every partial sum exact, in any order
+                expectedLongs += i * 3L;
+                expectedDoubles += i % 2 == 0 ? i : 0.5;
+            }
+            final SharedLongArray longSums = SharedLongArray.createRaw(2);
+            final SharedDoubleArray doubleSums = SharedDoubleArray.createRaw(2);
+            final SharedBarrier startTogether = SharedBarrier.create(2);
+            try (Children children = new Children())
+            {
+                for (int i = 0; i < 2; i++)
+                {
+                    final int child = i;
+                    children.start("summer-" + i, () ->
+                    {
+                        startTogether.await(Duration.ofSeconds(30));
+                        // Each sums its half, then the whole, while the other reads the same memory.
+                        final int half = length / 2;
+                        final long part = child == 0 ? longs.sum(0, half) : longs.sum(half, length);
+                        if (longs.sum() != longs.sum(0, half) + longs.sum(half, length))
+                        {
+                            throw new IllegalStateException("halves do not add up");
+                        }
+                        longSums.set(child, part);
+                        doubleSums.set(child, child == 0 ? doubles.sum(0, half) : doubles.sum(half, length));
+                    });
+                }
+                children.joinAllSucceeded(JOIN);
+            }
+            assertEquals(expectedLongs, longSums.get(0) + longSums.get(1));
+            assertEquals(expectedDoubles, doubleSums.get(0) + doubleSums.get(1), 0.0);
+        });
+    }
+
+    @Test
     void shouldCountExactlyWhenTwoJvmsIncrementConcurrently()
     {
         assertTimeoutPreemptively(BOUND, () ->

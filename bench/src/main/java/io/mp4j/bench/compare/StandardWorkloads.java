@@ -207,7 +207,7 @@ public final class StandardWorkloads
             Workload.builder("9", "shared array read in a child, " + ReadBandwidthTrials.PASSES + " passes")
                 .unit(Unit.GIGABYTES_PER_SECOND)
                 .sizes(32_000_000, 100_000, "long")
-                .mp4j(Contender.of("SharedLongArray read through asLongBuffer() in a warm ChildProcess",
+                .mp4j(Contender.of("SharedLongArray.sum() in a warm ChildProcess",
                     size -> ReadBandwidthTrials.mp4j(fixtures, size)))
                 .cpython(python.numpyContender("read_bandwidth", "shared_memory block, ndarray.sum() in a warm Process"))
                 .plainJava(Contender.of("a file in /dev/shm, FileChannel.map + LongBuffer in " + plainWorker,
