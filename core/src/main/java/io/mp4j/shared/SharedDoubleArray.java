@@ -308,7 +308,11 @@ public final class SharedDoubleArray extends SharedArrayHandle implements Serial
     }
 
     /**
-     * The sum of all elements: numpy's {@code ndarray.sum()}. The elements are added in four interleaved partial sums, so the last bits may differ from a left-to-right loop's (numpy's pairwise sum differs from both). Elements are read plainly, as {@code getPlain} reads one, straight from the shared memory, four at a time; a writer in another process may be partway through. As with {@link #asDoubleBuffer()}, the array's memory then stays mapped after {@code close()} until the garbage collector finds no buffer of it.
+     * The sum of all elements: numpy's {@code ndarray.sum()}. The elements are added in four interleaved partial sums,
+     * so the last bits may differ from a left-to-right loop's (numpy's pairwise sum differs from both). Elements are
+     * read plainly, as {@code getPlain} reads one, straight from the shared memory, four at a time; a writer in another
+     * process may be partway through. As with {@link #asDoubleBuffer()}, the array's memory then stays mapped after
+     * {@code close()} until the garbage collector finds no buffer of it.
      *
      * @return the sum.
      * @throws IllegalStateException if the array is closed.

@@ -329,7 +329,11 @@ public final class SharedIntArray extends SharedArrayHandle implements Serializa
     }
 
     /**
-     * The sum of all elements: numpy's {@code ndarray.sum()}. The sum is a {@code long}, as numpy's sum of {@code int32} elements is an {@code int64}. Elements are read plainly, as {@code getPlain} reads one, straight from the shared memory, four at a time; a writer in another process may be partway through. As with {@link #asIntBuffer()}, the array's memory then stays mapped after {@code close()} until the garbage collector finds no buffer of it.
+     * The sum of all elements: numpy's {@code ndarray.sum()}. The sum is a {@code long}, as numpy's sum of {@code
+     * int32} elements is an {@code int64}. Elements are read plainly, as {@code getPlain} reads one, straight from the
+     * shared memory, four at a time; a writer in another process may be partway through. As with {@link
+     * #asIntBuffer()}, the array's memory then stays mapped after {@code close()} until the garbage collector finds no
+     * buffer of it.
      *
      * @return the sum.
      * @throws IllegalStateException if the array is closed.

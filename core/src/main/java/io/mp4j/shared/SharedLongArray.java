@@ -329,7 +329,10 @@ public final class SharedLongArray extends SharedArrayHandle implements Serializ
     }
 
     /**
-     * The sum of all elements: numpy's {@code ndarray.sum()}. Overflows wrap around, as {@code long} arithmetic and numpy's {@code int64} do. Elements are read plainly, as {@code getPlain} reads one, straight from the shared memory, four at a time; a writer in another process may be partway through. As with {@link #asLongBuffer()}, the array's memory then stays mapped after {@code close()} until the garbage collector finds no buffer of it.
+     * The sum of all elements: numpy's {@code ndarray.sum()}. Overflows wrap around, as {@code long} arithmetic and
+     * numpy's {@code int64} do. Elements are read plainly, as {@code getPlain} reads one, straight from the shared
+     * memory, four at a time; a writer in another process may be partway through. As with {@link #asLongBuffer()}, the
+     * array's memory then stays mapped after {@code close()} until the garbage collector finds no buffer of it.
      *
      * @return the sum.
      * @throws IllegalStateException if the array is closed.

@@ -57,7 +57,8 @@ import java.util.regex.Pattern;
  * engine thread. The engine's state is guarded by one lock, which the engine thread holds while it works;
  * a caller waiting for an apply's or a map's result ({@link #await(PoolCall, List, Duration)}) takes it too
  * and does the engine's work itself (hands out tasks, reads every worker's results, replaces dead workers),
- * so that the call costs no hand-off between threads of this JVM. While such a caller waits, the engine thread sleeps.
+ * so that the call costs no hand-off between threads of this JVM. While such a caller waits, the engine
+ * thread sleeps.
  */
 final class PoolEngine
 {
@@ -92,7 +93,8 @@ final class PoolEngine
     private static final Pattern COLLECTOR_OPTION =
         Pattern.compile("-XX:\\+Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC");
     /** Environment variables whose options a worker's JVM reads as well as its command line's. */
-    private static final List<String> OPTIONS_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+    private static final List<String> OPTIONS_VARIABLES =
+        List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
     private final PoolContext context;
     private final Session session;
@@ -540,7 +542,8 @@ final class PoolEngine
         }
         if (collector == null)
         {
-            return youngSized || heapBytes < SMALLEST_CAPPED_HEAP_BYTES ? WORKER_JVM_OPTIONS.subList(0, 1) : WORKER_JVM_OPTIONS;
+            final boolean capped = !youngSized && heapBytes >= SMALLEST_CAPPED_HEAP_BYTES;
+            return capped ? WORKER_JVM_OPTIONS : WORKER_JVM_OPTIONS.subList(0, 1); // the collector alone
         }
         return collector.equals("-XX:+UseG1GC") && !youngSized && heapBytes >= SMALLEST_CAPPED_G1_HEAP_BYTES
             ? G1_WORKER_JVM_OPTIONS : List.of();
@@ -601,7 +604,7 @@ final class PoolEngine
                 // The pool ended meanwhile.
             }
         }
-        action.run(); // the pool has ended: its engine no longer runs anything, so the calling thread may
+        action.run(); // the pool has ended: its engine runs nothing more, so the calling thread may run it
     }
 
     /** Lets the completion thread finish what it was given, then end. */
