@@ -16,7 +16,9 @@ import java.util.function.Function;
  * the caller chains to it ({@code thenApply}, {@code whenComplete}, ...) runs in the pool's completion
  * thread, as the {@code ...Async} forms given that thread would, and so do the {@code ...Async} forms given
  * no executor. A chained function may thus call the pool again and wait, or block, without stalling the
- * engine or waiting for itself. Futures made from this one behave alike.
+ * engine or waiting for itself. Futures made from this one behave alike; those that
+ * {@link CompletableFuture#allOf} and {@link CompletableFuture#anyOf} make are plain ones, completed where this
+ * one is.
  *
  * @param <T> the result type.
  */
