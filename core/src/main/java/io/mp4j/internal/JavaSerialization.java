@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.InputStream;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamClass;
 import java.io.ObjectOutputStream;
@@ -86,10 +87,12 @@ public final class JavaSerialization
         }
         if (streamRead || SerialFilter.jvmWideNamed())
         {
-            return decodeLambda(bytes, what, SerialFilter.forStream(bytes.length), true);
+            final SerialFilter filter = SerialFilter.forStream(bytes.length);
+            return decodeLambda(bytes, what, filter, filter.asStreamWould());
         }
         // Java serialization has not started here, unless a program's own code started it: it is left unstarted.
-        return decodeLambda(bytes, what, SerialFilter.withoutJvmWide(bytes.length), false);
+        final SerialFilter filter = SerialFilter.withoutJvmWide(bytes.length);
+        return decodeLambda(bytes, what, filter, filter);
     }
 
     /**
@@ -120,12 +123,13 @@ public final class JavaSerialization
         return null;
     }
 
+    /** Decodes a lambda, checked by {@code checkedBy}: the filter, or the filter as a stream would apply it. */
     private static Object decodeLambda(
-        final byte[] bytes, final String what, final SerialFilter filter, final boolean throughFactory)
+        final byte[] bytes, final String what, final SerialFilter filter, final ObjectInputFilter checkedBy)
     {
         try
         {
-            return LambdaCodec.decode(bytes, throughFactory ? filter.asStreamWould() : filter);
+            return LambdaCodec.decode(bytes, checkedBy);
         }
         catch (final ClassNotFoundException ex)
         {

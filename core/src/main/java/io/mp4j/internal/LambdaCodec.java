@@ -409,20 +409,21 @@ final class LambdaCodec
         }
     }
 
+    @SuppressWarnings({"unchecked", "rawtypes"}) // as ObjectInputStream reads an enum constant
     private static Object enumConstant(final Class<?> type, final String name) throws IOException
     {
         if (!type.isEnum())
         {
             throw new IOException("not an enum: class=" + type.getName());
         }
-        for (final Object constant : type.getEnumConstants())
+        try
         {
-            if (((Enum<?>)constant).name().equals(name))
-            {
-                return constant;
-            }
+            return Enum.valueOf((Class)type, name);
         }
-        throw new IOException("no such enum constant: class=" + type.getName() + " name=" + name);
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IOException("no such enum constant: class=" + type.getName() + " name=" + name, ex);
+        }
     }
 
     /** What a stream of the lambda would show the filter at one of its objects. */

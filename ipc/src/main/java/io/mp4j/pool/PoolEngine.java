@@ -696,9 +696,9 @@ final class PoolEngine
     }
 
     /**
-     * Whether a caller may wait for an apply or a map in place ({@link #await(PoolCall, List, Duration)}): not with a
-     * journal or a progress listener, whose calls the engine thread serves, nor in a thread that holds the
-     * engine's lock (a completion callback run by the engine's work).
+     * Whether a caller may wait for an apply or a map in place ({@link #await(PoolCall, List, Duration)}): not
+     * with a journal or a progress listener, whose calls the engine thread serves, nor in a thread that holds
+     * the engine's lock (a completion callback run by the engine's work).
      */
     boolean awaitsInPlace()
     {
