@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -517,19 +518,23 @@ class PoolTest
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
             final Path log = temp.resolve("worker.log");
-            final ProcessContext logging =
-                new ProcessContext().jvmOptions(List.of("-Xlog:class+load=info:file=" + log)).conclude();
+            final ProcessContext logging = TestProcesses.loggingClassLoads(log);
             final int offset = Integer.parseInt("10"); // captured, not a constant
             try (Pool logged = new Pool(new PoolContext().processes(1).processContext(logging)))
             {
                 assertEquals(42, logged.apply(() -> 42));
                 assertEquals(List.of(10, 11, 12), logged.map(x -> x + offset, range(3)));
             }
-            final String loaded = Files.readString(log);
-            assertTrue(loaded.contains("io.mp4j.worker.internal.PoolWorkerMain "), "the log is the worker's");
             // The worker's target and both functions are lambdas of plain values: no Java serialization starts.
-            assertFalse(loaded.contains("java.io.ObjectInputFilter$Config "), "Java serialization started");
+            assertWorkerStartedNoJavaSerialization(log);
         });
+    }
+
+    private static void assertWorkerStartedNoJavaSerialization(final Path classLoadLog) throws IOException
+    {
+        final String loaded = Files.readString(classLoadLog);
+        assertTrue(loaded.contains("io.mp4j.worker.internal.PoolWorkerMain "), "the log is the worker's");
+        assertFalse(loaded.contains("java.io.ObjectInputFilter$Config "), "Java serialization started");
     }
 
     @Test
@@ -538,18 +543,15 @@ class PoolTest
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
             final Path log = temp.resolve("worker.log");
-            final ProcessContext logging =
-                new ProcessContext().jvmOptions(List.of("-Xlog:class+load=info:file=" + log)).conclude();
+            final ProcessContext logging = TestProcesses.loggingClassLoads(log);
             final String greeting = "hello-" + ProcessHandle.current().pid(); // captured, not a constant
             try (Pool logged = new Pool(new PoolContext().processes(1).processContext(logging)
                 .initializer(() -> System.setProperty("pool.greeting", greeting))))
             {
                 assertEquals(greeting, logged.apply(() -> System.getProperty("pool.greeting")));
             }
-            final String loaded = Files.readString(log);
-            assertTrue(loaded.contains("io.mp4j.worker.internal.PoolWorkerMain "), "the log is the worker's");
             // The initializer a pool wraps around the user's is a lambda too, and so is the user's.
-            assertFalse(loaded.contains("java.io.ObjectInputFilter$Config "), "Java serialization started");
+            assertWorkerStartedNoJavaSerialization(log);
         });
     }
 

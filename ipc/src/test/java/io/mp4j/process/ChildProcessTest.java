@@ -4,6 +4,7 @@ import io.mp4j.EncodingException;
 import io.mp4j.RemoteException;
 import io.mp4j.test.CapturedOutput;
 import io.mp4j.test.NoLeaksExtension;
+import io.mp4j.test.TestProcesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -336,9 +337,9 @@ class ChildProcessTest
             final char letter = text.charAt(0) == 'a' ? 'z' : 'y';
             final ProcessTarget1<String> inner = suffix -> System.exit(
                 (int)number + text.length() + unit.ordinal() + (letter == 'z' ? 1 : 0) + suffix.length());
-            final ChildProcess plain = new ChildProcess(loggingClassLoads(plainLog), inner, "de").start();
+            final ChildProcess plain = new ChildProcess(TestProcesses.loggingClassLoads(plainLog), inner, "de").start();
             final List<Integer> list = List.of(5, 6);
-            final ChildProcess captured = new ChildProcess(loggingClassLoads(listLog),
+            final ChildProcess captured = new ChildProcess(TestProcesses.loggingClassLoads(listLog),
                 () -> System.exit(list.get(0) + list.get(1))).start();
             plain.join();
             captured.join();
@@ -368,10 +369,5 @@ class ChildProcessTest
             assertEquals("io.mp4j.DeserializationRejectedException", failure.remoteClassName());
             assertTrue(failure.remoteMessage().contains("class=java.lang.invoke.SerializedLambda"), failure.remoteMessage());
         });
-    }
-
-    private static ProcessContext loggingClassLoads(final Path log)
-    {
-        return new ProcessContext().jvmOptions(List.of("-Xlog:class+load=info:file=" + log)).conclude();
     }
 }

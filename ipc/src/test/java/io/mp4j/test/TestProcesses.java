@@ -23,6 +23,17 @@ public final class TestProcesses
     }
 
     /**
+     * A process context whose children log every class they load, and where from, to a file.
+     *
+     * @param log the file.
+     * @return the concluded context.
+     */
+    public static ProcessContext loggingClassLoads(final Path log)
+    {
+        return new ProcessContext().jvmOptions(List.of("-Xlog:class+load=info:file=" + log)).conclude();
+    }
+
+    /**
      * Starts a {@link ParentMain} JVM that owns its own session under {@code root/sessions}, its output
      * going to {@code root/parent.log}.
      */
