@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -564,7 +563,7 @@ class PoolTest
             final ProcessContext plain = new ProcessContext().inheritJvmOptions(false).jvmOptions(List.of()).conclude();
             try (Pool pool = new Pool(new PoolContext().processes(1).processContext(plain)))
             {
-                assertEquals(PoolEngine.WORKER_JVM_OPTIONS, pool.apply(() -> youngGenerationAndCollector()));
+                assertEquals(WorkerJvmOptions.SERIAL, pool.apply(() -> youngGenerationAndCollector()));
                 assertEquals(List.of("Copy", "MarkSweepCompact"), pool.apply(() -> collectors()), "the serial collector");
             }
         });
@@ -575,7 +574,7 @@ class PoolTest
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
         {
-            final String cap = PoolEngine.G1_WORKER_JVM_OPTIONS.get(0);
+            final String cap = WorkerJvmOptions.G1.get(0);
             final ProcessContext g1 = new ProcessContext().inheritJvmOptions(false)
                 .jvmOptions(List.of("-XX:+UseG1GC")).conclude();
             try (Pool capped = new Pool(new PoolContext().processes(1).processContext(g1)))
@@ -602,42 +601,5 @@ class PoolTest
     {
         return ManagementFactory.getGarbageCollectorMXBeans().stream()
             .map(java.lang.management.GarbageCollectorMXBean::getName).collect(Collectors.toList());
-    }
-
-    @Test
-    void shouldChooseWorkersCollectorOnlyWhereNothingNamesOneAndCapItsYoungGenerationWhereItLeavesRoom()
-    {
-        final List<String> serial = PoolEngine.WORKER_JVM_OPTIONS;
-        final List<String> serialUncapped = List.of("-XX:+UseSerialGC");
-        final List<String> g1 = PoolEngine.G1_WORKER_JVM_OPTIONS;
-        assertEquals(serial, PoolEngine.workerFirstOptions(List.of()));
-        assertEquals(serial, PoolEngine.workerFirstOptions(List.of("-Xmx128m", "-Xms64m", "-Dx=-XX:+UseG1GC")));
-        assertEquals(serial, PoolEngine.workerFirstOptions(List.of("-XX:+UseMaximumCompactionOnSystemGC")), "no collector");
-        assertEquals(g1, PoolEngine.workerFirstOptions(List.of("-XX:+UseSerialGC", "-XX:+UseG1GC")), "the last one named");
-        assertEquals(g1, PoolEngine.workerFirstOptions(List.of("-XX:+UseG1GC", "-Xmx2g", "-Xms64m")));
-        assertEquals(g1, PoolEngine.workerFirstOptions(List.of("-XX:+UseG1GC", "-Xmx100m", "-Xmx256m")), "the last heap");
-        for (final String other : List.of("-XX:+UseSerialGC", "-XX:+UseParallelGC", "-XX:+UseZGC", "-XX:+UseEpsilonGC"))
-        {
-            assertEquals(List.of(), PoolEngine.workerFirstOptions(List.of(other)), other);
-        }
-        for (final String sizing : List.of("-Xmn32m", "-XX:NewSize=16m", "-XX:MaxNewSize=1g", "-XX:NewRatio=3",
-            "-XX:MaxRAMPercentage=10", "-Xmxoops"))
-        {
-            assertEquals(serialUncapped, PoolEngine.workerFirstOptions(List.of(sizing)), sizing);
-            assertEquals(List.of(), PoolEngine.workerFirstOptions(List.of("-XX:+UseG1GC", sizing)), sizing);
-        }
-        assertEquals(serialUncapped, PoolEngine.workerFirstOptions(List.of("-Xmx127m")), "heap under four caps");
-        assertEquals(List.of(), PoolEngine.workerFirstOptions(List.of("-XX:+UseG1GC", "-XX:MaxHeapSize=255m")));
-    }
-
-    @Test
-    void shouldReadWorkersOptionsFromTheEnvironmentTheyInherit()
-    {
-        // A collector named there and another on the command line stop the JVM ("Multiple garbage collectors").
-        final List<String> options = PoolEngine.optionsFromEnvironment(Map.of(
-            "JAVA_TOOL_OPTIONS", " -XX:+UseG1GC  -Xss1m ", "_JAVA_OPTIONS", "-Xmx1g", "JDK_JAVA_OPTIONS", " ",
-            "OTHER_OPTIONS", "-XX:+UseZGC"));
-        assertEquals(List.of("-XX:+UseG1GC", "-Xss1m", "-Xmx1g"), options);
-        assertEquals(PoolEngine.G1_WORKER_JVM_OPTIONS, PoolEngine.workerFirstOptions(options));
     }
 }
