@@ -37,9 +37,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -101,15 +98,8 @@ final class PoolEngine
     private final AtomicInteger drivers = new AtomicInteger();
     /** The engine thread sleeps, leaving the work to callers that wait in place. */
     private volatile boolean standingBy;
-    /**
-     * Runs what callers chain to the pool's futures, in a thread of its own started with the first such
-     * action: never in the engine's thread or under its lock, where a chained call to the pool would wait for
-     * itself and a blocking callback would stall the pool. Once the pool has ended, the thread that chains runs it.
-     */
-    private ExecutorService completions;
-    private final Executor chained = this::runChained;
-    private boolean completionsEnded;
-    private final Object completionsLock = new Object();
+    /** Runs what callers chain to the pool's futures. */
+    private final CompletionThread completions;
     /** A caller's work failed unexpectedly: the engine thread fails the pool with it. */
     private volatile Throwable driverFailure;
 
@@ -138,6 +128,7 @@ final class PoolEngine
         this.session = this.context.processContext().session();
         this.workerContext = WorkerJvmOptions.workerContext(this.context.processContext());
         this.poolName = "pool-" + ProcessHandle.current().pid() + '-' + POOL_COUNTER.incrementAndGet();
+        this.completions = new CompletionThread(poolName + "-completions");
         this.initializer = this.context.initializer() == null ? null :
             JavaSerialization.serialize(WorkerFunctions.initializing(this.context.initializer()), "pool initializer");
         this.host = this.context.host() == null ? null :
@@ -457,51 +448,7 @@ final class PoolEngine
     /** Runs what callers chain to the futures a pool hands them ({@link PoolFuture}). */
     Executor chained()
     {
-        return chained;
-    }
-
-    private void runChained(final Runnable action)
-    {
-        ExecutorService executor;
-        synchronized (completionsLock)
-        {
-            if (completions == null && !completionsEnded)
-            {
-                completions = Executors.newSingleThreadExecutor(completing ->
-                {
-                    final Thread thread = new Thread(completing, poolName + "-completions");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-            }
-            executor = completionsEnded ? null : completions;
-        }
-        if (executor != null)
-        {
-            try
-            {
-                executor.execute(action);
-                return;
-            }
-            catch (final RejectedExecutionException ex)
-            {
-                // The pool ended meanwhile.
-            }
-        }
-        action.run(); // the pool has ended: its engine runs nothing more, so the calling thread may run it
-    }
-
-    /** Lets the completion thread finish what it was given, then end. */
-    private void endCompletions()
-    {
-        synchronized (completionsLock)
-        {
-            completionsEnded = true;
-            if (completions != null)
-            {
-                completions.shutdown();
-            }
-        }
+        return completions;
     }
 
     /** Wakes the engine after queueing something for it in this JVM, whether it parks or sleeps. */
@@ -895,7 +842,7 @@ final class PoolEngine
         {
             host.close();
         }
-        endCompletions();
+        completions.end();
         terminated.countDown();
     }
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -96,5 +97,54 @@ class CompletionThreadTest
                 assertEquals(8, queued.get(60, TimeUnit.SECONDS), "completions wait for the callback before them");
             }
         });
+    }
+
+    @Test
+    void shouldRunActionsInOrderInOneDaemonThreadThenInTheCallersOnceEnded()
+    {
+        assertTimeoutPreemptively(LIMIT, () ->
+        {
+            final CompletionThread completions = new CompletionThread("test-completions");
+            final CountDownLatch release = new CountDownLatch(1);
+            final List<String> ran = new CopyOnWriteArrayList<>();
+            final AtomicReference<Thread> first = new AtomicReference<>();
+            completions.execute(() ->
+            {
+                first.set(Thread.currentThread());
+                awaitQuietly(release);
+                ran.add("first");
+            });
+            final CountDownLatch secondRan = new CountDownLatch(1);
+            completions.execute(() ->
+            {
+                ran.add("second " + (Thread.currentThread() == first.get()));
+                secondRan.countDown();
+            });
+            completions.end();
+            assertEquals(List.of(), ran, "ending waits for nothing");
+            release.countDown();
+            assertTrue(secondRan.await(60, TimeUnit.SECONDS), "what was given before the end still runs");
+            assertEquals(List.of("first", "second true"), ran);
+            assertEquals("test-completions", first.get().getName());
+            assertTrue(first.get().isDaemon());
+
+            final AtomicReference<Thread> late = new AtomicReference<>();
+            completions.execute(() -> late.set(Thread.currentThread()));
+            assertEquals(Thread.currentThread(), late.get(), "after the end, in the caller's thread");
+            first.get().join(60_000);
+            assertFalse(first.get().isAlive(), "the thread ends");
+        });
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 }
