@@ -76,6 +76,8 @@ public final class ChildProcess
 
     private final ProcessContext context;
     private ProcessTarget target;
+    /** The class of the target the caller gave, for the class-data archive: a wrapper's would be mp4j's own. */
+    private final Class<?> targetClass;
     private final String identity;
     private String name;
     private boolean daemon;
@@ -114,7 +116,7 @@ public final class ChildProcess
      */
     public <A> ChildProcess(final ProcessTarget1<A> target, final A argument)
     {
-        this(ProcessContext.defaultContext(), () -> target.run(argument));
+        this(ProcessContext.defaultContext(), () -> target.run(argument), classOf(target));
     }
 
     /**
@@ -128,7 +130,7 @@ public final class ChildProcess
      */
     public <A, B> ChildProcess(final ProcessTarget2<A, B> target, final A first, final B second)
     {
-        this(ProcessContext.defaultContext(), () -> target.run(first, second));
+        this(ProcessContext.defaultContext(), () -> target.run(first, second), classOf(target));
     }
 
     /**
@@ -142,7 +144,7 @@ public final class ChildProcess
      */
     public <A> ChildProcess(final ProcessContext context, final ProcessTarget1<A> target, final A argument)
     {
-        this(context, () -> target.run(argument));
+        this(context, () -> target.run(argument), classOf(target));
     }
 
     /**
@@ -159,7 +161,7 @@ public final class ChildProcess
     public <A, B> ChildProcess(
         final ProcessContext context, final ProcessTarget2<A, B> target, final A first, final B second)
     {
-        this(context, () -> target.run(first, second));
+        this(context, () -> target.run(first, second), classOf(target));
     }
 
     /**
@@ -170,8 +172,19 @@ public final class ChildProcess
      */
     public ChildProcess(final ProcessContext context, final ProcessTarget target)
     {
+        this(context, target, classOf(target));
+    }
+
+    private static Class<?> classOf(final Object target)
+    {
+        return target == null ? null : target.getClass();
+    }
+
+    private ChildProcess(final ProcessContext context, final ProcessTarget target, final Class<?> targetClass)
+    {
         this.context = context.conclude();
         this.target = target;
+        this.targetClass = targetClass;
         final String parentIdentity = ProcessState.snapshot().identity();
         this.identity = (parentIdentity.isEmpty() ? "" : parentIdentity + ':') + COUNTER.incrementAndGet();
         this.name = "ChildProcess-" + identity;
@@ -261,7 +274,7 @@ public final class ChildProcess
         final Path failureFile = session.file(fileName + ChildMain.FAILURE_SUFFIX);
         final Path exitedFile = session.file(fileName + ChildMain.EXITED_SUFFIX);
 
-        final ClassDataSharing.Launch launch = ClassDataSharing.launch(launchSpec);
+        final ClassDataSharing.Launch launch = ClassDataSharing.launch(launchSpec, targetClass);
         final List<String> command =
             launchSpec.javaCommand(launch.options(), launch.classPath(), ChildMain.class.getName(), List.of(fileName));
         final Process started;

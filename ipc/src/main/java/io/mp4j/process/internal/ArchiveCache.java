@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -45,6 +46,7 @@ import java.util.zip.CRC32C;
  *       classes.jsa                  the archive the JDK wrote
  *       classes.sum                  its size and CRC-32C, checked before a JVM maps it
  *       key.txt                      what the key is a hash of, for people
+ *       targets.txt                  the classes of children's targets the archive holds, one a line
  *     &lt;key&gt;.failed                   the build of this key failed: why, and the build's output
  *     &lt;key&gt;.tmp-&lt;pid&gt;-&lt;start&gt;-&lt;n&gt;/   a build in progress
  *     &lt;name&gt;.del-&lt;pid&gt;-&lt;start&gt;-&lt;n&gt;    an entry being removed
@@ -52,7 +54,9 @@ import java.util.zip.CRC32C;
  * A JVM that maps a truncated archive can crash, and one that maps a damaged one can misbehave, so no
  * archive reaches a child before its checksum has been checked in this JVM (once, and again whenever
  * the file changes). Entries are only ever added by rename and removed by rename-then-delete, so
- * concurrent builders and readers, in any number of JVMs, never see half an entry. Builders of one
+ * concurrent builders and readers, in any number of JVMs, never see half an entry; an entry retrained
+ * for more targets replaces the old one by a removal and an addition, between which a reader sees none.
+ * Builders of one
  * key let the first by name go on ({@link #leadingBuild(String)}) and wait for it; two that look before
  * seeing each other's build may both go on, and the first installed is kept. A temporary
  * directory whose process has died is removed by the next JVM that opens the cache. The least recently
@@ -63,6 +67,7 @@ final class ArchiveCache
     static final String ARCHIVE_FILE = "classes.jsa";
     static final String CHECKSUM_FILE = "classes.sum";
     static final String KEY_FILE = "key.txt";
+    static final String TARGETS_FILE = "targets.txt";
     static final String BUILD_LOG_FILE = "build.log";
     static final String FAILED_SUFFIX = ".failed";
     static final String BUILD_INFIX = ".tmp-";
@@ -265,25 +270,54 @@ final class ArchiveCache
     }
 
     /**
-     * Turns a finished build into the key's entry: writes the archive's checksum and the key's text
-     * next to it, then renames the build directory into place. The first build to be installed wins;
-     * a later one is deleted.
+     * The classes of children's targets a key's archive was trained with.
+     *
+     * @param key the archive's key.
+     * @return the class names; empty if there is no entry, or it names none.
+     */
+    Set<String> targetClasses(final String key)
+    {
+        try
+        {
+            final Set<String> names = new TreeSet<>(
+                Files.readAllLines(directory.resolve(key).resolve(TARGETS_FILE), StandardCharsets.UTF_8));
+            names.remove("");
+            return names;
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            return Set.of();
+        }
+    }
+
+    /**
+     * Turns a finished build into the key's entry: writes the archive's checksum, the key's text and the
+     * target classes next to it, then renames the build directory into place. Unless it replaces the
+     * key's entry, the first build to be installed wins and a later one is deleted.
      *
      * @param key     the archive's key.
      * @param build   a directory from {@link #newBuild(String)} holding {@value #ARCHIVE_FILE}.
      * @param keyText what the key is a hash of.
+     * @param targets the classes of children's targets the archive was trained with.
+     * @param replace whether the build replaces the key's entry, if it has one.
      * @return true if the key has an entry now (this build's or an earlier one).
      * @throws IOException if the archive cannot be read or the files cannot be written.
      */
-    boolean install(final String key, final Path build, final String keyText) throws IOException
+    boolean install(final String key, final Path build, final String keyText, final List<String> targets,
+        final boolean replace) throws IOException
     {
         final Path archive = build.resolve(ARCHIVE_FILE);
         final long size = Files.size(archive);
         Files.deleteIfExists(build.resolve(BUILD_LOG_FILE));
         Files.writeString(build.resolve(CHECKSUM_FILE), checksumLine(size, crc32c(archive)), StandardCharsets.US_ASCII);
         Files.writeString(build.resolve(KEY_FILE), keyText, StandardCharsets.UTF_8);
+        Files.write(build.resolve(TARGETS_FILE), targets, StandardCharsets.UTF_8);
 
         final Path entry = directory.resolve(key);
+        if (replace && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS))
+        {
+            remove(entry);
+        }
         try
         {
             Files.move(build, entry, StandardCopyOption.ATOMIC_MOVE);

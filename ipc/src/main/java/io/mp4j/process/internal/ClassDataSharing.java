@@ -22,11 +22,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -77,6 +79,7 @@ public final class ClassDataSharing
     /** From this JDK on, one training run writes an AOT cache (JEP 483, made in one step by JEP 514). */
     private static final int AOT_CACHE_MIN_FEATURE = 25;
     private static final String TRAINING_NAME = "ClassDataTraining";
+    private static final String RETRAIN_PREFIX = "retrain ";
     private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)[^\"]*\"");
 
     /** Options by which a launch manages class-data sharing itself; mp4j then keeps out of it. */
@@ -105,7 +108,20 @@ public final class ClassDataSharing
         ChildMain.class.getName().replace('.', '/') + ".class",
         Session.class.getName().replace('.', '/') + ".class");
 
+    /**
+     * The system property by which a training JVM learns the classes of children's targets it loads into the
+     * archive, separated by commas. Set on the training JVM's command line only.
+     */
+    static final String TARGET_CLASSES_PROPERTY = "mp4j.cds.targetClasses";
+
+    /** At most this many classes of children's targets are loaded into an archive. */
+    static final int MAX_TARGET_CLASSES = 64;
+
     private static final Map<String, CompletableFuture<Boolean>> BUILDS = new ConcurrentHashMap<>();
+    /** The target classes each key's archive was trained with, as this JVM first read them. */
+    private static final Map<String, Set<String>> TRAINED_TARGETS = new ConcurrentHashMap<>();
+    /** The keys this JVM has retrained for its targets' classes: once each. */
+    private static final Set<String> RETRAINED = ConcurrentHashMap.newKeySet();
     private static final Set<Process> TRAINING = ConcurrentHashMap.newKeySet();
     private static final Map<Path, Optional<Jdk>> JDKS = new ConcurrentHashMap<>();
     private static volatile boolean exiting;
@@ -174,12 +190,16 @@ public final class ClassDataSharing
 
     /**
      * How to start a child of this context: with the archive if it is ready, otherwise plainly (and the
-     * archive's build is started in the background, once per key and JVM). Never throws.
+     * archive's build is started in the background, once per key and JVM). The class the child's target
+     * is made of, where it comes from one of the classpath's jars, is loaded into the archive too, so that
+     * the child does not open that jar at all: by the first build, or else by one rebuild per key and JVM
+     * in the background while children go on starting from the archive there is. Never throws.
      *
-     * @param context a concluded context.
+     * @param context     a concluded context.
+     * @param targetClass the class of the child's target (for a lambda, its own hidden class), or null.
      * @return options to place first on the command line, and the classpath.
      */
-    public static Launch launch(final LaunchSpec context)
+    public static Launch launch(final LaunchSpec context, final Class<?> targetClass)
     {
         final Launch plain = new Launch(List.of(), context.classPath());
         if (!context.classDataSharing() || exiting)
@@ -194,11 +214,13 @@ public final class ClassDataSharing
                 return plain;
             }
             final Optional<Path> archive = plan.get().cache().archive(plan.get().key());
+            final List<String> targets = targetClasses(plan.get(), targetClass);
             if (archive.isEmpty())
             {
-                build(context, plan.get());
+                build(context, plan.get(), targets);
                 return plain;
             }
+            retrainIfMissing(context, plan.get(), targets);
             return new Launch(plan.get().childOptions(archive.get()), plan.get().classPath().sharingClassPath());
         }
         catch (final IOException | RuntimeException ex)
@@ -240,7 +262,7 @@ public final class ClassDataSharing
         }
         try
         {
-            build(context, plan.get()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            build(context, plan.get(), List.of()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
         catch (final ExecutionException | TimeoutException ex)
         {
@@ -372,13 +394,75 @@ public final class ClassDataSharing
     }
 
     /**
+     * The class a target is made of, as the archive would hold it: a lambda's capturing class, or the
+     * target's own class; none if it comes from no jar of the classpath (a directory's classes cannot be
+     * archived), or if it is one of mp4j's internal targets, which mp4j's own trainings cover.
+     */
+    private static List<String> targetClasses(final Plan plan, final Class<?> targetClass)
+    {
+        if (targetClass == null)
+        {
+            return List.of();
+        }
+        final Class<?> definer = targetClass.isHidden() ? targetClass.getNestHost() : targetClass;
+        final String name = definer.getName();
+        if (name.startsWith("io.mp4j.") && name.contains(".internal."))
+        {
+            return List.of();
+        }
+        try
+        {
+            final java.security.CodeSource source = definer.getProtectionDomain().getCodeSource();
+            if (source == null || source.getLocation() == null || !"file".equals(source.getLocation().getProtocol()))
+            {
+                return List.of();
+            }
+            final Path location = Paths.get(source.getLocation().toURI()).toAbsolutePath().normalize();
+            for (final String jar : plan.classPath().jars())
+            {
+                if (Paths.get(jar).toAbsolutePath().normalize().equals(location))
+                {
+                    return List.of(name);
+                }
+            }
+            return List.of();
+        }
+        catch (final java.net.URISyntaxException | RuntimeException ex)
+        {
+            return List.of();
+        }
+    }
+
+    /**
+     * Rebuilds an archive in the background, at most once per key and JVM, if it lacks a target's class:
+     * the new archive holds the classes the old one was trained with as well, up to
+     * {@value #MAX_TARGET_CLASSES}, and replaces it once built.
+     */
+    private static void retrainIfMissing(final LaunchSpec context, final Plan plan, final List<String> targets)
+    {
+        if (targets.isEmpty() || RETRAINED.contains(plan.key()) ||
+            TRAINED_TARGETS.computeIfAbsent(plan.key(), key -> plan.cache().targetClasses(key)).containsAll(targets) ||
+            !RETRAINED.add(plan.key()))
+        {
+            return;
+        }
+        // Built under a name of its own: the key's first build may be long done, and exit waits for this one too.
+        inBackground(RETRAIN_PREFIX + plan.key(), () -> retrainNow(context, plan, targets));
+    }
+
+    /**
      * The build of a plan's archive, in a daemon thread: one per key and JVM at a time, none after a
      * failed one, and a new one after a successful one only if that archive has since been removed
      * (damaged, or evicted).
      */
-    private static CompletableFuture<Boolean> build(final LaunchSpec context, final Plan plan)
+    private static CompletableFuture<Boolean> build(final LaunchSpec context, final Plan plan, final List<String> targets)
     {
-        return BUILDS.compute(plan.key(), (key, previous) ->
+        return inBackground(plan.key(), () -> buildNow(context, plan, targets));
+    }
+
+    private static CompletableFuture<Boolean> inBackground(final String name, final BooleanSupplier work)
+    {
+        return BUILDS.compute(name, (key, previous) ->
         {
             if (previous != null && !(previous.isDone() && previous.join()))
             {
@@ -390,7 +474,7 @@ public final class ClassDataSharing
                 boolean built = false;
                 try
                 {
-                    built = buildNow(context, plan);
+                    built = work.getAsBoolean();
                 }
                 finally
                 {
@@ -406,7 +490,41 @@ public final class ClassDataSharing
         });
     }
 
-    private static boolean buildNow(final LaunchSpec context, final Plan plan)
+    /**
+     * Trains a new archive with the classes the present one was trained with and the new ones, and puts it
+     * in the present one's place; gives up if another build of the key is under way.
+     */
+    private static boolean retrainNow(final LaunchSpec context, final Plan plan, final List<String> targets)
+    {
+        final ArchiveCache cache = plan.cache();
+        final Set<String> union = new TreeSet<>(cache.targetClasses(plan.key()));
+        if (!union.addAll(targets) || union.size() > MAX_TARGET_CLASSES || exiting)
+        {
+            return false;
+        }
+        try
+        {
+            final Path build = cache.newBuild(plan.key());
+            final Optional<Path> leader = cache.leadingBuild(plan.key());
+            if (leader.isPresent() && !leader.get().equals(build))
+            {
+                ArchiveCache.deleteRecursively(build);
+                return false;
+            }
+            return train(context, plan, build, List.copyOf(union), true);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return false;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean buildNow(final LaunchSpec context, final Plan plan, final List<String> targets)
     {
         final ArchiveCache cache = plan.cache();
         try
@@ -433,7 +551,7 @@ public final class ClassDataSharing
                 final Optional<Path> leader = cache.leadingBuild(plan.key());
                 if (leader.isEmpty() || leader.get().equals(build))
                 {
-                    return train(context, plan, build);
+                    return train(context, plan, build, targets, false);
                 }
                 ArchiveCache.deleteRecursively(build);
                 cache.awaitBuild(leader.get(), deadline, () -> exiting);
@@ -451,8 +569,14 @@ public final class ClassDataSharing
         }
     }
 
-    /** Runs the training JVM into the build directory and installs what it wrote. */
-    private static boolean train(final LaunchSpec context, final Plan plan, final Path build)
+    /**
+     * Runs the training JVM into the build directory and installs what it wrote.
+     *
+     * @param targets the classes of children's targets the training loads into the archive.
+     * @param replace whether the archive replaces the key's present one.
+     */
+    private static boolean train(
+        final LaunchSpec context, final Plan plan, final Path build, final List<String> targets, final boolean replace)
         throws InterruptedException
     {
         final ArchiveCache cache = plan.cache();
@@ -465,8 +589,13 @@ public final class ClassDataSharing
             session.writeAtomically(name + ChildMain.SPEC_SUFFIX, spec.encode());
 
             final List<String> command = new ArrayList<>();
+            final List<String> trainingOptions = new ArrayList<>(plan.trainingOptions(build.resolve(ArchiveCache.ARCHIVE_FILE)));
+            if (!targets.isEmpty())
+            {
+                trainingOptions.add("-D" + TARGET_CLASSES_PROPERTY + "=" + String.join(",", targets));
+            }
             for (final String part : context.withSession(session).javaCommand(
-                plan.trainingOptions(build.resolve(ArchiveCache.ARCHIVE_FILE)),
+                trainingOptions,
                 plan.classPath().archivingClassPath(), ChildMain.class.getName(), List.of(name)))
             {
                 // The training's own output is the build log; what the context asks to be logged elsewhere is not its business.
@@ -498,7 +627,9 @@ public final class ClassDataSharing
             final int exitCode = exited ? training.exitValue() : -1;
             if (exitCode == 0 && Files.isRegularFile(archive) && Files.size(archive) > 0)
             {
-                return cache.install(plan.key(), build, plan.keyText());
+                final boolean installed = cache.install(plan.key(), build, plan.keyText(), targets, replace);
+                TRAINED_TARGETS.remove(plan.key());
+                return installed;
             }
             if (!exited || exiting || exitCode > 128)
             {
@@ -568,6 +699,25 @@ public final class ClassDataSharing
             catch (final Exception ex)
             {
                 // The archive holds less; children start as well as before.
+            }
+        }
+        // Loaded, not initialised: no code of the program runs here. A child finds its target's deserializer
+        // by reflection, which loads the types of every member of the class: those are loaded here too.
+        for (final String name : System.getProperty(TARGET_CLASSES_PROPERTY, "").split(","))
+        {
+            try
+            {
+                if (!name.isEmpty())
+                {
+                    final Class<?> target = Class.forName(name, false, ClassLoader.getSystemClassLoader());
+                    target.getDeclaredMethods();
+                    target.getDeclaredFields();
+                    target.getDeclaredConstructors();
+                }
+            }
+            catch (final ClassNotFoundException | LinkageError ex)
+            {
+                // The archive holds less; that child opens its jar as before.
             }
         }
     }

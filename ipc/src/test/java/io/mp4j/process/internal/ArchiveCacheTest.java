@@ -7,11 +7,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -70,12 +72,12 @@ class ArchiveCacheTest
     void shouldRemoveEntryWhoseArchiveWentSoThatItIsBuiltAgain() throws IOException
     {
         final ArchiveCache cache = ArchiveCache.open(temp.resolve("cds")).orElseThrow();
-        cache.install(KEY, build(cache, KEY, "archive".getBytes(StandardCharsets.UTF_8)), "key");
+        cache.install(KEY, build(cache, KEY, "archive".getBytes(StandardCharsets.UTF_8)), "key", List.of(), false);
         Files.delete(cache.archive(KEY).orElseThrow());
 
         assertEquals(Optional.empty(), cache.archive(KEY));
         assertEquals(List.of(), names(cache.directory()));
-        assertTrue(cache.install(KEY, build(cache, KEY, "again".getBytes(StandardCharsets.UTF_8)), "key"));
+        assertTrue(cache.install(KEY, build(cache, KEY, "again".getBytes(StandardCharsets.UTF_8)), "key", List.of(), false));
         assertEquals("again", Files.readString(cache.archive(KEY).orElseThrow()));
     }
 
@@ -84,7 +86,7 @@ class ArchiveCacheTest
     {
         final ArchiveCache cache = ArchiveCache.open(temp.resolve("cds")).orElseThrow();
         final byte[] bytes = "archive".getBytes(StandardCharsets.UTF_8);
-        assertTrue(cache.install(KEY, build(cache, KEY, bytes), "key text"));
+        assertTrue(cache.install(KEY, build(cache, KEY, bytes), "key text", List.of(), false));
 
         final Path archive = cache.archive(KEY).orElseThrow();
         assertArrayEquals(bytes, Files.readAllBytes(archive));
@@ -98,18 +100,38 @@ class ArchiveCacheTest
         final ArchiveCache cache = ArchiveCache.open(temp.resolve("cds")).orElseThrow();
         final Path first = build(cache, KEY, "first".getBytes(StandardCharsets.UTF_8));
         final Path second = build(cache, KEY, "second".getBytes(StandardCharsets.UTF_8));
-        assertTrue(cache.install(KEY, first, "first"));
-        assertTrue(cache.install(KEY, second, "second"));
+        assertTrue(cache.install(KEY, first, "first", List.of(), false));
+        assertTrue(cache.install(KEY, second, "second", List.of(), false));
 
         assertEquals("first", Files.readString(cache.archive(KEY).orElseThrow()));
         assertEquals(List.of(KEY), names(cache.directory()), "the second build is gone");
     }
 
     @Test
+    void shouldReplaceEntryWithRetrainedBuildAndKeepItsTargetClasses() throws IOException
+    {
+        final ArchiveCache cache = ArchiveCache.open(temp.resolve("cds")).orElseThrow();
+        assertEquals(Set.of(), cache.targetClasses(KEY), "no entry");
+        assertTrue(cache.install(KEY, build(cache, KEY, "first".getBytes(StandardCharsets.UTF_8)), "key",
+            List.of("app.First"), false));
+        assertEquals(Set.of("app.First"), cache.targetClasses(KEY));
+        final Path firstArchive = cache.archive(KEY).orElseThrow();
+        final Object firstFile = Files.readAttributes(firstArchive, BasicFileAttributes.class).fileKey();
+
+        assertTrue(cache.install(KEY, build(cache, KEY, "second".getBytes(StandardCharsets.UTF_8)), "key",
+            List.of("app.First", "app.Second"), true));
+        assertEquals(Set.of("app.First", "app.Second"), cache.targetClasses(KEY));
+        final Path archive = cache.archive(KEY).orElseThrow();
+        assertEquals("second", Files.readString(archive));
+        assertFalse(firstFile.equals(Files.readAttributes(archive, BasicFileAttributes.class).fileKey()), "a new file");
+        assertEquals(List.of(KEY), names(cache.directory()), "nothing left of the first");
+    }
+
+    @Test
     void shouldRemoveEntryWhoseArchiveNoLongerMatchesItsChecksum() throws IOException
     {
         final ArchiveCache cache = ArchiveCache.open(temp.resolve("cds")).orElseThrow();
-        cache.install(KEY, build(cache, KEY, "archive".getBytes(StandardCharsets.UTF_8)), "key");
+        cache.install(KEY, build(cache, KEY, "archive".getBytes(StandardCharsets.UTF_8)), "key", List.of(), false);
         final Path archive = cache.archive(KEY).orElseThrow();
         Files.writeString(archive, "archivf");
 
@@ -169,7 +191,7 @@ class ArchiveCacheTest
             System.currentTimeMillis() - ArchiveCache.FAILURE_HOLD.toMillis() - 60_000));
 
         assertFalse(cache.hasFailed(KEY));
-        assertTrue(cache.install(KEY, build(cache, KEY, "archive".getBytes(StandardCharsets.UTF_8)), "key"));
+        assertTrue(cache.install(KEY, build(cache, KEY, "archive".getBytes(StandardCharsets.UTF_8)), "key", List.of(), false));
         assertEquals(List.of(KEY), names(cache.directory()), "the record went with the install");
     }
 
@@ -182,7 +204,7 @@ class ArchiveCacheTest
         {
             final String key = String.format("%032x", i);
             keys.add(key);
-            cache.install(key, build(cache, key, new byte[]{(byte)i}), key);
+            cache.install(key, build(cache, key, new byte[]{(byte)i}), key, List.of(), false);
             // Used in the order installed, a minute apart.
             Files.setLastModifiedTime(cache.directory().resolve(key), FileTime.fromMillis(1_000_000L + i * 60_000L));
         }

@@ -21,6 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +41,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.tools.ToolProvider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -60,6 +63,7 @@ class ClassDataSharingTest
     private static final Duration TIMEOUT = Duration.ofSeconds(240);
     private static final Duration BUILD_TIMEOUT = Duration.ofSeconds(150);
     private static final String FROM_ARCHIVE = "io.mp4j.process.internal.ChildMain source: shared objects file";
+    private static final String JAR_TARGET = "cdstarget.JarTarget";
     private static final String RUNNING_JDK = "running JDK";
     private static final String AOT_JDK = "JDK 25+";
     private static final int AOT_CACHE_MIN_FEATURE = 25;
@@ -301,6 +305,74 @@ class ClassDataSharingTest
         });
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {RUNNING_JDK, AOT_JDK})
+    void shouldLoadTheClassOfAChildsTargetFromTheArchiveOnceTrainedForIt(final String jdk)
+    {
+        final Path javaExecutable = java(jdk);
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Path targetJar = compileTargetJar();
+            final String classPath = jarClassPath + File.pathSeparator + targetJar;
+            final ProcessTarget fromJar;
+            try (URLClassLoader loader = new URLClassLoader(new URL[]{targetJar.toUri().toURL()}, getClass().getClassLoader()))
+            {
+                fromJar = (ProcessTarget)loader.loadClass(JAR_TARGET).getDeclaredConstructor().newInstance();
+            }
+
+            // The first build of a configuration takes the class of the first child's target along.
+            final Path firstCache = temp.resolve("cds-first");
+            final ProcessContext first = context(javaExecutable, classPath, firstCache);
+            assertEquals(0, runChild(first, fromJar));
+            assertTrue(first.prepareClassDataArchive(BUILD_TIMEOUT));
+            assertEquals(List.of(JAR_TARGET), Files.readAllLines(onlyArchive(firstCache).resolveSibling("targets.txt")));
+
+            // An archive without it is trained again for it, in the background, and replaced.
+            final Path cache = temp.resolve("cds");
+            final ProcessContext context = context(javaExecutable, classPath, cache);
+            assertEquals(0, runChild(context, "a lambda of a directory's class"));
+            assertTrue(context.prepareClassDataArchive(BUILD_TIMEOUT));
+            final Path targets = onlyArchive(cache).resolveSibling("targets.txt");
+            assertEquals(List.of(), Files.readAllLines(targets));
+            final Path before = temp.resolve("before.log");
+            assertEquals(0, runChild(context(javaExecutable, classPath, cache, "-Xlog:class+load=info:file=" + before), fromJar));
+            assertTrue(Files.readAllLines(before).stream().anyMatch(line -> line.contains(JAR_TARGET + " source: file:")),
+                "from the jar before");
+            final long deadline = System.nanoTime() + BUILD_TIMEOUT.toNanos();
+            while (!(Files.exists(targets) && Files.readAllLines(targets).equals(List.of(JAR_TARGET))))
+            {
+                assertTrue(System.nanoTime() < deadline, "retrained within " + BUILD_TIMEOUT + ": " + entries(cache));
+                Thread.sleep(50);
+            }
+            final Path after = temp.resolve("after.log");
+            assertEquals(0, runChild(context(javaExecutable, classPath, cache, "-Xlog:class+load=info:file=" + after), fromJar));
+            assertTrue(Files.readAllLines(after).stream().anyMatch(line -> line.contains(JAR_TARGET + " source: shared objects file")),
+                "from the archive after");
+            assertTrue(loadedFromArchive(after), "the bootstrap from the archive still");
+
+            assertEquals(List.of("from the jar", "a lambda of a directory's class", "from the jar", "from the jar"),
+                output.outLines());
+            assertEquals(List.of(), output.errLines());
+            assertEquals(1, archives(cache).size(), "replaced, not added: " + entries(cache));
+            assertEquals(List.of(), temporaries(cache));
+        });
+    }
+
+    /** A target class in a jar of its own, as an application's would be. */
+    private Path compileTargetJar() throws IOException
+    {
+        final Path sources = Files.createDirectories(temp.resolve("target-sources"));
+        final Path classes = Files.createDirectories(temp.resolve("target-classes"));
+        final Path file = Files.createDirectories(sources.resolve("cdstarget")).resolve("JarTarget.java");
+        Files.writeString(file, "package cdstarget;\n" +
+            "public class JarTarget implements io.mp4j.process.ProcessTarget {\n" +
+            "    public void run() { System.out.println(\"from the jar\"); }\n" +
+            "}\n");
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null,
+            "-cp", System.getProperty("java.class.path"), "-d", classes.toString(), file.toString()));
+        return jar(classes, temp.resolve("target.jar"));
+    }
+
     /** The context without the collector its options name and without this JVM's options, which name one too. */
     private static ProcessContext namingNoCollector(final ProcessContext context)
     {
@@ -503,7 +575,12 @@ class ClassDataSharingTest
 
     private static int runChild(final ProcessContext context, final String line) throws InterruptedException
     {
-        final ChildProcess child = new ChildProcess(context, () -> System.out.println(line)).start();
+        return runChild(context, () -> System.out.println(line));
+    }
+
+    private static int runChild(final ProcessContext context, final ProcessTarget target) throws InterruptedException
+    {
+        final ChildProcess child = new ChildProcess(context, target).start();
         child.join();
         return child.exitCode().orElseThrow();
     }
