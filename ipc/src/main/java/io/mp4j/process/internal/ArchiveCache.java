@@ -56,9 +56,8 @@ import java.util.zip.CRC32C;
  * the file changes). Entries are only ever added by rename and removed by rename-then-delete, so
  * concurrent builders and readers, in any number of JVMs, never see half an entry; an entry retrained
  * for more targets replaces the old one by a removal and an addition, between which a reader sees none.
- * Builders of one
- * key let the first by name go on ({@link #leadingBuild(String)}) and wait for it; two that look before
- * seeing each other's build may both go on, and the first installed is kept. A temporary
+ * Builders of one key let the first by name go on ({@link #leadingBuild(String)}) and wait for it; two
+ * that look before seeing each other's build may both go on, and the first installed is kept. A temporary
  * directory whose process has died is removed by the next JVM that opens the cache. The least recently
  * used entries beyond {@value #MAX_ENTRIES} are removed. Safe to use from any thread.
  */

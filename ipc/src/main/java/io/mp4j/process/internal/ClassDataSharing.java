@@ -7,11 +7,13 @@ import io.mp4j.session.Session;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.CodeSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -46,7 +48,9 @@ import java.util.regex.Pattern;
  * ends while a build runs waits for it, up to {@value #EXIT_WAIT_SECONDS} s. The archive is installed
  * in the {@link ArchiveCache} under a key that hashes everything that would make the JDK reject it:
  * the {@code java} and its JDK files, the JVM options, and each jar's path, size and modification
- * time. Children that use it get {@code -XX:SharedArchiveFile} with {@code -Xshare:auto} (a JVM that
+ * time. The training also loads the class of the children's targets, where it comes from a jar, and the
+ * types of its members (see {@link #launch(LaunchSpec, Class)}), so that such a child opens no jar at all.
+ * Children that use it get {@code -XX:SharedArchiveFile} with {@code -Xshare:auto} (a JVM that
  * cannot use an archive runs without it) and {@code -Xlog:cds*=off} (and says nothing about it), and
  * run with the jars first on their classpath (see {@link ArchiveClassPath}).
  * <p>
@@ -412,7 +416,7 @@ public final class ClassDataSharing
         }
         try
         {
-            final java.security.CodeSource source = definer.getProtectionDomain().getCodeSource();
+            final CodeSource source = definer.getProtectionDomain().getCodeSource();
             if (source == null || source.getLocation() == null || !"file".equals(source.getLocation().getProtocol()))
             {
                 return List.of();
@@ -427,7 +431,7 @@ public final class ClassDataSharing
             }
             return List.of();
         }
-        catch (final java.net.URISyntaxException | RuntimeException ex)
+        catch (final URISyntaxException | RuntimeException ex)
         {
             return List.of();
         }
