@@ -121,11 +121,14 @@ public final class ClassDataSharing
     /** At most this many classes of children's targets are loaded into an archive. */
     static final int MAX_TARGET_CLASSES = 64;
 
+    /** At most this many rebuilds of an archive for its children's target classes per JVM, one at a time. */
+    static final int MAX_RETRAINS = 3;
+
     private static final Map<String, CompletableFuture<Boolean>> BUILDS = new ConcurrentHashMap<>();
-    /** The target classes each key's archive was trained with, as this JVM first read them. */
+    /** The target classes each key's archive was trained with, as this JVM last read them. */
     private static final Map<String, Set<String>> TRAINED_TARGETS = new ConcurrentHashMap<>();
-    /** The keys this JVM has retrained for its targets' classes: once each. */
-    private static final Set<String> RETRAINED = ConcurrentHashMap.newKeySet();
+    /** This JVM's rebuilds of each key's archive for its children's target classes. */
+    private static final Map<String, Retraining> RETRAININGS = new ConcurrentHashMap<>();
     private static final Set<Process> TRAINING = ConcurrentHashMap.newKeySet();
     private static final Map<Path, Optional<Jdk>> JDKS = new ConcurrentHashMap<>();
     private static volatile boolean exiting;
@@ -196,8 +199,8 @@ public final class ClassDataSharing
      * How to start a child of this context: with the archive if it is ready, otherwise plainly (and the
      * archive's build is started in the background, once per key and JVM). The class the child's target
      * is made of, where it comes from one of the classpath's jars, is loaded into the archive too, so that
-     * the child does not open that jar at all: by the first build, or else by one rebuild per key and JVM
-     * in the background while children go on starting from the archive there is. Never throws.
+     * the child does not open that jar at all: by the first build, or else by a rebuild in the background
+     * while children go on starting from the archive there is (see {@link #MAX_RETRAINS}). Never throws.
      *
      * @param context     a concluded context.
      * @param targetClass the class of the child's target (for a lambda, its own hidden class), or null.
@@ -438,20 +441,74 @@ public final class ClassDataSharing
     }
 
     /**
-     * Rebuilds an archive in the background, at most once per key and JVM, if it lacks a target's class:
-     * the new archive holds the classes the old one was trained with as well, up to
-     * {@value #MAX_TARGET_CLASSES}, and replaces it once built.
+     * Rebuilds an archive in the background if it lacks a target's class: the new archive holds the
+     * classes the old one was trained with as well, up to {@value #MAX_TARGET_CLASSES}, and replaces it
+     * once built. Target classes that children need meanwhile go into the next rebuild, which follows at
+     * once; at most {@value #MAX_RETRAINS} per key and JVM.
      */
     private static void retrainIfMissing(final LaunchSpec context, final Plan plan, final List<String> targets)
     {
-        if (targets.isEmpty() || RETRAINED.contains(plan.key()) ||
-            TRAINED_TARGETS.computeIfAbsent(plan.key(), key -> plan.cache().targetClasses(key)).containsAll(targets) ||
-            !RETRAINED.add(plan.key()))
+        if (targets.isEmpty() ||
+            TRAINED_TARGETS.computeIfAbsent(plan.key(), key -> plan.cache().targetClasses(key)).containsAll(targets))
         {
             return;
         }
-        // Built under a name of its own: the key's first build may be long done, and exit waits for this one too.
-        inBackground(RETRAIN_PREFIX + plan.key(), () -> retrainNow(context, plan, targets));
+        final Retraining retraining = RETRAININGS.computeIfAbsent(plan.key(), key -> new Retraining());
+        if (retraining.note(targets))
+        {
+            // Built under a name of its own: the key's first build may be long done, and exit waits for this too.
+            inBackground(RETRAIN_PREFIX + plan.key(), () ->
+            {
+                Set<String> trained;
+                do
+                {
+                    trained = retrainNow(context, plan, retraining.missing());
+                }
+                while (retraining.goOn(trained));
+                return trained != null;
+            });
+        }
+    }
+
+    /** The target classes a key's archive lacks, as this JVM's children needed them, and its rebuilds for them. */
+    private static final class Retraining
+    {
+        private final Set<String> missing = new TreeSet<>();
+        private int started;
+        private boolean running;
+
+        /** Notes classes; true if a rebuild is to start now. */
+        synchronized boolean note(final List<String> targets)
+        {
+            missing.addAll(targets);
+            if (running || started >= MAX_RETRAINS)
+            {
+                return false;
+            }
+            running = true;
+            started++;
+            return true;
+        }
+
+        synchronized List<String> missing()
+        {
+            return List.copyOf(missing);
+        }
+
+        /** After a rebuild that trained these classes (null if it failed): true if another is to follow. */
+        synchronized boolean goOn(final Set<String> trained)
+        {
+            if (trained != null)
+            {
+                missing.removeAll(trained);
+            }
+            running = trained != null && !missing.isEmpty() && started < MAX_RETRAINS && !exiting;
+            if (running)
+            {
+                started++;
+            }
+            return running;
+        }
     }
 
     /**
@@ -497,14 +554,21 @@ public final class ClassDataSharing
     /**
      * Trains a new archive with the classes the present one was trained with and the new ones, and puts it
      * in the present one's place; gives up if another build of the key is under way.
+     *
+     * @return the target classes the key's archive holds now, or null if it could not be rebuilt.
      */
-    private static boolean retrainNow(final LaunchSpec context, final Plan plan, final List<String> targets)
+    private static Set<String> retrainNow(final LaunchSpec context, final Plan plan, final List<String> targets)
     {
         final ArchiveCache cache = plan.cache();
         final Set<String> union = new TreeSet<>(cache.targetClasses(plan.key()));
-        if (!union.addAll(targets) || union.size() > MAX_TARGET_CLASSES || exiting)
+        if (!union.addAll(targets))
         {
-            return false;
+            TRAINED_TARGETS.remove(plan.key()); // another JVM's rebuild has them
+            return union;
+        }
+        if (union.size() > MAX_TARGET_CLASSES || exiting)
+        {
+            return null;
         }
         try
         {
@@ -513,18 +577,18 @@ public final class ClassDataSharing
             if (leader.isPresent() && !leader.get().equals(build))
             {
                 ArchiveCache.deleteRecursively(build);
-                return false;
+                return null;
             }
-            return train(context, plan, build, List.copyOf(union), true);
+            return train(context, plan, build, List.copyOf(union), true) ? union : null;
         }
         catch (final IOException | RuntimeException ex)
         {
-            return false;
+            return null;
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            return false;
+            return null;
         }
     }
 

@@ -315,9 +315,13 @@ class ClassDataSharingTest
             final Path targetJar = compileTargetJar();
             final String classPath = jarClassPath + File.pathSeparator + targetJar;
             final ProcessTarget fromJar;
+            final ProcessTarget second;
+            final ProcessTarget third;
             try (URLClassLoader loader = new URLClassLoader(new URL[]{targetJar.toUri().toURL()}, getClass().getClassLoader()))
             {
                 fromJar = (ProcessTarget)loader.loadClass(JAR_TARGET).getDeclaredConstructor().newInstance();
+                second = (ProcessTarget)loader.loadClass(JAR_TARGET + 2).getDeclaredConstructor().newInstance();
+                third = (ProcessTarget)loader.loadClass(JAR_TARGET + 3).getDeclaredConstructor().newInstance();
             }
 
             // The first build of a configuration takes the class of the first child's target along.
@@ -338,39 +342,55 @@ class ClassDataSharingTest
             assertEquals(0, runChild(context(javaExecutable, classPath, cache, "-Xlog:class+load=info:file=" + before), fromJar));
             assertTrue(Files.readAllLines(before).stream().anyMatch(line -> line.contains(JAR_TARGET + " source: file:")),
                 "from the jar before");
-            final long deadline = System.nanoTime() + BUILD_TIMEOUT.toNanos();
-            while (!(Files.exists(targets) && Files.readAllLines(targets).equals(List.of(JAR_TARGET))))
-            {
-                assertTrue(System.nanoTime() < deadline, "retrained within " + BUILD_TIMEOUT + ": " + entries(cache));
-                Thread.sleep(50);
-            }
+            awaitTargets(targets, List.of(JAR_TARGET));
             final Path after = temp.resolve("after.log");
             assertEquals(0, runChild(context(javaExecutable, classPath, cache, "-Xlog:class+load=info:file=" + after), fromJar));
             assertTrue(Files.readAllLines(after).stream().anyMatch(line -> line.contains(JAR_TARGET + " source: shared objects file")),
                 "from the archive after");
             assertTrue(loadedFromArchive(after), "the bootstrap from the archive still");
 
-            assertEquals(List.of("from the jar", "a lambda of a directory's class", "from the jar", "from the jar"),
-                output.outLines());
+            // Classes that children need while a rebuild runs go into the next one.
+            assertEquals(0, runChild(context, second));
+            assertEquals(0, runChild(context, third));
+            awaitTargets(targets, List.of(JAR_TARGET, JAR_TARGET + 2, JAR_TARGET + 3));
+
+            assertEquals(List.of("from the jar", "a lambda of a directory's class", "from the jar", "from the jar",
+                "from the jar 2", "from the jar 3"), output.outLines());
             assertEquals(List.of(), output.errLines());
             assertEquals(1, archives(cache).size(), "replaced, not added: " + entries(cache));
             assertEquals(List.of(), temporaries(cache));
         });
     }
 
-    /** A target class in a jar of its own, as an application's would be. */
+    /** Target classes in a jar of their own, as an application's would be. */
     private Path compileTargetJar() throws IOException
     {
-        final Path sources = Files.createDirectories(temp.resolve("target-sources"));
+        final Path sources = Files.createDirectories(temp.resolve("target-sources").resolve("cdstarget"));
         final Path classes = Files.createDirectories(temp.resolve("target-classes"));
-        final Path file = Files.createDirectories(sources.resolve("cdstarget")).resolve("JarTarget.java");
-        Files.writeString(file, "package cdstarget;\n" +
-            "public class JarTarget implements io.mp4j.process.ProcessTarget {\n" +
-            "    public void run() { System.out.println(\"from the jar\"); }\n" +
-            "}\n");
-        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null,
-            "-cp", System.getProperty("java.class.path"), "-d", classes.toString(), file.toString()));
+        final List<String> arguments = new ArrayList<>(List.of(
+            "-cp", System.getProperty("java.class.path"), "-d", classes.toString()));
+        for (final String suffix : List.of("", "2", "3"))
+        {
+            final Path file = sources.resolve("JarTarget" + suffix + ".java");
+            Files.writeString(file, "package cdstarget;\n" +
+                "public class JarTarget" + suffix + " implements io.mp4j.process.ProcessTarget {\n" +
+                "    public void run() { System.out.println(\"from the jar" + (suffix.isEmpty() ? "" : " " + suffix) + "\"); }\n" +
+                "}\n");
+            arguments.add(file.toString());
+        }
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, arguments.toArray(new String[0])));
         return jar(classes, temp.resolve("target.jar"));
+    }
+
+    private static void awaitTargets(final Path targets, final List<String> expected)
+        throws IOException, InterruptedException
+    {
+        final long deadline = System.nanoTime() + BUILD_TIMEOUT.toNanos();
+        while (!(Files.exists(targets) && Files.readAllLines(targets).equals(expected)))
+        {
+            assertTrue(System.nanoTime() < deadline, "retrained within " + BUILD_TIMEOUT + ": " + expected);
+            Thread.sleep(50);
+        }
     }
 
     /** The context without the collector its options name and without this JVM's options, which name one too. */
