@@ -54,10 +54,13 @@ import java.util.zip.CRC32C;
  * A JVM that maps a truncated archive can crash, and one that maps a damaged one can misbehave, so no
  * archive reaches a child before its checksum has been checked in this JVM (once, and again whenever
  * the file changes). Entries are only ever added by rename and removed by rename-then-delete, so
- * concurrent builders and readers, in any number of JVMs, never see half an entry; an entry retrained
- * for more targets replaces the old one by a removal and an addition, between which a reader sees none.
+ * concurrent builders and readers, in any number of JVMs, never see half an entry; an entry rebuilt for
+ * more target classes replaces the old one by two renames, between which a reader sees none, and a
+ * child started from the old one just before may map the new one, as complete as any installed entry.
+ * A reader that finds an entry damaged removes it only if it is still the directory it looked at.
  * Builders of one key let the first by name go on ({@link #leadingBuild(String)}) and wait for it; two
- * that look before seeing each other's build may both go on, and the first installed is kept. A temporary
+ * that look before seeing each other's build may both go on, and the first installed is kept (a rebuild
+ * replaces an entry only if it holds the entry's target classes). A temporary
  * directory whose process has died is removed by the next JVM that opens the cache. The least recently
  * used entries beyond {@value #MAX_ENTRIES} are removed. Safe to use from any thread.
  */
@@ -156,17 +159,19 @@ final class ArchiveCache
     {
         final Path entry = directory.resolve(key);
         final Path archive = entry.resolve(ARCHIVE_FILE);
+        Object entryKey = null;
         final BasicFileAttributes attributes;
         try
         {
+            entryKey = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
             attributes = Files.readAttributes(archive, BasicFileAttributes.class);
         }
         catch (final NoSuchFileException ex)
         {
             checked.remove(key);
-            if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS))
+            if (entryKey != null)
             {
-                remove(entry); // an entry whose archive went (a temp-file cleaner): built again
+                removeIfUnchanged(entry, entryKey); // an entry whose archive went (a temp-file cleaner): built again
             }
             return Optional.empty();
         }
@@ -188,8 +193,38 @@ final class ArchiveCache
             return Optional.of(archive);
         }
         checked.remove(key);
-        remove(entry);
+        removeIfUnchanged(entry, entryKey);
         return Optional.empty();
+    }
+
+    /**
+     * Removes an entry that was found damaged, unless a rebuilt entry replaced it since it was looked at:
+     * it is renamed away first, and put back if what was renamed is not the directory that was looked at.
+     */
+    void removeIfUnchanged(final Path entry, final Object entryKey)
+    {
+        final Path doomed = directory.resolve(temporaryName(entry.getFileName().toString(), REMOVAL_INFIX));
+        try
+        {
+            Files.move(entry, doomed, StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (final IOException ex)
+        {
+            return; // already gone, or being removed by another process
+        }
+        try
+        {
+            if (!entryKey.equals(Files.readAttributes(doomed, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey()))
+            {
+                Files.move(doomed, entry, StandardCopyOption.ATOMIC_MOVE);
+                return;
+            }
+        }
+        catch (final IOException ex)
+        {
+            // Yet another entry took the place meanwhile: that one stays, this one goes.
+        }
+        deleteRecursively(doomed);
     }
 
     /**
@@ -292,19 +327,26 @@ final class ArchiveCache
     /**
      * Turns a finished build into the key's entry: writes the archive's checksum, the key's text and the
      * target classes next to it, then renames the build directory into place. Unless it replaces the
-     * key's entry, the first build to be installed wins and a later one is deleted.
+     * key's entry, the first build to be installed wins and a later one is deleted. A replacing build
+     * renames the entry aside, itself into place, and then deletes the old one; it is deleted instead if
+     * the entry holds target classes it lacks (another process replaced it meanwhile).
      *
      * @param key     the archive's key.
      * @param build   a directory from {@link #newBuild(String)} holding {@value #ARCHIVE_FILE}.
      * @param keyText what the key is a hash of.
      * @param targets the classes of children's targets the archive was trained with.
      * @param replace whether the build replaces the key's entry, if it has one.
-     * @return true if the key has an entry now (this build's or an earlier one).
+     * @return true if this build is the key's entry now, or (not replacing) an earlier one is.
      * @throws IOException if the archive cannot be read or the files cannot be written.
      */
     boolean install(final String key, final Path build, final String keyText, final List<String> targets,
         final boolean replace) throws IOException
     {
+        if (replace && !targets.containsAll(targetClasses(key)))
+        {
+            deleteRecursively(build);
+            return false;
+        }
         final Path archive = build.resolve(ARCHIVE_FILE);
         final long size = Files.size(archive);
         Files.deleteIfExists(build.resolve(BUILD_LOG_FILE));
@@ -313,9 +355,18 @@ final class ArchiveCache
         Files.write(build.resolve(TARGETS_FILE), targets, StandardCharsets.UTF_8);
 
         final Path entry = directory.resolve(key);
+        Path replaced = null;
         if (replace && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS))
         {
-            remove(entry);
+            replaced = directory.resolve(temporaryName(key, REMOVAL_INFIX));
+            try
+            {
+                Files.move(entry, replaced, StandardCopyOption.ATOMIC_MOVE);
+            }
+            catch (final IOException ex)
+            {
+                replaced = null; // gone meanwhile
+            }
         }
         try
         {
@@ -325,7 +376,14 @@ final class ArchiveCache
         {
             // Another process installed this key first; its entry is as good as this one.
             deleteRecursively(build);
-            return archive(key).isPresent();
+            return !replace && archive(key).isPresent();
+        }
+        finally
+        {
+            if (replaced != null)
+            {
+                deleteRecursively(replaced);
+            }
         }
         Files.deleteIfExists(directory.resolve(key + FAILED_SUFFIX));
         evictLeastRecentlyUsed();

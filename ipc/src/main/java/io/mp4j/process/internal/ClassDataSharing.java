@@ -30,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -121,13 +120,13 @@ public final class ClassDataSharing
     /** At most this many classes of children's targets are loaded into an archive. */
     static final int MAX_TARGET_CLASSES = 64;
 
-    /** At most this many rebuilds of an archive for its children's target classes per JVM, one at a time. */
+    /** At most this many rebuilds of an archive for its children's target classes per archive and JVM, one at a time. */
     static final int MAX_RETRAINS = 3;
 
     private static final Map<String, CompletableFuture<Boolean>> BUILDS = new ConcurrentHashMap<>();
-    /** The target classes each key's archive was trained with, as this JVM last read them. */
+    /** The target classes each archive (by its entry's path) was trained with, as this JVM last knew them. */
     private static final Map<String, Set<String>> TRAINED_TARGETS = new ConcurrentHashMap<>();
-    /** This JVM's rebuilds of each key's archive for its children's target classes. */
+    /** This JVM's rebuilds of each archive (by its entry's path) for its children's target classes. */
     private static final Map<String, Retraining> RETRAININGS = new ConcurrentHashMap<>();
     private static final Set<Process> TRAINING = ConcurrentHashMap.newKeySet();
     private static final Map<Path, Optional<Jdk>> JDKS = new ConcurrentHashMap<>();
@@ -411,14 +410,14 @@ public final class ClassDataSharing
         {
             return List.of();
         }
-        final Class<?> definer = targetClass.isHidden() ? targetClass.getNestHost() : targetClass;
-        final String name = definer.getName();
-        if (name.startsWith("io.mp4j.") && name.contains(".internal."))
-        {
-            return List.of();
-        }
         try
         {
+            final Class<?> definer = definer(targetClass);
+            final String name = definer.getName();
+            if (name.startsWith("io.mp4j.") && name.contains(".internal."))
+            {
+                return List.of();
+            }
             final CodeSource source = definer.getProtectionDomain().getCodeSource();
             if (source == null || source.getLocation() == null || !"file".equals(source.getLocation().getProtocol()))
             {
@@ -434,60 +433,108 @@ public final class ClassDataSharing
             }
             return List.of();
         }
-        catch (final URISyntaxException | RuntimeException ex)
+        catch (final URISyntaxException | ClassNotFoundException | RuntimeException ex)
         {
             return List.of();
         }
     }
 
     /**
+     * The class that defines a target: for a lambda, the class whose code made it, named in the front of
+     * the lambda's hidden class's name (its nest host is the outermost class, which a lambda of a nested
+     * class is not); any other target's own class.
+     */
+    private static Class<?> definer(final Class<?> targetClass) throws ClassNotFoundException
+    {
+        final String name = targetClass.getName();
+        final int lambda = name.indexOf("$$Lambda");
+        if (!targetClass.isHidden() || lambda < 0)
+        {
+            return targetClass;
+        }
+        return Class.forName(name.substring(0, lambda), false, targetClass.getClassLoader());
+    }
+
+    /**
      * Rebuilds an archive in the background if it lacks a target's class: the new archive holds the
      * classes the old one was trained with as well, up to {@value #MAX_TARGET_CLASSES}, and replaces it
      * once built. Target classes that children need meanwhile go into the next rebuild, which follows at
-     * once; at most {@value #MAX_RETRAINS} per key and JVM.
+     * once; at most {@value #MAX_RETRAINS} per archive and JVM. A JVM that exits waits for a rebuild as for
+     * a first build.
      */
     private static void retrainIfMissing(final LaunchSpec context, final Plan plan, final List<String> targets)
     {
+        final String entry = entryName(plan);
         if (targets.isEmpty() ||
-            TRAINED_TARGETS.computeIfAbsent(plan.key(), key -> plan.cache().targetClasses(key)).containsAll(targets))
+            TRAINED_TARGETS.computeIfAbsent(entry, ignored -> plan.cache().targetClasses(plan.key())).containsAll(targets))
         {
             return;
         }
-        final Retraining retraining = RETRAININGS.computeIfAbsent(plan.key(), key -> new Retraining());
-        if (retraining.note(targets))
+        final Retraining retraining = RETRAININGS.computeIfAbsent(entry, ignored -> new Retraining());
+        final int run = retraining.note(targets);
+        if (run == 0)
         {
-            // Built under a name of its own: the key's first build may be long done, and exit waits for this too.
-            inBackground(RETRAIN_PREFIX + plan.key(), () ->
+            return;
+        }
+        final CompletableFuture<Boolean> done = new CompletableFuture<>();
+        // Under a name of its own, for the exit to wait for: the key's first build may be long done.
+        BUILDS.put(RETRAIN_PREFIX + run + ' ' + entry, done);
+        final Thread builder = new Thread(Threads.rootGroup(), () ->
+        {
+            Set<String> trained = null;
+            boolean ended = false;
+            try
             {
-                Set<String> trained;
                 do
                 {
                     trained = retrainNow(context, plan, retraining.missing());
+                    if (trained != null)
+                    {
+                        TRAINED_TARGETS.put(entry, Set.copyOf(trained));
+                    }
                 }
                 while (retraining.goOn(trained));
-                return trained != null;
-            });
-        }
+                ended = true;
+            }
+            finally
+            {
+                if (!ended)
+                {
+                    retraining.abandon();
+                }
+                done.complete(trained != null);
+            }
+        }, "mp4j-cds-build");
+        builder.setDaemon(true);
+        builder.start();
     }
 
-    /** The target classes a key's archive lacks, as this JVM's children needed them, and its rebuilds for them. */
+    /** What this JVM's state about an archive is kept under: its entry's path, as one key may live in several caches. */
+    private static String entryName(final Plan plan)
+    {
+        return plan.cache().directory().resolve(plan.key()).toString();
+    }
+
+    /**
+     * The target classes an archive lacks, as this JVM's children needed them, and this JVM's rebuilds of
+     * it for them: one at a time.
+     */
     private static final class Retraining
     {
         private final Set<String> missing = new TreeSet<>();
         private int started;
         private boolean running;
 
-        /** Notes classes; true if a rebuild is to start now. */
-        synchronized boolean note(final List<String> targets)
+        /** Notes classes; the number of the rebuild the caller is to start now, or 0. */
+        synchronized int note(final List<String> targets)
         {
             missing.addAll(targets);
-            if (running || started >= MAX_RETRAINS)
+            if (running || started >= MAX_RETRAINS || exiting)
             {
-                return false;
+                return 0;
             }
             running = true;
-            started++;
-            return true;
+            return ++started;
         }
 
         synchronized List<String> missing()
@@ -495,19 +542,29 @@ public final class ClassDataSharing
             return List.copyOf(missing);
         }
 
-        /** After a rebuild that trained these classes (null if it failed): true if another is to follow. */
+        /**
+         * After a rebuild that left the archive holding these classes (null if it failed): true to go on with
+         * the classes noted meanwhile; false ends this run, so that a later note starts another.
+         */
         synchronized boolean goOn(final Set<String> trained)
         {
             if (trained != null)
             {
                 missing.removeAll(trained);
+                if (!missing.isEmpty() && started < MAX_RETRAINS && !exiting)
+                {
+                    started++;
+                    return true;
+                }
             }
-            running = trained != null && !missing.isEmpty() && started < MAX_RETRAINS && !exiting;
-            if (running)
-            {
-                started++;
-            }
-            return running;
+            running = false;
+            return false;
+        }
+
+        /** The rebuilds' thread ended by an error: a later note starts another. */
+        synchronized void abandon()
+        {
+            running = false;
         }
     }
 
@@ -518,12 +575,7 @@ public final class ClassDataSharing
      */
     private static CompletableFuture<Boolean> build(final LaunchSpec context, final Plan plan, final List<String> targets)
     {
-        return inBackground(plan.key(), () -> buildNow(context, plan, targets));
-    }
-
-    private static CompletableFuture<Boolean> inBackground(final String name, final BooleanSupplier work)
-    {
-        return BUILDS.compute(name, (key, previous) ->
+        return BUILDS.compute(plan.key(), (key, previous) ->
         {
             if (previous != null && !(previous.isDone() && previous.join()))
             {
@@ -535,7 +587,7 @@ public final class ClassDataSharing
                 boolean built = false;
                 try
                 {
-                    built = work.getAsBoolean();
+                    built = buildNow(context, plan, targets);
                 }
                 finally
                 {
@@ -553,33 +605,47 @@ public final class ClassDataSharing
 
     /**
      * Trains a new archive with the classes the present one was trained with and the new ones, and puts it
-     * in the present one's place; gives up if another build of the key is under way.
+     * in the present one's place. Waits for another process's build of the key and starts again from what
+     * it installed; gives up where a build of the key failed within the hour.
      *
      * @return the target classes the key's archive holds now, or null if it could not be rebuilt.
      */
     private static Set<String> retrainNow(final LaunchSpec context, final Plan plan, final List<String> targets)
     {
         final ArchiveCache cache = plan.cache();
-        final Set<String> union = new TreeSet<>(cache.targetClasses(plan.key()));
-        if (!union.addAll(targets))
-        {
-            TRAINED_TARGETS.remove(plan.key()); // another JVM's rebuild has them
-            return union;
-        }
-        if (union.size() > MAX_TARGET_CLASSES || exiting)
-        {
-            return null;
-        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BUILD_TIMEOUT_SECONDS);
         try
         {
-            final Path build = cache.newBuild(plan.key());
-            final Optional<Path> leader = cache.leadingBuild(plan.key());
-            if (leader.isPresent() && !leader.get().equals(build))
+            while (!exiting && System.nanoTime() < deadline && !cache.hasFailed(plan.key()))
             {
-                ArchiveCache.deleteRecursively(build);
-                return null;
+                final Set<String> present = cache.targetClasses(plan.key());
+                final Set<String> union = new TreeSet<>(present);
+                if (!union.addAll(targets))
+                {
+                    return union; // another process's rebuild has them
+                }
+                if (union.size() > MAX_TARGET_CLASSES || cache.archive(plan.key()).isEmpty())
+                {
+                    return null; // full, or no archive to rebuild (a first build makes one)
+                }
+                final Path build = cache.newBuild(plan.key());
+                final Optional<Path> leader = cache.leadingBuild(plan.key());
+                if (leader.isPresent() && !leader.get().equals(build))
+                {
+                    ArchiveCache.deleteRecursively(build);
+                    cache.awaitBuild(leader.get(), deadline, () -> exiting);
+                    continue;
+                }
+                if (train(context, plan, build, List.copyOf(union), true))
+                {
+                    return union;
+                }
+                if (cache.targetClasses(plan.key()).equals(present))
+                {
+                    return null; // failed on its own account, not for a rebuild that replaced the entry meanwhile
+                }
             }
-            return train(context, plan, build, List.copyOf(union), true) ? union : null;
+            return null;
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -696,7 +762,7 @@ public final class ClassDataSharing
             if (exitCode == 0 && Files.isRegularFile(archive) && Files.size(archive) > 0)
             {
                 final boolean installed = cache.install(plan.key(), build, plan.keyText(), targets, replace);
-                TRAINED_TARGETS.remove(plan.key());
+                TRAINED_TARGETS.remove(entryName(plan));
                 return installed;
             }
             if (!exited || exiting || exitCode > 128)

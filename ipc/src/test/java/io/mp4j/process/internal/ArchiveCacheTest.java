@@ -128,6 +128,38 @@ class ArchiveCacheTest
     }
 
     @Test
+    void shouldKeepAnEntryThatReplacedTheOneFoundDamaged() throws IOException
+    {
+        final ArchiveCache cache = ArchiveCache.open(temp.resolve("cds")).orElseThrow();
+        assertTrue(cache.install(KEY, build(cache, KEY, "first".getBytes(StandardCharsets.UTF_8)), "key",
+            List.of("app.First"), false));
+        final Path entry = cache.directory().resolve(KEY);
+        final Object looked = Files.readAttributes(entry, BasicFileAttributes.class).fileKey();
+        assertTrue(cache.install(KEY, build(cache, KEY, "second".getBytes(StandardCharsets.UTF_8)), "key",
+            List.of("app.First", "app.Second"), true));
+
+        cache.removeIfUnchanged(entry, looked); // a reader that looked at the first entry
+        assertEquals("second", Files.readString(cache.archive(KEY).orElseThrow()));
+        assertEquals(List.of(KEY), names(cache.directory()));
+
+        cache.removeIfUnchanged(entry, Files.readAttributes(entry, BasicFileAttributes.class).fileKey());
+        assertEquals(List.of(), names(cache.directory()), "the entry looked at goes");
+    }
+
+    @Test
+    void shouldNotReplaceAnEntryWithABuildThatLacksItsTargetClasses() throws IOException
+    {
+        final ArchiveCache cache = ArchiveCache.open(temp.resolve("cds")).orElseThrow();
+        assertTrue(cache.install(KEY, build(cache, KEY, "other".getBytes(StandardCharsets.UTF_8)), "key",
+            List.of("app.First", "app.Other"), false));
+
+        assertFalse(cache.install(KEY, build(cache, KEY, "mine".getBytes(StandardCharsets.UTF_8)), "key",
+            List.of("app.First", "app.Mine"), true), "another process's rebuild holds a class this one lacks");
+        assertEquals("other", Files.readString(cache.archive(KEY).orElseThrow()));
+        assertEquals(List.of(KEY), names(cache.directory()), "the refused build is gone");
+    }
+
+    @Test
     void shouldRemoveEntryWhoseArchiveNoLongerMatchesItsChecksum() throws IOException
     {
         final ArchiveCache cache = ArchiveCache.open(temp.resolve("cds")).orElseThrow();

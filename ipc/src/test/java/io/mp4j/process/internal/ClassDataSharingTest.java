@@ -64,6 +64,7 @@ class ClassDataSharingTest
     private static final Duration BUILD_TIMEOUT = Duration.ofSeconds(150);
     private static final String FROM_ARCHIVE = "io.mp4j.process.internal.ChildMain source: shared objects file";
     private static final String JAR_TARGET = "cdstarget.JarTarget";
+    private static final String JAR_LAMBDA_CLASS = "cdstarget.Lambdas$Inner";
     private static final String RUNNING_JDK = "running JDK";
     private static final String AOT_JDK = "JDK 25+";
     private static final int AOT_CACHE_MIN_FEATURE = 25;
@@ -315,13 +316,14 @@ class ClassDataSharingTest
             final Path targetJar = compileTargetJar();
             final String classPath = jarClassPath + File.pathSeparator + targetJar;
             final ProcessTarget fromJar;
-            final ProcessTarget second;
-            final ProcessTarget third;
+            final List<ProcessTarget> more = new ArrayList<>();
             try (URLClassLoader loader = new URLClassLoader(new URL[]{targetJar.toUri().toURL()}, getClass().getClassLoader()))
             {
                 fromJar = (ProcessTarget)loader.loadClass(JAR_TARGET).getDeclaredConstructor().newInstance();
-                second = (ProcessTarget)loader.loadClass(JAR_TARGET + 2).getDeclaredConstructor().newInstance();
-                third = (ProcessTarget)loader.loadClass(JAR_TARGET + 3).getDeclaredConstructor().newInstance();
+                more.add((ProcessTarget)loader.loadClass(JAR_TARGET + 2).getDeclaredConstructor().newInstance());
+                more.add((ProcessTarget)loader.loadClass(JAR_TARGET + 3).getDeclaredConstructor().newInstance());
+                // A lambda of a nested class: the archive must hold that class, not the outermost one.
+                more.add((ProcessTarget)loader.loadClass(JAR_LAMBDA_CLASS).getMethod("target").invoke(null));
             }
 
             // The first build of a configuration takes the class of the first child's target along.
@@ -349,13 +351,31 @@ class ClassDataSharingTest
                 "from the archive after");
             assertTrue(loadedFromArchive(after), "the bootstrap from the archive still");
 
-            // Classes that children need while a rebuild runs go into the next one.
-            assertEquals(0, runChild(context, second));
-            assertEquals(0, runChild(context, third));
-            awaitTargets(targets, List.of(JAR_TARGET, JAR_TARGET + 2, JAR_TARGET + 3));
+            // Started together: the first starts a rebuild, the classes of the others go into the next one.
+            final List<ChildProcess> children = new ArrayList<>();
+            for (final ProcessTarget target : more)
+            {
+                children.add(new ChildProcess(context, target).start());
+            }
+            for (final ChildProcess child : children)
+            {
+                child.join();
+                assertEquals(0, child.exitCode().orElseThrow());
+            }
+            awaitTargets(targets, List.of(JAR_TARGET, JAR_TARGET + 2, JAR_TARGET + 3, JAR_LAMBDA_CLASS));
+            final List<String> names = List.of(JAR_TARGET + 2, JAR_TARGET + 3, JAR_LAMBDA_CLASS);
+            for (int i = 0; i < more.size(); i++)
+            {
+                final Path log = temp.resolve("last-" + i + ".log");
+                assertEquals(0, runChild(context(javaExecutable, classPath, cache, "-Xlog:class+load=info:file=" + log), more.get(i)));
+                final String name = names.get(i);
+                assertTrue(Files.readAllLines(log).stream().anyMatch(line -> line.contains(name + " source: shared objects file")),
+                    name + " from the archive");
+            }
 
-            assertEquals(List.of("from the jar", "a lambda of a directory's class", "from the jar", "from the jar",
-                "from the jar 2", "from the jar 3"), output.outLines());
+            assertEquals(List.of("a lambda of a directory's class", "from a lambda in the jar", "from a lambda in the jar",
+                "from the jar", "from the jar", "from the jar", "from the jar 2", "from the jar 2", "from the jar 3",
+                "from the jar 3"), output.outLines().stream().sorted().collect(Collectors.toList()));
             assertEquals(List.of(), output.errLines());
             assertEquals(1, archives(cache).size(), "replaced, not added: " + entries(cache));
             assertEquals(List.of(), temporaries(cache));
@@ -378,6 +398,16 @@ class ClassDataSharingTest
                 "}\n");
             arguments.add(file.toString());
         }
+        final Path lambdas = sources.resolve("Lambdas.java");
+        Files.writeString(lambdas, "package cdstarget;\n" +
+            "public class Lambdas {\n" +
+            "    public static class Inner {\n" +
+            "        public static io.mp4j.process.ProcessTarget target() {\n" +
+            "            return () -> System.out.println(\"from a lambda in the jar\");\n" +
+            "        }\n" +
+            "    }\n" +
+            "}\n");
+        arguments.add(lambdas.toString());
         assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, arguments.toArray(new String[0])));
         return jar(classes, temp.resolve("target.jar"));
     }
@@ -386,10 +416,23 @@ class ClassDataSharingTest
         throws IOException, InterruptedException
     {
         final long deadline = System.nanoTime() + BUILD_TIMEOUT.toNanos();
-        while (!(Files.exists(targets) && Files.readAllLines(targets).equals(expected)))
+        while (!expected.equals(readIfThere(targets)))
         {
             assertTrue(System.nanoTime() < deadline, "retrained within " + BUILD_TIMEOUT + ": " + expected);
             Thread.sleep(50);
+        }
+    }
+
+    /** The file's lines, or none while it is not there (an entry being replaced). */
+    private static List<String> readIfThere(final Path file) throws IOException
+    {
+        try
+        {
+            return Files.readAllLines(file);
+        }
+        catch (final java.nio.file.NoSuchFileException ex)
+        {
+            return List.of();
         }
     }
 
