@@ -2,6 +2,7 @@ package io.mp4j.process.internal;
 
 import io.mp4j.process.ChildProcess;
 import io.mp4j.process.ProcessContext;
+import io.mp4j.process.ProcessTarget;
 import io.mp4j.session.Session;
 
 import java.time.Duration;
@@ -11,7 +12,8 @@ import java.util.List;
 /**
  * A parent JVM for the class-data sharing tests: it owns its own session, starts several children at
  * once with the default context (whose cache directory the test set with {@code -Dmp4j.cds.dir}), joins
- * them, waits for the archive and prints what the test checks.
+ * them, waits for the archive and prints what the test checks; then, if named, one child of a target class
+ * that the archive is rebuilt for as this JVM exits.
  */
 public final class ClassDataParentMain
 {
@@ -22,7 +24,7 @@ public final class ClassDataParentMain
     /**
      * Starts the children.
      *
-     * @param args how many children to start at once.
+     * @param args how many children to start at once; optionally the class of a last child's target.
      * @throws Exception on failure, which the test sees as a non-zero exit.
      */
     public static void main(final String[] args) throws Exception
@@ -42,5 +44,12 @@ public final class ClassDataParentMain
             System.out.println("exit " + child.exitCode().orElseThrow());
         }
         System.out.println("archive " + ProcessContext.defaultContext().prepareClassDataArchive(Duration.ofSeconds(120)));
+        if (args.length > 1)
+        {
+            final ProcessTarget target = (ProcessTarget)Class.forName(args[1]).getDeclaredConstructor().newInstance();
+            final ChildProcess child = new ChildProcess(target).start();
+            child.join();
+            System.out.println("exit " + child.exitCode().orElseThrow());
+        }
     }
 }

@@ -571,6 +571,52 @@ class ClassDataSharingTest
         });
     }
 
+    @Test
+    void shouldKeepOneSoundArchiveWhenParentsRebuildItForTheirTargetsAtOnce()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Path targetJar = compileTargetJar();
+            final String classPath = jarClassPath + File.pathSeparator + targetJar;
+            final Path cache = temp.resolve("cds");
+            final Path sessions = temp.resolve("sessions");
+            final ProcessContext parentContext = context(java(RUNNING_JDK), classPath, cache,
+                "-D" + ProcessContext.CLASS_DATA_DIRECTORY_PROPERTY + '=' + cache,
+                "-D" + io.mp4j.session.Session.ROOT_PROPERTY + '=' + sessions);
+            final List<String> targetClasses = List.of(JAR_TARGET, JAR_TARGET + 2, JAR_TARGET + 3);
+            final List<Process> parents = new ArrayList<>();
+            for (int i = 0; i < targetClasses.size(); i++)
+            {
+                parents.add(new ProcessBuilder(parentContext.javaCommand(
+                    ClassDataParentMain.class.getName(), List.of("1", targetClasses.get(i))))
+                    .redirectErrorStream(true)
+                    .redirectOutput(temp.resolve("parent-" + i + ".log").toFile())
+                    .start());
+            }
+            for (int i = 0; i < parents.size(); i++)
+            {
+                final int exitCode = parents.get(i).waitFor();
+                final List<String> output = Files.readAllLines(temp.resolve("parent-" + i + ".log"));
+                assertEquals(0, exitCode, "parent " + i + ": " + output);
+                assertEquals(List.of("archive true", "child 0", "exit 0", "exit 0", "from the jar" + (i == 0 ? "" : " " + (i + 1))),
+                    output.stream().sorted().collect(Collectors.toList()), "parent " + i);
+            }
+
+            // Each parent rebuilt the archive for its class, or gave way to another's rebuild (one that waits
+            // for another's gives up as its JVM exits): one sound entry. Opening the cache clears what a JVM
+            // that ended mid-build left, as any later JVM's would.
+            final ArchiveCache opened = ArchiveCache.open(cache).orElseThrow();
+            assertEquals(1, archives(cache).size(), "one archive: " + entries(cache));
+            assertEquals(1, entries(cache).size(), "no failure record, nothing half removed: " + entries(cache));
+            final Path archive = onlyArchive(cache);
+            final List<String> trained = Files.readAllLines(archive.resolveSibling("targets.txt"));
+            assertFalse(trained.isEmpty(), "rebuilt for at least one parent's class");
+            assertTrue(targetClasses.containsAll(trained), "only the parents' classes: " + trained);
+            assertEquals(Optional.of(archive), opened.archive(archive.getParent().getFileName().toString()), "its checksum matches");
+            assertEquals(List.of(), entries(sessions), "every parent removed its session");
+        });
+    }
+
     private static ProcessContext context(final String classPath, final Path cache, final String... extraOptions)
     {
         return context(java(RUNNING_JDK), classPath, cache, extraOptions);
