@@ -203,14 +203,10 @@ final class ArchiveCache
      */
     void removeIfUnchanged(final Path entry, final Object entryKey)
     {
-        final Path doomed = directory.resolve(temporaryName(entry.getFileName().toString(), REMOVAL_INFIX));
-        try
+        final Path doomed = renameAside(entry).orElse(null);
+        if (doomed == null)
         {
-            Files.move(entry, doomed, StandardCopyOption.ATOMIC_MOVE);
-        }
-        catch (final IOException ex)
-        {
-            return; // already gone, or being removed by another process
+            return;
         }
         try
         {
@@ -355,19 +351,8 @@ final class ArchiveCache
         Files.write(build.resolve(TARGETS_FILE), targets, StandardCharsets.UTF_8);
 
         final Path entry = directory.resolve(key);
-        Path replaced = null;
-        if (replace && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS))
-        {
-            replaced = directory.resolve(temporaryName(key, REMOVAL_INFIX));
-            try
-            {
-                Files.move(entry, replaced, StandardCopyOption.ATOMIC_MOVE);
-            }
-            catch (final IOException ex)
-            {
-                replaced = null; // gone meanwhile
-            }
-        }
+        final Path replaced =
+            replace && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) ? renameAside(entry).orElse(null) : null;
         try
         {
             Files.move(build, entry, StandardCopyOption.ATOMIC_MOVE);
@@ -431,16 +416,27 @@ final class ArchiveCache
      */
     void remove(final Path path)
     {
+        renameAside(path).ifPresent(ArchiveCache::deleteRecursively);
+    }
+
+    /**
+     * The first step of a removal: renames a file or directory of the cache to a temporary name of this
+     * process, which no reader looks at.
+     *
+     * @return the new name, or empty if it is already gone or being removed by another process.
+     */
+    private Optional<Path> renameAside(final Path path)
+    {
         final Path doomed = directory.resolve(temporaryName(path.getFileName().toString(), REMOVAL_INFIX));
         try
         {
             Files.move(path, doomed, StandardCopyOption.ATOMIC_MOVE);
+            return Optional.of(doomed);
         }
         catch (final IOException ex)
         {
-            return; // already gone, or being removed by another process
+            return Optional.empty();
         }
-        deleteRecursively(doomed);
     }
 
     @Override
