@@ -53,6 +53,18 @@ class InheritedOptionsTest
     }
 
     @Test
+    void shouldNameTheJdksSelectorProviderToChildrenAheadOfTheirOwnOptions()
+    {
+        final String provider = "-Djava.nio.channels.spi.SelectorProvider=" +
+            java.nio.channels.spi.SelectorProvider.provider().getClass().getName();
+        final String own = "-Djava.nio.channels.spi.SelectorProvider=com.example.OwnProvider";
+        final List<String> command = new ProcessContext().jvmOptions(List.of(own)).conclude().javaCommand("Main", List.of());
+
+        assertTrue(command.indexOf(provider) > 0, "the JDK's own provider is named: " + command);
+        assertTrue(command.indexOf(own) > command.indexOf(provider), "an option of the context's comes later, and wins");
+    }
+
+    @Test
     void shouldRefuseWhatTheLauncherWouldTakeForTheMainClass()
     {
         for (final String bad : java.util.Arrays.asList("Xmx64m", "", " ", null, "+UseSerialGC"))

@@ -47,8 +47,9 @@ public record LaunchSpec(
 
     /**
      * The command line that starts a JVM running a main class: the {@code java} executable, the first
-     * options (so that the launch's own options win over them), the launch's options, this JVM's
-     * deserialization filter, the session, a classpath, the main class and its arguments.
+     * options and the JDK's selector provider (see {@link SelectorProviderOption}; so that the launch's own
+     * options win over them), the launch's options, this JVM's deserialization filter, the session, a
+     * classpath, the main class and its arguments.
      *
      * @param firstOptions    options placed before the launch's own.
      * @param launchClassPath the classpath, e.g. one reordered for a class-data archive.
@@ -62,6 +63,7 @@ public record LaunchSpec(
         final List<String> command = new ArrayList<>();
         command.add(javaExecutable.toString());
         command.addAll(firstOptions);
+        command.addAll(SelectorProviderOption.forChild(javaExecutable));
         command.addAll(options);
         final String serialFilter = DeserializationFilter.pattern();
         if (serialFilter != null)
