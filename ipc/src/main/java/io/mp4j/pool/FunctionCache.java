@@ -1,7 +1,15 @@
 package io.mp4j.pool;
 
+import io.mp4j.process.internal.ClassDataSharing;
+
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -10,20 +18,71 @@ import java.util.function.Function;
  * state, so it serializes to the same bytes every time, and a call of one (an {@code apply} in a loop)
  * pays for its serialization once, and its workers for their deserialization once. Anything else is
  * serialized at each call, as its state may have changed. Each such lambda class also gets an id, unique
- * in this JVM, under which workers keep its function from call to call. Safe from any thread.
+ * in this JVM, under which workers keep its function from call to call. The classes of the objects it
+ * sees are noted for the class-data archive that workers start from ({@link #workerClasses()}). Safe from
+ * any thread.
  */
 final class FunctionCache
 {
+    /** At most this many classes of users' objects from jars are noted: as many as an archive holds. */
+    private static final int MAX_NOTED_CLASSES = 64;
     private static final AtomicInteger KEPT_IDS = new AtomicInteger();
+    /** Weakly, so that a class loader the program drops can go. */
+    private static final Set<Class<?>> NOTED_CLASSES = Collections.newSetFromMap(new WeakHashMap<>());
+    /** Written under the set's lock. */
+    private static volatile int notedCount;
 
     private final ClassValue<Entry> entries = new ClassValue<>()
     {
         @Override
         protected Entry computeValue(final Class<?> type)
         {
+            note(type);
             return new Entry(isStateless(type));
         }
     };
+
+    /**
+     * What a worker loads from jars to rebuild the functions this JVM's pools have sent, for the class-data
+     * archive workers start from to hold: the classes the users' objects are made of (a lambda's capturing
+     * class). With them there (and the pool's own wrappers, which the archive's training loads), a worker
+     * opens no jar of the classpath on its way to its first result.
+     *
+     * @return the classes.
+     */
+    static List<Class<?>> workerClasses()
+    {
+        synchronized (NOTED_CLASSES)
+        {
+            return new ArrayList<>(NOTED_CLASSES);
+        }
+    }
+
+    /**
+     * How many classes have been noted so far in this JVM: a count that grows with each new one.
+     *
+     * @return the count.
+     */
+    static int notedClassCount()
+    {
+        return notedCount;
+    }
+
+    private static void note(final Class<?> type)
+    {
+        final Optional<Class<?>> archivable = ClassDataSharing.archivableClass(type);
+        if (archivable.isEmpty())
+        {
+            return;
+        }
+        synchronized (NOTED_CLASSES)
+        {
+            if (NOTED_CLASSES.size() < MAX_NOTED_CLASSES && NOTED_CLASSES.add(archivable.get()))
+            {
+                notedCount++;
+            }
+        }
+    }
 
     /**
      * The serialized form of a function made from a user's object, from the cache if the object is a

@@ -65,6 +65,8 @@ final class PoolEngine
      * 500 ns, 5.2 µs with 1 µs, 6.5 µs with 2 µs).
      */
     private static final long APPLY_SPIN_NANOS = 500;
+    /** How many of the classes {@link FunctionCache} noted the workers' archive was asked to hold. */
+    private static final AtomicInteger ARCHIVE_ASKED_CLASSES = new AtomicInteger();
     private final PoolContext context;
     private final Session session;
     /** How spawned workers start: the pool's process context, with {@link WorkerJvmOptions#first} first. */
@@ -401,7 +403,10 @@ final class PoolEngine
         }
         else
         {
-            final ChildProcess process = new ChildProcess(workerContext,
+            // The classes of the functions sent so far, for the archive it starts from to hold.
+            final List<Class<?>> functionClasses = FunctionCache.workerClasses();
+            final ChildProcess process = new ChildProcess(
+                functionClasses.isEmpty() ? workerContext : workerContext.withClassDataClasses(functionClasses),
                 PoolWorkerMain.target(channelName, context.waitStrategy()))
                 .name("PoolWorker-" + workerCounter.incrementAndGet())
                 .daemon(true);
@@ -417,6 +422,35 @@ final class PoolEngine
             slot.exited = true;
             wakeEngine();
         });
+    }
+
+    /**
+     * Asks, in the background, for the class-data archive that spawned workers start from to hold the
+     * classes of the functions this JVM's pools have sent, once for each class noted since the last time:
+     * later workers, of this pool or of a pool of a later run, then load them from the archive, not from
+     * a jar (the archive is rebuilt for them in the background, as for a child's target).
+     */
+    private void archiveFunctionClasses()
+    {
+        final int noted = FunctionCache.notedClassCount();
+        final int asked = ARCHIVE_ASKED_CLASSES.get();
+        if (noted == asked || host != null || !ARCHIVE_ASKED_CLASSES.compareAndSet(asked, noted))
+        {
+            return;
+        }
+        final Thread asking = new Thread(() ->
+        {
+            try
+            {
+                workerContext.withClassDataClasses(FunctionCache.workerClasses()).prepareClassDataArchive(Duration.ZERO);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, poolName + "-class-data");
+        asking.setDaemon(true);
+        asking.start();
     }
 
     private void releaseWorkersOfUnstartedPool()
@@ -993,6 +1027,7 @@ final class PoolEngine
                         break;
                     }
                     slot.kept.keep(kept, null);
+                    archiveFunctionClasses();
                 }
             }
             else if (!slot.functionsSent.contains(task.call.id))
@@ -1003,6 +1038,7 @@ final class PoolEngine
                     break;
                 }
                 slot.functionsSent.add(task.call.id);
+                archiveFunctionClasses();
             }
             try
             {

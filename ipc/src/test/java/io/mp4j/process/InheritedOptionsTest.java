@@ -65,6 +65,22 @@ class InheritedOptionsTest
     }
 
     @Test
+    void shouldAddClassesForTheArchiveAndKeepTheRestOfTheContext()
+    {
+        final ProcessContext context = new ProcessContext().host("app").leaseTimeout(Duration.ofSeconds(3))
+            .classDataClasses(List.of(String.class, Integer.class)).conclude();
+
+        final ProcessContext more = context.withClassDataClasses(List.of(Integer.class, Long.class));
+
+        assertEquals("app", more.host());
+        assertEquals(Duration.ofSeconds(3), more.leaseTimeout());
+        assertEquals(List.of(String.class, Integer.class, Long.class), more.classDataClasses());
+        assertEquals(List.of(String.class, Integer.class, Long.class), more.launchSpec().archivedClasses());
+        assertEquals(List.of(String.class, Integer.class), context.classDataClasses(), "the original is unchanged");
+        assertThrows(IllegalStateException.class, () -> more.classDataClasses(List.of()), "a concluded context is fixed");
+    }
+
+    @Test
     void shouldRefuseWhatTheLauncherWouldTakeForTheMainClass()
     {
         for (final String bad : java.util.Arrays.asList("Xmx64m", "", " ", null, "+UseSerialGC"))

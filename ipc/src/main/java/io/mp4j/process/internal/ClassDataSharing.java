@@ -19,6 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -197,9 +198,10 @@ public final class ClassDataSharing
     /**
      * How to start a child of this context: with the archive if it is ready, otherwise plainly (and the
      * archive's build is started in the background, once per key and JVM). The class the child's target
-     * is made of, where it comes from one of the classpath's jars, is loaded into the archive too, so that
-     * the child does not open that jar at all: by the first build, or else by a rebuild in the background
-     * while children go on starting from the archive there is (see {@link #MAX_RETRAINS}). Never throws.
+     * is made of, and the launch's {@link LaunchSpec#archivedClasses() archived classes}, where they come from
+     * the classpath's jars, are loaded into the archive too, so that the child does not open those jars at
+     * all: by the first build, or else by a rebuild in the background while children go on starting from
+     * the archive there is (see {@link #MAX_RETRAINS}). Never throws.
      *
      * @param context     a concluded context.
      * @param targetClass the class of the child's target (for a lambda, its own hidden class), or null.
@@ -220,7 +222,7 @@ public final class ClassDataSharing
                 return plain;
             }
             final Optional<Path> archive = plan.get().cache().archive(plan.get().key());
-            final List<String> targets = targetClasses(plan.get(), targetClass);
+            final List<String> targets = targetClasses(plan.get(), targetClass, context.archivedClasses());
             if (archive.isEmpty())
             {
                 build(context, plan.get(), targets);
@@ -262,13 +264,15 @@ public final class ClassDataSharing
         {
             return false;
         }
+        final List<String> targets = targetClasses(plan.get(), null, context.archivedClasses());
         if (plan.get().cache().archive(plan.get().key()).isPresent())
         {
+            retrainIfMissing(context, plan.get(), targets);
             return true;
         }
         try
         {
-            build(context, plan.get(), List.of()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            build(context, plan.get(), targets).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
         catch (final ExecutionException | TimeoutException ex)
         {
@@ -400,42 +404,85 @@ public final class ClassDataSharing
     }
 
     /**
-     * The class a target is made of, as the archive would hold it: a lambda's capturing class, or the
-     * target's own class; none if it comes from no jar of the classpath (a directory's classes cannot be
-     * archived), or if it is one of mp4j's internal targets, which mp4j's own trainings cover.
+     * The names of the classes an archive is to hold for a child: those its target and the launch's archived
+     * classes are made of (see {@link #archivable}).
      */
-    private static List<String> targetClasses(final Plan plan, final Class<?> targetClass)
+    private static List<String> targetClasses(
+        final Plan plan, final Class<?> targetClass, final List<Class<?>> archivedClasses)
     {
-        if (targetClass == null)
+        final Set<String> names = new LinkedHashSet<>();
+        if (targetClass != null)
         {
-            return List.of();
+            archivable(plan, targetClass).ifPresent(names::add);
         }
+        for (final Class<?> archived : archivedClasses)
+        {
+            archivable(plan, archived).ifPresent(names::add);
+        }
+        return List.copyOf(names);
+    }
+
+    /** The name of the class an archive would hold for a type, where that class comes from one of the plan's jars. */
+    private static Optional<String> archivable(final Plan plan, final Class<?> type)
+    {
+        final Optional<Class<?>> archivable = archivableClass(type);
+        final Optional<Path> jar = archivable.flatMap(ClassDataSharing::jarOf);
+        if (jar.isEmpty())
+        {
+            return Optional.empty();
+        }
+        for (final String entry : plan.classPath().jars())
+        {
+            if (Paths.get(entry).toAbsolutePath().normalize().equals(jar.get()))
+            {
+                return Optional.of(archivable.get().getName());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The class a children's archive would hold for a type: a lambda's capturing class, or the type itself;
+     * none if it comes from no jar (a directory's classes cannot be archived), or if it is one of mp4j's
+     * internal classes, which mp4j's own trainings cover.
+     *
+     * @param type a class, e.g. of a child's target or of a pool's function.
+     * @return the class, or empty.
+     */
+    public static Optional<Class<?>> archivableClass(final Class<?> type)
+    {
         try
         {
-            final Class<?> definer = definer(targetClass);
+            final Class<?> definer = definer(type);
             final String name = definer.getName();
-            if (name.startsWith("io.mp4j.") && name.contains(".internal."))
+            if (name.startsWith("io.mp4j.") && name.contains(".internal.") || jarOf(definer).isEmpty())
             {
-                return List.of();
+                return Optional.empty();
             }
-            final CodeSource source = definer.getProtectionDomain().getCodeSource();
+            return Optional.of(definer);
+        }
+        catch (final ClassNotFoundException | RuntimeException ex)
+        {
+            return Optional.empty();
+        }
+    }
+
+    /** The jar a class was loaded from, as a normalised absolute path, or empty for a directory or anything else. */
+    private static Optional<Path> jarOf(final Class<?> type)
+    {
+        try
+        {
+            final CodeSource source = type.getProtectionDomain().getCodeSource();
             if (source == null || source.getLocation() == null || !"file".equals(source.getLocation().getProtocol()))
             {
-                return List.of();
+                return Optional.empty();
             }
             final Path location = Paths.get(source.getLocation().toURI()).toAbsolutePath().normalize();
-            for (final String jar : plan.classPath().jars())
-            {
-                if (Paths.get(jar).toAbsolutePath().normalize().equals(location))
-                {
-                    return List.of(name);
-                }
-            }
-            return List.of();
+            return Files.isRegularFile(location) ? Optional.of(location) : Optional.empty();
         }
-        catch (final URISyntaxException | ClassNotFoundException | RuntimeException ex)
+        catch (final URISyntaxException | RuntimeException ex)
         {
-            return List.of();
+            return Optional.empty();
         }
     }
 
@@ -835,24 +882,35 @@ public final class ClassDataSharing
                 // The archive holds less; children start as well as before.
             }
         }
-        // Loaded, not initialised: no code of the program runs here. A child finds its target's deserializer
-        // by reflection, which loads the types of every member of the class: those are loaded here too.
         for (final String name : System.getProperty(TARGET_CLASSES_PROPERTY, "").split(","))
         {
-            try
+            if (!name.isEmpty())
             {
-                if (!name.isEmpty())
-                {
-                    final Class<?> target = Class.forName(name, false, ClassLoader.getSystemClassLoader());
-                    target.getDeclaredMethods();
-                    target.getDeclaredFields();
-                    target.getDeclaredConstructors();
-                }
+                loadTargetClass(name);
             }
-            catch (final ClassNotFoundException | LinkageError ex)
-            {
-                // The archive holds less; that child opens its jar as before.
-            }
+        }
+    }
+
+    /**
+     * Loads a class into the training JVM as a child's target class is loaded into the archive: loaded, not
+     * initialised, so that no code of the program runs here; with the types of every member of the class,
+     * which a child's reflection on it (finding its target's deserializer) loads. Does nothing if the class
+     * cannot be loaded: the archive then holds less, and a child opens its jar as before.
+     *
+     * @param name the class's binary name.
+     */
+    public static void loadTargetClass(final String name)
+    {
+        try
+        {
+            final Class<?> target = Class.forName(name, false, ClassLoader.getSystemClassLoader());
+            target.getDeclaredMethods();
+            target.getDeclaredFields();
+            target.getDeclaredConstructors();
+        }
+        catch (final ClassNotFoundException | LinkageError ex)
+        {
+            // The archive holds less.
         }
     }
 }

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param classDataSharing   whether children start with a class-data archive.
  * @param classDataDirectory where the archive cache lives.
  * @param session            the session the children belong to.
+ * @param archivedClasses    classes of the program that children load beyond their targets', for their
+ *                           class-data archive to hold as well.
  * @param trainingTarget     what the class-data training JVM runs: of the same classes and shape as every
  *                           child's target (a serializable lambda of the public API's type),
  *                           so that the archive holds what deserializing a child's target loads and links;
@@ -31,6 +33,7 @@ public record LaunchSpec(
     boolean classDataSharing,
     Path classDataDirectory,
     Session session,
+    List<Class<?>> archivedClasses,
     ProcessTarget trainingTarget)
 {
     /**
@@ -42,7 +45,8 @@ public record LaunchSpec(
     public LaunchSpec withSession(final Session other)
     {
         return new LaunchSpec(
-            javaExecutable, classPath, options, classDataSharing, classDataDirectory, other, trainingTarget);
+            javaExecutable, classPath, options, classDataSharing, classDataDirectory, other, archivedClasses,
+            trainingTarget);
     }
 
     /**

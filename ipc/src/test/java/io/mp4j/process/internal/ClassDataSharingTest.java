@@ -1,7 +1,9 @@
 package io.mp4j.process.internal;
 
 import io.mp4j.pool.Pool;
+import io.mp4j.pool.PoolCallable;
 import io.mp4j.pool.PoolContext;
+import io.mp4j.pool.PoolFunction;
 import io.mp4j.process.ChildProcess;
 import io.mp4j.process.ProcessContext;
 import io.mp4j.process.ProcessTarget;
@@ -33,7 +35,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -308,6 +312,81 @@ class ClassDataSharingTest
 
     @ParameterizedTest
     @ValueSource(strings = {RUNNING_JDK, AOT_JDK})
+    void shouldStartPoolWorkersThatOpenNoJarOnceTheArchiveHoldsTheirFunctions(final String jdk)
+    {
+        Assumptions.assumeTrue(Files.isDirectory(Paths.get("/proc/self/fd")), "a worker's open files are listed in /proc");
+        final Path javaExecutable = java(jdk);
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Path functionJar = compileJar("function", "cdsfunction", Map.of("Functions", "package cdsfunction;\n" +
+                "public class Functions {\n" +
+                "    public static io.mp4j.pool.PoolFunction<Integer, Integer> plusOne() { return x -> x + 1; }\n" +
+                "    public static io.mp4j.pool.PoolCallable<String> hello() { return () -> \"hello\"; }\n" +
+                "}\n"));
+            final String classPath = jarClassPath + File.pathSeparator + functionJar;
+            final Path cache = temp.resolve("cds");
+            final ProcessContext context = namingNoCollector(context(javaExecutable, classPath, cache));
+            assertTrue(context.prepareClassDataArchive(BUILD_TIMEOUT));
+            final Path targets = onlyArchive(cache).resolveSibling("targets.txt");
+            assertEquals(List.of(), Files.readAllLines(targets));
+
+            try (URLClassLoader loader = new URLClassLoader(new URL[]{functionJar.toUri().toURL()}, getClass().getClassLoader()))
+            {
+                final Class<?> functions = loader.loadClass("cdsfunction.Functions");
+                @SuppressWarnings("unchecked")
+                final PoolFunction<Integer, Integer> plusOne = (PoolFunction<Integer, Integer>)functions.getMethod("plusOne").invoke(null);
+                @SuppressWarnings("unchecked")
+                final PoolCallable<String> hello = (PoolCallable<String>)functions.getMethod("hello").invoke(null);
+
+                // The first pool's worker loads the functions from their jar; its first call has the archive rebuilt
+                // for them in the background.
+                try (Pool pool = new Pool(new PoolContext().processes(1).processContext(context)))
+                {
+                    assertEquals(List.of(2, 3, 4), pool.map(plusOne, List.of(1, 2, 3)));
+                    assertTrue(openJars(pool.workerPids().get(0)).contains(functionJar), "the function's jar is open");
+                }
+                awaitTargets(targets, List.of("cdsfunction.Functions"));
+
+                // A later worker finds all it loads in the archive, and the JDK's selector provider without a search
+                // of the classpath: it opens no jar at all.
+                try (Pool pool = new Pool(new PoolContext().processes(1).processContext(context)))
+                {
+                    assertEquals(List.of(2, 3, 4), pool.map(plusOne, List.of(1, 2, 3)));
+                    assertEquals("hello", pool.apply(hello));
+                    assertEquals(List.of(), openJars(pool.workerPids().get(0)), "jars a worker has open");
+                }
+            }
+            assertEquals(1, archives(cache).size(), "replaced, not added: " + entries(cache));
+        });
+    }
+
+    /** The jars a process has open: a JVM keeps each jar it has read classes or resources from open. */
+    private static List<Path> openJars(final long pid) throws IOException
+    {
+        final List<Path> jars = new ArrayList<>();
+        try (Stream<Path> descriptors = Files.list(Paths.get("/proc", Long.toString(pid), "fd")))
+        {
+            for (final Path descriptor : descriptors.collect(Collectors.toList()))
+            {
+                try
+                {
+                    final Path target = Files.readSymbolicLink(descriptor);
+                    if (target.toString().endsWith(".jar"))
+                    {
+                        jars.add(target);
+                    }
+                }
+                catch (final IOException closedMeanwhile)
+                {
+                    // a descriptor the worker closed while it was listed
+                }
+            }
+        }
+        return jars;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {RUNNING_JDK, AOT_JDK})
     void shouldLoadTheClassOfAChildsTargetFromTheArchiveOnceTrainedForIt(final String jdk)
     {
         final Path javaExecutable = java(jdk);
@@ -385,21 +464,15 @@ class ClassDataSharingTest
     /** Target classes in a jar of their own, as an application's would be. */
     private Path compileTargetJar() throws IOException
     {
-        final Path sources = Files.createDirectories(temp.resolve("target-sources").resolve("cdstarget"));
-        final Path classes = Files.createDirectories(temp.resolve("target-classes"));
-        final List<String> arguments = new ArrayList<>(List.of(
-            "-cp", System.getProperty("java.class.path"), "-d", classes.toString()));
+        final Map<String, String> sources = new LinkedHashMap<>();
         for (final String suffix : List.of("", "2", "3"))
         {
-            final Path file = sources.resolve("JarTarget" + suffix + ".java");
-            Files.writeString(file, "package cdstarget;\n" +
+            sources.put("JarTarget" + suffix, "package cdstarget;\n" +
                 "public class JarTarget" + suffix + " implements io.mp4j.process.ProcessTarget {\n" +
                 "    public void run() { System.out.println(\"from the jar" + (suffix.isEmpty() ? "" : " " + suffix) + "\"); }\n" +
                 "}\n");
-            arguments.add(file.toString());
         }
-        final Path lambdas = sources.resolve("Lambdas.java");
-        Files.writeString(lambdas, "package cdstarget;\n" +
+        sources.put("Lambdas", "package cdstarget;\n" +
             "public class Lambdas {\n" +
             "    public static class Inner {\n" +
             "        public static io.mp4j.process.ProcessTarget target() {\n" +
@@ -407,9 +480,25 @@ class ClassDataSharingTest
             "        }\n" +
             "    }\n" +
             "}\n");
-        arguments.add(lambdas.toString());
+        return compileJar("target", "cdstarget", sources);
+    }
+
+    /** Classes of one package, compiled from their sources into a jar of their own. */
+    private Path compileJar(final String name, final String packageName, final Map<String, String> sources)
+        throws IOException
+    {
+        final Path directory = Files.createDirectories(temp.resolve(name + "-sources").resolve(packageName));
+        final Path classes = Files.createDirectories(temp.resolve(name + "-classes"));
+        final List<String> arguments = new ArrayList<>(List.of(
+            "-cp", System.getProperty("java.class.path"), "-d", classes.toString()));
+        for (final Map.Entry<String, String> source : sources.entrySet())
+        {
+            final Path file = directory.resolve(source.getKey() + ".java");
+            Files.writeString(file, source.getValue());
+            arguments.add(file.toString());
+        }
         assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, arguments.toArray(new String[0])));
-        return jar(classes, temp.resolve("target.jar"));
+        return jar(classes, temp.resolve(name + ".jar"));
     }
 
     private static void awaitTargets(final Path targets, final List<String> expected)
