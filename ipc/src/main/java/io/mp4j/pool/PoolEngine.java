@@ -65,8 +65,6 @@ final class PoolEngine
      * 500 ns, 5.2 µs with 1 µs, 6.5 µs with 2 µs).
      */
     private static final long APPLY_SPIN_NANOS = 500;
-    /** How many of the classes {@link FunctionCache} noted the workers' archive was asked to hold. */
-    private static final AtomicInteger ARCHIVE_ASKED_CLASSES = new AtomicInteger();
     private final PoolContext context;
     private final Session session;
     /** How spawned workers start: the pool's process context, with {@link WorkerJvmOptions#first} first. */
@@ -115,6 +113,8 @@ final class PoolEngine
     private boolean closing;
     private final Set<PoolCall> liveCalls = new HashSet<>();
     private int startsWithoutReady;
+    /** How many of the classes {@link FunctionCache} noted this pool's workers' archive was asked to hold. */
+    private int archiveAskedClasses;
     private boolean progressFailureLogged;
 
     /**
@@ -425,19 +425,19 @@ final class PoolEngine
     }
 
     /**
-     * Asks, in the background, for the class-data archive that spawned workers start from to hold the
-     * classes of the functions this JVM's pools have sent, once for each class noted since the last time:
-     * later workers, of this pool or of a pool of a later run, then load them from the archive, not from
-     * a jar (the archive is rebuilt for them in the background, as for a child's target).
+     * Asks, in the background, for the class-data archive that this pool's spawned workers start from to
+     * hold the classes of the functions this JVM's pools have sent, whenever classes were noted since the
+     * last time: later workers, of this pool or of a pool of a later run, then load them from the archive,
+     * not from a jar (the archive is rebuilt for them in the background, as for a child's target).
      */
     private void archiveFunctionClasses()
     {
         final int noted = FunctionCache.notedClassCount();
-        final int asked = ARCHIVE_ASKED_CLASSES.get();
-        if (noted == asked || host != null || !ARCHIVE_ASKED_CLASSES.compareAndSet(asked, noted))
+        if (noted == archiveAskedClasses || host != null || !workerContext.classDataSharing())
         {
             return;
         }
+        archiveAskedClasses = noted;
         final Thread asking = new Thread(() ->
         {
             try

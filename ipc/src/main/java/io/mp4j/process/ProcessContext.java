@@ -318,12 +318,14 @@ public final class ProcessContext
      * none of the classpath's jars, which for a jar of thousands of entries spares it tens of milliseconds
      * of CPU. The class of a child's target (a lambda's capturing class) and the types of its members are
      * archived without this; a pool adds the classes of the functions it has sent to its workers' context.
-     * Classes from directories, which no archive can hold, are left out; an archive holds at most 64.
+     * An archive that lacks some is rebuilt in the background as children start. Classes from directories,
+     * which no archive can hold, are left out, and so are all beyond the 64 an archive holds. Children on a
+     * worker host start from the host's archive, which this does not change.
      *
      * @param classes the classes; for a lambda, its capturing class is archived.
      * @return this, for chaining.
      */
-    public ProcessContext classDataClasses(final Collection<Class<?>> classes)
+    public ProcessContext classDataClasses(final Collection<? extends Class<?>> classes)
     {
         checkNotConcluded();
         this.classDataClasses = List.copyOf(classes);
@@ -347,7 +349,9 @@ public final class ProcessContext
      *
      * @param timeout how long to wait for a build.
      * @return true if children of this context start from an archive, false if they cannot (switched
-     *         off, an option or the classpath rules it out, the build failed or timed out).
+     *         off, an option or the classpath rules it out, the build failed or timed out). An archive that
+     *         lacks some of the {@link #classDataClasses() classes} counts: it is rebuilt for them in the
+     *         background, without waiting.
      * @throws InterruptedException if the calling thread is interrupted while waiting.
      */
     public boolean prepareClassDataArchive(final Duration timeout) throws InterruptedException
@@ -570,7 +574,7 @@ public final class ProcessContext
      * @param classes the further classes.
      * @return the copy.
      */
-    public ProcessContext withClassDataClasses(final Collection<Class<?>> classes)
+    public ProcessContext withClassDataClasses(final Collection<? extends Class<?>> classes)
     {
         final ProcessContext copy = withSession(session());
         copy.host = host;
@@ -597,8 +601,9 @@ public final class ProcessContext
 
     /**
      * The command line that starts a JVM of this context running a main class: the {@code java}
-     * executable, inherited options, mp4j's required flags, the extra options, the session, the
-     * classpath, the main class and its arguments.
+     * executable, the JDK's selector provider where naming it spares the JVM a search of its classpath,
+     * inherited options, mp4j's required flags, the extra options, the session, the classpath, the main
+     * class and its arguments.
      *
      * @param mainClass the class whose {@code main} runs.
      * @param arguments the arguments of {@code main}.

@@ -417,6 +417,10 @@ public final class ClassDataSharing
         }
         for (final Class<?> archived : archivedClasses)
         {
+            if (names.size() >= MAX_TARGET_CLASSES)
+            {
+                break;
+            }
             archivable(plan, archived).ifPresent(names::add);
         }
         return List.copyOf(names);
@@ -667,13 +671,20 @@ public final class ClassDataSharing
             {
                 final Set<String> present = cache.targetClasses(plan.key());
                 final Set<String> union = new TreeSet<>(present);
-                if (!union.addAll(targets))
+                for (final String target : targets)
                 {
-                    return union; // another process's rebuild has them
+                    if (union.size() < MAX_TARGET_CLASSES)
+                    {
+                        union.add(target);
+                    }
                 }
-                if (union.size() > MAX_TARGET_CLASSES || cache.archive(plan.key()).isEmpty())
+                if (union.equals(present))
                 {
-                    return null; // full, or no archive to rebuild (a first build makes one)
+                    return union; // another process's rebuild has them, or the archive is full
+                }
+                if (cache.archive(plan.key()).isEmpty())
+                {
+                    return null; // no archive to rebuild (a first build makes one)
                 }
                 final Path build = cache.newBuild(plan.key());
                 final Optional<Path> leader = cache.leadingBuild(plan.key());

@@ -67,7 +67,7 @@ public record LaunchSpec(
         final List<String> command = new ArrayList<>();
         command.add(javaExecutable.toString());
         command.addAll(firstOptions);
-        command.addAll(SelectorProviderOption.forChild(javaExecutable));
+        command.addAll(SelectorProviderOption.forChild(javaExecutable, launchClassPath));
         command.addAll(options);
         final String serialFilter = DeserializationFilter.pattern();
         if (serialFilter != null)

@@ -1,20 +1,28 @@
 package io.mp4j.process.internal;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.ZipFile;
 
 /**
  * Spares a child the search of its classpath for a selector provider. A JVM's first selector or socket
  * channel (a pool worker's doorbell, say) asks {@link java.util.ServiceLoader} for a {@link SelectorProvider}
  * before it takes the JDK's own, and so opens every jar of its classpath and reads its index: ~20 ms of
- * CPU for a jar of 16,000 entries, in each worker a pool starts. Where this JVM runs the JDK's own provider
- * (no jar offered one), a child is told that provider's class through the system property that
- * {@link SelectorProvider#provider()} reads first: the same provider, found without a search. Only for a
- * child of this JVM's own JDK, or on Linux, where every JDK's provider has the same name.
+ * CPU for a jar of 16,000 entries, in each worker a pool starts. Where this JVM's own search found none
+ * (no property named one, and it runs the JDK's provider), a child whose classpath offers none either
+ * (this JVM's own classpath, or one whose other entries were looked into once) is told that provider's class
+ * through the system property that {@link SelectorProvider#provider()} reads first: the same provider,
+ * found without a search. Only for a child of this JVM's own JDK, or on Linux, where every JDK's provider
+ * has the same name.
  */
 final class SelectorProviderOption
 {
@@ -22,6 +30,11 @@ final class SelectorProviderOption
     static final String PROPERTY = "java.nio.channels.spi.SelectorProvider";
 
     private static final String LINUX_PROVIDER = "sun.nio.ch.EPollSelectorProvider";
+    /** Where a jar or directory offers a provider as a service. */
+    private static final String SERVICE_FILE = "META-INF/services/" + SelectorProvider.class.getName();
+    /** Whether other classpaths offer no provider, for so many of them at most. */
+    private static final int MAX_CLASS_PATHS = 64;
+    private static final Map<String, Boolean> OFFERING_NONE = new ConcurrentHashMap<>();
     private static final Path OWN_JAVA = Paths.get(System.getProperty("java.home"), "bin", "java");
 
     private SelectorProviderOption()
@@ -31,17 +44,57 @@ final class SelectorProviderOption
     /**
      * The option for a child, if any.
      *
-     * @param java the child's {@code java} executable.
+     * @param java      the child's {@code java} executable.
+     * @param classPath the child's classpath.
      * @return the option, or an empty list where the child finds its provider as it would without it.
      */
-    static List<String> forChild(final Path java)
+    static List<String> forChild(final Path java, final String classPath)
     {
         final String provider = Holder.JDK_PROVIDER;
-        if (provider == null || !(provider.equals(LINUX_PROVIDER) || isOwnJava(java)))
+        if (provider == null || !(provider.equals(LINUX_PROVIDER) || isOwnJava(java)) || !offersNone(classPath))
         {
             return List.of();
         }
         return List.of("-D" + PROPERTY + '=' + provider);
+    }
+
+    /** Whether a child's search of this classpath would find no provider, as this JVM's found none. */
+    private static boolean offersNone(final String classPath)
+    {
+        final Set<Path> others = entries(classPath);
+        others.removeAll(Holder.SEARCHED);
+        if (others.isEmpty())
+        {
+            return true;
+        }
+        final Boolean known = OFFERING_NONE.get(classPath);
+        if (known != null)
+        {
+            return known;
+        }
+        final boolean none = others.stream().noneMatch(SelectorProviderOption::offersProvider);
+        if (OFFERING_NONE.size() < MAX_CLASS_PATHS)
+        {
+            OFFERING_NONE.put(classPath, none);
+        }
+        return none;
+    }
+
+    /** Whether a jar or directory offers a provider as a service; false for one the JVM could not read either. */
+    private static boolean offersProvider(final Path entry)
+    {
+        if (Files.isDirectory(entry))
+        {
+            return Files.exists(entry.resolve(SERVICE_FILE));
+        }
+        try (ZipFile jar = new ZipFile(entry.toFile()))
+        {
+            return jar.getEntry(SERVICE_FILE) != null;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return false;
+        }
     }
 
     private static boolean isOwnJava(final Path java)
@@ -56,15 +109,43 @@ final class SelectorProviderOption
         }
     }
 
-    /** This JVM's provider's class, looked up at the first child's start, if it is the JDK's own. */
+    /** A classpath's entries as absolute paths. */
+    private static Set<Path> entries(final String classPath)
+    {
+        final Set<Path> entries = new HashSet<>();
+        for (final String entry : classPath.split(File.pathSeparator))
+        {
+            if (!entry.isEmpty())
+            {
+                entries.add(Paths.get(entry).toAbsolutePath().normalize());
+            }
+        }
+        return entries;
+    }
+
+    /** What this JVM's own search for a provider found and searched, looked up at the first child's start. */
     private static final class Holder
     {
+        /** The class of this JVM's provider if it is the JDK's own and no property named it; else null. */
         static final String JDK_PROVIDER = jdkProvider();
+        /** The classpath entries this JVM's search went through, finding no provider. */
+        static final Set<Path> SEARCHED = entries(System.getProperty("java.class.path", ""));
 
         private static String jdkProvider()
         {
-            final Class<?> provider = SelectorProvider.provider().getClass();
-            return provider.getModule() == Object.class.getModule() ? provider.getName() : null;
+            if (System.getProperty(PROPERTY) != null)
+            {
+                return null;
+            }
+            try
+            {
+                final Class<?> provider = SelectorProvider.provider().getClass();
+                return provider.getModule() == Object.class.getModule() ? provider.getName() : null;
+            }
+            catch (final Throwable ex) // e.g. a jar's provider service that does not load: children look for themselves
+            {
+                return null;
+            }
         }
     }
 }
