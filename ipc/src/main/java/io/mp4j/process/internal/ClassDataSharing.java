@@ -225,7 +225,7 @@ public final class ClassDataSharing
             final List<String> targets = targetClasses(plan.get(), targetClass, context.archivedClasses());
             if (archive.isEmpty())
             {
-                build(context, plan.get(), targets);
+                buildFor(context, plan.get(), targets);
                 return plain;
             }
             retrainIfMissing(context, plan.get(), targets);
@@ -272,7 +272,7 @@ public final class ClassDataSharing
         }
         try
         {
-            build(context, plan.get(), targets).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            buildFor(context, plan.get(), targets).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
         catch (final ExecutionException | TimeoutException ex)
         {
@@ -617,6 +617,26 @@ public final class ClassDataSharing
         {
             running = false;
         }
+    }
+
+    /**
+     * The build of a plan's archive for these target classes: a new one takes them along; a build already
+     * under way (started for other targets) is followed by a rebuild for those it lacks, once it is done.
+     */
+    private static CompletableFuture<Boolean> buildFor(final LaunchSpec context, final Plan plan, final List<String> targets)
+    {
+        final CompletableFuture<Boolean> built = build(context, plan, targets);
+        if (!targets.isEmpty())
+        {
+            built.thenAccept(success ->
+            {
+                if (success)
+                {
+                    retrainIfMissing(context, plan, targets);
+                }
+            });
+        }
+        return built;
     }
 
     /**

@@ -326,9 +326,6 @@ class ClassDataSharingTest
             final String classPath = jarClassPath + File.pathSeparator + functionJar;
             final Path cache = temp.resolve("cds");
             final ProcessContext context = namingNoCollector(context(javaExecutable, classPath, cache));
-            assertTrue(context.prepareClassDataArchive(BUILD_TIMEOUT));
-            final Path targets = onlyArchive(cache).resolveSibling("targets.txt");
-            assertEquals(List.of(), Files.readAllLines(targets));
 
             try (URLClassLoader loader = new URLClassLoader(new URL[]{functionJar.toUri().toURL()}, getClass().getClassLoader()))
             {
@@ -338,14 +335,22 @@ class ClassDataSharingTest
                 @SuppressWarnings("unchecked")
                 final PoolCallable<String> hello = (PoolCallable<String>)functions.getMethod("hello").invoke(null);
 
-                // The first pool's worker loads the functions from their jar; its first call has the archive rebuilt
-                // for them in the background.
+                // The first pool's worker starts without an archive and has the first build started; its first call
+                // comes while that build runs, which the archive is then rebuilt after, for the function's class.
                 try (Pool pool = new Pool(new PoolContext().processes(1).processContext(context)))
                 {
                     assertEquals(List.of(2, 3, 4), pool.map(plusOne, List.of(1, 2, 3)));
                     assertTrue(openJars(pool.workerPids().get(0)).contains(functionJar), "the function's jar is open");
                 }
-                awaitTargets(targets, List.of("cdsfunction.Functions"));
+                final long deadline = System.nanoTime() + BUILD_TIMEOUT.toNanos();
+                List<Path> installed;
+                while ((installed = archives(cache).stream().filter(archive -> !ArchiveCache.isTemporary(archive.getParent()))
+                    .collect(Collectors.toList())).isEmpty())
+                {
+                    assertTrue(System.nanoTime() < deadline, "built within " + BUILD_TIMEOUT);
+                    Thread.sleep(50);
+                }
+                awaitTargets(installed.get(0).resolveSibling("targets.txt"), List.of("cdsfunction.Functions"));
 
                 // A later worker finds all it loads in the archive, and the JDK's selector provider without a search
                 // of the classpath: it opens no jar at all.
