@@ -308,6 +308,21 @@ public final class PoolChannel implements AutoCloseable
     public boolean write(
         final OneToOneRingBuffer ring, final int type, final long callId, final int taskIndex, final byte[] payload)
     {
+        if (!writeUnrung(ring, type, callId, taskIndex, payload))
+        {
+            return false;
+        }
+        region.waitBoard().ring(ring == tasks ? TASKS_TAG : RESULTS_TAG);
+        return true;
+    }
+
+    /**
+     * Writes one message as {@link #write} does, but wakes no one who sleeps on the ring: for a message
+     * nobody waits for, which the reader takes with the next one that wakes it (a worker's READY).
+     */
+    public boolean writeUnrung(
+        final OneToOneRingBuffer ring, final int type, final long callId, final int taskIndex, final byte[] payload)
+    {
         byte[] body = payload == null ? new byte[0] : payload;
         int flags = 0;
         if (PAYLOAD_OFFSET + body.length > ring.maxMsgLength())
@@ -332,7 +347,6 @@ public final class PoolChannel implements AutoCloseable
         buffer.putInt(index + FLAGS_OFFSET, flags);
         buffer.putBytes(index + PAYLOAD_OFFSET, body);
         ring.commit(index);
-        region.waitBoard().ring(ring == tasks ? TASKS_TAG : RESULTS_TAG);
         return true;
     }
 

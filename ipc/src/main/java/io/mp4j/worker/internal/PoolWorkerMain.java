@@ -122,7 +122,9 @@ public final class PoolWorkerMain implements MessageHandler
         final Runnable onTaskDone)
     {
         final PoolWorkerMain worker = new PoolWorkerMain(channel, waitStrategy, poolAlive, onTaskDone);
-        if (!worker.send(PoolChannel.READY, 0, -1, null))
+        // READY only tells the pool that a worker started, which it reads with the first result: ringing for it
+        // would make a fresh worker wait for its doorbell's set-up before its first task rather than after it.
+        if (!worker.whenRoom(() -> channel.writeUnrung(channel.results(), PoolChannel.READY, 0, -1, null)))
         {
             return false;
         }
