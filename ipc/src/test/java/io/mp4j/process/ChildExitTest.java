@@ -2,17 +2,31 @@ package io.mp4j.process;
 
 import io.mp4j.RemoteException;
 import io.mp4j.test.CapturedOutput;
+import io.mp4j.test.Jdks;
 import io.mp4j.test.NoLeaksExtension;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.tools.ToolProvider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -23,6 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChildExitTest
 {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final int LOGGING_EXIT_MIN_FEATURE = 21;
+    private static final String FINDER_MADE = "logger finder made";
 
     @RegisterExtension
     final CapturedOutput output = new CapturedOutput();
@@ -74,6 +90,85 @@ class ChildExitTest
             assertEquals("boom beside a thread", child.failure().orElseThrow().remoteMessage());
             assertEquals(List.of("non-daemon thread done"), output.outLines());
         });
+    }
+
+    @Test
+    void shouldRunTheShutdownHooksOfATargetThatReturns()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final ChildProcess child = new ChildProcess(() ->
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("hook ran")))).start();
+            child.join();
+
+            assertEquals(0, child.exitCode().orElseThrow());
+            assertEquals(List.of("hook ran"), output.outLines());
+        });
+    }
+
+    @Test
+    void shouldEndAChildWhoseTargetReturnsWithoutSystemExitsLoggerLookup(@TempDir final Path temp)
+    {
+        // On JDK 21 or later, System.exit asks for the logger of java.lang.Runtime first: a search of every jar
+        // of the classpath for a logger finder service, which this jar offers and which says when it is made.
+        final Optional<Path> java = Jdks.atLeast(LOGGING_EXIT_MIN_FEATURE);
+        Assumptions.assumeTrue(java.isPresent(), "no JDK " + LOGGING_EXIT_MIN_FEATURE + "+ installed: not tested");
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final Path finderJar = loggerFinderJar(temp);
+            final ProcessContext context = new ProcessContext().javaExecutable(java.get()).classDataSharing(false)
+                .classPath(ProcessContext.defaultContext().classPath() + File.pathSeparator + finderJar).conclude();
+
+            final ChildProcess returning = new ChildProcess(context, () -> System.out.println("returned")).start();
+            returning.join();
+            final ChildProcess exiting = new ChildProcess(context, () -> System.exit(0)).start();
+            exiting.join();
+
+            assertEquals(0, returning.exitCode().orElseThrow());
+            assertEquals(0, exiting.exitCode().orElseThrow());
+            assertEquals(List.of("returned"), output.outLines());
+            assertEquals(List.of(FINDER_MADE), output.errLines(), "made once: for the child that called System.exit");
+        });
+    }
+
+    /** A jar that offers a logger finder, which prints a line to standard error when it is made. */
+    private static Path loggerFinderJar(final Path temp) throws IOException
+    {
+        final Path sources = Files.createDirectories(temp.resolve("sources").resolve("exitlog"));
+        final Path classes = Files.createDirectories(temp.resolve("classes"));
+        final Path source = sources.resolve("RecordingFinder.java");
+        Files.writeString(source, "package exitlog;\n" +
+            "public class RecordingFinder extends System.LoggerFinder {\n" +
+            "    public RecordingFinder() { System.err.println(\"" + FINDER_MADE + "\"); }\n" +
+            "    @Override public System.Logger getLogger(String name, Module module) {\n" +
+            "        return new System.Logger() {\n" +
+            "            public String getName() { return name; }\n" +
+            "            public boolean isLoggable(System.Logger.Level level) { return false; }\n" +
+            "            public void log(System.Logger.Level level, java.util.ResourceBundle bundle, String message,\n" +
+            "                Throwable thrown) { }\n" +
+            "            public void log(System.Logger.Level level, java.util.ResourceBundle bundle, String format,\n" +
+            "                Object... parameters) { }\n" +
+            "        };\n" +
+            "    }\n" +
+            "}\n");
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), source.toString()));
+        final Path jar = temp.resolve("finder.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)))
+        {
+            out.putNextEntry(new JarEntry("META-INF/services/java.lang.System$LoggerFinder"));
+            out.write("exitlog.RecordingFinder\n".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+            try (Stream<Path> files = Files.walk(classes))
+            {
+                for (final Path file : files.filter(Files::isRegularFile).collect(Collectors.toList()))
+                {
+                    out.putNextEntry(new JarEntry(classes.relativize(file).toString().replace(File.separatorChar, '/')));
+                    out.write(Files.readAllBytes(file));
+                    out.closeEntry();
+                }
+            }
+        }
+        return jar;
     }
 
     @Test

@@ -91,6 +91,13 @@ public final class ChildMain
         flush(out);
         flush(err);
         exitingWithOwnCode = true;
+        if (exitCode == 0)
+        {
+            // Returning ends the JVM as System.exit(0) would, its shutdown hooks and all, once no thread but daemons
+            // is left; and without the look-up of a logger for Runtime.exit that System.exit makes on JDK 21 or
+            // later, which searches every jar of the classpath for a logging service.
+            return;
+        }
         System.exit(exitCode);
     }
 

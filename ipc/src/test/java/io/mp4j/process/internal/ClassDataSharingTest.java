@@ -8,6 +8,7 @@ import io.mp4j.process.ChildProcess;
 import io.mp4j.process.ProcessContext;
 import io.mp4j.process.ProcessTarget;
 import io.mp4j.test.CapturedOutput;
+import io.mp4j.test.Jdks;
 import io.mp4j.test.NoLeaksExtension;
 import io.mp4j.worker.internal.PoolChannel;
 import io.mp4j.worker.internal.PoolWorkerMain;
@@ -41,8 +42,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.tools.ToolProvider;
@@ -736,44 +735,10 @@ class ClassDataSharingTest
         {
             return Paths.get(System.getProperty("java.home"), "bin", "java");
         }
-        final Optional<Path> aot = aotJava();
+        final Optional<Path> aot = Jdks.atLeast(AOT_CACHE_MIN_FEATURE);
         Assumptions.assumeTrue(aot.isPresent(),
             "no JDK " + AOT_CACHE_MIN_FEATURE + "+ under /usr/lib/jvm nor -Dmp4j.test.aotJava: AOT cache not tested");
         return aot.get();
-    }
-
-    private static Optional<Path> aotJava()
-    {
-        final String named = System.getProperty("mp4j.test.aotJava");
-        if (named != null && !named.isBlank())
-        {
-            return Optional.of(Paths.get(named));
-        }
-        final Path jvms = Paths.get("/usr/lib/jvm");
-        if (!Files.isDirectory(jvms))
-        {
-            return Optional.empty();
-        }
-        final Pattern version = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
-        try (Stream<Path> homes = Files.list(jvms))
-        {
-            return homes.sorted().filter(home -> Files.isExecutable(home.resolve("bin").resolve("java"))).filter(home ->
-            {
-                try
-                {
-                    final Matcher matcher = version.matcher(Files.readString(home.resolve("release")));
-                    return matcher.find() && Integer.parseInt(matcher.group(1)) >= AOT_CACHE_MIN_FEATURE;
-                }
-                catch (final IOException | RuntimeException ex)
-                {
-                    return false;
-                }
-            }).map(home -> home.resolve("bin").resolve("java")).findFirst();
-        }
-        catch (final IOException ex)
-        {
-            return Optional.empty();
-        }
     }
 
     private static int runChild(final ProcessContext context, final String line) throws InterruptedException
