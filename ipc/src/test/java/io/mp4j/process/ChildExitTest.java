@@ -151,7 +151,8 @@ class ChildExitTest
             "        };\n" +
             "    }\n" +
             "}\n");
-        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), source.toString()));
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(
+            null, null, null, "--release", "17", "-d", classes.toString(), source.toString()));
         final Path jar = temp.resolve("finder.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)))
         {

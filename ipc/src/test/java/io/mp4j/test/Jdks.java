@@ -24,8 +24,8 @@ public final class Jdks
     }
 
     /**
-     * The {@code java} of a JDK of at least a feature release: the one {@value #NEWER_JAVA_PROPERTY} names, or
-     * else the first such JDK under {@code /usr/lib/jvm}.
+     * The {@code java} of a JDK of at least a feature release: the one {@value #NEWER_JAVA_PROPERTY} names, else
+     * the one running the tests if it is new enough, else the first such JDK under {@code /usr/lib/jvm}.
      *
      * @param feature the least feature release, e.g. 25.
      * @return the executable, or empty if there is none.
@@ -37,6 +37,10 @@ public final class Jdks
         if (named != null && !named.isBlank())
         {
             homes = List.of(Paths.get(named).toAbsolutePath().getParent().getParent());
+        }
+        else if (Runtime.version().feature() >= feature)
+        {
+            homes = List.of(Paths.get(System.getProperty("java.home")));
         }
         else
         {

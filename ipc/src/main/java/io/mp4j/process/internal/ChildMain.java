@@ -50,7 +50,9 @@ public final class ChildMain
     /**
      * Runs the child whose spec the parent wrote to the session named by the {@code mp4j.session}
      * system property, waits for the non-daemon threads its target left running, and exits: 0 if the
-     * target returned, {@value #FAILED_EXIT_CODE} if it threw.
+     * target returned, {@value #FAILED_EXIT_CODE} if it threw. Exiting with 0, it returns, and the JVM ends as a
+     * program's does: so a non-daemon thread that one of the target's daemon threads starts later keeps it
+     * running too.
      *
      * @param args one argument: the base name of the child's files in the session.
      */
@@ -90,14 +92,15 @@ public final class ChildMain
         flush(System.err);
         flush(out);
         flush(err);
-        exitingWithOwnCode = true;
         if (exitCode == 0)
         {
             // Returning ends the JVM as System.exit(0) would, its shutdown hooks and all, once no thread but daemons
             // is left; and without the look-up of a logger for Runtime.exit that System.exit makes on JDK 21 or
-            // later, which searches every jar of the classpath for a logging service.
+            // later, which searches every jar of the classpath for a logging service. A thread that calls
+            // System.exit meanwhile has its code recorded as any target's.
             return;
         }
+        exitingWithOwnCode = true;
         System.exit(exitCode);
     }
 
