@@ -4,24 +4,20 @@ import io.mp4j.Mp4jException;
 import io.mp4j.session.Session;
 
 import java.io.File;
-import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.CodeSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.jar.JarFile;
 
 /**
  * The classpath of a child JVM, derived from what this JVM really loaded rather than from
@@ -41,7 +37,6 @@ public final class ChildClassPath
     public static final String BOOTSTRAP_CLASS = "io.mp4j.process.internal.ChildMain";
 
     private static final String BOOTSTRAP_RESOURCE = BOOTSTRAP_CLASS.replace('.', '/') + ".class";
-    private static final int MAX_MANIFEST_DEPTH = 8;
     private static final Set<String> LOADS_BOOTSTRAP = ConcurrentHashMap.newKeySet();
 
     private ChildClassPath()
@@ -135,17 +130,10 @@ public final class ChildClassPath
         {
             return;
         }
-        final Set<Path> visited = new HashSet<>();
-        for (final String element : classPath.split(File.pathSeparator))
+        if (ClassPathEntries.holds(classPath, BOOTSTRAP_RESOURCE))
         {
-            for (final Path path : ClassPathEntries.expand(element))
-            {
-                if (holdsBootstrap(path, visited, 0))
-                {
-                    LOADS_BOOTSTRAP.add(classPath);
-                    return;
-                }
-            }
+            LOADS_BOOTSTRAP.add(classPath);
+            return;
         }
 
         final String location = mp4jLocation == null ? "an unknown location" : mp4jLocation.toString();
@@ -156,42 +144,6 @@ public final class ChildClassPath
                 "executable jar?)" : "") +
             ". Give children a classpath that holds mp4j-ipc, mp4j-core, agrona and your classes with " +
             "ProcessContext.classPath(...) (the system property java.class.path of a child). classPath=" + classPath);
-    }
-
-    /** Whether a classpath path, or a file its manifest names, holds the bootstrap class. */
-    private static boolean holdsBootstrap(final Path path, final Set<Path> visited, final int depth)
-    {
-        if (depth > MAX_MANIFEST_DEPTH || !visited.add(path))
-        {
-            return false;
-        }
-        if (Files.isDirectory(path))
-        {
-            return Files.isRegularFile(path.resolve(BOOTSTRAP_RESOURCE));
-        }
-        if (!Files.isRegularFile(path))
-        {
-            return false; // the launcher skips what is not there
-        }
-        try (JarFile jar = new JarFile(path.toFile(), false))
-        {
-            if (jar.getEntry(BOOTSTRAP_RESOURCE) != null)
-            {
-                return true;
-            }
-            for (final Path named : ClassPathEntries.manifestClassPath(path, jar.getManifest()))
-            {
-                if (holdsBootstrap(named, visited, depth + 1))
-                {
-                    return true;
-                }
-            }
-            return false;
-        }
-        catch (final IOException | SecurityException ex)
-        {
-            return false; // not a jar: the launcher finds no classes in it either
-        }
     }
 
     private static void add(final Map<String, String> entries, final String entry)
@@ -212,8 +164,13 @@ public final class ChildClassPath
         entries.putIfAbsent(key, entry);
     }
 
-    /** Where a class was loaded from, if that is a file or directory a plain launch can read. */
-    private static Path codeSource(final Class<?> type)
+    /**
+     * Where a class was loaded from, if that is a file or directory a plain launch can read.
+     *
+     * @param type the class.
+     * @return the file or directory, or null.
+     */
+    static Path codeSource(final Class<?> type)
     {
         final CodeSource source = type.getProtectionDomain().getCodeSource();
         return source == null || source.getLocation() == null ? null : fileOf(source.getLocation());

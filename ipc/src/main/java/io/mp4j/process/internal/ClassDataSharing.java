@@ -7,13 +7,11 @@ import io.mp4j.session.Session;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.CodeSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -31,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -429,20 +428,8 @@ public final class ClassDataSharing
     /** The name of the class an archive would hold for a type, where that class comes from one of the plan's jars. */
     private static Optional<String> archivable(final Plan plan, final Class<?> type)
     {
-        final Optional<Class<?>> archivable = archivableClass(type);
-        final Optional<Path> jar = archivable.flatMap(ClassDataSharing::jarOf);
-        if (jar.isEmpty())
-        {
-            return Optional.empty();
-        }
-        for (final String entry : plan.classPath().jars())
-        {
-            if (Paths.get(entry).toAbsolutePath().normalize().equals(jar.get()))
-            {
-                return Optional.of(archivable.get().getName());
-            }
-        }
-        return Optional.empty();
+        return archivableClass(type, jar -> plan.classPath().jars().stream()
+            .anyMatch(entry -> Paths.get(entry).toAbsolutePath().normalize().equals(jar))).map(Class::getName);
     }
 
     /**
@@ -455,36 +442,29 @@ public final class ClassDataSharing
      */
     public static Optional<Class<?>> archivableClass(final Class<?> type)
     {
+        return archivableClass(type, jar -> true);
+    }
+
+    /** {@link #archivableClass(Class)}, where the jar it comes from (absolute, normalised) is one of these. */
+    private static Optional<Class<?>> archivableClass(final Class<?> type, final Predicate<Path> jars)
+    {
         try
         {
             final Class<?> definer = definer(type);
             final String name = definer.getName();
-            if (name.startsWith("io.mp4j.") && name.contains(".internal.") || jarOf(definer).isEmpty())
+            if (name.startsWith("io.mp4j.") && name.contains(".internal."))
             {
                 return Optional.empty();
             }
-            return Optional.of(definer);
+            final Path location = ChildClassPath.codeSource(definer);
+            if (location == null)
+            {
+                return Optional.empty();
+            }
+            final Path jar = location.toAbsolutePath().normalize();
+            return Files.isRegularFile(jar) && jars.test(jar) ? Optional.of(definer) : Optional.empty();
         }
         catch (final ClassNotFoundException | RuntimeException ex)
-        {
-            return Optional.empty();
-        }
-    }
-
-    /** The jar a class was loaded from, as a normalised absolute path, or empty for a directory or anything else. */
-    private static Optional<Path> jarOf(final Class<?> type)
-    {
-        try
-        {
-            final CodeSource source = type.getProtectionDomain().getCodeSource();
-            if (source == null || source.getLocation() == null || !"file".equals(source.getLocation().getProtocol()))
-            {
-                return Optional.empty();
-            }
-            final Path location = Paths.get(source.getLocation().toURI()).toAbsolutePath().normalize();
-            return Files.isRegularFile(location) ? Optional.of(location) : Optional.empty();
-        }
-        catch (final URISyntaxException | RuntimeException ex)
         {
             return Optional.empty();
         }

@@ -8,6 +8,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +25,9 @@ import java.util.stream.Stream;
  */
 public final class ClassPathEntries
 {
+    /** How deep manifests naming jars whose manifests name more jars are followed. */
+    static final int MAX_MANIFEST_DEPTH = 8;
+
     private ClassPathEntries()
     {
     }
@@ -60,6 +64,80 @@ public final class ClassPathEntries
         catch (final InvalidPathException ex)
         {
             return List.of(); // not a path the JVM could search either
+        }
+    }
+
+    /**
+     * The paths a whole classpath stands for, as {@link #expand} reads each element (the files their
+     * manifests name are not among them).
+     *
+     * @param classPath a classpath string.
+     * @return absolute, normalised paths, in the order searched.
+     */
+    public static List<Path> expandAll(final String classPath)
+    {
+        final List<Path> paths = new ArrayList<>();
+        for (final String element : classPath.split(File.pathSeparator))
+        {
+            paths.addAll(expand(element));
+        }
+        return paths;
+    }
+
+    /**
+     * Whether a JVM on a classpath finds a resource: in one of its directories or jars, or in a file a jar's
+     * manifest names (to a depth of {@value #MAX_MANIFEST_DEPTH}).
+     *
+     * @param classPath a classpath string.
+     * @param resource  the resource's name, e.g. {@code a/b/C.class}.
+     * @return true if some entry holds it.
+     */
+    public static boolean holds(final String classPath, final String resource)
+    {
+        final Set<Path> visited = new HashSet<>();
+        for (final Path path : expandAll(classPath))
+        {
+            if (holds(path, resource, visited, 0))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a classpath path, or a file its manifest names, holds a resource. */
+    private static boolean holds(final Path path, final String resource, final Set<Path> visited, final int depth)
+    {
+        if (depth > MAX_MANIFEST_DEPTH || !visited.add(path))
+        {
+            return false;
+        }
+        if (Files.isDirectory(path))
+        {
+            return Files.isRegularFile(path.resolve(resource));
+        }
+        if (!Files.isRegularFile(path))
+        {
+            return false; // the launcher skips what is not there
+        }
+        try (JarFile jar = new JarFile(path.toFile(), false))
+        {
+            if (jar.getEntry(resource) != null)
+            {
+                return true;
+            }
+            for (final Path named : manifestClassPath(path, jar.getManifest()))
+            {
+                if (holds(named, resource, visited, depth + 1))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            return false; // not a jar: the launcher finds nothing in it either
         }
     }
 

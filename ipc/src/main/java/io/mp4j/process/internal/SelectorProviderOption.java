@@ -1,17 +1,14 @@
 package io.mp4j.process.internal;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.ZipFile;
 
 /**
  * Spares a child the search of its classpath for a selector provider. A JVM's first selector or socket
@@ -32,7 +29,7 @@ final class SelectorProviderOption
     private static final String LINUX_PROVIDER = "sun.nio.ch.EPollSelectorProvider";
     /** Where a jar or directory offers a provider as a service. */
     private static final String SERVICE_FILE = "META-INF/services/" + SelectorProvider.class.getName();
-    /** Whether other classpaths offer no provider, for so many of them at most. */
+    /** Whether classpaths offer no provider, remembered for so many of them at most. */
     private static final int MAX_CLASS_PATHS = 64;
     private static final Map<String, Boolean> OFFERING_NONE = new ConcurrentHashMap<>();
     private static final Path OWN_JAVA = Paths.get(System.getProperty("java.home"), "bin", "java");
@@ -58,43 +55,25 @@ final class SelectorProviderOption
         return List.of("-D" + PROPERTY + '=' + provider);
     }
 
-    /** Whether a child's search of this classpath would find no provider, as this JVM's found none. */
+    /**
+     * Whether a child's search of this classpath would find no provider, as this JVM's found none: where it
+     * holds nothing this JVM did not search, or, looked into once, offers no provider service anywhere (a
+     * wildcard's jars and the jars manifests name included, as the JVM reads them).
+     */
     private static boolean offersNone(final String classPath)
     {
-        final Set<Path> others = entries(classPath);
-        others.removeAll(Holder.SEARCHED);
-        if (others.isEmpty())
-        {
-            return true;
-        }
         final Boolean known = OFFERING_NONE.get(classPath);
         if (known != null)
         {
             return known;
         }
-        final boolean none = others.stream().noneMatch(SelectorProviderOption::offersProvider);
+        final boolean none = Holder.SEARCHED.containsAll(ClassPathEntries.expandAll(classPath)) ||
+            !ClassPathEntries.holds(classPath, SERVICE_FILE);
         if (OFFERING_NONE.size() < MAX_CLASS_PATHS)
         {
             OFFERING_NONE.put(classPath, none);
         }
         return none;
-    }
-
-    /** Whether a jar or directory offers a provider as a service; false for one the JVM could not read either. */
-    private static boolean offersProvider(final Path entry)
-    {
-        if (Files.isDirectory(entry))
-        {
-            return Files.exists(entry.resolve(SERVICE_FILE));
-        }
-        try (ZipFile jar = new ZipFile(entry.toFile()))
-        {
-            return jar.getEntry(SERVICE_FILE) != null;
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return false;
-        }
     }
 
     private static boolean isOwnJava(final Path java)
@@ -109,27 +88,13 @@ final class SelectorProviderOption
         }
     }
 
-    /** A classpath's entries as absolute paths. */
-    private static Set<Path> entries(final String classPath)
-    {
-        final Set<Path> entries = new HashSet<>();
-        for (final String entry : classPath.split(File.pathSeparator))
-        {
-            if (!entry.isEmpty())
-            {
-                entries.add(Paths.get(entry).toAbsolutePath().normalize());
-            }
-        }
-        return entries;
-    }
-
     /** What this JVM's own search for a provider found and searched, looked up at the first child's start. */
     private static final class Holder
     {
         /** The class of this JVM's provider if it is the JDK's own and no property named it; else null. */
         static final String JDK_PROVIDER = jdkProvider();
         /** The classpath entries this JVM's search went through, finding no provider. */
-        static final Set<Path> SEARCHED = entries(System.getProperty("java.class.path", ""));
+        static final Set<Path> SEARCHED = Set.copyOf(ClassPathEntries.expandAll(System.getProperty("java.class.path", "")));
 
         private static String jdkProvider()
         {

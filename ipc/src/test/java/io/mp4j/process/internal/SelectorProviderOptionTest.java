@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -51,6 +53,22 @@ class SelectorProviderOptionTest
 
         assertEquals(List.of(), SelectorProviderOption.forChild(OWN_JAVA, OWN_CLASS_PATH + File.pathSeparator + offeringJar));
         assertEquals(List.of(), SelectorProviderOption.forChild(OWN_JAVA, temp.resolve("classes").toString()));
+    }
+
+    @Test
+    void shouldSeeAProviderThatAWildcardOrAManifestBringsIn() throws IOException
+    {
+        final Path libs = Files.createDirectories(temp.resolve("libs"));
+        jar(libs.resolve("provider.jar"), SERVICE_FILE);
+        final Path launcher = temp.resolve("launcher.jar");
+        final Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, "libs/provider.jar");
+        new JarOutputStream(Files.newOutputStream(launcher), manifest).close();
+
+        assertEquals(List.of(), SelectorProviderOption.forChild(OWN_JAVA,
+            OWN_CLASS_PATH + File.pathSeparator + libs + File.separator + "*"));
+        assertEquals(List.of(), SelectorProviderOption.forChild(OWN_JAVA, OWN_CLASS_PATH + File.pathSeparator + launcher));
     }
 
     private static String expectedOption()
