@@ -218,7 +218,8 @@ public final class Doorbell
                 drain.clear();
                 read = connection.read(drain);
             }
-            while (read > 0);
+            // A read short of the buffer took every ring there was; one more would only say so (EAGAIN).
+            while (read == drain.capacity());
             if (read >= 0)
             {
                 return;
