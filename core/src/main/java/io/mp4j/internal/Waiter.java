@@ -455,8 +455,9 @@ public final class Waiter
         try
         {
             final int rung = bell.sleep(napNanos / MILLI_NANOS);
-            // Rung: awake for a reason, and the next announcement drains what came since. Not rung: a ring
-            // that lands between the timeout and this drain still counts as a ring.
+            // Rung: awake for a reason; a ring that came since wakes the next sleep at once (the selector is
+            // level-triggered) or is drained by the bell's next announcement. Not rung: a ring that lands
+            // between the timeout and this drain still counts as a ring.
             quietWake = rung == 0 && bell.drain() == 0;
         }
         catch (final IOException ex)
