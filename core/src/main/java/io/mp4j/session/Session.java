@@ -25,8 +25,6 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A directory of shared files that a family of processes uses together: the process that creates it
@@ -54,7 +52,6 @@ public final class Session implements AutoCloseable
     /** Prefix of every session directory's name. */
     public static final String NAME_PREFIX = "mp4j-";
 
-    static final Pattern NAME_PATTERN = Pattern.compile("mp4j-(\\d+)-([0-9a-f]+)-\\d+");
     private static final FileAttribute<Set<PosixFilePermission>> DIRECTORY_PERMISSIONS =
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
     private static final FileAttribute<Set<PosixFilePermission>> FILE_PERMISSIONS =
@@ -167,8 +164,9 @@ public final class Session implements AutoCloseable
      */
     public static Session attach(final Path directory)
     {
-        final Matcher matcher = NAME_PATTERN.matcher(directory.getFileName().toString());
-        if (!matcher.matches())
+        final Path name = directory.getFileName();
+        final ProcessIdentity owner = name == null ? null : ownerNamed(name.toString());
+        if (owner == null)
         {
             throw new SessionMissingException("not a session directory: path=" + directory);
         }
@@ -176,10 +174,61 @@ public final class Session implements AutoCloseable
         {
             throw new SessionMissingException("session directory does not exist: path=" + directory);
         }
-
-        final ProcessIdentity owner = new ProcessIdentity(
-            Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2), 16));
         return new Session(directory, owner, false);
+    }
+
+    /**
+     * The process a session directory's name says created it: the name is {@code mp4j-<pid>-<start time in
+     * milliseconds, lower-case hex>-<sequence>}, as {@link #create()} makes it. Read without a regular
+     * expression: a child JVM reads it on its way to its target, and {@code java.util.regex}'s first use costs
+     * a fresh JVM about 2 ms.
+     *
+     * @param name a directory's name.
+     * @return the creator, or null if the name is not a session's.
+     */
+    static ProcessIdentity ownerNamed(final String name)
+    {
+        if (!name.startsWith(NAME_PREFIX))
+        {
+            return null;
+        }
+        final int pidEnd = name.indexOf('-', NAME_PREFIX.length());
+        final int startEnd = pidEnd < 0 ? -1 : name.indexOf('-', pidEnd + 1);
+        if (startEnd < 0 ||
+            !isDigits(name, NAME_PREFIX.length(), pidEnd, false) ||
+            !isDigits(name, pidEnd + 1, startEnd, true) ||
+            !isDigits(name, startEnd + 1, name.length(), false))
+        {
+            return null;
+        }
+        try
+        {
+            return new ProcessIdentity(
+                Long.parseLong(name, NAME_PREFIX.length(), pidEnd, 10),
+                Long.parseLong(name, pidEnd + 1, startEnd, 16));
+        }
+        catch (final NumberFormatException ex)
+        {
+            return null; // too many digits for a long: no process of ours is named so
+        }
+    }
+
+    /** Whether {@code from .. to-1} is one or more ASCII digits, or lower-case hex digits. */
+    private static boolean isDigits(final CharSequence text, final int from, final int to, final boolean hex)
+    {
+        if (from >= to)
+        {
+            return false;
+        }
+        for (int i = from; i < to; i++)
+        {
+            final char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9') && !(hex && c >= 'a' && c <= 'f'))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -21,7 +21,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import java.util.regex.Matcher;
 
 /**
  * Removing what sessions leave behind: the directories of sessions whose owners died, and the files
@@ -54,14 +53,8 @@ final class SessionSweep
         {
             for (final Path entry : entries)
             {
-                final Matcher matcher = Session.NAME_PATTERN.matcher(entry.getFileName().toString());
-                if (!matcher.matches())
-                {
-                    continue;
-                }
-                final ProcessIdentity owner = new ProcessIdentity(
-                    Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2), 16));
-                if (owner.isAlive())
+                final ProcessIdentity owner = Session.ownerNamed(entry.getFileName().toString());
+                if (owner == null || owner.isAlive())
                 {
                     continue;
                 }

@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,6 +87,25 @@ class SessionTest
 
         final Path foreign = Files.createDirectory(root.resolve("not-a-session"));
         assertThrows(SessionMissingException.class, () -> Session.attach(foreign));
+    }
+
+    @Test
+    void shouldReadTheCreatorFromASessionsNameAndNothingFromOtherNames()
+    {
+        try (Session session = Session.create(root))
+        {
+            assertEquals(session.owner(), Session.ownerNamed(session.directory().getFileName().toString()));
+        }
+        final ProcessIdentity named = Session.ownerNamed("mp4j-4242-1a24ee15284-7");
+        assertEquals(4242, named.pid());
+        assertEquals(0x1a24ee15284L, named.startEpochMilli());
+
+        for (final String other : List.of("mp4j-", "mp4j-1-abc", "mp4j-1-abc-", "mp4j--abc-1", "mp4j-1--1",
+            "mp4j-1-ABC-1", "mp4j-1-abg-1", "mp4j-1a-abc-1", "mp4j-1-abc-1x", "mp4j-1-abc-1-2", "xmp4j-1-abc-1",
+            "mp4j-99999999999999999999-abc-1", "mp4j-1-abc-\u0661", "not-a-session"))
+        {
+            assertNull(Session.ownerNamed(other), other);
+        }
     }
 
     @Test
