@@ -560,9 +560,7 @@ public final class ProcessContext
      */
     public ProcessContext withFirstJvmOptions(final List<String> options)
     {
-        final ProcessContext copy = withSession(session());
-        copy.host = host;
-        copy.leaseTimeout = leaseTimeout;
+        final ProcessContext copy = concludedCopy();
         copy.firstJvmOptions = checkedOptions(options);
         return copy;
     }
@@ -576,12 +574,19 @@ public final class ProcessContext
      */
     public ProcessContext withClassDataClasses(final Collection<? extends Class<?>> classes)
     {
-        final ProcessContext copy = withSession(session());
-        copy.host = host;
-        copy.leaseTimeout = leaseTimeout;
+        final ProcessContext copy = concludedCopy();
         final Set<Class<?>> union = new LinkedHashSet<>(classDataClasses);
         union.addAll(classes);
         copy.classDataClasses = List.copyOf(union);
+        return copy;
+    }
+
+    /** A concluded copy of this context, its session, worker host and lease timeout included. */
+    private ProcessContext concludedCopy()
+    {
+        final ProcessContext copy = withSession(session());
+        copy.host = host;
+        copy.leaseTimeout = leaseTimeout;
         return copy;
     }
 
