@@ -5,6 +5,7 @@ import io.mp4j.cluster.internal.ClusterBarrier;
 import io.mp4j.cluster.internal.ClusterEvent;
 import io.mp4j.cluster.internal.ClusterList;
 import io.mp4j.cluster.internal.ClusterPool;
+import io.mp4j.cluster.internal.ClusterQueue;
 import io.mp4j.cluster.internal.ClusterSemaphore;
 import io.mp4j.cluster.internal.ClusterTaskQueue;
 import io.mp4j.cluster.internal.ClusterValues;
@@ -134,7 +135,8 @@ public final class ClusterContext implements MultiprocessingContext, Serializabl
     @Override
     public <E> BlockingQueue<E> queue(final String name, final int capacity)
     {
-        final IgniteQueue<E> queue = named("queue", name, structure -> ignite.queue(structure, capacity, collection()));
+        final ClusterQueue<E> queue =
+            named("queue", name, structure -> new ClusterQueue<E>(igniteQueue(structure, capacity)));
         return ContextNames.expect(queue, "queue", name, "capacity", queue.capacity(), capacity);
     }
 
@@ -142,9 +144,8 @@ public final class ClusterContext implements MultiprocessingContext, Serializabl
     public <E> TaskQueue<E> joinableQueue(final String name, final int capacity)
     {
         final ClusterTaskQueue<E> queue = named("joinable-queue", name, structure -> new ClusterTaskQueue<E>(
-            ignite.queue(structure, capacity, collection()), ignite.atomicLong(structure + ".unfinished", 0, true)));
-        return ContextNames.expect(
-            queue, "joinable queue", name, "capacity", queue.size() + queue.remainingCapacity(), capacity);
+            igniteQueue(structure, capacity), ignite.atomicLong(structure + ".unfinished", 0, true)));
+        return ContextNames.expect(queue, "joinable queue", name, "capacity", queue.capacity(), capacity);
     }
 
     @Override
@@ -298,9 +299,10 @@ public final class ClusterContext implements MultiprocessingContext, Serializabl
         return "mp4j." + options.name() + '.' + kind + '.' + name;
     }
 
-    private CollectionConfiguration collection()
+    private <E> IgniteQueue<E> igniteQueue(final String structure, final int capacity)
     {
-        return new CollectionConfiguration().setBackups(options.backups()).setCollocated(true);
+        return ignite.queue(
+            structure, capacity, new CollectionConfiguration().setBackups(options.backups()).setCollocated(true));
     }
 
     private void checkOpen()

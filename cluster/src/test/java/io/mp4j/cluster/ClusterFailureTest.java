@@ -24,6 +24,7 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -130,7 +131,10 @@ class ClusterFailureTest
                     final List<String> taken = new ArrayList<>();
                     for (int i = 0; i < 200; i++)
                     {
-                        taken.add(jobs.poll(60, TimeUnit.SECONDS));
+                        final String job = jobs.poll(30, TimeUnit.SECONDS);
+                        final int polled = i;
+                        assertNotNull(job, () -> "poll " + polled + " found nothing in 30 s; the queue holds " + jobs.size());
+                        taken.add(job);
                     }
                     assertEquals(IntStream.range(0, 200).mapToObj(i -> "job-" + i).collect(Collectors.toList()), taken);
                     assertEquals(null, jobs.poll());
