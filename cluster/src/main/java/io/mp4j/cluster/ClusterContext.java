@@ -135,6 +135,7 @@ public final class ClusterContext implements MultiprocessingContext, Serializabl
     @Override
     public <E> BlockingQueue<E> queue(final String name, final int capacity)
     {
+        ContextNames.checkCapacity("queue", name, capacity);
         final ClusterQueue<E> queue =
             named("queue", name, structure -> new ClusterQueue<E>(igniteQueue(structure, capacity)));
         return ContextNames.expect(queue, "queue", name, "capacity", queue.capacity(), capacity);
@@ -143,6 +144,7 @@ public final class ClusterContext implements MultiprocessingContext, Serializabl
     @Override
     public <E> TaskQueue<E> joinableQueue(final String name, final int capacity)
     {
+        ContextNames.checkCapacity("joinable queue", name, capacity);
         final ClusterTaskQueue<E> queue = named("joinable-queue", name, structure -> new ClusterTaskQueue<E>(
             igniteQueue(structure, capacity), ignite.atomicLong(structure + ".unfinished", 0, true)));
         return ContextNames.expect(queue, "joinable queue", name, "capacity", queue.capacity(), capacity);

@@ -141,16 +141,6 @@ class ClusterQueueTest
         });
     }
 
-    @Test
-    void shouldRefuseAQueueOfTheSameNameAndAnotherCapacity()
-    {
-        context.queue("sized", 4);
-        context.joinableQueue("sized", 4);
-        final IllegalStateException queue = assertThrows(IllegalStateException.class, () -> context.queue("sized", 5));
-        assertTrue(queue.getMessage().contains("capacity"), queue.getMessage());
-        assertThrows(IllegalStateException.class, () -> context.joinableQueue("sized", 5));
-    }
-
     /** The semaphore of this node behind the queue's waits, as Ignite keeps it. */
     private static Semaphore semaphore(final BlockingQueue<?> queue, final String name) throws ReflectiveOperationException
     {

@@ -311,7 +311,15 @@ class ContextContractTest
         assertThrows(IllegalStateException.class, slots::release, "past the bound");
         assertThrows(IllegalStateException.class, () -> context.boundedSemaphore("slots", 3));
         context.queue("sized", 10);
-        assertThrows(IllegalStateException.class, () -> context.queue("sized", 20));
+        final IllegalStateException other = assertThrows(IllegalStateException.class, () -> context.queue("sized", 20));
+        assertTrue(other.getMessage().contains("capacity=10 asked=20"), other.getMessage());
+        context.joinableQueue("sized", 10);
+        assertThrows(IllegalStateException.class, () -> context.joinableQueue("sized", 20));
+        final IllegalArgumentException roomless =
+            assertThrows(IllegalArgumentException.class, () -> context.queue("roomless", 0));
+        assertTrue(roomless.getMessage().contains("capacity=0"), roomless.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> context.joinableQueue("roomless", -1));
+        assertEquals(5, context.<Integer>queue("roomless", 5).remainingCapacity(), "no queue was made with a capacity refused");
         assertThrows(IllegalArgumentException.class, () -> context.lock("no/slashes"));
     }
 

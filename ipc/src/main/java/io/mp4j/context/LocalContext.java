@@ -132,6 +132,7 @@ public final class LocalContext implements MultiprocessingContext, Serializable
     @Override
     public <E> BlockingQueue<E> queue(final String name, final int capacity)
     {
+        ContextNames.checkCapacity("queue", name, capacity);
         final SharedQueue<E> queue = named("queue", name,
             () -> SharedQueue.create(new QueueContext().capacity(capacity).session(session)),
             SharedQueue::close);
@@ -141,6 +142,7 @@ public final class LocalContext implements MultiprocessingContext, Serializable
     @Override
     public <E> TaskQueue<E> joinableQueue(final String name, final int capacity)
     {
+        ContextNames.checkCapacity("joinable queue", name, capacity);
         final JoinableQueue<E> queue = named("joinable-queue", name,
             () -> JoinableQueue.create(new QueueContext().capacity(capacity).session(session)),
             JoinableQueue::close);

@@ -68,9 +68,11 @@ public interface MultiprocessingContext extends AutoCloseable
      * The queue of that name, created with the capacity if it does not exist: Python's {@code Queue(maxsize)}.
      *
      * @param name     the queue's name.
-     * @param capacity how many messages it holds before {@code put} waits.
+     * @param capacity how many messages it holds before {@code put} waits; at least 1.
      * @param <E>      the type of the messages.
      * @return the queue.
+     * @throws IllegalArgumentException if the capacity is below 1.
+     * @throws IllegalStateException    if the queue exists with another capacity.
      */
     <E> BlockingQueue<E> queue(String name, int capacity);
 
@@ -79,9 +81,11 @@ public interface MultiprocessingContext extends AutoCloseable
      * {@code JoinableQueue(maxsize)}.
      *
      * @param name     the queue's name.
-     * @param capacity how many messages it holds before {@code put} waits.
+     * @param capacity how many messages it holds before {@code put} waits; at least 1.
      * @param <E>      the type of the messages.
      * @return the queue.
+     * @throws IllegalArgumentException if the capacity is below 1.
+     * @throws IllegalStateException    if the queue exists with another capacity.
      */
     <E> TaskQueue<E> joinableQueue(String name, int capacity);
 

@@ -34,6 +34,23 @@ public final class ContextNames
     }
 
     /**
+     * Checks a queue's capacity before anything is made.
+     *
+     * @param kind     what the queue is, for the message.
+     * @param name     its name.
+     * @param capacity how many messages it holds before {@code put} waits.
+     * @throws IllegalArgumentException if it is below 1 (Python's {@code maxsize <= 0}, an unbounded queue, which a
+     *                                  queue in shared memory cannot be).
+     */
+    public static void checkCapacity(final String kind, final String name, final int capacity)
+    {
+        if (capacity < 1)
+        {
+            throw new IllegalArgumentException(kind + " '" + name + "' needs a capacity of at least 1: capacity=" + capacity);
+        }
+    }
+
+    /**
      * Hands back an object found by name if the setting it was made with is the one asked for.
      *
      * @param object  the object.
