@@ -179,6 +179,18 @@ public class ClusterQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     }
 
     @Override
+    public boolean contains(final Object message)
+    {
+        return queue.contains(message);
+    }
+
+    @Override
+    public boolean remove(final Object message)
+    {
+        return queue.remove(message);
+    }
+
+    @Override
     public void clear()
     {
         queue.clear();
