@@ -44,7 +44,8 @@ public final class CompareCommand implements Callable<Integer>
 {
     private static final int FULL_REPETITIONS = 7;
     private static final int QUICK_REPETITIONS = 3;
-    private static final int FULL_WARMUPS = 2;
+    /** A fresh pool's three JVMs compile its map path over its first five 1 M-item maps (bench/RESULTS.md). */
+    private static final int FULL_WARMUPS = 5;
     private static final int QUICK_WARMUPS = 1;
 
     @Option(names = "--quick", description = "Tiny sizes and fewer repetitions: exercises the harness in seconds.")
@@ -55,7 +56,7 @@ public final class CompareCommand implements Callable<Integer>
     private Integer repetitions;
 
     @Option(names = "--warmups", paramLabel = "N",
-        description = "Uncounted repetitions before them (default: 2, or 1 with --quick).")
+        description = "Uncounted repetitions before them (default: 5, or 1 with --quick).")
     private Integer warmups;
 
     @Option(names = "--output", paramLabel = "DIR", defaultValue = "bench/target",
