@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -27,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A cluster queue's blocking calls when this node's view of the queue is stale. Ignite's waits sleep on semaphores of
- * this node that the header's update events keep; a lost event (its primary killed before it sent it, a client that
- * reconnected) is made here by draining such a semaphore, and the waits must still find the items and the room.
+ * this node that the header's update events keep; a lost event (its primary killed before it sent it) is made here by
+ * draining or replacing such a semaphore, and the waits must still find the items and the room.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(NoLeaksExtension.class)
@@ -104,6 +105,59 @@ class ClusterQueueTest
     }
 
     @Test
+    void shouldWakeAWaiterThatSleepsOnASemaphoreNoEventWillRelease()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final BlockingQueue<String> jobs = context.queue("unheard-while-asleep", 10);
+            final CompletableFuture<String> taken = new CompletableFuture<>();
+            final Thread taker = new Thread(() ->
+            {
+                try
+                {
+                    taken.complete(jobs.poll(90, TimeUnit.SECONDS));
+                }
+                catch (final InterruptedException | RuntimeException ex)
+                {
+                    taken.completeExceptionally(ex);
+                }
+            });
+            taker.start();
+            while (!sleepsOnASemaphore(taker))
+            {
+                Thread.sleep(1);
+            }
+            // The waiter sleeps on the old semaphore; the header's events now release a new one, as if every event
+            // meant for the waiter's were lost.
+            replaceSemaphore(jobs, "readSem");
+            jobs.put("late");
+
+            assertEquals("late", taken.get(30, TimeUnit.SECONDS));
+            taker.join();
+        });
+    }
+
+    @Test
+    void shouldRefuseANullMessageWithoutTouchingTheQueue()
+    {
+        assertTimeoutPreemptively(TIMEOUT, () ->
+        {
+            final BlockingQueue<String> jobs = context.queue("nulls", 4);
+            assertThrows(NullPointerException.class, () -> jobs.put(null));
+            assertThrows(NullPointerException.class, () -> jobs.offer(null));
+            assertThrows(NullPointerException.class, () -> jobs.offer(null, 1, TimeUnit.SECONDS));
+            assertThrows(NullPointerException.class, () -> jobs.add(null));
+            assertEquals(0, jobs.size(), "no slot was taken for a null");
+
+            final TaskQueue<String> tasks = context.joinableQueue("nulls", 4);
+            assertThrows(NullPointerException.class, () -> tasks.put(null));
+            assertThrows(NullPointerException.class, () -> tasks.add(null));
+            assertEquals(0, tasks.size());
+            tasks.join(Duration.ofSeconds(30));
+        });
+    }
+
+    @Test
     void shouldThrowInterruptedExceptionFromAnInterruptedWait()
     {
         assertTimeoutPreemptively(TIMEOUT, () ->
@@ -141,20 +195,42 @@ class ClusterQueueTest
         });
     }
 
+    private static boolean sleepsOnASemaphore(final Thread thread)
+    {
+        return thread.getState() == Thread.State.TIMED_WAITING && Arrays.stream(thread.getStackTrace())
+            .anyMatch(frame -> frame.getClassName().equals(Semaphore.class.getName()));
+    }
+
     /** The semaphore of this node behind the queue's waits, as Ignite keeps it. */
     private static Semaphore semaphore(final BlockingQueue<?> queue, final String name) throws ReflectiveOperationException
     {
-        final Field inner = ClusterQueue.class.getDeclaredField("queue");
-        inner.setAccessible(true);
-        final Object wrapped = inner.get(queue);
-        final Object adapter = wrapped.getClass().getMethod("delegate").invoke(wrapped);
-        Class<?> type = adapter.getClass();
+        return (Semaphore)semaphoreField(queue, name).get(adapter(queue));
+    }
+
+    /** Puts a new, empty semaphore where Ignite keeps the queue's, leaving whoever waits on the old one there. */
+    private static void replaceSemaphore(final BlockingQueue<?> queue, final String name)
+        throws ReflectiveOperationException
+    {
+        semaphoreField(queue, name).set(adapter(queue), new Semaphore(0, true));
+    }
+
+    private static Field semaphoreField(final BlockingQueue<?> queue, final String name) throws ReflectiveOperationException
+    {
+        Class<?> type = adapter(queue).getClass();
         while (!type.getSimpleName().equals("GridCacheQueueAdapter"))
         {
             type = type.getSuperclass();
         }
         final Field semaphore = type.getDeclaredField(name);
         semaphore.setAccessible(true);
-        return (Semaphore)semaphore.get(adapter);
+        return semaphore;
+    }
+
+    private static Object adapter(final BlockingQueue<?> queue) throws ReflectiveOperationException
+    {
+        final Field inner = ClusterQueue.class.getDeclaredField("queue");
+        inner.setAccessible(true);
+        final Object wrapped = inner.get(queue);
+        return wrapped.getClass().getMethod("delegate").invoke(wrapped);
     }
 }

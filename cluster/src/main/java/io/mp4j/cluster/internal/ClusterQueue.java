@@ -6,6 +6,7 @@ import org.apache.ignite.IgniteQueue;
 import java.util.AbstractQueue;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -14,12 +15,15 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Ignite's {@code take}, {@code put} and timed {@code poll} and {@code offer} wait on semaphores of this node, kept
  * by the queue header's updates, which reach it as continuous-query events from the header's primary node. An update
- * whose event is lost (its primary dies before sending it, or this client reconnects) leaves such a waiter asleep
- * until its timeout, or for ever, though the header says there is work. So each wait here is Ignite's own, cut into
- * slices of at most {@value #SLICE_MILLIS} ms, and each slice starts with a direct try that reads the header itself
- * (one round trip). A waiter so learns of a lost update at most a slice late, and a backlog drains at a round trip
- * per item. Interruption throws {@link InterruptedException}, as {@link BlockingQueue} says, not Ignite's unchecked
- * one.
+ * whose event is lost (its primary dies before sending it) leaves such a waiter asleep until its timeout, or for
+ * ever, though the header says there is work. So each wait here is Ignite's own, cut into slices of about
+ * {@value #SLICE_MILLIS} ms (Ignite's clock ticks every 10 ms), and each slice starts with a direct try that reads
+ * the header itself (a round trip, and one more for the item). A waiter so learns of a lost update about a slice
+ * late, and a backlog drains at a direct try per item.
+ * <p>
+ * A null message is refused before anything is sent: Ignite's own {@code offer} moves the header before it finds the
+ * null, which would leave a slot that every later poll waits for. Interruption throws {@link InterruptedException},
+ * as {@link BlockingQueue} says, not Ignite's unchecked one.
  *
  * @param <E> the message type.
  */
@@ -58,7 +62,7 @@ public class ClusterQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     @Override
     public boolean offer(final E message)
     {
-        return queue.offer(message);
+        return queue.offer(Objects.requireNonNull(message, "message"));
     }
 
     /** Waits for room through {@link #offer(Object, long, TimeUnit)}, which a subclass that counts puts overrides. */
@@ -71,6 +75,7 @@ public class ClusterQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     @Override
     public boolean offer(final E message, final long timeout, final TimeUnit unit) throws InterruptedException
     {
+        Objects.requireNonNull(message, "message");
         final long deadline = deadline(timeout, unit);
         try
         {

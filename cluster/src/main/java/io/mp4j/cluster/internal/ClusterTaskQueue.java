@@ -63,7 +63,16 @@ public final class ClusterTaskQueue<E> extends ClusterQueue<E> implements TaskQu
     public boolean offer(final E message)
     {
         unfinished.incrementAndGet();
-        return counted(super.offer(message));
+        boolean offered = false;
+        try
+        {
+            offered = super.offer(message);
+        }
+        finally
+        {
+            counted(offered);
+        }
+        return offered;
     }
 
     @Override

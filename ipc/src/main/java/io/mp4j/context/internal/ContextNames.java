@@ -39,8 +39,8 @@ public final class ContextNames
      * @param kind     what the queue is, for the message.
      * @param name     its name.
      * @param capacity how many messages it holds before {@code put} waits.
-     * @throws IllegalArgumentException if it is below 1 (Python's {@code maxsize <= 0}, an unbounded queue, which a
-     *                                  queue in shared memory cannot be).
+     * @throws IllegalArgumentException if it is below 1 (Python's {@code maxsize <= 0}, which asks for an unbounded
+     *                                  queue; no context makes one from it).
      */
     public static void checkCapacity(final String kind, final String name, final int capacity)
     {
